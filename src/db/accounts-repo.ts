@@ -1,0 +1,38 @@
+// Account rows: the TikTok usernames, their proxy, encrypted session and health.
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from './client.ts';
+import { accounts } from './schema.ts';
+
+export async function insertAccount(
+  exec: Executor,
+  account: { username: string; proxyUrl?: string | null; createdBy?: number | null },
+) {
+  const [row] = await exec
+    .insert(accounts)
+    .values({
+      username: account.username,
+      proxyUrl: account.proxyUrl ?? null,
+      createdBy: account.createdBy ?? null,
+    })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+export async function listAccounts(exec: Executor) {
+  return exec.select().from(accounts).orderBy(asc(accounts.username));
+}
+
+export async function findAccountsByUsernames(exec: Executor, usernames: readonly string[]) {
+  if (usernames.length === 0) return [];
+  const lower = usernames.map((u) => u.toLowerCase());
+  return exec
+    .select()
+    .from(accounts)
+    .where(inArray(sql`lower(${accounts.username})`, lower));
+}
+
+export async function findAccount(exec: Executor, id: number) {
+  const [row] = await exec.select().from(accounts).where(eq(accounts.id, id));
+  return row;
+}

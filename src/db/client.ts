@@ -1,0 +1,55 @@
+// The database handle: postgres.js pool + drizzle over it, and the one-line description of a
+// connection failure (host and cause, no stack) that the composition root prints.
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Db = PostgresJsDatabase<typeof schema>;
+/** A transaction or the database itself: repository functions accept either. */
+export type Executor = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'execute'> & {
+  transaction: Db['transaction'];
+};
+
+export type Database = {
+  db: Db;
+  sql: postgres.Sql;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions = { max?: number; applicationName?: string };
+
+export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: 10,
+    idle_timeout: 60,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? 'warmup-bot' },
+  });
+  const db = drizzle(sql, { schema });
+  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+/** Names the host and the cause of a failure to reach Postgres, in one line without secrets. */
+export function describeConnectionError(url: string, err: unknown): string {
+  let where = 'the database';
+  try {
+    const u = new URL(url);
+    where = `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {}
+  const e = err as { code?: string; message?: string; errors?: { code?: string }[] };
+  const code = e.code ?? e.errors?.[0]?.code;
+  const reason =
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'host not found'
+        : code === 'CONNECT_TIMEOUT'
+          ? 'connection timed out'
+          : code === '28P01' || code === '28000'
+            ? 'authentication failed'
+            : code === '3D000'
+              ? 'database does not exist'
+              : (e.message ?? String(err)).split('\n')[0];
+  return `Cannot reach Postgres at ${where}: ${reason}. Check DATABASE_URL (or unset it to use the embedded database).`;
+}

@@ -1,0 +1,171 @@
+// The database schema (drizzle). Every status-bearing table takes its status and timestamps from
+// lifecycleColumns(), so no task kind or run can lack started_at/completed_at again.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+const stamp = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => stamp('created_at').notNull().defaultNow();
+const updatedAt = () => stamp('updated_at').notNull().defaultNow();
+const telegramId = (name: string) => bigint(name, { mode: 'number' });
+
+const STATUS_CHECK = "status in ('pending', 'running', 'completed', 'failed', 'cancelled')";
+
+function lifecycleColumns() {
+  return {
+    status: text('status').notNull().default('pending'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: stamp('started_at'),
+    completedAt: stamp('completed_at'),
+    /** Bumped by every restart; a job carrying an older number is stale. */
+    runNumber: integer('run_number').notNull().default(1),
+  };
+}
+
+export const users = pgTable(
+  'users',
+  {
+    telegramId: telegramId('telegram_id').primaryKey(),
+    username: text('username'),
+    role: text('role').notNull(),
+    language: text('language'),
+    grantedBy: telegramId('granted_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('users_role_check', sql`${t.role} in ('viewer', 'operator', 'admin')`)],
+);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: serial('id').primaryKey(),
+    username: text('username').notNull(),
+    /** http(s)://user:pass@host:port — secret: never logged. */
+    proxyUrl: text('proxy_url'),
+    /** Playwright storage state, AES-256-GCM encrypted with SESSION_ENCRYPTION_KEY. */
+    sessionEncrypted: bytea('session_encrypted'),
+    sessionUpdatedAt: stamp('session_updated_at'),
+    health: text('health').notNull().default('unknown'),
+    healthMessage: text('health_message'),
+    healthUpdatedAt: stamp('health_updated_at'),
+    lastWarmedAt: stamp('last_warmed_at'),
+    locale: text('locale'),
+    createdBy: telegramId('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`),
+    check(
+      'accounts_health_check',
+      sql`${t.health} in ('unknown', 'ok', 'logged_out', 'captcha', 'blocked', 'proxy_error')`,
+    ),
+  ],
+);
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: serial('id').primaryKey(),
+    kind: text('kind').notNull().default('warmup'),
+    name: text('name').notNull(),
+    ...lifecycleColumns(),
+    settings: jsonb('settings').notNull(),
+    /** The chat that created or last restarted the task; notifications go there. */
+    chatId: telegramId('chat_id'),
+    createdBy: telegramId('created_by'),
+    restartedBy: telegramId('restarted_by'),
+    /** The live progress message in chatId, edited while the task runs. */
+    progressMessageId: integer('progress_message_id'),
+  },
+  (t) => [
+    check('tasks_status_check', sql.raw(STATUS_CHECK)),
+    check('tasks_kind_check', sql`${t.kind} in ('warmup', 'upload')`),
+    index('tasks_status_id_idx').on(t.status, t.id.desc()),
+  ],
+);
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: serial('id').primaryKey(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    ...lifecycleColumns(),
+    counters: jsonb('counters').notNull().default({}),
+    cappedByTime: boolean('capped_by_time').notNull().default(false),
+    reasonCode: text('reason_code'),
+    reasonMessage: text('reason_message'),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [
+    check('runs_status_check', sql.raw(STATUS_CHECK)),
+    uniqueIndex('runs_task_account_key').on(t.taskId, t.accountId),
+    index('runs_account_status_idx').on(t.accountId, t.status),
+  ],
+);
+
+export const runLogLines = pgTable(
+  'run_log_lines',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    runNumber: integer('run_number').notNull(),
+    at: stamp('at').notNull().defaultNow(),
+    line: text('line').notNull(),
+  },
+  (t) => [index('run_log_lines_run_idx').on(t.runId, t.id)],
+);
+
+/** The last failure screenshot of a run (PNG), kept apart so listing runs stays light. */
+export const runScreenshots = pgTable('run_screenshots', {
+  runId: integer('run_id')
+    .primaryKey()
+    .references(() => runs.id, { onDelete: 'cascade' }),
+  runNumber: integer('run_number').notNull(),
+  png: bytea('png').notNull(),
+  takenAt: stamp('taken_at').notNull().defaultNow(),
+});
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: stamp('at').notNull().defaultNow(),
+    /** Telegram user id; null for the system (reconciler, dead letters). */
+    actorId: telegramId('actor_id'),
+    action: text('action').notNull(),
+    taskId: integer('task_id').references(() => tasks.id, { onDelete: 'set null' }),
+    details: jsonb('details').notNull().default({}),
+  },
+  (t) => [index('audit_log_task_idx').on(t.taskId, t.id), index('audit_log_at_idx').on(t.at)],
+);
+
+export type TaskRow = typeof tasks.$inferSelect;
+export type RunRow = typeof runs.$inferSelect;
+export type AccountRow = typeof accounts.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;

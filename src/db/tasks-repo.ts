@@ -1,0 +1,86 @@
+// Task and run rows: insert a task with its runs, read them back, list tasks by page.
+// Status changes do not live here: they go through lifecycle-repo.ts with a lifecycle transition.
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from './client.ts';
+import { accounts, type RunRow, runs, type TaskRow, tasks } from './schema.ts';
+
+export type NewTask = {
+  kind?: 'warmup' | 'upload';
+  name: string;
+  settings: unknown;
+  chatId: number | null;
+  createdBy: number | null;
+};
+
+export async function insertTaskWithRuns(
+  exec: Executor,
+  task: NewTask,
+  accountIds: readonly number[],
+): Promise<{ task: TaskRow; runs: RunRow[] }> {
+  const [row] = await exec
+    .insert(tasks)
+    .values({ kind: task.kind ?? 'warmup', ...task })
+    .returning();
+  if (!row) throw new Error('insert into tasks returned no row');
+  const runRows =
+    accountIds.length === 0
+      ? []
+      : await exec
+          .insert(runs)
+          .values(accountIds.map((accountId) => ({ taskId: row.id, accountId, runNumber: row.runNumber })))
+          .returning();
+  return { task: row, runs: runRows };
+}
+
+export async function findTask(exec: Executor, id: number, opts: { forUpdate?: boolean } = {}) {
+  const query = exec.select().from(tasks).where(eq(tasks.id, id));
+  const [row] = await (opts.forUpdate ? query.for('update') : query);
+  return row;
+}
+
+export type RunWithAccount = RunRow & { username: string };
+
+export async function listRuns(exec: Executor, taskId: number): Promise<RunWithAccount[]> {
+  const rows = await exec
+    .select({ run: runs, username: accounts.username })
+    .from(runs)
+    .innerJoin(accounts, eq(accounts.id, runs.accountId))
+    .where(eq(runs.taskId, taskId))
+    .orderBy(asc(runs.id));
+  return rows.map((r) => ({ ...r.run, username: r.username }));
+}
+
+export async function findRun(exec: Executor, runId: number) {
+  const [row] = await exec.select().from(runs).where(eq(runs.id, runId));
+  return row;
+}
+
+export async function runStatusesOf(exec: Executor, taskId: number): Promise<string[]> {
+  const rows = await exec.select({ status: runs.status }).from(runs).where(eq(runs.taskId, taskId));
+  return rows.map((r) => r.status);
+}
+
+export type TaskListFilter = { statuses?: readonly string[]; limit: number; offset: number };
+
+export async function listTasks(exec: Executor, filter: TaskListFilter) {
+  const where = filter.statuses?.length ? inArray(tasks.status, [...filter.statuses]) : undefined;
+  const [rows, [total]] = await Promise.all([
+    exec
+      .select({
+        task: tasks,
+        runsTotal: sql<number>`(select count(*)::int from ${runs} where ${runs.taskId} = ${tasks.id})`,
+        runsFailed: sql<number>`(select count(*)::int from ${runs} where ${runs.taskId} = ${tasks.id} and ${runs.status} = 'failed')`,
+      })
+      .from(tasks)
+      .where(where)
+      .orderBy(desc(tasks.id))
+      .limit(filter.limit)
+      .offset(filter.offset),
+    exec.select({ n: count() }).from(tasks).where(where),
+  ]);
+  return { rows, total: total?.n ?? 0 };
+}
+
+export function runsOfTask(taskId: number, statuses: readonly string[]) {
+  return and(eq(runs.taskId, taskId), inArray(runs.status, [...statuses]));
+}

@@ -1,0 +1,45 @@
+// Cancel a queued or running task: the task and its unfinished runs end CANCELLED in one
+// transaction, and the job system is told to drop queued jobs and abort running sessions.
+import { eq } from 'drizzle-orm';
+import { recordAudit } from '../db/audit-repo.ts';
+import type { Db } from '../db/client.ts';
+import { transitionRows } from '../db/lifecycle-repo.ts';
+import { type RunRow, runs, type TaskRow, tasks } from '../db/schema.ts';
+import { findTask, runsOfTask } from '../db/tasks-repo.ts';
+import { canApply, refusalReason, type Status, TRANSITIONS } from './lifecycle.ts';
+import type { RunQueue } from './ports.ts';
+
+export type CancelResult =
+  | { ok: true; task: TaskRow; runs: RunRow[] }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'finished'; status: Status; message: string };
+
+export async function cancelTask(
+  db: Db,
+  queue: RunQueue,
+  input: { taskId: number; actorId: number | null },
+): Promise<CancelResult> {
+  return db.transaction(async (tx) => {
+    const current = await findTask(tx, input.taskId, { forUpdate: true });
+    if (!current) return { ok: false, reason: 'not_found' };
+    const status = current.status as Status;
+    if (!canApply('cancel', status)) {
+      return { ok: false, reason: 'finished', status, message: refusalReason('cancel', status) ?? '' };
+    }
+    const [task] = await transitionRows(tx, tasks, TRANSITIONS.cancel, eq(tasks.id, input.taskId));
+    if (!task) throw new Error(`task ${input.taskId} changed under its row lock`);
+    const cancelled = await transitionRows(
+      tx,
+      runs,
+      TRANSITIONS.cancel,
+      runsOfTask(task.id, TRANSITIONS.cancel.from),
+      {
+        reasonCode: 'cancelled',
+        reasonMessage: 'cancelled by a user',
+      },
+    );
+    await recordAudit(tx, { actorId: input.actorId, action: 'task.cancel', taskId: task.id, details: {} });
+    await queue.cancelRuns(tx, cancelled);
+    return { ok: true, task, runs: cancelled };
+  });
+}

@@ -1,0 +1,76 @@
+// The one lifecycle shared by every task kind and every per-account run: statuses, the allowed
+// transitions, and the timestamps each transition sets or clears. Pure; repositories apply it
+// as conditional UPDATEs (src/db/lifecycle-repo.ts).
+
+export const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const FINISHED_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly Status[];
+export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
+
+/** What a transition does to a timestamp: stamp it with now(), clear it, or leave it alone. */
+export type StampEffect = 'now' | 'clear' | 'keep';
+
+export type Transition = {
+  readonly from: readonly Status[];
+  readonly to: Status;
+  readonly startedAt: StampEffect;
+  readonly completedAt: StampEffect;
+};
+
+export const TRANSITIONS = {
+  start: { from: ['pending'], to: 'running', startedAt: 'now', completedAt: 'clear' },
+  complete: { from: ['running'], to: 'completed', startedAt: 'keep', completedAt: 'now' },
+  // A run can fail before it ever started (no session, job expired in the queue).
+  fail: { from: ['pending', 'running'], to: 'failed', startedAt: 'keep', completedAt: 'now' },
+  cancel: { from: ['pending', 'running'], to: 'cancelled', startedAt: 'keep', completedAt: 'now' },
+  // A worker handing a run back (deploy, lost heartbeat with retries left) returns it to the queue.
+  requeue: { from: ['running'], to: 'pending', startedAt: 'clear', completedAt: 'clear' },
+  restart: { from: FINISHED_STATUSES, to: 'pending', startedAt: 'clear', completedAt: 'clear' },
+} as const satisfies Record<string, Transition>;
+
+export type TransitionName = keyof typeof TRANSITIONS;
+
+export function isFinished(status: Status): status is FinishedStatus {
+  return (FINISHED_STATUSES as readonly Status[]).includes(status);
+}
+
+export function canApply(name: TransitionName, from: Status): boolean {
+  return (TRANSITIONS[name].from as readonly Status[]).includes(from);
+}
+
+/** Why a transition does not apply to a row in `status`, in words a user can act on. */
+export function refusalReason(name: TransitionName, status: Status): string | undefined {
+  if (canApply(name, status)) return undefined;
+  if (name === 'restart') {
+    return status === 'pending' ? 'it is already queued' : 'it is still running';
+  }
+  if (name === 'cancel') return `it has already ${status === 'cancelled' ? 'been cancelled' : status}`;
+  return `it is ${status}`;
+}
+
+/**
+ * A task's status follows from its runs: RUNNING while any run is running (or some finished while
+ * others wait), PENDING while none has started, and once all are finished: COMPLETED when every
+ * run completed, FAILED when at least one failed, CANCELLED when the rest were cancelled.
+ */
+export function deriveTaskStatus(runs: readonly Status[]): Status {
+  if (runs.length === 0) return 'completed';
+  const count = (s: Status) => runs.filter((r) => r === s).length;
+  if (count('running') > 0) return 'running';
+  const unfinished = count('pending');
+  if (unfinished === runs.length) return 'pending';
+  if (unfinished > 0) return 'running';
+  if (count('failed') > 0) return 'failed';
+  if (count('cancelled') > 0) return 'cancelled';
+  return 'completed';
+}
+
+/** The transition that takes a task from `current` to `target`, when there is one. */
+export function transitionTowards(current: Status, target: Status): TransitionName | undefined {
+  if (current === target) return undefined;
+  for (const [name, t] of Object.entries(TRANSITIONS) as [TransitionName, Transition][]) {
+    if (t.to === target && t.from.includes(current) && name !== 'restart' && name !== 'requeue') return name;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+// The entry point as a real child process: embedded Postgres start, reuse, and the one-line
+// answers for a missing token and an unreachable database.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { freePort } from './support/global-setup.ts';
+
+const MAIN = path.resolve(import.meta.dirname, '../src/main.ts');
+
+function runMain(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
+      cwd: tmpdir(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe('main', () => {
+  it('starts the embedded database, migrates, explains the missing token; a second start reuses the data', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'warmup-main-'));
+    dirs.push(dataDir);
+    const port = String(await freePort());
+    const env = { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: port };
+
+    const first = await runMain({ ...env, TELEGRAM_ADMIN_IDS: '777' });
+    expect(first.code).toBe(1);
+    expect(first.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^TELEGRAM_BOT_TOKEN is not set: .*@BotFather/),
+    ]);
+    expect(first.stdout).toContain('embedded Postgres started');
+    expect(first.stdout).toContain('migrations applied');
+
+    const second = await runMain(env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('TELEGRAM_BOT_TOKEN is not set');
+
+    // The admin seeded by the first start is still there: the data survived both exits.
+    const server = await startEmbeddedPostgres({ dataDir, port: Number(port) });
+    const sql = postgres(server.url, { max: 1 });
+    try {
+      const rows = await sql`select telegram_id::int as id, role from users`;
+      expect(rows.map((r) => ({ ...r }))).toEqual([{ id: 777, role: 'admin' }]);
+      const [migrations] = await sql`select count(*)::int as n from drizzle.__drizzle_migrations`;
+      expect(migrations?.n).toBeGreaterThan(0);
+    } finally {
+      await sql.end();
+      await server.stop();
+    }
+  }, 90_000);
+
+  it('a worker needs no token', async () => {
+    // With ROLE=worker the missing token is no error; the process runs until it is signalled.
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'warmup-main-'));
+    dirs.push(dataDir);
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_FORMAT: 'json',
+        ROLE: 'worker',
+        DATA_DIR: dataDir,
+        EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const running = new Promise<void>((resolve) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('warmup-bot running')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await running;
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain('shutting down');
+  }, 90_000);
+
+  it('an unreachable DATABASE_URL gives one line naming the host, without the password or a stack', async () => {
+    const result = await runMain({ DATABASE_URL: 'postgres://bob:hunter2secret@127.0.0.1:1/warmup' });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Cannot reach Postgres at 127\.0\.0\.1:1\/warmup: connection refused\./);
+    expect(result.stderr + result.stdout).not.toContain('hunter2secret');
+  });
+
+  it('a wrong setting is named with what is expected', async () => {
+    const result = await runMain({ WORKER_CONCURRENCY: 'lots', ROLE: 'everything' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('ROLE: must be one of: all, bot, worker (got "everything")');
+    expect(result.stderr).toContain(
+      'WORKER_CONCURRENCY: must be a whole number between 1 and 16 (got "lots")',
+    );
+  });
+});

@@ -1,0 +1,57 @@
+// A fresh, migrated database per test file on the server global-setup provides, dropped after.
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { migrateDatabase } from '../../src/db/migrate.ts';
+
+export type TestDatabase = Database & { url: string; name: string; drop(): Promise<void> };
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(adminUrl, name);
+  await migrateDatabase(url);
+  const database = openDatabase(url, { max: 20, applicationName: 'warmup-bot-test' });
+  return {
+    ...database,
+    url,
+    name,
+    async drop() {
+      await database.close();
+      const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await sql.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await sql.end();
+      }
+    },
+  };
+}
+
+/** Registers beforeAll/afterAll for the calling test file; read the database inside tests. */
+export function useTestDatabase(): () => TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeAll(async () => {
+    current = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await current?.drop();
+  });
+  return () => {
+    if (!current) throw new Error('the test database is not ready (use it inside a test or hook)');
+    return current;
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

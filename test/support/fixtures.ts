@@ -1,0 +1,80 @@
+// Rows for tests: accounts and tasks in a given state, and a queue port that records what the
+// use cases asked of it (the pg-boss implementation is exercised by the job tests).
+import { eq, inArray, sql } from 'drizzle-orm';
+import { insertAccount } from '../../src/db/accounts-repo.ts';
+import type { Db, Executor } from '../../src/db/client.ts';
+import { type RunRow, runs, type TaskRow, tasks } from '../../src/db/schema.ts';
+import { insertTaskWithRuns } from '../../src/db/tasks-repo.ts';
+import { deriveTaskStatus, type Status } from '../../src/tasks/lifecycle.ts';
+import type { RunQueue } from '../../src/tasks/ports.ts';
+
+let counter = 0;
+
+export async function makeAccounts(db: Db, n: number, prefix = 'acct'): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = await insertAccount(db, { username: `${prefix}${++counter}` });
+    if (!row) throw new Error('account insert failed');
+    ids.push(row.id);
+  }
+  return ids;
+}
+
+/** A task whose runs are in the given statuses, stamped as if they had really run. */
+export async function makeTask(
+  db: Db,
+  runStatuses: readonly string[],
+  taskStatus?: string,
+): Promise<{ task: TaskRow; runs: RunRow[] }> {
+  const accountIds = await makeAccounts(db, runStatuses.length);
+  const created = await insertTaskWithRuns(
+    db,
+    { name: `task ${++counter}`, settings: {}, chatId: 100, createdBy: 1 },
+    accountIds,
+  );
+  for (const [i, run] of created.runs.entries()) {
+    await forceStatus(db, runs, run.id, runStatuses[i] ?? 'pending');
+  }
+  await forceStatus(db, tasks, created.task.id, taskStatus ?? deriveTaskStatus(runStatuses as Status[]));
+  const [task] = await db.select().from(tasks).where(eq(tasks.id, created.task.id));
+  const runRows = await db
+    .select()
+    .from(runs)
+    .where(
+      inArray(
+        runs.id,
+        created.runs.map((r) => r.id),
+      ),
+    )
+    .orderBy(runs.id);
+  return { task: task!, runs: runRows };
+}
+
+/** Test setup only: puts a row straight into a status with plausible timestamps. */
+export async function forceStatus(db: Db, table: typeof tasks | typeof runs, id: number, status: string) {
+  const started = status === 'pending' ? null : sql`now() - interval '5 minutes'`;
+  const completed = ['completed', 'failed', 'cancelled'].includes(status)
+    ? sql`now() - interval '1 minute'`
+    : null;
+  const t = table as typeof tasks;
+  await db.update(t).set({ status, startedAt: started, completedAt: completed }).where(eq(t.id, id));
+}
+
+export type RecordingQueue = RunQueue & {
+  enqueued: { taskId: number; runIds: number[] }[];
+  cancelled: number[][];
+};
+
+export function recordingQueue(): RecordingQueue {
+  const queue: RecordingQueue = {
+    enqueued: [],
+    cancelled: [],
+    async enqueueRuns(_tx: Executor, task, rows) {
+      queue.enqueued.push({ taskId: task.id, runIds: rows.map((r) => r.id) });
+    },
+    async cancelRuns(_tx: Executor, rows) {
+      queue.cancelled.push(rows.map((r) => r.id));
+    },
+  };
+  return queue;
+}

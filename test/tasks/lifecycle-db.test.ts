@@ -1,0 +1,192 @@
+// The lifecycle applied to real rows: conditional updates, timestamps, restart and its races.
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { transitionRows } from '../../src/db/lifecycle-repo.ts';
+import { auditLog, runs, tasks } from '../../src/db/schema.ts';
+import { cancelTask } from '../../src/tasks/cancel-task.ts';
+import { canApply, STATUSES, TRANSITIONS, type TransitionName } from '../../src/tasks/lifecycle.ts';
+import { restartTask } from '../../src/tasks/restart-task.ts';
+import { syncTaskStatus } from '../../src/tasks/sync-task-status.ts';
+import { useTestDatabase } from '../support/db.ts';
+import { makeTask, recordingQueue } from '../support/fixtures.ts';
+
+const database = useTestDatabase();
+
+describe('transitions as conditional updates', () => {
+  for (const [label, table] of [
+    ['task', tasks],
+    ['run', runs],
+  ] as const) {
+    for (const name of Object.keys(TRANSITIONS) as TransitionName[]) {
+      it(`${label}: ${name} applies exactly from ${TRANSITIONS[name].from.join('/')}`, async () => {
+        const { db } = database();
+        for (const status of STATUSES) {
+          const {
+            task,
+            runs: [run],
+          } = await makeTask(db, [status], status);
+          const id = label === 'task' ? task.id : run!.id;
+          const t = table as typeof tasks;
+          const [before] = await db.select().from(t).where(eq(t.id, id));
+          const changed = await transitionRows(db, t, TRANSITIONS[name], eq(t.id, id));
+          const [after] = await db.select().from(t).where(eq(t.id, id));
+          if (!canApply(name, status)) {
+            expect(changed, `${name} from ${status}`).toEqual([]);
+            expect(after).toEqual(before);
+            continue;
+          }
+          expect(changed).toHaveLength(1);
+          expect(after!.status).toBe(TRANSITIONS[name].to);
+          const effects = {
+            startedAt: TRANSITIONS[name].startedAt,
+            completedAt: TRANSITIONS[name].completedAt,
+          };
+          for (const [column, effect] of Object.entries(effects) as ['startedAt' | 'completedAt', string][]) {
+            if (effect === 'clear') expect(after![column], column).toBeNull();
+            if (effect === 'keep') expect(after![column], column).toEqual(before![column]);
+            if (effect === 'now')
+              expect(after![column]!.getTime()).toBeGreaterThan(before![column]?.getTime() ?? 0);
+          }
+          expect(after!.updatedAt.getTime()).toBeGreaterThanOrEqual(before!.updatedAt.getTime());
+        }
+      });
+    }
+  }
+});
+
+describe('restart', () => {
+  it('clears both timestamps on the task and every run, bumps the run number, records who', async () => {
+    const { db } = database();
+    const queue = recordingQueue();
+    const { task, runs: before } = await makeTask(db, ['completed', 'completed']);
+    expect(task.startedAt).not.toBeNull();
+    expect(task.completedAt).not.toBeNull();
+
+    const result = await restartTask(db, queue, { taskId: task.id, scope: 'all', actorId: 42, chatId: -500 });
+    expect(result.ok).toBe(true);
+    const [after] = await db.select().from(tasks).where(eq(tasks.id, task.id));
+    expect(after).toMatchObject({
+      status: 'pending',
+      startedAt: null,
+      completedAt: null,
+      runNumber: task.runNumber + 1,
+      restartedBy: 42,
+      chatId: -500,
+    });
+    const runRows = await db.select().from(runs).where(eq(runs.taskId, task.id));
+    expect(runRows).toHaveLength(before.length);
+    for (const run of runRows) {
+      expect(run).toMatchObject({
+        status: 'pending',
+        startedAt: null,
+        completedAt: null,
+        runNumber: after!.runNumber,
+      });
+    }
+    expect(queue.enqueued).toEqual([{ taskId: task.id, runIds: before.map((r) => r.id) }]);
+    const audit = await db.select().from(auditLog).where(eq(auditLog.taskId, task.id));
+    expect(audit.map((a) => [a.action, a.actorId])).toEqual([['task.restart', 42]]);
+  });
+
+  it('"failed" scope resets only failed and cancelled runs; completed ones keep everything', async () => {
+    const { db } = database();
+    const queue = recordingQueue();
+    const { task, runs: before } = await makeTask(db, ['completed', 'failed', 'completed', 'cancelled']);
+    const result = await restartTask(db, queue, { taskId: task.id, scope: 'failed', actorId: 7 });
+    expect(result.ok && result.runs.map((r) => r.id).sort()).toEqual([before[1]!.id, before[3]!.id].sort());
+    const after = await db.select().from(runs).where(eq(runs.taskId, task.id)).orderBy(runs.id);
+    expect(after[0]).toEqual(before[0]);
+    expect(after[2]).toEqual(before[2]);
+    expect(after[1]).toMatchObject({ status: 'pending', startedAt: null, completedAt: null });
+  });
+
+  it('refuses a queued or running task, an unknown id, and "failed" with nothing failed — changing nothing', async () => {
+    const { db } = database();
+    const queue = recordingQueue();
+    const pending = await makeTask(db, ['pending']);
+    const running = await makeTask(db, ['running', 'completed']);
+    const done = await makeTask(db, ['completed']);
+    expect(await restartTask(db, queue, { taskId: pending.task.id, scope: 'all', actorId: 1 })).toEqual({
+      ok: false,
+      reason: 'busy',
+      status: 'pending',
+      message: 'it is already queued',
+    });
+    expect(await restartTask(db, queue, { taskId: running.task.id, scope: 'all', actorId: 1 })).toMatchObject(
+      {
+        ok: false,
+        message: 'it is still running',
+      },
+    );
+    expect(await restartTask(db, queue, { taskId: 999_999, scope: 'all', actorId: 1 })).toEqual({
+      ok: false,
+      reason: 'not_found',
+    });
+    expect(await restartTask(db, queue, { taskId: done.task.id, scope: 'failed', actorId: 1 })).toEqual({
+      ok: false,
+      reason: 'nothing_failed',
+    });
+    for (const fixture of [pending, running, done]) {
+      const [row] = await db.select().from(tasks).where(eq(tasks.id, fixture.task.id));
+      expect(row).toEqual(fixture.task);
+    }
+    expect(queue.enqueued).toEqual([]);
+  });
+
+  it('50 concurrent restarts of one task apply exactly one', async () => {
+    const { db } = database();
+    const queue = recordingQueue();
+    const { task } = await makeTask(db, ['failed', 'completed', 'completed']);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        restartTask(db, queue, { taskId: task.id, scope: 'all', actorId: i + 1 }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.reason === 'busy')).toHaveLength(49);
+    const [after] = await db.select().from(tasks).where(eq(tasks.id, task.id));
+    expect(after!.runNumber).toBe(task.runNumber + 1);
+    expect(queue.enqueued).toHaveLength(1);
+    expect(queue.enqueued[0]!.runIds).toHaveLength(3);
+    const audit = await db.select().from(auditLog).where(eq(auditLog.taskId, task.id));
+    expect(audit).toHaveLength(1);
+  });
+});
+
+describe('cancel and derived status', () => {
+  it('cancel ends the task and its unfinished runs, leaving finished runs alone', async () => {
+    const { db } = database();
+    const queue = recordingQueue();
+    const { task, runs: before } = await makeTask(db, ['running', 'pending', 'completed']);
+    const result = await cancelTask(db, queue, { taskId: task.id, actorId: 3 });
+    expect(result.ok).toBe(true);
+    const after = await db.select().from(runs).where(eq(runs.taskId, task.id)).orderBy(runs.id);
+    expect(after.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'completed']);
+    expect(after[0]!.completedAt).not.toBeNull();
+    expect(after[2]).toEqual(before[2]);
+    expect(queue.cancelled.map((ids) => [...ids].sort((a, b) => a - b))).toEqual([
+      [before[0]!.id, before[1]!.id],
+    ]);
+    expect(await cancelTask(db, queue, { taskId: task.id, actorId: 3 })).toMatchObject({
+      ok: false,
+      reason: 'finished',
+      message: 'it has already been cancelled',
+    });
+  });
+
+  it('a task follows its runs: started with the first, finished with the last', async () => {
+    const { db } = database();
+    const { task, runs: created } = await makeTask(db, ['pending', 'pending']);
+    const step = async (runId: number, name: TransitionName) =>
+      db.transaction(async (tx) => {
+        await transitionRows(tx, runs, TRANSITIONS[name], eq(runs.id, runId));
+        return syncTaskStatus(tx, task.id);
+      });
+    expect((await step(created[0]!.id, 'start'))?.task.status).toBe('running');
+    expect((await step(created[0]!.id, 'complete'))?.task.status).toBe('running');
+    expect((await step(created[1]!.id, 'start'))?.changed).toBe(false);
+    const last = await step(created[1]!.id, 'fail');
+    expect(last?.task).toMatchObject({ status: 'failed' });
+    expect(last!.task.startedAt!.getTime()).toBeLessThanOrEqual(last!.task.completedAt!.getTime());
+  });
+});
