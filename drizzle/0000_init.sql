@@ -54,6 +54,7 @@ CREATE TABLE "runs" (
 	"reason_code" text,
 	"reason_message" text,
 	"attempts" integer DEFAULT 0 NOT NULL,
+	"job_id" uuid,
 	CONSTRAINT "runs_status_check" CHECK (status in ('pending', 'running', 'completed', 'failed', 'cancelled'))
 );
 --> statement-breakpoint
@@ -98,4 +99,5 @@ CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at");--> statement-
 CREATE INDEX "run_log_lines_run_idx" ON "run_log_lines" USING btree ("run_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "runs_task_account_key" ON "runs" USING btree ("task_id","account_id");--> statement-breakpoint
 CREATE INDEX "runs_account_status_idx" ON "runs" USING btree ("account_id","status");--> statement-breakpoint
+CREATE INDEX "runs_unfinished_idx" ON "runs" USING btree ("task_id") WHERE status in ('pending', 'running');--> statement-breakpoint
 CREATE INDEX "tasks_status_id_idx" ON "tasks" USING btree ("status","id" DESC NULLS LAST);

@@ -36,3 +36,25 @@ export async function findAccount(exec: Executor, id: number) {
   const [row] = await exec.select().from(accounts).where(eq(accounts.id, id));
   return row;
 }
+
+export type AccountRunResult = {
+  health?: 'ok' | 'logged_out' | 'captcha' | 'blocked' | 'proxy_error';
+  healthMessage?: string | null;
+  sessionEncrypted?: Buffer;
+  warmed?: boolean;
+};
+
+export async function recordAccountRunResult(exec: Executor, accountId: number, result: AccountRunResult) {
+  const set: Record<string, unknown> = { updatedAt: sql`now()` };
+  if (result.health) {
+    set.health = result.health;
+    set.healthMessage = result.healthMessage ?? null;
+    set.healthUpdatedAt = sql`now()`;
+  }
+  if (result.sessionEncrypted) {
+    set.sessionEncrypted = result.sessionEncrypted;
+    set.sessionUpdatedAt = sql`now()`;
+  }
+  if (result.warmed) set.lastWarmedAt = sql`now()`;
+  await exec.update(accounts).set(set).where(eq(accounts.id, accountId));
+}

@@ -15,6 +15,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  uuid,
 } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
@@ -118,11 +119,14 @@ export const runs = pgTable(
     reasonCode: text('reason_code'),
     reasonMessage: text('reason_message'),
     attempts: integer('attempts').notNull().default(0),
+    /** The pg-boss job carrying this run's current run number; null until it is dispatched. */
+    jobId: uuid('job_id'),
   },
   (t) => [
     check('runs_status_check', sql.raw(STATUS_CHECK)),
     uniqueIndex('runs_task_account_key').on(t.taskId, t.accountId),
     index('runs_account_status_idx').on(t.accountId, t.status),
+    index('runs_unfinished_idx').on(t.taskId).where(sql`status in ('pending', 'running')`),
   ],
 );
 

@@ -6,8 +6,9 @@ import type { Db } from '../db/client.ts';
 import { transitionRows } from '../db/lifecycle-repo.ts';
 import { type RunRow, runs, type TaskRow, tasks } from '../db/schema.ts';
 import { findTask, runsOfTask } from '../db/tasks-repo.ts';
+import { buildTaskEvent } from './events.ts';
 import { canApply, refusalReason, type Status, TRANSITIONS } from './lifecycle.ts';
-import type { RunQueue } from './ports.ts';
+import type { JobPort } from './ports.ts';
 
 export type CancelResult =
   | { ok: true; task: TaskRow; runs: RunRow[] }
@@ -16,7 +17,7 @@ export type CancelResult =
 
 export async function cancelTask(
   db: Db,
-  queue: RunQueue,
+  jobs: JobPort,
   input: { taskId: number; actorId: number | null },
 ): Promise<CancelResult> {
   return db.transaction(async (tx) => {
@@ -39,7 +40,8 @@ export async function cancelTask(
       },
     );
     await recordAudit(tx, { actorId: input.actorId, action: 'task.cancel', taskId: task.id, details: {} });
-    await queue.cancelRuns(tx, cancelled);
+    await jobs.cancelRuns(tx, cancelled);
+    await jobs.publish(tx, await buildTaskEvent(tx, task, 'cancelled', input.actorId));
     return { ok: true, task, runs: cancelled };
   });
 }

@@ -3,7 +3,7 @@ import { recordAudit } from '../db/audit-repo.ts';
 import type { Db } from '../db/client.ts';
 import type { RunRow, TaskRow } from '../db/schema.ts';
 import { insertTaskWithRuns } from '../db/tasks-repo.ts';
-import type { RunQueue } from './ports.ts';
+import type { JobPort } from './ports.ts';
 
 export type CreateTaskInput = {
   name: string;
@@ -16,7 +16,7 @@ export type CreateTaskInput = {
 
 export async function createTask(
   db: Db,
-  queue: RunQueue,
+  jobs: JobPort,
   input: CreateTaskInput,
 ): Promise<{ task: TaskRow; runs: RunRow[] }> {
   const accountIds = [...new Set(input.accountIds)];
@@ -39,7 +39,7 @@ export async function createTask(
       taskId: created.task.id,
       details: { accounts: accountIds.length },
     });
-    await queue.enqueueRuns(tx, created.task, created.runs);
+    await jobs.dispatch(tx, created.task);
     return created;
   });
 }

@@ -1,11 +1,14 @@
-// What the use cases need from the job system, implemented in src/jobs. Calls take the open
-// transaction so that a task's rows and its jobs commit together or not at all.
+// What the use cases need from the job system, implemented in src/jobs. Every call takes the open
+// transaction, so a task's rows, its jobs and its notifications commit together or not at all.
 import type { Executor } from '../db/client.ts';
 import type { RunRow, TaskRow } from '../db/schema.ts';
+import type { TaskEvent } from './events.ts';
 
-export type RunQueue = {
-  /** Queue one job per run, inside `tx`. */
-  enqueueRuns(tx: Executor, task: TaskRow, runs: readonly RunRow[]): Promise<void>;
-  /** Stop the jobs of these runs (queued ones never start, running ones are aborted). */
+export type JobPort = {
+  /** Queue jobs for the task's pending runs that have none, up to its `parallel` setting. */
+  dispatch(tx: Executor, task: TaskRow): Promise<void>;
+  /** Stop the jobs of these runs: queued ones never start, running sessions are aborted. */
   cancelRuns(tx: Executor, runs: readonly RunRow[]): Promise<void>;
+  /** Queue a notification for the task's chat (durable, retried). */
+  publish(tx: Executor, event: TaskEvent): Promise<void>;
 };

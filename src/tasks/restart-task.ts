@@ -6,8 +6,9 @@ import type { Db } from '../db/client.ts';
 import { transitionRows } from '../db/lifecycle-repo.ts';
 import { type RunRow, runs, type TaskRow, tasks } from '../db/schema.ts';
 import { findTask, runStatusesOf, runsOfTask } from '../db/tasks-repo.ts';
+import { buildTaskEvent } from './events.ts';
 import { canApply, refusalReason, type Status, TRANSITIONS } from './lifecycle.ts';
-import type { RunQueue } from './ports.ts';
+import type { JobPort } from './ports.ts';
 
 export type RestartScope = 'all' | 'failed';
 
@@ -29,7 +30,7 @@ export type RestartResult =
   | { ok: false; reason: 'busy'; status: Status; message: string }
   | { ok: false; reason: 'nothing_failed' };
 
-export async function restartTask(db: Db, queue: RunQueue, input: RestartInput): Promise<RestartResult> {
+export async function restartTask(db: Db, jobs: JobPort, input: RestartInput): Promise<RestartResult> {
   return db.transaction(async (tx) => {
     // The row lock serialises concurrent restarts: the second one sees PENDING and is refused.
     const current = await findTask(tx, input.taskId, { forUpdate: true });
@@ -58,6 +59,7 @@ export async function restartTask(db: Db, queue: RunQueue, input: RestartInput):
       reasonCode: null,
       reasonMessage: null,
       attempts: 0,
+      jobId: null,
     });
     await recordAudit(tx, {
       actorId: input.actorId,
@@ -65,7 +67,8 @@ export async function restartTask(db: Db, queue: RunQueue, input: RestartInput):
       taskId: task.id,
       details: { runNumber: task.runNumber, runs: reset.map((r) => r.id) },
     });
-    await queue.enqueueRuns(tx, task, reset);
+    await jobs.dispatch(tx, task);
+    await jobs.publish(tx, await buildTaskEvent(tx, task, 'restarted', input.actorId));
     return { ok: true, task, runs: reset };
   });
 }

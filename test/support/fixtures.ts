@@ -5,8 +5,9 @@ import { insertAccount } from '../../src/db/accounts-repo.ts';
 import type { Db, Executor } from '../../src/db/client.ts';
 import { type RunRow, runs, type TaskRow, tasks } from '../../src/db/schema.ts';
 import { insertTaskWithRuns } from '../../src/db/tasks-repo.ts';
+import type { TaskEvent } from '../../src/tasks/events.ts';
 import { deriveTaskStatus, type Status } from '../../src/tasks/lifecycle.ts';
-import type { RunQueue } from '../../src/tasks/ports.ts';
+import type { JobPort } from '../../src/tasks/ports.ts';
 
 let counter = 0;
 
@@ -60,21 +61,30 @@ export async function forceStatus(db: Db, table: typeof tasks | typeof runs, id:
   await db.update(t).set({ status, startedAt: started, completedAt: completed }).where(eq(t.id, id));
 }
 
-export type RecordingQueue = RunQueue & {
-  enqueued: { taskId: number; runIds: number[] }[];
+/**
+ * A JobPort that records what the use cases asked of it, for tests of src/tasks alone; the
+ * pg-boss implementation has its own tests against a real queue.
+ */
+export type RecordingJobs = JobPort & {
+  dispatched: number[];
   cancelled: number[][];
+  events: TaskEvent[];
 };
 
-export function recordingQueue(): RecordingQueue {
-  const queue: RecordingQueue = {
-    enqueued: [],
+export function recordingJobs(): RecordingJobs {
+  const jobs: RecordingJobs = {
+    dispatched: [],
     cancelled: [],
-    async enqueueRuns(_tx: Executor, task, rows) {
-      queue.enqueued.push({ taskId: task.id, runIds: rows.map((r) => r.id) });
+    events: [],
+    async dispatch(_tx: Executor, task: TaskRow) {
+      jobs.dispatched.push(task.id);
     },
-    async cancelRuns(_tx: Executor, rows) {
-      queue.cancelled.push(rows.map((r) => r.id));
+    async cancelRuns(_tx: Executor, rows: readonly RunRow[]) {
+      jobs.cancelled.push(rows.map((r) => r.id).sort((a, b) => a - b));
+    },
+    async publish(_tx: Executor, event: TaskEvent) {
+      jobs.events.push(event);
     },
   };
-  return queue;
+  return jobs;
 }

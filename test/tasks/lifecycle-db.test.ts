@@ -8,7 +8,7 @@ import { canApply, STATUSES, TRANSITIONS, type TransitionName } from '../../src/
 import { restartTask } from '../../src/tasks/restart-task.ts';
 import { syncTaskStatus } from '../../src/tasks/sync-task-status.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { makeTask, recordingQueue } from '../support/fixtures.ts';
+import { makeTask, recordingJobs } from '../support/fixtures.ts';
 
 const database = useTestDatabase();
 
@@ -57,12 +57,12 @@ describe('transitions as conditional updates', () => {
 describe('restart', () => {
   it('clears both timestamps on the task and every run, bumps the run number, records who', async () => {
     const { db } = database();
-    const queue = recordingQueue();
+    const jobs = recordingJobs();
     const { task, runs: before } = await makeTask(db, ['completed', 'completed']);
     expect(task.startedAt).not.toBeNull();
     expect(task.completedAt).not.toBeNull();
 
-    const result = await restartTask(db, queue, { taskId: task.id, scope: 'all', actorId: 42, chatId: -500 });
+    const result = await restartTask(db, jobs, { taskId: task.id, scope: 'all', actorId: 42, chatId: -500 });
     expect(result.ok).toBe(true);
     const [after] = await db.select().from(tasks).where(eq(tasks.id, task.id));
     expect(after).toMatchObject({
@@ -83,16 +83,19 @@ describe('restart', () => {
         runNumber: after!.runNumber,
       });
     }
-    expect(queue.enqueued).toEqual([{ taskId: task.id, runIds: before.map((r) => r.id) }]);
+    expect(jobs.dispatched).toEqual([task.id]);
+    expect(jobs.events.map((e) => [e.type, e.taskId, e.actorId, e.chatId])).toEqual([
+      ['restarted', task.id, 42, -500],
+    ]);
     const audit = await db.select().from(auditLog).where(eq(auditLog.taskId, task.id));
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([['task.restart', 42]]);
   });
 
   it('"failed" scope resets only failed and cancelled runs; completed ones keep everything', async () => {
     const { db } = database();
-    const queue = recordingQueue();
+    const jobs = recordingJobs();
     const { task, runs: before } = await makeTask(db, ['completed', 'failed', 'completed', 'cancelled']);
-    const result = await restartTask(db, queue, { taskId: task.id, scope: 'failed', actorId: 7 });
+    const result = await restartTask(db, jobs, { taskId: task.id, scope: 'failed', actorId: 7 });
     expect(result.ok && result.runs.map((r) => r.id).sort()).toEqual([before[1]!.id, before[3]!.id].sort());
     const after = await db.select().from(runs).where(eq(runs.taskId, task.id)).orderBy(runs.id);
     expect(after[0]).toEqual(before[0]);
@@ -102,27 +105,25 @@ describe('restart', () => {
 
   it('refuses a queued or running task, an unknown id, and "failed" with nothing failed — changing nothing', async () => {
     const { db } = database();
-    const queue = recordingQueue();
+    const jobs = recordingJobs();
     const pending = await makeTask(db, ['pending']);
     const running = await makeTask(db, ['running', 'completed']);
     const done = await makeTask(db, ['completed']);
-    expect(await restartTask(db, queue, { taskId: pending.task.id, scope: 'all', actorId: 1 })).toEqual({
+    expect(await restartTask(db, jobs, { taskId: pending.task.id, scope: 'all', actorId: 1 })).toEqual({
       ok: false,
       reason: 'busy',
       status: 'pending',
       message: 'it is already queued',
     });
-    expect(await restartTask(db, queue, { taskId: running.task.id, scope: 'all', actorId: 1 })).toMatchObject(
-      {
-        ok: false,
-        message: 'it is still running',
-      },
-    );
-    expect(await restartTask(db, queue, { taskId: 999_999, scope: 'all', actorId: 1 })).toEqual({
+    expect(await restartTask(db, jobs, { taskId: running.task.id, scope: 'all', actorId: 1 })).toMatchObject({
+      ok: false,
+      message: 'it is still running',
+    });
+    expect(await restartTask(db, jobs, { taskId: 999_999, scope: 'all', actorId: 1 })).toEqual({
       ok: false,
       reason: 'not_found',
     });
-    expect(await restartTask(db, queue, { taskId: done.task.id, scope: 'failed', actorId: 1 })).toEqual({
+    expect(await restartTask(db, jobs, { taskId: done.task.id, scope: 'failed', actorId: 1 })).toEqual({
       ok: false,
       reason: 'nothing_failed',
     });
@@ -130,24 +131,27 @@ describe('restart', () => {
       const [row] = await db.select().from(tasks).where(eq(tasks.id, fixture.task.id));
       expect(row).toEqual(fixture.task);
     }
-    expect(queue.enqueued).toEqual([]);
+    expect(jobs.dispatched).toEqual([]);
+    expect(jobs.events).toEqual([]);
   });
 
   it('50 concurrent restarts of one task apply exactly one', async () => {
     const { db } = database();
-    const queue = recordingQueue();
+    const jobs = recordingJobs();
     const { task } = await makeTask(db, ['failed', 'completed', 'completed']);
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        restartTask(db, queue, { taskId: task.id, scope: 'all', actorId: i + 1 }),
+        restartTask(db, jobs, { taskId: task.id, scope: 'all', actorId: i + 1 }),
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.reason === 'busy')).toHaveLength(49);
     const [after] = await db.select().from(tasks).where(eq(tasks.id, task.id));
     expect(after!.runNumber).toBe(task.runNumber + 1);
-    expect(queue.enqueued).toHaveLength(1);
-    expect(queue.enqueued[0]!.runIds).toHaveLength(3);
+    expect(jobs.dispatched).toEqual([task.id]);
+    expect(jobs.events).toHaveLength(1);
+    const reset = await db.select().from(runs).where(eq(runs.taskId, task.id));
+    expect(reset.map((r) => [r.status, r.runNumber])).toEqual(Array(3).fill(['pending', task.runNumber + 1]));
     const audit = await db.select().from(auditLog).where(eq(auditLog.taskId, task.id));
     expect(audit).toHaveLength(1);
   });
@@ -156,18 +160,16 @@ describe('restart', () => {
 describe('cancel and derived status', () => {
   it('cancel ends the task and its unfinished runs, leaving finished runs alone', async () => {
     const { db } = database();
-    const queue = recordingQueue();
+    const jobs = recordingJobs();
     const { task, runs: before } = await makeTask(db, ['running', 'pending', 'completed']);
-    const result = await cancelTask(db, queue, { taskId: task.id, actorId: 3 });
+    const result = await cancelTask(db, jobs, { taskId: task.id, actorId: 3 });
     expect(result.ok).toBe(true);
     const after = await db.select().from(runs).where(eq(runs.taskId, task.id)).orderBy(runs.id);
     expect(after.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'completed']);
     expect(after[0]!.completedAt).not.toBeNull();
     expect(after[2]).toEqual(before[2]);
-    expect(queue.cancelled.map((ids) => [...ids].sort((a, b) => a - b))).toEqual([
-      [before[0]!.id, before[1]!.id],
-    ]);
-    expect(await cancelTask(db, queue, { taskId: task.id, actorId: 3 })).toMatchObject({
+    expect(jobs.cancelled).toEqual([[before[0]!.id, before[1]!.id]]);
+    expect(await cancelTask(db, jobs, { taskId: task.id, actorId: 3 })).toMatchObject({
       ok: false,
       reason: 'finished',
       message: 'it has already been cancelled',

@@ -1,0 +1,91 @@
+// Queue names, payload schemas and policies: the one place that says how work travels.
+// account-session is a singleton queue keyed by account: at most one live session per account,
+// across all tasks; a second run for a busy account waits in the queue until it frees up.
+import type { PgBoss, Queue } from 'pg-boss';
+import { z } from 'zod';
+
+export const QUEUES = {
+  session: 'account-session',
+  sessionDead: 'account-session-dead',
+  notify: 'task-notification',
+  notifyDead: 'task-notification-dead',
+  reconcile: 'reconcile',
+} as const;
+
+export const sessionPayload = z.object({
+  runId: z.number().int().positive(),
+  runNumber: z.number().int().positive(),
+  taskId: z.number().int().positive(),
+  accountId: z.number().int().positive(),
+});
+export type SessionPayload = z.infer<typeof sessionPayload>;
+
+export type QueueTimings = {
+  /** A worker that stops heartbeating for this long is presumed dead (pg-boss minimum: 10). */
+  heartbeatSeconds: number;
+  /** How many times a session is retried after a transient failure or a lost worker. */
+  sessionRetryLimit: number;
+  sessionRetryDelaySeconds: number;
+};
+
+export const DEFAULT_TIMINGS: QueueTimings = {
+  heartbeatSeconds: 20,
+  sessionRetryLimit: 2,
+  sessionRetryDelaySeconds: 15,
+};
+
+export function sessionKey(accountId: number): string {
+  return `account:${accountId}`;
+}
+
+export function chatKey(chatId: number): string {
+  return `chat:${chatId}`;
+}
+
+/** Beyond the session's own cap, time to launch a context, take a screenshot and close. */
+export const SESSION_EXPIRY_MARGIN_SECONDS = 300;
+
+export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise<void> {
+  const definitions: Queue[] = [
+    { name: QUEUES.sessionDead, policy: 'standard', retryLimit: 5, retryBackoff: true },
+    {
+      name: QUEUES.session,
+      policy: 'singleton',
+      notify: true,
+      heartbeatSeconds: timings.heartbeatSeconds,
+      retryLimit: timings.sessionRetryLimit,
+      retryDelay: timings.sessionRetryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: 600,
+      deadLetter: QUEUES.sessionDead,
+      deleteAfterSeconds: 7 * 24 * 3600,
+    },
+    { name: QUEUES.notifyDead, policy: 'standard' },
+    {
+      // Strict FIFO per chat (singletonKey chat:<id>): while one message waits for Telegram to
+      // come back, the ones after it wait too, so a chat reads events in the order they happened.
+      name: QUEUES.notify,
+      policy: 'key_strict_fifo',
+      notify: true,
+      // Telegram can be away for a while; keep trying for about an hour before giving up.
+      retryLimit: 25,
+      retryDelay: 2,
+      retryBackoff: true,
+      retryDelayMax: 300,
+      expireInSeconds: 120,
+      deadLetter: QUEUES.notifyDead,
+    },
+    { name: QUEUES.reconcile, policy: 'singleton', retryLimit: 0, expireInSeconds: 120 },
+  ];
+  for (const { name, ...options } of definitions) {
+    const existing = await boss.getQueue(name);
+    if (!existing) await boss.createQueue(name, options);
+    else await boss.updateQueue(name, updatable(options));
+  }
+}
+
+/** Policy and partitioning are fixed at creation; everything else follows the code on each start. */
+function updatable(options: Omit<Queue, 'name'>) {
+  const { policy: _policy, partition: _partition, ...rest } = options;
+  return rest;
+}

@@ -1,0 +1,41 @@
+// The boundary between the queue and the browser: what a session job hands to the warmup engine
+// and what it gets back. main.ts supplies the real runner (src/warmup); benches supply a no-op.
+
+export type SessionAccount = {
+  id: number;
+  username: string;
+  proxyUrl: string | null;
+  locale: string | null;
+  /** Decrypted Playwright storage state, when the account has a saved session. */
+  storageState: unknown;
+};
+
+export type SessionRunInput = {
+  account: SessionAccount;
+  /** The task's settings as stored (validated when the task was created). */
+  settings: unknown;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  onProgress: (counters: Record<string, number>) => void;
+};
+
+export type SessionOutcome =
+  | { status: 'completed'; counters: Record<string, number>; cappedByTime: boolean; storageState?: unknown }
+  | {
+      status: 'failed';
+      reason: string;
+      message: string;
+      retryable: boolean;
+      screenshot: Buffer | null;
+      counters: Record<string, number>;
+    };
+
+export type SessionRunner = (input: SessionRunInput) => Promise<SessionOutcome>;
+
+/** Failure reasons that describe the account itself: recorded as its health, never retried. */
+export const HEALTH_REASONS = ['logged_out', 'captcha', 'blocked', 'proxy_error'] as const;
+export type HealthReason = (typeof HEALTH_REASONS)[number];
+
+export function isHealthReason(reason: string): reason is HealthReason {
+  return (HEALTH_REASONS as readonly string[]).includes(reason);
+}

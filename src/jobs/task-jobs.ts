@@ -1,0 +1,76 @@
+// The JobPort that src/tasks uses, on pg-boss: dispatch a task's waiting runs (at most `parallel`
+// live per task, starts spread by a random pause), cancel their jobs, publish notifications —
+// each inside the caller's transaction through fromDrizzle.
+import { sql } from 'drizzle-orm';
+import { fromDrizzle, type PgBoss } from 'pg-boss';
+import type { Executor } from '../db/client.ts';
+import { countLiveRuns, setRunJob, undispatchedRuns } from '../db/runs-repo.ts';
+import type { RunRow, TaskRow } from '../db/schema.ts';
+import type { TaskEvent } from '../tasks/events.ts';
+import type { JobPort } from '../tasks/ports.ts';
+import { chatKey, QUEUES, SESSION_EXPIRY_MARGIN_SECONDS, type SessionPayload, sessionKey } from './queues.ts';
+
+type DispatchSettings = { parallel: number; pauseMin: number; pauseMax: number; capSeconds: number };
+
+/** Task settings are validated on creation; read the dispatch knobs defensively all the same. */
+export function dispatchSettings(settings: unknown): DispatchSettings {
+  const s = (settings ?? {}) as {
+    parallel?: unknown;
+    delaySeconds?: { min?: unknown; max?: unknown };
+    sessionCapSeconds?: unknown;
+  };
+  const int = (v: unknown, lo: number, hi: number, fallback: number) =>
+    typeof v === 'number' && Number.isInteger(v) ? Math.min(hi, Math.max(lo, v)) : fallback;
+  const pauseMin = int(s.delaySeconds?.min, 0, 3600, 15);
+  return {
+    parallel: int(s.parallel, 1, 4, 1),
+    pauseMin,
+    pauseMax: int(s.delaySeconds?.max, pauseMin, 3600, Math.max(pauseMin, 45)),
+    capSeconds: int(s.sessionCapSeconds, 1, 24 * 3600, 1800),
+  };
+}
+
+export function createTaskJobs(boss: PgBoss, random: () => number = Math.random): JobPort {
+  const pause = (s: DispatchSettings) => s.pauseMin + Math.floor(random() * (s.pauseMax - s.pauseMin + 1));
+  return {
+    async dispatch(tx: Executor, task: TaskRow) {
+      const waiting = await undispatchedRuns(tx, task.id);
+      if (waiting.length === 0) return;
+      const settings = dispatchSettings(task.settings);
+      const live = await countLiveRuns(tx, task.id);
+      const db = fromDrizzle(tx, sql);
+      // The first start of a task is immediate; every later one waits a random pause.
+      let startAfter = live > 0 ? pause(settings) : 0;
+      for (const run of waiting.slice(0, Math.max(0, settings.parallel - live))) {
+        const payload: SessionPayload = {
+          runId: run.id,
+          runNumber: run.runNumber,
+          taskId: run.taskId,
+          accountId: run.accountId,
+        };
+        const jobId = await boss.send(QUEUES.session, payload, {
+          db,
+          singletonKey: sessionKey(run.accountId),
+          expireInSeconds: settings.capSeconds + SESSION_EXPIRY_MARGIN_SECONDS,
+          ...(startAfter > 0 ? { startAfter } : {}),
+        });
+        if (!jobId) throw new Error(`pg-boss refused the session job for run ${run.id}`);
+        await setRunJob(tx, run.id, run.runNumber, jobId);
+        startAfter += pause(settings);
+      }
+    },
+
+    async cancelRuns(tx: Executor, runs: readonly RunRow[]) {
+      const ids = runs.map((r) => r.jobId).filter((id): id is string => id !== null);
+      if (ids.length > 0) await boss.cancel(QUEUES.session, ids, { db: fromDrizzle(tx, sql) });
+    },
+
+    async publish(tx: Executor, event: TaskEvent) {
+      if (event.chatId === null) return;
+      await boss.send(QUEUES.notify, event, {
+        db: fromDrizzle(tx, sql),
+        singletonKey: chatKey(event.chatId),
+      });
+    },
+  };
+}

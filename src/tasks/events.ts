@@ -1,0 +1,99 @@
+// Task events for the chat: a snapshot of what a message needs (id, name, status, runs ok/failed,
+// duration, reasons, screenshot, who acted), built in the transaction that caused it.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../db/client.ts';
+import { accounts, runScreenshots, runs, type TaskRow } from '../db/schema.ts';
+import type { Status } from './lifecycle.ts';
+
+export const TASK_EVENT_TYPES = [
+  'started',
+  'progress',
+  'completed',
+  'failed',
+  'cancelled',
+  'restarted',
+] as const;
+export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+export type RunCounts = Record<Status, number> & { total: number };
+
+export type TaskEvent = {
+  type: TaskEventType;
+  taskId: number;
+  taskName: string;
+  runNumber: number;
+  status: Status;
+  chatId: number | null;
+  actorId: number | null;
+  runs: RunCounts;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** started → completed (or → now while running), in milliseconds. */
+  durationMs: number | null;
+  /** Up to five failed runs with their reason; the first one's screenshot, when there is one. */
+  failures: { runId: number; account: string; code: string | null; message: string | null }[];
+  screenshotRunId: number | null;
+  at: string;
+};
+
+export async function buildTaskEvent(
+  exec: Executor,
+  task: TaskRow,
+  type: TaskEventType,
+  actorId: number | null = null,
+): Promise<TaskEvent> {
+  const rows = await exec
+    .select({
+      id: runs.id,
+      status: runs.status,
+      account: accounts.username,
+      code: runs.reasonCode,
+      message: runs.reasonMessage,
+    })
+    .from(runs)
+    .innerJoin(accounts, eq(accounts.id, runs.accountId))
+    .where(eq(runs.taskId, task.id))
+    .orderBy(asc(runs.id));
+  const counts: RunCounts = {
+    pending: 0,
+    running: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+    total: rows.length,
+  };
+  for (const r of rows) counts[r.status as Status]++;
+  const failed = rows.filter((r) => r.status === 'failed').slice(0, 5);
+  const shots = failed.length
+    ? await exec
+        .select({ runId: runScreenshots.runId })
+        .from(runScreenshots)
+        .where(
+          and(
+            inArray(
+              runScreenshots.runId,
+              failed.map((f) => f.id),
+            ),
+            eq(runScreenshots.runNumber, task.runNumber),
+          ),
+        )
+    : [];
+  const now = new Date();
+  const end = task.completedAt ?? (task.startedAt ? now : null);
+  return {
+    type,
+    taskId: task.id,
+    taskName: task.name,
+    runNumber: task.runNumber,
+    status: task.status as Status,
+    chatId: task.chatId,
+    actorId,
+    runs: counts,
+    startedAt: task.startedAt?.toISOString() ?? null,
+    completedAt: task.completedAt?.toISOString() ?? null,
+    durationMs: task.startedAt && end ? Math.max(0, end.getTime() - task.startedAt.getTime()) : null,
+    failures: failed.map((f) => ({ runId: f.id, account: f.account, code: f.code, message: f.message })),
+    screenshotRunId: failed.find((f) => shots.some((s) => s.runId === f.id))?.id ?? null,
+    at: now.toISOString(),
+  };
+}

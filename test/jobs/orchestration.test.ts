@@ -1,0 +1,273 @@
+// pg-boss orchestration against a real database: parallel limits, one session per account,
+// atomic create/restart, retries, dead letters, cancel and the reconciler.
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runs, tasks } from '../../src/db/schema.ts';
+import type { Boss } from '../../src/jobs/boss.ts';
+import { QUEUES } from '../../src/jobs/queues.ts';
+import { reconcile } from '../../src/jobs/reconcile-job.ts';
+import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
+import type { Workers } from '../../src/jobs/workers.ts';
+import { cancelTask } from '../../src/tasks/cancel-task.ts';
+import { createTask } from '../../src/tasks/create-task.ts';
+import type { JobPort } from '../../src/tasks/ports.ts';
+import { restartTask } from '../../src/tasks/restart-task.ts';
+import { useTestDatabase } from '../support/db.ts';
+import { makeAccounts } from '../support/fixtures.ts';
+import {
+  completed,
+  failed,
+  startTestBoss,
+  startTestWorkers,
+  steeredRunner,
+  testLog,
+} from '../support/jobs.ts';
+
+const database = useTestDatabase();
+let boss: Boss;
+let jobs: JobPort;
+let workers: Workers | undefined;
+
+beforeAll(async () => {
+  boss = await startTestBoss(database());
+  jobs = createTaskJobs(boss.boss, () => 0);
+});
+afterEach(async () => {
+  await workers?.stop(0);
+  workers = undefined;
+});
+afterAll(async () => {
+  await boss?.boss.stop({ graceful: false, timeout: 1000 });
+});
+
+const settings = (parallel: number) => ({
+  parallel,
+  delaySeconds: { min: 0, max: 0 },
+  sessionCapSeconds: 60,
+});
+
+async function taskRow(id: number) {
+  const [row] = await database().db.select().from(tasks).where(eq(tasks.id, id));
+  return row!;
+}
+async function runRows(taskId: number) {
+  return database().db.select().from(runs).where(eq(runs.taskId, taskId)).orderBy(runs.id);
+}
+const waitForTask = (id: number, status: string, timeout = 20_000) =>
+  vi.waitFor(async () => expect((await taskRow(id)).status).toBe(status), { timeout, interval: 100 });
+
+async function notifications(taskId: number) {
+  const rows = await database().db.execute<{ type: string }>(
+    sql`select data->>'type' as type from pgboss.job where name = ${QUEUES.notify} and (data->>'taskId')::int = ${taskId} order by created_on, id`,
+  );
+  return [...rows].map((r) => r.type);
+}
+
+describe('dispatch', () => {
+  it('runs at most `parallel` sessions of a task at once and completes the task', async () => {
+    const steer = steeredRunner();
+    workers = await startTestWorkers(database(), boss, steer.runner, 4);
+    const accountIds = await makeAccounts(database().db, 3);
+    const { task } = await createTask(database().db, jobs, {
+      name: 'three',
+      settings: settings(2),
+      accountIds,
+      chatId: 10,
+      actorId: 1,
+    });
+    await steer.waitFor(() => steer.openSessions().length === 2);
+    steer.release();
+    await steer.waitFor(() => steer.stats.started.length === 3);
+    steer.release();
+    await waitForTask(task.id, 'completed');
+    expect(steer.stats.maxOpen).toBe(2);
+    const row = await taskRow(task.id);
+    expect(row.startedAt!.getTime()).toBeLessThanOrEqual(row.completedAt!.getTime());
+    expect((await runRows(task.id)).map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(await notifications(task.id)).toEqual(expect.arrayContaining(['started', 'completed']));
+    expect((await notifications(task.id)).filter((t) => t === 'completed')).toHaveLength(1);
+  });
+
+  it('never runs two sessions for one account, even across tasks', async () => {
+    const steer = steeredRunner();
+    workers = await startTestWorkers(database(), boss, steer.runner, 4);
+    const [shared] = await makeAccounts(database().db, 1, 'shared');
+    const input = { settings: settings(1), accountIds: [shared!], chatId: 10, actorId: 1 };
+    const a = await createTask(database().db, jobs, { name: 'a', ...input });
+    const b = await createTask(database().db, jobs, { name: 'b', ...input });
+    await steer.waitFor(() => steer.openSessions().length === 1);
+    // The second job waits for the account; give the workers time to (wrongly) pick it up.
+    await vi.waitFor(async () => expect((await runRows(b.task.id))[0]!.jobId).not.toBeNull());
+    steer.release();
+    await steer.waitFor(() => steer.stats.started.length === 2);
+    steer.release();
+    await waitForTask(a.task.id, 'completed');
+    await waitForTask(b.task.id, 'completed');
+    expect(steer.stats.maxPerAccount).toBe(1);
+  });
+});
+
+describe('restart', () => {
+  it('"failed" scope runs only the failed account again; the others keep their rows', async () => {
+    const steer = steeredRunner({
+      autoRelease: true,
+      plan: (input, attempt) =>
+        input.account.username.startsWith('bad') && attempt === 1 ? failed('captcha', false) : completed(),
+    });
+    workers = await startTestWorkers(database(), boss, steer.runner, 4);
+    const good = await makeAccounts(database().db, 2, 'good');
+    const [bad] = await makeAccounts(database().db, 1, 'bad');
+    const { task } = await createTask(database().db, jobs, {
+      name: 'mixed',
+      settings: settings(3),
+      accountIds: [...good, bad!],
+      chatId: 10,
+      actorId: 1,
+    });
+    await waitForTask(task.id, 'failed');
+    const before = await runRows(task.id);
+    expect(before.map((r) => r.status)).toEqual(['completed', 'completed', 'failed']);
+    expect(before[2]).toMatchObject({ reasonCode: 'captcha' });
+    expect(steer.stats.started.filter((n) => n.startsWith('bad'))).toHaveLength(1); // health failures are not retried
+
+    const restarted = await restartTask(database().db, jobs, {
+      taskId: task.id,
+      scope: 'failed',
+      actorId: 2,
+    });
+    expect(restarted.ok).toBe(true);
+    await waitForTask(task.id, 'completed');
+    const after = await runRows(task.id);
+    expect(after[0]).toEqual(before[0]);
+    expect(after[1]).toEqual(before[1]);
+    expect(after[2]).toMatchObject({ status: 'completed', runNumber: before[2]!.runNumber + 1 });
+    expect(steer.stats.started.filter((n) => n.startsWith('good'))).toHaveLength(2);
+  });
+
+  it('50 concurrent restarts of a finished task queue one job per account', async () => {
+    const accountIds = await makeAccounts(database().db, 3);
+    const { task } = await createTask(database().db, jobs, {
+      name: 'x',
+      settings: settings(3),
+      accountIds,
+      chatId: 10,
+      actorId: 1,
+    });
+    await database()
+      .db.update(runs)
+      .set({ status: 'completed', startedAt: sql`now()`, completedAt: sql`now()` })
+      .where(eq(runs.taskId, task.id));
+    await database().db.update(tasks).set({ status: 'completed' }).where(eq(tasks.id, task.id));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        restartTask(database().db, jobs, { taskId: task.id, scope: 'all', actorId: i }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const rows = await database().db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job where name = ${QUEUES.session} and (data->>'taskId')::int = ${task.id}`,
+    );
+    expect([...rows][0]!.n).toBe(3 + 3); // the creation's three jobs and exactly one restart's three
+  });
+
+  it('a failed transaction leaves no task, no runs and no jobs', async () => {
+    const [accountId] = await makeAccounts(database().db, 1);
+    const before = await database().db.execute<{ n: number }>(sql`select count(*)::int as n from pgboss.job`);
+    await expect(
+      createTask(database().db, jobs, {
+        name: 'x'.repeat(10),
+        settings: settings(1),
+        accountIds: [accountId!, 987654],
+        chatId: 1,
+        actorId: 1,
+      }),
+    ).rejects.toThrow();
+    const after = await database().db.execute<{ n: number }>(sql`select count(*)::int as n from pgboss.job`);
+    expect([...after][0]!.n).toBe([...before][0]!.n);
+  });
+});
+
+describe('failures', () => {
+  it('retries a transient failure with backoff, then completes', async () => {
+    const steer = steeredRunner({
+      autoRelease: true,
+      plan: (_i, attempt) => (attempt === 1 ? failed('navigation_timeout', true) : completed()),
+    });
+    workers = await startTestWorkers(database(), boss, steer.runner, 2);
+    const accountIds = await makeAccounts(database().db, 1);
+    const { task } = await createTask(database().db, jobs, {
+      name: 't',
+      settings: settings(1),
+      accountIds,
+      chatId: 10,
+      actorId: 1,
+    });
+    await waitForTask(task.id, 'completed');
+    const [run] = await runRows(task.id);
+    expect(run).toMatchObject({ status: 'completed', attempts: 2, reasonCode: null });
+    expect(await notifications(task.id)).not.toContain('failed');
+  });
+
+  it('exhausted retries end in the dead letter queue and the run FAILED with its last reason', async () => {
+    const steer = steeredRunner({ autoRelease: true, plan: () => failed('navigation_timeout', true) });
+    workers = await startTestWorkers(database(), boss, steer.runner, 2);
+    const accountIds = await makeAccounts(database().db, 1);
+    const { task } = await createTask(database().db, jobs, {
+      name: 't',
+      settings: settings(1),
+      accountIds,
+      chatId: 10,
+      actorId: 1,
+    });
+    await waitForTask(task.id, 'failed', 30_000);
+    const [run] = await runRows(task.id);
+    expect(run).toMatchObject({
+      status: 'failed',
+      reasonCode: 'navigation_timeout',
+      attempts: boss.timings.sessionRetryLimit + 1,
+    });
+    expect((await notifications(task.id)).filter((t) => t === 'failed')).toHaveLength(1);
+  }, 40_000);
+
+  it('the reconciler fails a run whose job is gone', async () => {
+    const accountIds = await makeAccounts(database().db, 1);
+    const { task } = await createTask(database().db, jobs, {
+      name: 'r',
+      settings: settings(1),
+      accountIds,
+      chatId: 10,
+      actorId: 1,
+    });
+    const [run] = await runRows(task.id);
+    await boss.boss.deleteJob(QUEUES.session, run!.jobId!);
+    const report = await reconcile({ db: database().db, boss: boss.boss, jobs, log: testLog });
+    expect(report.runsFailed).toBe(1);
+    expect((await runRows(task.id))[0]).toMatchObject({ status: 'failed', reasonCode: 'job_lost' });
+    expect((await taskRow(task.id)).status).toBe('failed');
+  });
+});
+
+describe('cancel', () => {
+  it('aborts running sessions, and queued runs never start', async () => {
+    const steer = steeredRunner();
+    workers = await startTestWorkers(database(), boss, steer.runner, 4);
+    const accountIds = await makeAccounts(database().db, 3);
+    const { task } = await createTask(database().db, jobs, {
+      name: 'c',
+      settings: settings(1),
+      accountIds,
+      chatId: 10,
+      actorId: 1,
+    });
+    await steer.waitFor(() => steer.openSessions().length === 1);
+    const started = Date.now();
+    expect((await cancelTask(database().db, jobs, { taskId: task.id, actorId: 5 })).ok).toBe(true);
+    await steer.waitFor(() => steer.openSessions().length === 0, 10_000);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((await runRows(task.id)).map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect((await taskRow(task.id)).status).toBe('cancelled');
+    expect(steer.stats.started).toHaveLength(1);
+    // Progress events may interleave; the consumer drops those of a task that is no longer running.
+    expect((await notifications(task.id)).filter((t) => t !== 'progress')).toEqual(['started', 'cancelled']);
+  });
+});

@@ -1,0 +1,128 @@
+// Real pg-boss on the test database, with this process's workers, and a session runner that
+// tests steer: each session waits until the test lets it finish, and reports what was running.
+import { EventEmitter } from 'node:events';
+import { type Boss, startBoss } from '../../src/jobs/boss.ts';
+import type { QueueTimings } from '../../src/jobs/queues.ts';
+import type { SessionOutcome, SessionRunInput, SessionRunner } from '../../src/jobs/session-runner.ts';
+import { startWorkers, type Workers } from '../../src/jobs/workers.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { TestDatabase } from './db.ts';
+
+export const testLog = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
+
+export async function startTestBoss(
+  database: TestDatabase,
+  timings: Partial<QueueTimings> = {},
+): Promise<Boss> {
+  return startBoss({
+    url: database.url,
+    log: testLog,
+    monitorIntervalSeconds: 1,
+    timings: { sessionRetryDelaySeconds: 1, ...timings },
+    schedule: false,
+    max: 5,
+  });
+}
+
+export async function startTestWorkers(
+  database: TestDatabase,
+  boss: Boss,
+  runner: SessionRunner,
+  concurrency = 4,
+): Promise<Workers> {
+  return startWorkers({
+    boss,
+    db: database.db,
+    runner,
+    log: testLog,
+    concurrency,
+    sessionKey: undefined,
+    progressIntervalMs: 0,
+  });
+}
+
+type Plan = (input: SessionRunInput, attempt: number) => SessionOutcome | Promise<SessionOutcome>;
+
+export const completed = (): SessionOutcome => ({
+  status: 'completed',
+  counters: { itemsViewed: 1 },
+  cappedByTime: false,
+});
+export const failed = (reason: string, retryable: boolean): SessionOutcome => ({
+  status: 'failed',
+  reason,
+  message: `${reason} happened`,
+  retryable,
+  screenshot: Buffer.from('89504e470d0a1a0a', 'hex'),
+  counters: {},
+});
+
+/**
+ * A SessionRunner whose sessions stay open until released (or aborted). It records the most
+ * sessions open at once, overall and per account, and emits on every change so tests wait on
+ * state instead of sleeping.
+ */
+export function steeredRunner(options: { plan?: Plan; autoRelease?: boolean } = {}) {
+  const events = new EventEmitter();
+  const open = new Map<number, { username: string; release: () => void }>();
+  const perAccount = new Map<string, number>();
+  const attempts = new Map<string, number>();
+  const stats = { started: [] as string[], maxOpen: 0, maxPerAccount: 0, aborted: [] as string[] };
+  let nextId = 0;
+  const runner: SessionRunner = async (input) => {
+    const id = nextId++;
+    const name = input.account.username;
+    const attempt = (attempts.get(name) ?? 0) + 1;
+    attempts.set(name, attempt);
+    stats.started.push(name);
+    perAccount.set(name, (perAccount.get(name) ?? 0) + 1);
+    stats.maxPerAccount = Math.max(stats.maxPerAccount, perAccount.get(name)!);
+    input.log(`session ${attempt} for ${name}`);
+    input.onProgress({ itemsViewed: 0 });
+    try {
+      const aborted = await new Promise<boolean>((resolve) => {
+        open.set(id, { username: name, release: () => resolve(false) });
+        stats.maxOpen = Math.max(stats.maxOpen, open.size);
+        if (input.signal.aborted) resolve(true);
+        input.signal.addEventListener('abort', () => resolve(true), { once: true });
+        events.emit('change');
+        if (options.autoRelease) resolve(false);
+      });
+      if (aborted) {
+        stats.aborted.push(name);
+        return { ...failed('cancelled', false), message: 'aborted' };
+      }
+      return (await options.plan?.(input, attempt)) ?? completed();
+    } finally {
+      open.delete(id);
+      perAccount.set(name, perAccount.get(name)! - 1);
+      events.emit('change');
+    }
+  };
+  const waitFor = (predicate: () => boolean, timeoutMs = 20_000) =>
+    new Promise<void>((resolve, reject) => {
+      if (predicate()) return resolve();
+      const timer = setTimeout(() => {
+        events.off('change', check);
+        reject(new Error(`runner state not reached in ${timeoutMs} ms: ${JSON.stringify(describe())}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        events.off('change', check);
+        resolve();
+      };
+      events.on('change', check);
+    });
+  const describe = () => ({ open: [...open.values()].map((s) => s.username), ...stats });
+  return {
+    runner,
+    stats,
+    waitFor,
+    openSessions: () => [...open.values()].map((s) => s.username),
+    /** Let every open session of this account (or all) finish. */
+    release(username?: string) {
+      for (const s of open.values()) if (!username || s.username === username) s.release();
+    },
+  };
+}
