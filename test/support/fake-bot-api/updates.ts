@@ -1,0 +1,80 @@
+// The update queue behind getUpdates: ids ascending, confirmed by `offset`, filtered by the last
+// `allowed_updates`, and long polls held until an update arrives, the timeout passes, the client
+// goes away or the fake closes. A second poll ends the first with 409, as Telegram does.
+import { ApiError, type Params } from './types.ts';
+
+export type Update = { update_id: number } & Params;
+export type UpdateQueue = ReturnType<typeof createUpdateQueue>;
+
+type HeldPoll = { offer(): void; end(result: Update[] | ApiError): void };
+
+export function createUpdateQueue() {
+  let nextId = 1;
+  let pending: Update[] = [];
+  let allowed: string[] = [];
+  let held: HeldPoll | undefined;
+  let closed = false;
+
+  function select(limit: number): Update[] {
+    if (allowed.length > 0) pending = pending.filter((update) => allowed.some((type) => type in update));
+    return pending.slice(0, limit);
+  }
+
+  function poll(params: Params, signal: AbortSignal): Update[] | Promise<Update[]> {
+    if (typeof params.offset === 'number' && params.offset > 0) {
+      const offset = params.offset;
+      pending = pending.filter((update) => update.update_id >= offset);
+    }
+    if (Array.isArray(params.allowed_updates)) {
+      allowed = params.allowed_updates.filter((type): type is string => typeof type === 'string');
+    }
+    const limit = Math.min(100, Math.max(1, typeof params.limit === 'number' ? params.limit : 100));
+    const timeout = typeof params.timeout === 'number' ? params.timeout : 0;
+    held?.end(
+      new ApiError(
+        409,
+        'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+      ),
+    );
+    const ready = select(limit);
+    if (ready.length > 0 || timeout <= 0 || closed) return ready;
+    return new Promise<Update[]>((resolve, reject) => {
+      const poll: HeldPoll = {
+        offer() {
+          const updates = select(limit);
+          if (updates.length > 0) poll.end(updates);
+        },
+        end(result) {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          if (held === poll) held = undefined;
+          if (result instanceof ApiError) reject(result);
+          else resolve(result);
+        },
+      };
+      const onAbort = () => poll.end([]);
+      const timer = setTimeout(() => poll.end(select(limit)), timeout * 1000);
+      signal.addEventListener('abort', onAbort, { once: true });
+      held = poll;
+    });
+  }
+
+  return {
+    poll,
+    push(update: Params): Update {
+      const full: Update = { update_id: nextId++, ...update };
+      pending.push(full);
+      held?.offer();
+      return full;
+    },
+    pendingCount: (): number => pending.length,
+    dropPending(): void {
+      pending = [];
+    },
+    /** Answers a held poll with no updates and answers every later poll at once. */
+    close(): void {
+      closed = true;
+      held?.end([]);
+    },
+  };
+}
