@@ -53,3 +53,29 @@ export function describeConnectionError(url: string, err: unknown): string {
               : (e.message ?? String(err)).split('\n')[0];
   return `Cannot reach Postgres at ${where}: ${reason}. Check DATABASE_URL (or unset it to use the embedded database).`;
 }
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08003',
+  '08006',
+]);
+
+/** True when an error means "the database is away" rather than "the query was wrong". */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}

@@ -84,3 +84,16 @@ export async function listTasks(exec: Executor, filter: TaskListFilter) {
 export function runsOfTask(taskId: number, statuses: readonly string[]) {
   return and(eq(runs.taskId, taskId), inArray(runs.status, [...statuses]));
 }
+
+/** Remembers the live progress message of the task's current run (ignored once restarted). */
+export async function setProgressMessage(
+  exec: Executor,
+  taskId: number,
+  runNumber: number,
+  messageId: number | null,
+) {
+  await exec
+    .update(tasks)
+    .set({ progressMessageId: messageId })
+    .where(and(eq(tasks.id, taskId), eq(tasks.runNumber, runNumber)));
+}

@@ -29,3 +29,16 @@ export async function deleteUser(exec: Executor, telegramId: number): Promise<bo
   const rows = await exec.delete(users).where(eq(users.telegramId, telegramId)).returning();
   return rows.length > 0;
 }
+
+/** Keeps the name and language we show ("restarted by @bob") in step with Telegram. */
+export async function touchUser(
+  exec: Executor,
+  telegramId: number,
+  username: string | null,
+  language: string | null,
+) {
+  await exec
+    .update(users)
+    .set({ username, language, updatedAt: sql`now()` })
+    .where(eq(users.telegramId, telegramId));
+}

@@ -38,10 +38,6 @@ export function sessionKey(accountId: number): string {
   return `account:${accountId}`;
 }
 
-export function chatKey(chatId: number): string {
-  return `chat:${chatId}`;
-}
-
 /** Beyond the session's own cap, time to launch a context, take a screenshot and close. */
 export const SESSION_EXPIRY_MARGIN_SECONDS = 300;
 
@@ -62,10 +58,9 @@ export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise
     },
     { name: QUEUES.notifyDead, policy: 'standard' },
     {
-      // Strict FIFO per chat (singletonKey chat:<id>): while one message waits for Telegram to
-      // come back, the ones after it wait too, so a chat reads events in the order they happened.
+      // Consumed by the bot process alone, which orders, throttles and folds them per chat.
       name: QUEUES.notify,
-      policy: 'key_strict_fifo',
+      policy: 'standard',
       notify: true,
       // Telegram can be away for a while; keep trying for about an hour before giving up.
       retryLimit: 25,

@@ -8,7 +8,7 @@ import { countLiveRuns, setRunJob, undispatchedRuns } from '../db/runs-repo.ts';
 import type { RunRow, TaskRow } from '../db/schema.ts';
 import type { TaskEvent } from '../tasks/events.ts';
 import type { JobPort } from '../tasks/ports.ts';
-import { chatKey, QUEUES, SESSION_EXPIRY_MARGIN_SECONDS, type SessionPayload, sessionKey } from './queues.ts';
+import { QUEUES, SESSION_EXPIRY_MARGIN_SECONDS, type SessionPayload, sessionKey } from './queues.ts';
 
 type DispatchSettings = { parallel: number; pauseMin: number; pauseMax: number; capSeconds: number };
 
@@ -67,10 +67,7 @@ export function createTaskJobs(boss: PgBoss, random: () => number = Math.random)
 
     async publish(tx: Executor, event: TaskEvent) {
       if (event.chatId === null) return;
-      await boss.send(QUEUES.notify, event, {
-        db: fromDrizzle(tx, sql),
-        singletonKey: chatKey(event.chatId),
-      });
+      await boss.send(QUEUES.notify, event, { db: fromDrizzle(tx, sql) });
     },
   };
 }

@@ -1,6 +1,7 @@
 // Task events for the chat: a snapshot of what a message needs (id, name, status, runs ok/failed,
 // duration, reasons, screenshot, who acted), built in the transaction that caused it.
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Executor } from '../db/client.ts';
 import { accounts, runScreenshots, runs, type TaskRow } from '../db/schema.ts';
 import type { Status } from './lifecycle.ts';
@@ -97,3 +98,25 @@ export async function buildTaskEvent(
     at: now.toISOString(),
   };
 }
+
+/** Loose shape check for events read back from the queue (written by us; may predate a deploy). */
+export const taskEventSchema = z.looseObject({
+  type: z.enum(TASK_EVENT_TYPES),
+  taskId: z.number().int().positive(),
+  taskName: z.string(),
+  runNumber: z.number().int().positive(),
+  status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
+  chatId: z.number().nullable(),
+  actorId: z.number().nullable(),
+  runs: z.looseObject({
+    total: z.number(),
+    completed: z.number(),
+    failed: z.number(),
+    cancelled: z.number(),
+  }),
+  durationMs: z.number().nullable(),
+  failures: z.array(
+    z.looseObject({ account: z.string(), code: z.string().nullable(), message: z.string().nullable() }),
+  ),
+  screenshotRunId: z.number().nullable(),
+});

@@ -7,6 +7,7 @@ import type { SessionOutcome, SessionRunInput, SessionRunner } from '../../src/j
 import { startWorkers, type Workers } from '../../src/jobs/workers.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { TestDatabase } from './db.ts';
+import { tinyPng } from './png.ts';
 
 export const testLog = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
 
@@ -53,7 +54,7 @@ export const failed = (reason: string, retryable: boolean): SessionOutcome => ({
   reason,
   message: `${reason} happened`,
   retryable,
-  screenshot: Buffer.from('89504e470d0a1a0a', 'hex'),
+  screenshot: tinyPng(),
   counters: {},
 });
 

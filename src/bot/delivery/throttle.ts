@@ -31,6 +31,8 @@ export type Throttle = {
   noteRetryAfter(chatId: number | undefined, seconds: number): void;
   /** Ms left of a retry_after pause on this chat or on everyone; a slot booked inside it is void. */
   pausedFor(chatId: number): number;
+  /** Ms until this chat's earliest slot, without booking it. */
+  peek(chatId: number): number;
 };
 
 type ChatState = { slots: number[]; pausedUntil: number };
@@ -120,6 +122,12 @@ export function createThrottle(
       const until = now() + Math.max(0, seconds) * 1000 + limits.marginMs;
       if (chatId === undefined) globalPausedUntil = Math.max(globalPausedUntil, until);
       else stateOf(chatId).pausedUntil = Math.max(stateOf(chatId).pausedUntil, until);
+    },
+    peek(chatId) {
+      const at = now();
+      forget(at);
+      const state = chats.get(chatId) ?? { slots: [], pausedUntil: 0 };
+      return earliestGlobally(earliestForChat(chatId, state, at)) - at;
     },
     pausedFor(chatId) {
       const at = now();

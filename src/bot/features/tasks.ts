@@ -1,0 +1,148 @@
+// Task commands and buttons: /list, /task, /restart, /cancel, and the Restart, Restart failed,
+// Cancel, Details, Refresh and paging buttons. Parse, authorize, call a use case, answer.
+// Success of restart and cancel is announced by the notifier (one message per event).
+import { Composer } from 'telegraf';
+import { cancelTask } from '../../tasks/cancel-task.ts';
+import { STATUSES, type Status } from '../../tasks/lifecycle.ts';
+import { actorNames, getTaskDetails, listTasksPage } from '../../tasks/queries.ts';
+import { type RestartScope, restartTask } from '../../tasks/restart-task.ts';
+import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { escapeHtml, formatTaskDetails, formatTaskList } from '../format.ts';
+import { decodeCallback, listKeyboard, taskKeyboard } from '../keyboards.ts';
+
+const MAX_TASK_ID = 2_147_483_647;
+
+/** A task id from user text, or the sentence saying what is wrong with it. */
+export function parseTaskId(ctx: BotContext, text: string): number | string {
+  if (!/^\d{1,10}$/.test(text) || Number(text) < 1 || Number(text) > MAX_TASK_ID) {
+    return ctx.t.badId(escapeHtml(text.slice(0, 32)));
+  }
+  return Number(text);
+}
+
+export function tasksFeature(deps: BotDeps) {
+  const feature = new Composer<BotContext>();
+  const { db, jobs } = deps;
+
+  const sendDetails = async (ctx: BotContext, taskId: number, edit: boolean) => {
+    const details = await getTaskDetails(db, taskId);
+    if (!details) return ctx.reply(ctx.t.notFound(taskId));
+    const names = await actorNames(db, [details.task.createdBy, details.task.restartedBy]);
+    const failed = details.runs.filter((r) => r.status === 'failed').length;
+    const cancelled = details.runs.filter((r) => r.status === 'cancelled').length;
+    const text = formatTaskDetails(ctx.t, details, names);
+    const keyboard = taskKeyboard(ctx.t, taskId, details.task.status as Status, { failed, cancelled }, [
+      'details',
+    ]);
+    if (edit) return ctx.editMessageText(text, { parse_mode: 'HTML', ...keyboard }).catch(ignoreNotModified);
+    return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
+  };
+
+  const sendList = async (ctx: BotContext, status: Status | undefined, page: number, edit: boolean) => {
+    const result = await listTasksPage(db, { ...(status ? { status } : {}), page });
+    const text = formatTaskList(ctx.t, result, status);
+    const keyboard = listKeyboard(ctx.t, status, result.page, result.pages);
+    if (edit) return ctx.editMessageText(text, { parse_mode: 'HTML', ...keyboard }).catch(ignoreNotModified);
+    return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
+  };
+
+  const restart = async (
+    ctx: BotContext,
+    taskId: number,
+    scope: RestartScope,
+  ): Promise<string | undefined> => {
+    const result = await restartTask(db, jobs, {
+      taskId,
+      scope,
+      actorId: ctx.actor.id,
+      chatId: ctx.chat?.id ?? null,
+    });
+    if (result.ok) return undefined;
+    if (result.reason === 'not_found') return ctx.t.notFound(taskId);
+    if (result.reason === 'nothing_failed') return ctx.t.restartNothingFailed(taskId);
+    return ctx.t.restartBusy(taskId, ctx.t.why[result.status]);
+  };
+
+  const cancel = async (ctx: BotContext, taskId: number): Promise<string | undefined> => {
+    const result = await cancelTask(db, jobs, { taskId, actorId: ctx.actor.id });
+    if (result.ok) return undefined;
+    if (result.reason === 'not_found') return ctx.t.notFound(taskId);
+    return ctx.t.cancelRefused(taskId, ctx.t.why[result.status]);
+  };
+
+  feature.command('list', async (ctx) => {
+    const args = commandArgs(ctx);
+    let status: Status | undefined;
+    let page = 1;
+    for (const arg of args) {
+      const word = arg.toLowerCase();
+      if ((STATUSES as readonly string[]).includes(word) && !status) status = word as Status;
+      else if (/^[1-9]\d{0,5}$/.test(word) && page === 1) page = Number(word);
+      else return ctx.reply(ctx.t.usage.list, { parse_mode: 'HTML' });
+    }
+    await sendList(ctx, status, page, false);
+  });
+
+  feature.command('task', async (ctx) => {
+    const args = commandArgs(ctx);
+    if (args.length !== 1) return ctx.reply(ctx.t.usage.task, { parse_mode: 'HTML' });
+    const id = parseTaskId(ctx, args[0]!);
+    if (typeof id === 'string') return ctx.reply(id, { parse_mode: 'HTML' });
+    await sendDetails(ctx, id, false);
+  });
+
+  feature.command('restart', async (ctx) => {
+    if (!(await requireRole(ctx, db, 'operator', 'restart'))) return;
+    const args = commandArgs(ctx);
+    if (args.length < 1 || args.length > 2) return ctx.reply(ctx.t.usage.restart, { parse_mode: 'HTML' });
+    const id = parseTaskId(ctx, args[0]!);
+    if (typeof id === 'string') return ctx.reply(id, { parse_mode: 'HTML' });
+    if (args[1] !== undefined && args[1].toLowerCase() !== 'failed') {
+      return ctx.reply(ctx.t.badScope(escapeHtml(args[1].slice(0, 32))), { parse_mode: 'HTML' });
+    }
+    const refusal = await restart(ctx, id, args[1] ? 'failed' : 'all');
+    if (refusal) await ctx.reply(refusal, { parse_mode: 'HTML' });
+  });
+
+  feature.command('cancel', async (ctx) => {
+    if (!(await requireRole(ctx, db, 'operator', 'cancel'))) return;
+    const args = commandArgs(ctx);
+    if (args.length !== 1) return ctx.reply(ctx.t.usage.cancel, { parse_mode: 'HTML' });
+    const id = parseTaskId(ctx, args[0]!);
+    if (typeof id === 'string') return ctx.reply(id, { parse_mode: 'HTML' });
+    const refusal = await cancel(ctx, id);
+    if (refusal) await ctx.reply(refusal, { parse_mode: 'HTML' });
+  });
+
+  feature.on('callback_query', async (ctx, next) => {
+    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+    const cb = decodeCallback(data);
+    if (!cb) return next();
+    if (cb.kind === 'list') {
+      await ctx.answerCbQuery();
+      await sendList(ctx, cb.status, cb.page, true);
+      return;
+    }
+    const { action, taskId } = cb;
+    const changes = action === 'restart' || action === 'restartFailed' || action === 'cancel';
+    if (changes && !(await requireRole(ctx, db, 'operator', action))) return;
+    if (action === 'details' || action === 'refresh') {
+      await ctx.answerCbQuery();
+      await sendDetails(ctx, taskId, action === 'refresh');
+      return;
+    }
+    const refusal =
+      action === 'cancel'
+        ? await cancel(ctx, taskId)
+        : await restart(ctx, taskId, action === 'restart' ? 'all' : 'failed');
+    const done = action === 'cancel' ? ctx.t.cancelled(taskId) : ctx.t.restarted(taskId);
+    await ctx.answerCbQuery(refusal ?? done, refusal ? { show_alert: true } : {});
+  });
+
+  return feature;
+}
+
+function ignoreNotModified(err: unknown) {
+  if (String((err as Error).message).includes('message is not modified')) return;
+  throw err;
+}

@@ -1,0 +1,104 @@
+// Inline buttons and the callback-data codec. Telegram allows 1–64 bytes of callback_data and a
+// custom client can send anything, so every tap is parsed strictly and re-authorized on arrival.
+import { Markup } from 'telegraf';
+import type { InlineKeyboardButton } from 'telegraf/types';
+import { STATUSES, type Status } from '../tasks/lifecycle.ts';
+import type { Texts } from './i18n/index.ts';
+
+export const TASK_ACTIONS = {
+  r: 'restart',
+  rf: 'restartFailed',
+  c: 'cancel',
+  d: 'details',
+  f: 'refresh',
+} as const;
+type ActionCode = keyof typeof TASK_ACTIONS;
+export type TaskAction = (typeof TASK_ACTIONS)[ActionCode];
+
+export type Callback =
+  | { kind: 'task'; action: TaskAction; taskId: number }
+  | { kind: 'list'; status: Status | undefined; page: number };
+
+const MAX_ID = 2_147_483_647; // Postgres integer
+
+const TASK_RE = /^(r|rf|c|d|f):([1-9]\d{0,9})$/;
+const LIST_RE = /^l:(all|pending|running|completed|failed|cancelled):([1-9]\d{0,5})$/;
+
+export function decodeCallback(data: string | undefined): Callback | undefined {
+  if (!data || data.length > 64) return undefined;
+  const task = TASK_RE.exec(data);
+  if (task) {
+    const id = Number(task[2]);
+    return id <= MAX_ID
+      ? { kind: 'task', action: TASK_ACTIONS[task[1] as ActionCode], taskId: id }
+      : undefined;
+  }
+  const list = LIST_RE.exec(data);
+  if (list) {
+    const status = list[1] === 'all' ? undefined : (list[1] as Status);
+    return { kind: 'list', status, page: Number(list[2]) };
+  }
+  return undefined;
+}
+
+export function encodeCallback(cb: Callback): string {
+  if (cb.kind === 'list') return `l:${cb.status ?? 'all'}:${cb.page}`;
+  const code = (Object.keys(TASK_ACTIONS) as ActionCode[]).find((k) => TASK_ACTIONS[k] === cb.action)!;
+  return `${code}:${cb.taskId}`;
+}
+
+/** The buttons that make sense for a task in this status. */
+export function taskActions(status: Status, runs: { failed: number; cancelled: number }): TaskAction[] {
+  switch (status) {
+    case 'pending':
+    case 'running':
+      return ['cancel', 'details', 'refresh'];
+    case 'completed':
+      return ['restart', 'details'];
+    case 'failed':
+    case 'cancelled':
+      return runs.failed + runs.cancelled > 0
+        ? ['restart', 'restartFailed', 'details']
+        : ['restart', 'details'];
+  }
+}
+
+export function taskKeyboard(
+  t: Texts,
+  taskId: number,
+  status: Status,
+  runs: { failed: number; cancelled: number },
+  omit: TaskAction[] = [],
+) {
+  const buttons = taskActions(status, runs)
+    .filter((a) => !omit.includes(a))
+    .map((action) =>
+      Markup.button.callback(t.buttons[action], encodeCallback({ kind: 'task', action, taskId })),
+    );
+  return Markup.inlineKeyboard(chunk(buttons, 3));
+}
+
+export function listKeyboard(t: Texts, status: Status | undefined, page: number, pages: number) {
+  const nav: InlineKeyboardButton[] = [];
+  if (page > 1)
+    nav.push(
+      Markup.button.callback(t.buttons.prev, encodeCallback({ kind: 'list', status, page: page - 1 })),
+    );
+  if (page < pages)
+    nav.push(
+      Markup.button.callback(t.buttons.next, encodeCallback({ kind: 'list', status, page: page + 1 })),
+    );
+  const filters = [undefined, ...STATUSES].map((s) =>
+    Markup.button.callback(
+      `${s === status ? '• ' : ''}${s ? t.status[s] : t.buttons.all}`,
+      encodeCallback({ kind: 'list', status: s, page: 1 }),
+    ),
+  );
+  return Markup.inlineKeyboard([...(nav.length ? [nav] : []), ...chunk(filters, 3)]);
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const rows: T[][] = [];
+  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size));
+  return rows;
+}

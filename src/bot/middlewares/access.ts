@@ -1,0 +1,36 @@
+// Allow-list: only users in the users table get past this point, with their role and language.
+// Anyone else gets one line with their numeric id (so an admin can /grant it) and an audit entry.
+import type { MiddlewareFn } from 'telegraf';
+import { recordAudit } from '../../db/audit-repo.ts';
+import { findUser, type Role, touchUser } from '../../db/users-repo.ts';
+import type { BotContext, BotDeps } from '../context.ts';
+import { langOf, textsFor } from '../i18n/index.ts';
+
+export function access(deps: BotDeps): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const from = ctx.from;
+    if (!from || from.is_bot) return;
+    const lang = langOf(from.language_code);
+    ctx.t = textsFor(lang);
+    const user = await findUser(deps.db, from.id);
+    if (!user) {
+      const isCommand = ctx.message && 'text' in ctx.message && ctx.message.text.startsWith('/');
+      const isPrivate = ctx.chat?.type === 'private';
+      // In groups, strangers' chatter is none of our business; commands and taps get an answer.
+      if (!ctx.callbackQuery && !isCommand && !isPrivate) return;
+      await recordAudit(deps.db, {
+        actorId: from.id,
+        action: 'access.denied',
+        details: { update: ctx.updateType, chatId: ctx.chat?.id ?? null, username: from.username ?? null },
+      });
+      if (ctx.callbackQuery) await ctx.answerCbQuery(ctx.t.refusal(from.id), { show_alert: true });
+      else if (ctx.chat) await ctx.reply(ctx.t.refusal(from.id));
+      return;
+    }
+    const username = from.username ?? null;
+    if (user.username !== username || user.language !== lang)
+      await touchUser(deps.db, from.id, username, lang);
+    ctx.actor = { id: from.id, username, role: user.role as Role, lang };
+    return next();
+  };
+}

@@ -1,0 +1,168 @@
+// Task commands and buttons through real telegraf and the fake Bot API: bad input gets a short
+// specific answer and changes nothing; access is enforced on commands and taps alike.
+import { count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, tasks } from '../../src/db/schema.ts';
+import { type BotHarness, people, startBotHarness } from '../support/bot.ts';
+import { useTestDatabase } from '../support/db.ts';
+import { makeTask } from '../support/fixtures.ts';
+
+const database = useTestDatabase();
+let h: BotHarness;
+beforeAll(async () => {
+  h = await startBotHarness(database());
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** Sends a command as `from` in their private chat and returns the bot's next reply text. */
+async function ask(from: (typeof people)[keyof typeof people], text: string): Promise<string> {
+  const before = h.fake.messages(from.id).length;
+  h.fake.sendText({ from, text });
+  const reply = await h.fake.waitFor(() => h.fake.messages(from.id)[before], {
+    description: `a reply to ${text}`,
+  });
+  return String(reply.text);
+}
+
+async function tap(from: (typeof people)[keyof typeof people], data: string, messageId = 1) {
+  const id = h.fake.tapButton({ from, message_id: messageId, data });
+  return h.fake.waitFor(() => h.fake.callbackAnswer(id), { description: `an answer to ${data}` });
+}
+
+async function snapshot() {
+  const { db } = database();
+  const rows = await db.select().from(tasks).orderBy(tasks.id);
+  const [audit] = await db
+    .select({ n: count() })
+    .from(auditLog)
+    .where(sql`${auditLog.action} not like 'access.%'`);
+  return { rows, audit: audit?.n };
+}
+
+describe('bad input', () => {
+  it.each([
+    ['/restart', 'Usage: /restart <task id> [failed]'],
+    ['/restart abc', '"abc" is not a task id'],
+    ['/restart -1', '"-1" is not a task id'],
+    ['/restart 99999999999999999999', '"99999999999999999999" is not a task id'],
+    ['/restart 999999', 'There is no task #999999'],
+    ['/restart 1 bogus', '"bogus" is not a restart scope'],
+    ['/cancel', 'Usage: /cancel <task id>'],
+    ['/cancel 12x', '"12x" is not a task id'],
+    ['/task', 'Usage: /task <task id>'],
+    ['/task 999999', 'There is no task #999999'],
+    ['/list everything', 'Usage: /list'],
+    ['/frobnicate', 'I do not know that command'],
+  ])('%s → %s', async (command, expected) => {
+    const { task } = await makeTask(database().db, ['completed']);
+    const before = await snapshot();
+    const reply = await ask(people.operator, command.replace(' 1 ', ` ${task.id} `));
+    expect(reply).toContain(expected);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each([['r:abc'], ['r:999999'], ['zz:1'], ['r:0'], ['x'.repeat(64)], ['l:all:0']])(
+    'forged callback %s is answered and changes nothing',
+    async (data) => {
+      const before = await snapshot();
+      const answer = await tap(people.operator, data);
+      expect(String(answer.text)).toMatch(/not valid|no task/i);
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+});
+
+describe('restart and cancel', () => {
+  it('restarts a finished task once; a second restart is told it is already queued', async () => {
+    const { task } = await makeTask(database().db, ['completed', 'failed']);
+    h.fake.sendText({ from: people.operator, text: `/restart ${task.id} failed` });
+    const card = await h.fake.waitFor(() =>
+      h.fake.messages(people.operator.id).find((m) => String(m.text).includes(`#${task.id}`)),
+    );
+    expect(card.text).toContain('Restarted by @bob');
+    expect(await ask(people.admin, `/restart ${task.id}`)).toBe(
+      `Task #${task.id} was not restarted: it is already queued.`,
+    );
+    const [row] = await database().db.select().from(tasks).where(eq(tasks.id, task.id));
+    expect(row).toMatchObject({
+      status: 'pending',
+      runNumber: task.runNumber + 1,
+      restartedBy: people.operator.id,
+    });
+  });
+
+  it('a double tap on Restart restarts once and answers both taps', async () => {
+    const { task } = await makeTask(database().db, ['failed']);
+    const [first, second] = await Promise.all([
+      tap(people.operator, `r:${task.id}`),
+      tap(people.admin, `r:${task.id}`),
+    ]);
+    const answers = [String(first.text), String(second.text)].sort();
+    expect(answers).toEqual(
+      [`Task #${task.id} restarted.`, `Task #${task.id} was not restarted: it is already queued.`].sort(),
+    );
+    const [row] = await database().db.select().from(tasks).where(eq(tasks.id, task.id));
+    expect(row!.runNumber).toBe(task.runNumber + 1);
+  });
+
+  it('cancel ends a queued task and announces it once', async () => {
+    const { task } = await makeTask(database().db, ['pending', 'pending']);
+    await database().db.update(tasks).set({ chatId: people.operator.id }).where(eq(tasks.id, task.id));
+    h.fake.sendText({ from: people.operator, text: `/cancel ${task.id}` });
+    const msg = await h.fake.waitFor(() =>
+      h.fake
+        .messages(people.operator.id)
+        .find((m) => String(m.text).includes(`#${task.id}`) && String(m.text).includes('cancelled')),
+    );
+    expect(msg.text).toContain('Cancelled by @bob');
+    expect(await ask(people.operator, `/cancel ${task.id}`)).toBe(
+      `Task #${task.id} was not cancelled: it has already been cancelled.`,
+    );
+  });
+});
+
+describe('access', () => {
+  it('a stranger gets only the refusal with their id, and an audit line', async () => {
+    const reply = await ask(people.stranger, '/list');
+    expect(reply).toBe(
+      `This bot is private. Your Telegram id is ${people.stranger.id}; ask an admin to grant you access.`,
+    );
+    const rows = await database().db.select().from(auditLog).where(eq(auditLog.actorId, people.stranger.id));
+    expect(rows.map((r) => r.action)).toContain('access.denied');
+  });
+
+  it("a viewer's Restart tap is refused, changes nothing, and is audited", async () => {
+    const { task } = await makeTask(database().db, ['failed']);
+    const before = await snapshot();
+    const answer = await tap(people.viewer, `r:${task.id}`);
+    expect(String(answer.text)).toBe('Ваша роль (viewer) этого не позволяет.');
+    expect(await snapshot()).toEqual(before);
+    const rows = await database().db.select().from(auditLog).where(eq(auditLog.actorId, people.viewer.id));
+    expect(rows.map((r) => r.action)).toContain('access.forbidden');
+  });
+
+  it('a viewer may list and read tasks, in Russian', async () => {
+    const { task } = await makeTask(database().db, ['completed']);
+    expect(await ask(people.viewer, '/list')).toContain('Задачи — страница 1');
+    expect(await ask(people.viewer, `/task ${task.id}`)).toContain(`#${task.id}`);
+  });
+});
+
+describe('list and details', () => {
+  it('pages ten at a time with ◀ ▶ and filters by status', async () => {
+    for (let i = 0; i < 11; i++) await makeTask(database().db, ['failed']);
+    const reply = await ask(people.operator, '/list failed');
+    expect(reply).toMatch(/page 1 of \d+/);
+    const msg = h.fake.messages(people.operator.id).at(-1)!;
+    const buttons = (
+      msg.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard.flat();
+    expect(buttons.find((b) => b.text === '▶')?.callback_data).toBe('l:failed:2');
+    await tap(people.operator, 'l:failed:2', msg.message_id);
+    await h.fake.waitFor(() =>
+      String(h.fake.message(people.operator.id, msg.message_id)?.text).includes('page 2 of'),
+    );
+  });
+});
