@@ -43,6 +43,19 @@ const envSchema = z.object({
     .url('must be a URL such as https://api.telegram.org')
     .default('https://api.telegram.org'),
   TELEGRAM_ADMIN_IDS: idList,
+  TELEGRAM_WEBHOOK_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be the public https:// URL Telegram posts updates to' })
+      .optional(),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A–Z, a–z, 0–9, _ and -')
+      .optional(),
+  ),
+  TELEGRAM_WEBHOOK_PORT: positiveInt(1, 65535, 8443),
+  TELEGRAM_WEBHOOK_HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
@@ -72,7 +85,13 @@ export type Role = 'all' | 'bot' | 'worker';
 
 export type Config = {
   role: Role;
-  telegram: { token: string | undefined; apiRoot: string; adminIds: number[] };
+  telegram: {
+    token: string | undefined;
+    apiRoot: string;
+    adminIds: number[];
+    /** Webhook mode when set; long polling otherwise. */
+    webhook: { url: string; secret: string; host: string; port: number } | undefined;
+  };
   database: { url: string | undefined; dataDir: string; embeddedPort: number };
   worker: { concurrency: number; shutdownGraceMs: number };
   warmup: { siteProfilePath: string | undefined; browserExecutablePath: string | undefined };
@@ -86,8 +105,18 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
+  const issues = parsed.success ? [] : [...parsed.error.issues];
+  // Checked on the raw environment so that it is reported together with every other problem.
+  if (env.TELEGRAM_WEBHOOK_URL?.trim() && !env.TELEGRAM_WEBHOOK_SECRET?.trim()) {
+    issues.push({
+      code: 'custom',
+      input: undefined,
+      path: ['TELEGRAM_WEBHOOK_SECRET'],
+      message: 'is required with TELEGRAM_WEBHOOK_URL: every webhook request is checked against it',
+    });
+  }
+  if (!parsed.success || issues.length > 0) {
+    const lines = issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const raw = env[name];
       const shown =
@@ -96,13 +125,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const e = parsed.data;
+  const e = parsed.data!;
   return {
     role: e.ROLE,
     telegram: {
       token: e.TELEGRAM_BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
       adminIds: e.TELEGRAM_ADMIN_IDS,
+      webhook:
+        e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
+          ? {
+              url: e.TELEGRAM_WEBHOOK_URL,
+              secret: e.TELEGRAM_WEBHOOK_SECRET,
+              host: e.TELEGRAM_WEBHOOK_HOST,
+              port: e.TELEGRAM_WEBHOOK_PORT,
+            }
+          : undefined,
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000 },

@@ -13,7 +13,11 @@ export type CreateBotOptions = BotDeps & { token: string; apiRoot: string };
 
 export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   const { token, apiRoot, ...deps } = options;
-  const bot = new Telegraf<BotContext>(token, { telegram: { apiRoot }, handlerTimeout: 60_000 });
+  // webhookReply off: every API call is a real request whose errors we see (and tests observe).
+  const bot = new Telegraf<BotContext>(token, {
+    telegram: { apiRoot, webhookReply: false },
+    handlerTimeout: 60_000,
+  });
   const log = deps.log.child({ component: 'bot' });
 
   bot.catch(async (err, ctx) => {
@@ -40,4 +44,31 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
     if ('text' in ctx.message && ctx.message.text.startsWith('/')) await ctx.reply(ctx.t.unknownCommand);
   });
   return bot;
+}
+
+export type WebhookOptions = { url: string; secret: string; host: string; port: number };
+
+/**
+ * Starts receiving updates: long polling (the promise settles when polling stops), or a webhook
+ * server on host:port whose path is the URL's and whose every request must carry the secret
+ * token (telegraf answers 403 otherwise); then the promise settles once Telegram accepted it.
+ */
+export function launchBot(
+  bot: Telegraf<BotContext>,
+  webhook: WebhookOptions | undefined,
+  onReady: () => void,
+) {
+  if (!webhook) return bot.launch({ dropPendingUpdates: false }, onReady);
+  const url = new URL(webhook.url);
+  return bot
+    .launch({
+      webhook: {
+        domain: url.origin,
+        path: url.pathname,
+        host: webhook.host,
+        port: webhook.port,
+        secretToken: webhook.secret,
+      },
+    })
+    .then(onReady);
 }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults for a fresh machine', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      role: 'all',
+      telegram: { token: undefined, apiRoot: 'https://api.telegram.org', adminIds: [], webhook: undefined },
+      database: { url: undefined, dataDir: './.data', embeddedPort: 54329 },
+      worker: { concurrency: 2, shutdownGraceMs: 30_000 },
+    });
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
+      TELEGRAM_ADMIN_IDS: '1, 22 ,333',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hook',
+      TELEGRAM_WEBHOOK_SECRET: 'abcdefghijklmnop_-',
+      DATABASE_URL: 'postgres://u:p@db:5432/warmup',
+      ROLE: 'worker',
+      WORKER_CONCURRENCY: '4',
+      SESSION_ENCRYPTION_KEY: 'ab'.repeat(32),
+    });
+    expect(config.telegram).toMatchObject({
+      apiRoot: 'http://127.0.0.1:8081',
+      adminIds: [1, 22, 333],
+      webhook: {
+        url: 'https://bot.example.org/hook',
+        secret: 'abcdefghijklmnop_-',
+        host: '127.0.0.1',
+        port: 8443,
+      },
+    });
+    expect(config.security.sessionKey).toHaveLength(32);
+    expect(config.worker.concurrency).toBe(4);
+  });
+
+  it('names each wrong variable, without echoing secrets', () => {
+    const attempt = () =>
+      loadConfig({
+        TELEGRAM_BOT_TOKEN: 'not-a-token',
+        TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hook',
+        SESSION_ENCRYPTION_KEY: 'short',
+        DATABASE_URL: 'mysql://root:hunter2@db/x',
+        LOG_LEVEL: 'loud',
+      });
+    expect(attempt).toThrow(/TELEGRAM_BOT_TOKEN: must look like/);
+    expect(attempt).toThrow(/TELEGRAM_WEBHOOK_SECRET: is required with TELEGRAM_WEBHOOK_URL/);
+    expect(attempt).toThrow(/SESSION_ENCRYPTION_KEY: must be 32 bytes/);
+    expect(attempt).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(attempt).toThrow(/LOG_LEVEL: must be a pino level such as info \(got "loud"\)/);
+    try {
+      attempt();
+    } catch (err) {
+      expect(String(err)).not.toMatch(/hunter2|not-a-token|short/);
+    }
+  });
+});
