@@ -26,7 +26,7 @@ afterAll(async () => {
 const settings = { parallel: 2, delaySeconds: { min: 0, max: 0 }, sessionCapSeconds: 60 };
 const chat = people.operator.id;
 
-async function newTask(prefix: string, n = 1, chatId = chat) {
+async function newTask(prefix: string, n = 1, chatId: number = chat) {
   const accountIds = await makeAccounts(database().db, n, prefix);
   return createTask(database().db, createTaskJobs(h.boss.boss), {
     name: `${prefix} task`,
