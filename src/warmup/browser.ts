@@ -1,0 +1,101 @@
+// The browser host: one Chromium per worker process, launched on first use and relaunched after
+// it dies, and a fresh context per account run that is always closed (on success, error or abort).
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { abortable, openAbortable, settleWithin } from './abort.ts';
+import { defaultBrowserSearch, findBrowserExecutable } from './browser-executable.ts';
+import type { StorageState } from './outcome.ts';
+
+/** Flags that work as root in a container with a closed network (see docs/site-profile.md). */
+export const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const CONTEXT_CLOSE_TIMEOUT_MS = 5000;
+
+export type HostLog = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+};
+
+export type ContextOptions = {
+  storageState?: StorageState;
+  proxy?: { server: string; username?: string; password?: string };
+  locale?: string;
+  viewport?: { width: number; height: number };
+  signal: AbortSignal;
+};
+
+export type BrowserHost = {
+  /** Runs fn in a fresh context and always closes it; rejects as soon as the signal fires. */
+  withContext<T>(options: ContextOptions, fn: (context: BrowserContext) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+export function createBrowserHost(options: {
+  executablePath?: string;
+  headless: boolean;
+  log: HostLog;
+}): BrowserHost {
+  const { log } = options;
+  let current: Browser | null = null;
+  let launching: Promise<Browser> | null = null;
+  let closed = false;
+
+  async function launch(): Promise<Browser> {
+    const executablePath =
+      options.executablePath ?? (await findBrowserExecutable(defaultBrowserSearch({}))).path;
+    const browser = await chromium.launch({ executablePath, headless: options.headless, args: LAUNCH_ARGS });
+    browser.on('disconnected', () => {
+      if (current === browser) current = null;
+      if (!closed) log.warn({ executablePath }, 'browser disconnected; the next run relaunches it');
+    });
+    log.info({ executablePath, version: browser.version() }, 'browser launched');
+    return browser;
+  }
+
+  function getBrowser(): Promise<Browser> {
+    if (closed) return Promise.reject(new Error('the browser host is closed'));
+    if (current?.isConnected()) return Promise.resolve(current);
+    launching ??= launch()
+      .then((browser) => {
+        current = browser;
+        return browser;
+      })
+      .finally(() => {
+        launching = null;
+      });
+    return launching;
+  }
+
+  return {
+    async withContext(contextOptions, fn) {
+      const { signal, storageState, proxy, locale, viewport } = contextOptions;
+      signal.throwIfAborted();
+      const browser = await abortable(getBrowser(), signal);
+      const context = await openAbortable(
+        browser.newContext({ storageState, proxy, locale, viewport }),
+        signal,
+      );
+      try {
+        return await abortable(fn(context), signal);
+      } finally {
+        if (!(await settleWithin(context.close(), CONTEXT_CLOSE_TIMEOUT_MS))) {
+          log.warn({ timeoutMs: CONTEXT_CLOSE_TIMEOUT_MS }, 'browser context did not close in time');
+        }
+      }
+    },
+
+    async close() {
+      closed = true;
+      const browser = current ?? (await launching?.catch(() => null)) ?? null;
+      current = null;
+      if (browser) await settleWithin(browser.close(), 10_000);
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// The site profile: where the warmup goes and which selectors it uses, as data (JSON validated by
+// zod), so an operator fixes a changed site by editing the profile. TikTok's ships built in.
+import { readFile } from 'node:fs/promises';
+import type { BrowserContext } from 'playwright-core';
+import { z } from 'zod';
+import { findSelectorProblem } from './selector-syntax.ts';
+
+const selector = z
+  .string('must be a selector string')
+  .trim()
+  .min(1, 'must not be empty')
+  .check((ctx) => {
+    const problem = findSelectorProblem(ctx.value);
+    if (problem)
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `invalid selector "${ctx.value}": ${problem}`,
+      });
+  });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const siteProfileSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty'),
+  startUrl: httpUrl,
+  searchUrl: z
+    .string()
+    .refine((v) => v.includes('{query}'), 'must contain {query} where the keyword goes')
+    .refine((v) => URL.canParse(v.replace('{query}', 'x')), 'must be a URL'),
+  selectors: z.strictObject({
+    feedItem: selector,
+    like: selector,
+    follow: selector,
+    commentOpen: selector.optional(),
+    commentInput: selector,
+    commentSubmit: selector,
+    searchResultItem: selector,
+    loggedOut: selector,
+    captcha: selector,
+    blocked: selector,
+  }),
+  next: z.discriminatedUnion(
+    'kind',
+    [
+      z.strictObject({ kind: z.literal('key'), key: z.string().min(1, 'must name a key such as ArrowDown') }),
+      z.strictObject({
+        kind: z.literal('scroll'),
+        pixels: z.int().min(1, 'must be a positive number of pixels'),
+      }),
+      z.strictObject({ kind: z.literal('click'), selector }),
+    ],
+    'must be { "kind": "key", "key": … }, { "kind": "scroll", "pixels": … } or { "kind": "click", "selector": … }',
+  ),
+});
+
+export type SiteProfile = z.infer<typeof siteProfileSchema>;
+export type SelectorField = keyof SiteProfile['selectors'];
+
+export class SiteProfileError extends Error {
+  override name = 'SiteProfileError';
+}
+
+const BUILT_IN = new URL('./profiles/tiktok.json', import.meta.url);
+
+/** Validates profile data; the error names the source and every bad field ("selectors.like: …"). */
+export function parseSiteProfile(data: unknown, source = 'site profile'): SiteProfile {
+  const parsed = siteProfileSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map(
+    (issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+  );
+  throw new SiteProfileError(`${source} is invalid:\n${lines.join('\n')}`);
+}
+
+/** Reads a profile JSON file; without a path, the built-in TikTok profile. */
+export async function loadSiteProfile(path?: string): Promise<SiteProfile> {
+  const source = path ?? BUILT_IN;
+  let text: string;
+  try {
+    text = await readFile(source, 'utf8');
+  } catch (err) {
+    throw new SiteProfileError(`site profile ${String(source)} could not be read`, { cause: err });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new SiteProfileError(
+      `site profile ${String(source)} is not valid JSON: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return parseSiteProfile(data, `site profile ${path ?? 'tiktok (built in)'}`);
+}
+
+/** Every selector of the profile with its field name, as the errors spell it. */
+export function profileSelectors(profile: SiteProfile): Array<[field: string, selector: string]> {
+  const entries = Object.entries(profile.selectors)
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .map(([field, value]): [string, string] => [`selectors.${field}`, value]);
+  if (profile.next.kind === 'click') entries.push(['next.selector', profile.next.selector]);
+  return entries;
+}
+
+/**
+ * The exact check: Playwright's own selector engine parses each selector on a blank page. Run it
+ * once at worker startup; it catches what the cheap syntax check cannot (an unknown pseudo-class).
+ */
+export async function verifySelectorsInBrowser(context: BrowserContext, profile: SiteProfile): Promise<void> {
+  const page = await context.newPage();
+  try {
+    const problems: string[] = [];
+    for (const [field, value] of profileSelectors(profile)) {
+      try {
+        await page.locator(value).count();
+      } catch (err) {
+        const reason = ((err as Error).message.split('\n')[0] ?? '').replace(/^locator\.count: /, '');
+        problems.push(`  ${field}: invalid selector "${value}": ${reason}`);
+      }
+    }
+    if (problems.length > 0)
+      throw new SiteProfileError(`site profile ${profile.name} is invalid:\n${problems.join('\n')}`);
+  } finally {
+    await page.close();
+  }
+}

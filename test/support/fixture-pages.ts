@@ -1,0 +1,111 @@
+// The fixture site's HTML: a feed of full-screen items with like/follow/comment controls, a search
+// results page, and the marker pages (logged out, captcha, banned). Every page reports presence.
+export type MarkerState = 'logged_out' | 'captcha' | 'blocked';
+
+const STYLE = `
+  body { margin: 0; font: 16px sans-serif; }
+  .item { height: 100vh; box-sizing: border-box; border-bottom: 2px solid #999; position: relative; padding: 2em; }
+  .controls { position: absolute; right: 2em; top: 30%; display: flex; flex-direction: column; gap: 1em; }
+  #comment-panel { display: none; position: fixed; left: 0; right: 0; bottom: 0; padding: 1em; background: #eee; }
+  #comment-panel.open { display: block; }
+  .overlay { position: fixed; inset: 0; background: #fff; z-index: 100; padding: 3em; }
+  .result { display: block; height: 80px; margin: 8px; background: #def; }
+`;
+
+const MARKERS: Record<MarkerState, string> = {
+  logged_out: '<div class="overlay" id="login-wall">Log in to continue</div>',
+  captcha: '<div class="overlay" id="captcha">Drag the slider to verify</div>',
+  blocked: '<div class="overlay" id="banned">Your account was banned</div>',
+};
+
+// Runs in the page: presence (a long-lived EventSource, one tab id per browser tab, on which the
+// server also pushes account state changes), posting events, and showing a marker on a change.
+const COMMON_SCRIPT = `
+  const tab = sessionStorage.getItem('tab') || Math.random().toString(36).slice(2);
+  sessionStorage.setItem('tab', tab);
+  const markers = ${JSON.stringify(MARKERS)};
+  function show(state) {
+    if (markers[state] && !document.querySelector('.overlay')) document.body.insertAdjacentHTML('beforeend', markers[state]);
+  }
+  new EventSource('/presence?tab=' + tab).onmessage = (event) => show(event.data);
+  async function post(path, body) {
+    const response = await fetch(path, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    show((await response.json()).state);
+  }
+`;
+
+const FEED_SCRIPT = `
+  const items = [...document.querySelectorAll('.item')];
+  let current = -1;
+  let commentItem = null;
+  function mostVisible() {
+    let best = -1, bestArea = 0;
+    items.forEach((el, i) => {
+      const r = el.getBoundingClientRect();
+      const h = Math.min(r.bottom, innerHeight) - Math.max(r.top, 0);
+      if (h > bestArea) { best = i; bestArea = h; }
+    });
+    return best;
+  }
+  function update() {
+    const i = mostVisible();
+    if (i >= 0 && i !== current) { current = i; post('/api/view', { item: items[i].dataset.id }); }
+  }
+  function go(i) { if (items[i]) { items[i].scrollIntoView({ block: 'start' }); update(); } }
+  addEventListener('scroll', update, { passive: true });
+  addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' && document.activeElement?.tagName !== 'INPUT') { e.preventDefault(); go(current + 1); }
+  });
+  document.addEventListener('click', (e) => {
+    const button = e.target.closest('button');
+    if (!button) return;
+    const item = button.closest('.item')?.dataset.id;
+    if (button.matches('.like, .follow')) {
+      button.setAttribute('aria-pressed', 'true');
+      post(button.matches('.like') ? '/api/like' : '/api/follow', { item });
+    } else if (button.matches('.comment-open')) {
+      commentItem = item;
+      document.getElementById('comment-panel').classList.add('open');
+    } else if (button.matches('#comment-submit')) {
+      const input = document.getElementById('comment-input');
+      post('/api/comment', { item: commentItem, text: input.value });
+      input.value = '';
+      document.getElementById('comment-panel').classList.remove('open');
+    } else if (button.matches('.next')) {
+      go(current + 1);
+    }
+  });
+  update();
+`;
+
+function page(title: string, body: string, script: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><style>${STYLE}</style></head>
+<body>${body}<script>${COMMON_SCRIPT}${script}</script></body></html>`;
+}
+
+export function markerPage(state: MarkerState): string {
+  return page(state, MARKERS[state], '');
+}
+
+export function feedPage(options: { ids: string[]; followButtons: boolean }): string {
+  const items = options.ids.map(
+    (id) => `<article class="item" data-id="${id}"><h2>Video ${id}</h2><p>by @author_${id}</p>
+  <div class="controls"><button class="like">Like</button>${options.followButtons ? '<button class="follow">Follow</button>' : ''}
+  <button class="comment-open">Comments</button><button class="next">Next</button></div></article>`,
+  );
+  const panel =
+    '<div id="comment-panel"><input id="comment-input"><button id="comment-submit">Post</button></div>';
+  return page('Feed', items.join('\n') + panel, FEED_SCRIPT);
+}
+
+export function searchPage(query: string): string {
+  const safe = query.replace(/[<>&"]/g, '');
+  const results = Array.from(
+    { length: 8 },
+    (_, i) =>
+      `<a class="result" href="/feed?q=${encodeURIComponent(query)}&start=${i * 100}">Result ${i + 1}</a>`,
+  );
+  return page('Search', `<h1>Results for ${safe}</h1>${results.join('\n')}`, '');
+}

@@ -1,0 +1,78 @@
+// What the fixture site recorded, per account: views, likes, follows, comments, searches, and
+// the browser tabs (sessions) open at once, with waitFor() so that tests wait on state, not time.
+import { EventEmitter } from 'node:events';
+
+export type AccountRecord = {
+  views: string[];
+  likes: string[];
+  follows: string[];
+  comments: Array<{ item: string; text: string }>;
+  searches: string[];
+};
+
+export type FixtureStats = ReturnType<typeof createStats>;
+
+export function createStats() {
+  const events = new EventEmitter();
+  const records = new Map<string, AccountRecord>();
+  const tabs = new Map<string, Map<string, number>>(); // account → tab → open presence streams
+  const maxima = new Map<string, number>();
+  let maxTotal = 0;
+  const changed = () => events.emit('change');
+  const record = (account: string) => {
+    const existing = records.get(account);
+    if (existing) return existing;
+    const created: AccountRecord = { views: [], likes: [], follows: [], comments: [], searches: [] };
+    records.set(account, created);
+    return created;
+  };
+  const openSessions = (account: string) => tabs.get(account)?.size ?? 0;
+  const openTotal = () => [...tabs.values()].reduce((sum, t) => sum + t.size, 0);
+  return {
+    record,
+    /** A copy of what the server recorded for the account. */
+    account: (name: string): AccountRecord => structuredClone(record(name)),
+    changed,
+    openSessions,
+    openTotal,
+    maxConcurrent: (account: string) => maxima.get(account) ?? 0,
+    get maxConcurrentTotal() {
+      return maxTotal;
+    },
+    presenceOpened(account: string, tab: string) {
+      const accountTabs = tabs.get(account) ?? new Map<string, number>();
+      tabs.set(account, accountTabs.set(tab, (accountTabs.get(tab) ?? 0) + 1));
+      maxima.set(account, Math.max(maxima.get(account) ?? 0, openSessions(account)));
+      maxTotal = Math.max(maxTotal, openTotal());
+      changed();
+    },
+    presenceClosed(account: string, tab: string) {
+      const accountTabs = tabs.get(account);
+      const left = (accountTabs?.get(tab) ?? 1) - 1;
+      if (left > 0) accountTabs?.set(tab, left);
+      else accountTabs?.delete(tab);
+      changed();
+    },
+    onChange(listener: () => void): () => void {
+      events.on('change', listener);
+      return () => events.off('change', listener);
+    },
+    /** Resolves once predicate() holds, re-checked on every change; rejects after timeoutMs. */
+    waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'a fixture condition'): Promise<void> {
+      if (predicate()) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          events.off('change', check);
+          reject(new Error(`fixture site: timed out after ${timeoutMs} ms waiting for ${what}`));
+        }, timeoutMs);
+        function check() {
+          if (!predicate()) return;
+          clearTimeout(timer);
+          events.off('change', check);
+          resolve();
+        }
+        events.on('change', check);
+      });
+    },
+  };
+}
