@@ -1,12 +1,27 @@
 // Composition root: the only file that creates things (config, logger, database, workers, bot)
 // and the only one that knows the shutdown order. Roles: bot, worker, all (default).
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Telegram } from 'telegraf';
+import { BOT_COMMANDS, BOT_COMMANDS_RU } from './bot/features/help.ts';
+import { createBot, launchBot } from './bot/index.ts';
+import { createNotifier } from './bot/notifier.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { upsertUser } from './db/users-repo.ts';
+import { type Boss, startBoss } from './jobs/boss.ts';
+import { startNotificationWorker } from './jobs/notify-job.ts';
+import { createTaskJobs } from './jobs/task-jobs.ts';
+import { createWarmupRunner } from './jobs/warmup-runner.ts';
+import { startWorkers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createBrowserHost } from './warmup/browser.ts';
+import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
+import { loadSiteProfile, SiteProfileError, verifySelectorsInBrowser } from './warmup/site-profile.ts';
 
 const NO_TOKEN_MESSAGE =
   'TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), put its token in .env ' +
@@ -74,6 +89,106 @@ class StartupError extends Error {
   override name = 'StartupError';
 }
 
+/**
+ * The key that encrypts saved sessions. With the embedded database (development) a key is made
+ * once and kept under DATA_DIR; a production setup (DATABASE_URL) must bring its own.
+ */
+async function resolveSessionKey(config: Config, logger: Logger): Promise<Buffer | undefined> {
+  if (config.security.sessionKey) return config.security.sessionKey;
+  if (config.database.url) {
+    logger.warn('SESSION_ENCRYPTION_KEY is not set: account sessions can be neither attached nor used');
+    return undefined;
+  }
+  const file = path.join(config.database.dataDir, 'session.key');
+  try {
+    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+  } catch {
+    const key = randomBytes(32);
+    await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+    logger.warn({ file }, 'SESSION_ENCRYPTION_KEY is not set: generated one for the embedded database');
+    return key;
+  }
+}
+
+async function startWorkerRole(
+  config: Config,
+  deps: { boss: Boss; database: Database; logger: Logger; sessionKey: Buffer | undefined },
+  shutdown: ReturnType<typeof createShutdown>,
+) {
+  const profile = await loadSiteProfile(config.warmup.siteProfilePath);
+  const browser = await findBrowserExecutable(
+    defaultBrowserSearch({ BROWSER_EXECUTABLE_PATH: config.warmup.browserExecutablePath }),
+  );
+  deps.logger.info({ executablePath: browser.path, source: browser.source }, 'browser found');
+  const host = createBrowserHost({ executablePath: browser.path, headless: true, log: deps.logger });
+  shutdown.add('browser', () => host.close());
+  // Launch once now: a browser that cannot start, or a selector Playwright cannot parse, stops
+  // the worker here with a clear line instead of failing every session later.
+  await host.withContext({ signal: AbortSignal.timeout(60_000) }, (context) =>
+    verifySelectorsInBrowser(context, profile),
+  );
+  const workers = await startWorkers({
+    boss: deps.boss,
+    db: deps.database.db,
+    runner: createWarmupRunner({ host, profile, log: deps.logger }),
+    log: deps.logger,
+    concurrency: config.worker.concurrency,
+    sessionKey: deps.sessionKey,
+  });
+  shutdown.add('workers', () => workers.stop(config.worker.shutdownGraceMs));
+}
+
+async function startBotRole(
+  config: Config,
+  token: string,
+  deps: { boss: Boss; database: Database; logger: Logger; sessionKey: Buffer | undefined },
+  shutdown: ReturnType<typeof createShutdown>,
+  fail: (err: unknown) => void,
+) {
+  const bot = createBot({
+    token,
+    apiRoot: config.telegram.apiRoot,
+    db: deps.database.db,
+    jobs: createTaskJobs(deps.boss.boss),
+    log: deps.logger,
+    sessionKey: deps.sessionKey,
+  });
+  const notifier = createNotifier({ db: deps.database.db, telegram: bot.telegram, log: deps.logger });
+  const notifications = await startNotificationWorker({
+    boss: deps.boss,
+    deliver: notifier.deliver,
+    log: deps.logger,
+  });
+  shutdown.add('notifications', () => notifications.stop());
+  await registerCommands(bot.telegram, deps.logger);
+  let running = true;
+  launchBot(bot, config.telegram.webhook, () =>
+    deps.logger.info(
+      { bot: bot.botInfo?.username, webhook: Boolean(config.telegram.webhook) },
+      'bot receiving updates',
+    ),
+  ).catch((err) => {
+    running = false;
+    fail(err);
+  });
+  shutdown.add('bot', async () => {
+    try {
+      if (running) bot.stop('shutdown');
+    } catch {
+      // polling had already ended
+    }
+  });
+}
+
+async function registerCommands(telegram: Telegram, logger: Logger) {
+  try {
+    await telegram.setMyCommands(BOT_COMMANDS);
+    await telegram.setMyCommands(BOT_COMMANDS_RU, { language_code: 'ru' });
+  } catch (err) {
+    logger.warn({ err }, 'could not register the command menu (the bot works without it)');
+  }
+}
+
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: Config;
@@ -93,27 +208,35 @@ async function main(): Promise<void> {
     await shutdown.run();
     process.exit(code);
   };
+  const fail = (err: unknown) => {
+    if (err instanceof StartupError || err instanceof SiteProfileError) console.error(err.message);
+    else if (err instanceof Error && /no Chromium|BROWSER_EXECUTABLE_PATH/.test(err.message))
+      console.error(err.message);
+    else logger.fatal({ err }, 'startup failed');
+    void stop(1);
+  };
 
   try {
-    const { database } = await openStore(config, logger, shutdown);
+    const { database, url } = await openStore(config, logger, shutdown);
     for (const telegramId of config.telegram.adminIds) {
       await upsertUser(database.db, { telegramId, role: 'admin' });
     }
-    if (config.role !== 'worker' && !config.telegram.token) {
+    const token = config.telegram.token;
+    if (config.role !== 'worker' && !token) {
       console.error(NO_TOKEN_MESSAGE);
       await stop(1);
       return;
     }
+    const boss = await startBoss({ url, log: logger, schedule: config.role !== 'bot' });
+    shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
+    const sessionKey = await resolveSessionKey(config, logger);
+    const deps = { boss, database, logger, sessionKey };
+    if (config.role !== 'bot') await startWorkerRole(config, deps, shutdown);
+    if (token) await startBotRole(config, token, deps, shutdown, fail);
   } catch (err) {
-    if (err instanceof StartupError) {
-      console.error(err.message);
-    } else {
-      logger.fatal({ err }, 'startup failed');
-    }
-    await stop(1);
+    fail(err);
     return;
   }
-
   logger.info({ role: config.role }, 'warmup-bot running');
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

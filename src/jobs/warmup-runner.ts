@@ -1,0 +1,72 @@
+// The real SessionRunner: a fresh browser context (the account's session, proxy and locale) on
+// the worker's one browser, and the warmup engine inside it.
+import type { Logger } from '../logger.ts';
+import type { BrowserHost } from '../warmup/browser.ts';
+import { runWarmup, type StorageState } from '../warmup/engine.ts';
+import { createRandom } from '../warmup/random.ts';
+import { warmupSettingsSchema } from '../warmup/settings.ts';
+import type { SiteProfile } from '../warmup/site-profile.ts';
+import type { SessionOutcome, SessionRunner } from './session-runner.ts';
+
+export function createWarmupRunner(deps: {
+  host: BrowserHost;
+  profile: SiteProfile;
+  log: Logger;
+}): SessionRunner {
+  return async (input) => {
+    const failed = (reason: string, message: string, retryable: boolean): SessionOutcome => ({
+      status: 'failed',
+      reason,
+      message,
+      retryable,
+      screenshot: null,
+      counters: {},
+    });
+    const settings = warmupSettingsSchema.safeParse(input.settings);
+    if (!settings.success) return failed('bad_settings', 'the task settings are not valid any more', false);
+    const proxy = input.account.proxyUrl ? parseProxy(input.account.proxyUrl) : undefined;
+    if (input.account.proxyUrl && !proxy)
+      return failed('proxy_error', 'the proxy URL cannot be parsed', false);
+    try {
+      return await deps.host.withContext(
+        {
+          ...(input.account.storageState ? { storageState: input.account.storageState as StorageState } : {}),
+          ...(proxy ? { proxy } : {}),
+          ...(input.account.locale ? { locale: input.account.locale } : {}),
+          signal: input.signal,
+        },
+        (context) =>
+          runWarmup({
+            context,
+            profile: deps.profile,
+            settings: settings.data,
+            random: createRandom(),
+            signal: input.signal,
+            log: input.log,
+            onProgress: (counters) => input.onProgress({ ...counters }),
+          }),
+      );
+    } catch (err) {
+      if (input.signal.aborted) return failed('cancelled', 'the session was stopped', false);
+      deps.log.error({ err, account: input.account.username }, 'browser context failed');
+      return failed('browser_crashed', (err as Error).message.split('\n')[0] ?? 'the browser failed', true);
+    }
+  };
+}
+
+/** http(s)://user:pass@host:port → Playwright's proxy option; undefined when it cannot be read. */
+export function parseProxy(
+  url: string,
+): { server: string; username?: string; password?: string } | undefined {
+  try {
+    const u = new URL(url);
+    if (!['http:', 'https:', 'socks5:'].includes(u.protocol) || !u.hostname) return undefined;
+    return {
+      server: `${u.protocol}//${u.host}`,
+      ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+      ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
