@@ -74,8 +74,9 @@ export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise
   ];
   for (const { name, ...options } of definitions) {
     const existing = await boss.getQueue(name);
+    const changes = updatable(options);
     if (!existing) await boss.createQueue(name, options);
-    else await boss.updateQueue(name, updatable(options));
+    else if (Object.keys(changes).length > 0) await boss.updateQueue(name, changes);
   }
 }
 

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runs, tasks } from '../../src/db/schema.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
-import { QUEUES } from '../../src/jobs/queues.ts';
+import { createQueues, QUEUES } from '../../src/jobs/queues.ts';
 import { reconcile } from '../../src/jobs/reconcile-job.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import type { Workers } from '../../src/jobs/workers.ts';
@@ -62,6 +62,16 @@ async function notifications(taskId: number) {
   );
   return [...rows].map((r) => r.type);
 }
+
+describe('queues', () => {
+  it('a second start finds the queues and brings their options up to date', async () => {
+    await createQueues(boss.boss, boss.timings);
+    await createQueues(boss.boss, { ...boss.timings, sessionRetryLimit: 4 });
+    expect((await boss.boss.getQueue(QUEUES.session))?.retryLimit).toBe(4);
+    await createQueues(boss.boss, boss.timings);
+    expect((await boss.boss.getQueue(QUEUES.session))?.policy).toBe('singleton');
+  });
+});
 
 describe('dispatch', () => {
   it('runs at most `parallel` sessions of a task at once and completes the task', async () => {
