@@ -68,8 +68,10 @@ export async function listTasks(exec: Executor, filter: TaskListFilter) {
     exec
       .select({
         task: tasks,
-        runsTotal: sql<number>`(select count(*)::int from ${runs} where ${runs.taskId} = ${tasks.id})`,
-        runsFailed: sql<number>`(select count(*)::int from ${runs} where ${runs.taskId} = ${tasks.id} and ${runs.status} = 'failed')`,
+        // Spelled out: drizzle renders columns unqualified inside sql``, which would correlate
+        // the subquery with itself (runs.task_id = runs.id) instead of with the outer task.
+        runsTotal: sql<number>`(select count(*)::int from runs r where r.task_id = "tasks"."id")`,
+        runsFailed: sql<number>`(select count(*)::int from runs r where r.task_id = "tasks"."id" and r.status = 'failed')`,
       })
       .from(tasks)
       .where(where)

@@ -151,6 +151,12 @@ describe('access', () => {
 });
 
 describe('list and details', () => {
+  it('each line counts the failed accounts of that task', async () => {
+    const { task } = await makeTask(database().db, ['failed', 'completed', 'completed']);
+    const reply = await ask(people.operator, '/list failed');
+    expect(reply).toContain(`#${task.id} ${task.name} — failed · 1 of 3 accounts failed`);
+  });
+
   it('pages ten at a time with ◀ ▶ and filters by status', async () => {
     for (let i = 0; i < 11; i++) await makeTask(database().db, ['failed']);
     const reply = await ask(people.operator, '/list failed');

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { insertAccount } from '../../src/db/accounts-repo.ts';
-import { accounts, runs, tasks } from '../../src/db/schema.ts';
+import { runs, tasks } from '../../src/db/schema.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
@@ -17,9 +16,9 @@ import { createWarmupRunner } from '../../src/jobs/warmup-runner.ts';
 import { startWorkers, type Workers } from '../../src/jobs/workers.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
-import { encryptSession } from '../../src/tasks/session-cipher.ts';
 import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
 import { resolveSettings } from '../../src/warmup/settings.ts';
+import { fixtureAccount } from '../support/accounts.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
 import { startTestBoss, testLog } from '../support/jobs.ts';
@@ -59,12 +58,7 @@ async function startInProcessWorkers(concurrency = 4) {
   });
 }
 
-async function account(name: string): Promise<number> {
-  const row = await insertAccount(database().db, { username: name });
-  const sessionEncrypted = encryptSession(key, site.storageStateFor(name));
-  await database().db.update(accounts).set({ sessionEncrypted }).where(eq(accounts.id, row!.id));
-  return row!.id;
-}
+const account = (name: string) => fixtureAccount(database().db, key, site, name);
 
 const settings = (overrides: Record<string, unknown> = {}) =>
   resolveSettings(undefined, {
