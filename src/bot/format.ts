@@ -94,11 +94,7 @@ export function formatTaskDetails(
   }
   lines.push('', `<b>${t.task.runs}</b>`);
   for (const r of d.runs) {
-    const c = r.counters as Record<string, number>;
-    const counters = Object.entries(c)
-      .filter(([, v]) => typeof v === 'number' && v > 0)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
+    const counters = formatCounters(t, r.counters as Record<string, unknown>);
     const duration = r.startedAt
       ? ` ${formatDuration((r.completedAt ?? now).getTime() - r.startedAt.getTime())}`
       : '';
@@ -115,6 +111,16 @@ export function formatTaskDetails(
     for (const l of d.log) lines.push(`<code>${escapeHtml(truncate(`${l.account}: ${l.line}`, 200))}</code>`);
   }
   return truncate(lines.join('\n'), MAX_TEXT);
+}
+
+const COUNTER_ORDER = ['likes', 'follows', 'comments', 'searches', 'scrolls'] as const;
+
+/** "watched 2 (2 s) · likes 1 · skimmed 12": what a run actually did, in a fixed order. */
+export function formatCounters(t: Texts, counters: Record<string, unknown>): string {
+  const n = (key: string) => (typeof counters[key] === 'number' ? (counters[key] as number) : 0);
+  const parts = n('itemsViewed') > 0 ? [t.counters.watched(n('itemsViewed'), n('watchSeconds'))] : [];
+  for (const key of COUNTER_ORDER) if (n(key) > 0) parts.push(`${t.counters[key]} ${n(key)}`);
+  return parts.join(' · ');
 }
 
 export function formatTaskList(t: Texts, page: TaskPage, status: Status | undefined): string {

@@ -3,7 +3,11 @@
 import { Telegraf } from 'telegraf';
 import { isDatabaseUnavailable } from '../db/client.ts';
 import type { BotContext, BotDeps } from './context.ts';
+import { accessAdminFeature } from './features/access-admin.ts';
+import { accountsFeature } from './features/accounts.ts';
 import { helpFeature } from './features/help.ts';
+import { newTaskFeature } from './features/new-task.ts';
+import { sessionUploadFeature } from './features/session-upload.ts';
 import { tasksFeature } from './features/tasks.ts';
 import { access } from './middlewares/access.ts';
 
@@ -37,6 +41,10 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(access(deps));
   bot.use(helpFeature());
   bot.use(tasksFeature(deps));
+  bot.use(newTaskFeature(deps));
+  bot.use(accountsFeature(deps));
+  bot.use(sessionUploadFeature(deps));
+  bot.use(accessAdminFeature(deps));
 
   // Anything that reached this point was not understood.
   bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true }));

@@ -23,6 +23,21 @@ export async function listAccounts(exec: Executor) {
   return exec.select().from(accounts).orderBy(asc(accounts.username));
 }
 
+/** Every account without its session blob (which can be large): whether one is attached suffices. */
+export async function listAccountSummaries(exec: Executor) {
+  return exec
+    .select({
+      id: accounts.id,
+      username: accounts.username,
+      proxyUrl: accounts.proxyUrl,
+      health: accounts.health,
+      lastWarmedAt: accounts.lastWarmedAt,
+      hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
+    })
+    .from(accounts)
+    .orderBy(asc(accounts.username));
+}
+
 export async function findAccountsByUsernames(exec: Executor, usernames: readonly string[]) {
   if (usernames.length === 0) return [];
   const lower = usernames.map((u) => u.toLowerCase());
@@ -57,4 +72,21 @@ export async function recordAccountRunResult(exec: Executor, accountId: number, 
   }
   if (result.warmed) set.lastWarmedAt = sql`now()`;
   await exec.update(accounts).set(set).where(eq(accounts.id, accountId));
+}
+
+/**
+ * Stores an uploaded login session. An account that was logged out may work again with it, so
+ * its health goes back to unknown; captcha and blocks are not cured by a new session.
+ */
+export async function attachSession(exec: Executor, accountId: number, sessionEncrypted: Buffer) {
+  await exec
+    .update(accounts)
+    .set({
+      sessionEncrypted,
+      sessionUpdatedAt: sql`now()`,
+      updatedAt: sql`now()`,
+      health: sql`case when ${accounts.health} = 'logged_out' then 'unknown' else ${accounts.health} end`,
+      healthMessage: sql`case when ${accounts.health} = 'logged_out' then null else ${accounts.healthMessage} end`,
+    })
+    .where(eq(accounts.id, accountId));
 }

@@ -53,7 +53,7 @@ export async function startBotHarness(
   const notifier = createNotifier({ db, telegram: bot.telegram, log: testLog });
   const notifications = await startNotificationWorker({ boss, deliver: notifier.deliver, log: testLog });
   const workers = options.runner
-    ? await startTestWorkers(database, boss, options.runner, options.concurrency ?? 4)
+    ? await startTestWorkers(database, boss, options.runner, options.concurrency ?? 4, options.sessionKey)
     : undefined;
   const running = await startBotAgainst(fake, bot);
   return {

@@ -30,6 +30,7 @@ export async function startTestWorkers(
   boss: Boss,
   runner: SessionRunner,
   concurrency = 4,
+  sessionKey?: Buffer,
 ): Promise<Workers> {
   return startWorkers({
     boss,
@@ -37,7 +38,7 @@ export async function startTestWorkers(
     runner,
     log: testLog,
     concurrency,
-    sessionKey: undefined,
+    sessionKey,
     progressIntervalMs: 0,
   });
 }

@@ -40,6 +40,8 @@ export const en = {
   badScope: (text: string) =>
     `"${text}" is not a restart scope: use /restart &lt;id&gt; or /restart &lt;id&gt; failed.`,
   notFound: (id: number) => `There is no task #${id}. Send /list to see the tasks.`,
+  badAccountName: (value: string) =>
+    `"${value}" is not an account name: letters, digits, _ and ., at most 24 characters.`,
 
   restarted: (id: number) => `Task #${id} restarted.`,
   restartBusy: (id: number, why: string) => `Task #${id} was not restarted: ${why}.`,
@@ -106,11 +108,110 @@ export const en = {
     started: (n: number) => `${n} tasks started:`,
     more: (n: number) => `…and ${n} more. Send /list for all.`,
   },
+  counters: {
+    watched: (items: number, seconds: number) => `watched ${items} (${seconds} s)`,
+    likes: 'likes',
+    follows: 'follows',
+    comments: 'comments',
+    searches: 'searches',
+    scrolls: 'skimmed',
+  },
   list: {
     empty: 'No tasks yet. Create one with /new.',
     emptyFiltered: (status: string) => `No ${status} tasks.`,
     header: (page: number, pages: number, total: number) =>
       `Tasks — page ${page} of ${pages} (${total} in all)`,
+  },
+  newTask: {
+    notKeyValue: (token: string) =>
+      `"${token}" is not key=value. Example: /new accounts=alice,bob preset=light likes=2-5`,
+    unknownKey: (key: string, known: string) => `"${key}" is not a setting. Known settings: ${known}.`,
+    duplicateKey: (key: string) => `${key} is given twice; give each setting once.`,
+    emptyValue: (key: string) => `${key}= has no value.`,
+    reversedRange: (key: string, value: string, fixed: string) =>
+      `${key}=${value}: the first number is larger than the second; write ${key}=${fixed}.`,
+    notRange: (key: string, value: string) =>
+      `${key}=${value} is not a range: write two whole numbers like ${key}=2-5, or one like ${key}=3.`,
+    notCount: (key: string, value: string) => `${key}=${value} is not a whole number: write e.g. ${key}=2.`,
+    badCap: (value: string) =>
+      `cap=${value} is not a duration: write seconds, minutes or hours, e.g. cap=90s or cap=20m.`,
+    unknownPreset: (value: string, names: string) => `There is no preset "${value}". Presets: ${names}.`,
+    tooLong: (key: string, max: number) => `${key} is too long: at most ${max} characters.`,
+    missingAccounts:
+      'Say which accounts: accounts=alice,bob or accounts=all — or send /new alone to pick them with buttons.',
+    unknownAccounts: (names: string) => `Unknown accounts: ${names}. Send /accounts for the list.`,
+    noHealthy:
+      'No healthy accounts: every account is logged out, blocked or stuck at a captcha. See /accounts.',
+    noAccounts: 'There are no accounts yet. An admin adds them with /account_add &lt;username&gt;.',
+    badSettings: (problems: string) => `These settings do not work: ${problems}.`,
+    created: (id: number, n: number, preset: string) =>
+      `Task #${id} created: ${n} accounts, preset ${preset}.`,
+    defaultPreset: 'default',
+    pickAccounts: (selected: number, total: number) =>
+      `New task, step 1 of 3: pick the accounts (${selected} of ${total} selected; ⚠️ = not healthy).`,
+    pickPreset: (n: number) => `New task, step 2 of 3: pick a preset for ${n} accounts.`,
+    presetLine: (name: string, videos: string, likes: string, follows: string, comments: string) =>
+      `<b>${name}</b>: videos ${videos}, likes ${likes}, follows ${follows}, comments ${comments}`,
+    confirm: (n: number, names: string, preset: string) =>
+      `New task, step 3 of 3: ${n} accounts (${names}), preset ${preset}. Create it?`,
+    cancelled: 'Cancelled; nothing was created.',
+    pickSome: 'Pick at least one account first.',
+    stale: 'This draft has expired or is finished. Send /new to start again.',
+    badButton: 'That button is not valid. Send /new to start again.',
+    buttons: { allHealthy: '✓ All healthy', next: 'Next ▶', create: '✅ Create', cancel: '✖ Cancel' },
+  },
+
+  accounts: {
+    header: (n: number) => `Accounts (${n}):`,
+    empty: 'No accounts yet. An admin adds one with /account_add &lt;username&gt; [proxy_url].',
+    lastWarmed: (when: string) => `last warmed ${when}`,
+    neverWarmed: 'never warmed',
+    session: 'session ✓',
+    noSession: 'no session',
+    proxy: (host: string) => `proxy ${host}`,
+    more: (n: number) => `…and ${n} more.`,
+    usageAdd:
+      'Usage: /account_add &lt;username&gt; [proxy_url] — e.g. /account_add alice http://user:pass@proxy.example:8080',
+    badUsername: (value: string) =>
+      `"${value}" is not a TikTok username: letters, digits, _ and ., 2–24 characters (a leading @ is fine).`,
+    badProxy: 'The proxy must look like http://host:port or http://user:pass@host:port (http or https).',
+    added: (username: string) =>
+      `Account @${username} added. Attach its login: send a JSON file with the caption /session ${username}.`,
+    addedWithProxy: (username: string, host: string) =>
+      `Account @${username} added with proxy ${host}. Attach its login: send a JSON file with the caption /session ${username}.`,
+    secretDeleted: 'Your message held a proxy password, so I deleted it from the chat.',
+    exists: (username: string) => `Account @${username} already exists.`,
+  },
+
+  session: {
+    usage:
+      'Send the session as a JSON file (Playwright storage state or an exported cookie list) with the caption /session &lt;username&gt;.',
+    noKey: 'Sessions cannot be stored: SESSION_ENCRYPTION_KEY is not configured on the server.',
+    unknownAccount: (username: string) =>
+      `There is no account @${username}. Add it first with /account_add ${username}.`,
+    tooBig: (kb: number) => `That file is too big for a session (at most ${kb} KB).`,
+    notJson: 'That file is not JSON. Send a Playwright storage state or an exported cookie list.',
+    badShape: (detail: string) =>
+      `That file is neither a Playwright storage state nor a cookie list (${detail}).`,
+    noCookies: 'That file holds no cookies.',
+    attached: (username: string, cookies: number) =>
+      `Session attached for @${username} (${cookies} cookies).`,
+    deleted: 'The message with the file was deleted from the chat.',
+    notDeleted: 'I could not delete the message with the file: please delete it yourself.',
+  },
+
+  grants: {
+    usageGrant: 'Usage: /grant &lt;user_id&gt; viewer|operator|admin — e.g. /grant 123456789 operator',
+    usageRevoke: 'Usage: /revoke &lt;user_id&gt; — e.g. /revoke 123456789',
+    badUserId: (text: string) =>
+      `"${text}" is not a Telegram user id: a whole number, which a user sees when they message me.`,
+    badRole: (text: string) => `"${text}" is not a role: use viewer, operator or admin.`,
+    notYourself: 'You cannot change or revoke your own access; ask another admin.',
+    granted: (id: number, role: string) => `User ${id} can now use the bot as ${role}.`,
+    changed: (id: number, from: string, to: string) => `User ${id}: ${from} → ${to}.`,
+    unchanged: (id: number, role: string) => `User ${id} already has the role ${role}.`,
+    revoked: (id: number) => `User ${id} no longer has access.`,
+    notAUser: (id: number) => `User ${id} has no access; nothing to revoke.`,
   },
 };
 

@@ -40,6 +40,8 @@ export const ru: Texts = {
   badScope: (text: string) =>
     `«${text}» — неизвестный режим: /restart &lt;id&gt; или /restart &lt;id&gt; failed.`,
   notFound: (id: number) => `Задачи #${id} нет. Список задач: /list.`,
+  badAccountName: (value: string) =>
+    `«${value}» — не имя аккаунта: буквы, цифры, _ и ., не больше 24 символов.`,
 
   restarted: (id: number) => `Задача #${id} перезапущена.`,
   restartBusy: (id: number, why: string) => `Задача #${id} не перезапущена: ${why}.`,
@@ -105,10 +107,107 @@ export const ru: Texts = {
     started: (n: number) => `Запущено задач: ${n}.`,
     more: (n: number) => `…и ещё ${n}. Все задачи: /list.`,
   },
+  counters: {
+    watched: (items: number, seconds: number) => `просмотрено ${items} (${seconds} с)`,
+    likes: 'лайков',
+    follows: 'подписок',
+    comments: 'комментариев',
+    searches: 'поисков',
+    scrolls: 'пролистано',
+  },
   list: {
     empty: 'Задач пока нет. Создайте: /new.',
     emptyFiltered: (status: string) => `Задач со статусом «${status}» нет.`,
     header: (page: number, pages: number, total: number) =>
       `Задачи — страница ${page} из ${pages} (всего ${total})`,
+  },
+  newTask: {
+    notKeyValue: (token: string) =>
+      `«${token}» — не в формате ключ=значение. Пример: /new accounts=alice,bob preset=light likes=2-5`,
+    unknownKey: (key: string, known: string) => `Настройки «${key}» нет. Известные настройки: ${known}.`,
+    duplicateKey: (key: string) => `${key} указан дважды; укажите каждую настройку один раз.`,
+    emptyValue: (key: string) => `У ${key}= нет значения.`,
+    reversedRange: (key: string, value: string, fixed: string) =>
+      `${key}=${value}: первое число больше второго; напишите ${key}=${fixed}.`,
+    notRange: (key: string, value: string) =>
+      `${key}=${value} — не диапазон: два целых числа, например ${key}=2-5, или одно, например ${key}=3.`,
+    notCount: (key: string, value: string) => `${key}=${value} — не целое число: например, ${key}=2.`,
+    badCap: (value: string) =>
+      `cap=${value} — не длительность: секунды, минуты или часы, например cap=90s или cap=20m.`,
+    unknownPreset: (value: string, names: string) => `Пресета «${value}» нет. Пресеты: ${names}.`,
+    tooLong: (key: string, max: number) => `${key} слишком длинное: не больше ${max} символов.`,
+    missingAccounts:
+      'Укажите аккаунты: accounts=alice,bob или accounts=all — или отправьте просто /new, чтобы выбрать кнопками.',
+    unknownAccounts: (names: string) => `Неизвестные аккаунты: ${names}. Список: /accounts.`,
+    noHealthy: 'Нет исправных аккаунтов: все разлогинены, заблокированы или упёрлись в капчу. См. /accounts.',
+    noAccounts: 'Аккаунтов пока нет. Администратор добавляет их командой /account_add &lt;username&gt;.',
+    badSettings: (problems: string) => `Эти настройки не годятся: ${problems}.`,
+    created: (id: number, n: number, preset: string) =>
+      `Задача #${id} создана: аккаунтов ${n}, пресет ${preset}.`,
+    defaultPreset: 'по умолчанию',
+    pickAccounts: (selected: number, total: number) =>
+      `Новая задача, шаг 1 из 3: выберите аккаунты (выбрано ${selected} из ${total}; ⚠️ — неисправен).`,
+    pickPreset: (n: number) => `Новая задача, шаг 2 из 3: выберите пресет для аккаунтов: ${n}.`,
+    presetLine: (name: string, videos: string, likes: string, follows: string, comments: string) =>
+      `<b>${name}</b>: видео ${videos}, лайки ${likes}, подписки ${follows}, комментарии ${comments}`,
+    confirm: (n: number, names: string, preset: string) =>
+      `Новая задача, шаг 3 из 3: аккаунтов ${n} (${names}), пресет ${preset}. Создать?`,
+    cancelled: 'Отменено, ничего не создано.',
+    pickSome: 'Сначала выберите хотя бы один аккаунт.',
+    stale: 'Этот черновик устарел или уже завершён. Начните заново: /new.',
+    badButton: 'Эта кнопка недействительна. Начните заново: /new.',
+    buttons: { allHealthy: '✓ Все исправные', next: 'Далее ▶', create: '✅ Создать', cancel: '✖ Отмена' },
+  },
+
+  accounts: {
+    header: (n: number) => `Аккаунты (${n}):`,
+    empty: 'Аккаунтов пока нет. Администратор добавляет их: /account_add &lt;username&gt; [proxy_url].',
+    lastWarmed: (when: string) => `прогрет ${when}`,
+    neverWarmed: 'ещё не прогревался',
+    session: 'сессия ✓',
+    noSession: 'нет сессии',
+    proxy: (host: string) => `прокси ${host}`,
+    more: (n: number) => `…и ещё ${n}.`,
+    usageAdd:
+      'Формат: /account_add &lt;username&gt; [proxy_url] — например, /account_add alice http://user:pass@proxy.example:8080',
+    badUsername: (value: string) =>
+      `«${value}» — не имя пользователя TikTok: буквы, цифры, _ и ., от 2 до 24 символов (@ в начале можно).`,
+    badProxy:
+      'Прокси должен выглядеть так: http://host:port или http://user:pass@host:port (http или https).',
+    added: (username: string) =>
+      `Аккаунт @${username} добавлен. Привяжите вход: JSON-файл с подписью /session ${username}.`,
+    addedWithProxy: (username: string, host: string) =>
+      `Аккаунт @${username} добавлен с прокси ${host}. Привяжите вход: JSON-файл с подписью /session ${username}.`,
+    secretDeleted: 'В сообщении был пароль прокси, поэтому я удалил его из чата.',
+    exists: (username: string) => `Аккаунт @${username} уже есть.`,
+  },
+
+  session: {
+    usage:
+      'Отправьте сессию JSON-файлом (storage state Playwright или экспорт cookies) с подписью /session &lt;username&gt;.',
+    noKey: 'Сессии нельзя сохранить: на сервере не задан SESSION_ENCRYPTION_KEY.',
+    unknownAccount: (username: string) =>
+      `Аккаунта @${username} нет. Сначала добавьте его: /account_add ${username}.`,
+    tooBig: (kb: number) => `Файл слишком большой для сессии (не больше ${kb} КБ).`,
+    notJson: 'Это не JSON. Отправьте storage state Playwright или экспорт cookies.',
+    badShape: (detail: string) => `Это не storage state Playwright и не список cookies (${detail}).`,
+    noCookies: 'В файле нет ни одной cookie.',
+    attached: (username: string, cookies: number) => `Сессия привязана к @${username} (cookies: ${cookies}).`,
+    deleted: 'Сообщение с файлом удалено из чата.',
+    notDeleted: 'Не удалось удалить сообщение с файлом: удалите его, пожалуйста, сами.',
+  },
+
+  grants: {
+    usageGrant: 'Формат: /grant &lt;user_id&gt; viewer|operator|admin — например, /grant 123456789 operator',
+    usageRevoke: 'Формат: /revoke &lt;user_id&gt; — например, /revoke 123456789',
+    badUserId: (text: string) =>
+      `«${text}» — не Telegram id: это целое число, пользователь видит его, когда пишет мне.`,
+    badRole: (text: string) => `«${text}» — не роль: viewer, operator или admin.`,
+    notYourself: 'Свой доступ менять или отзывать нельзя; попросите другого администратора.',
+    granted: (id: number, role: string) => `Пользователь ${id} получил доступ с ролью ${role}.`,
+    changed: (id: number, from: string, to: string) => `Пользователь ${id}: ${from} → ${to}.`,
+    unchanged: (id: number, role: string) => `У пользователя ${id} уже роль ${role}.`,
+    revoked: (id: number) => `Пользователь ${id} больше не имеет доступа.`,
+    notAUser: (id: number) => `У пользователя ${id} нет доступа; отзывать нечего.`,
   },
 };

@@ -1,0 +1,107 @@
+// Accounts: /accounts (viewer+) shows each account's health, last warmup, whether a session is
+// attached and its proxy host — never the session or the proxy's credentials; /account_add
+// <username> [proxy_url] (admin) adds one, audited.
+import { Composer } from 'telegraf';
+import { insertAccount, listAccountSummaries } from '../../db/accounts-repo.ts';
+import { recordAudit } from '../../db/audit-repo.ts';
+import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
+import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { escapeHtml, MAX_TEXT, truncate } from '../format.ts';
+import type { Texts } from '../i18n/index.ts';
+
+type AccountSummary = Awaited<ReturnType<typeof listAccountSummaries>>[number];
+
+const HEALTH_ICON: Record<string, string> = {
+  ok: '✅',
+  unknown: '❔',
+  logged_out: '🔒',
+  captcha: '🧩',
+  blocked: '⛔',
+  proxy_error: '🌐',
+};
+
+export function accountsFeature(deps: BotDeps) {
+  const feature = new Composer<BotContext>();
+  const { db } = deps;
+
+  feature.command('accounts', async (ctx) => {
+    const rows = await listAccountSummaries(db);
+    await ctx.reply(formatAccounts(ctx.t, rows), { parse_mode: 'HTML' });
+  });
+
+  feature.command('account_add', async (ctx) => {
+    if (!(await requireRole(ctx, db, 'admin', 'account_add'))) return;
+    const t = ctx.t.accounts;
+    const args = commandArgs(ctx);
+    // Credentials typed into a chat stay in its history: the message goes, whatever the outcome.
+    const secret = args.slice(1).some((arg) => arg.includes('@'));
+    const replies: string[] = [];
+    try {
+      replies.push(await addAccount(ctx, args));
+    } finally {
+      if (secret) {
+        const deleted = await ctx.deleteMessage().then(
+          () => true,
+          () => false,
+        );
+        if (deleted) replies.push(t.secretDeleted);
+      }
+    }
+    await ctx.reply(replies.join('\n'), { parse_mode: 'HTML' });
+  });
+
+  /** Validates and inserts; returns the one line to answer with. */
+  const addAccount = async (ctx: BotContext, args: string[]): Promise<string> => {
+    const t = ctx.t.accounts;
+    if (args.length < 1 || args.length > 2) return t.usageAdd;
+    const username = parseUsername(args[0]!);
+    if (!username) return t.badUsername(escapeHtml(truncate(args[0]!, 40)));
+    const proxy = args[1] === undefined ? undefined : parseProxyUrl(args[1]);
+    if (args[1] !== undefined && !proxy) return t.badProxy;
+    const row = await db.transaction(async (tx) => {
+      const inserted = await insertAccount(tx, {
+        username,
+        proxyUrl: proxy?.url ?? null,
+        createdBy: ctx.actor.id,
+      });
+      if (inserted) {
+        await recordAudit(tx, {
+          actorId: ctx.actor.id,
+          action: 'account.add',
+          details: { accountId: inserted.id, username, proxyHost: proxy?.host ?? null },
+        });
+      }
+      return inserted;
+    });
+    const name = escapeHtml(username);
+    if (!row) return t.exists(name);
+    return proxy ? t.addedWithProxy(name, escapeHtml(proxy.host)) : t.added(name);
+  };
+
+  return feature;
+}
+
+export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
+  if (rows.length === 0) return t.accounts.empty;
+  const lines = [t.accounts.header(rows.length)];
+  let length = lines[0]!.length;
+  for (const [i, a] of rows.entries()) {
+    const host = proxyHost(a.proxyUrl);
+    const line = [
+      `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — <code>${escapeHtml(a.health)}</code>`,
+      a.lastWarmedAt
+        ? t.accounts.lastWarmed(a.lastWarmedAt.toISOString().slice(0, 16).replace('T', ' '))
+        : t.accounts.neverWarmed,
+      a.hasSession ? t.accounts.session : t.accounts.noSession,
+      ...(host ? [t.accounts.proxy(escapeHtml(host))] : []),
+    ].join(' · ');
+    // Room is kept for the "…and N more" line.
+    if (length + line.length + 1 > MAX_TEXT - 64) {
+      lines.push(t.accounts.more(rows.length - i));
+      break;
+    }
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join('\n');
+}

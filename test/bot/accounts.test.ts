@@ -1,0 +1,122 @@
+// /accounts and /account_add through real telegraf, the fake Bot API and Postgres: proxy passwords
+// and sessions never shown, logged or left in the chat. The /session upload: session-upload.test.
+import { PassThrough } from 'node:stream';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachSession } from '../../src/db/accounts-repo.ts';
+import { accounts, auditLog } from '../../src/db/schema.ts';
+import { createLogger } from '../../src/logger.ts';
+import { type ChatBot, people, startChatBot } from '../support/chat-bot.ts';
+import { useTestDatabase } from '../support/db.ts';
+
+const database = useTestDatabase();
+const logLines: string[] = [];
+let bot: ChatBot;
+const admin = people.admin;
+
+beforeAll(async () => {
+  const destination = new PassThrough().on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
+  bot = await startChatBot(database(), {
+    log: createLogger({ level: 'trace', format: 'json', destination }),
+  });
+});
+afterAll(async () => {
+  await bot?.stop();
+});
+
+async function snapshot() {
+  const { db } = database();
+  const rows = await db.select().from(accounts).orderBy(accounts.id);
+  const [audit] = await db.select({ n: count() }).from(auditLog);
+  return { rows, audit: audit?.n };
+}
+const accountNamed = async (username: string) =>
+  (await database().db.select().from(accounts).where(eq(accounts.username, username)))[0];
+
+it('/accounts with none yet says how to add one', async () => {
+  expect(await bot.ask(people.viewer, '/accounts')).toBe(
+    'Аккаунтов пока нет. Администратор добавляет их: /account_add <username> [proxy_url].',
+  );
+});
+
+describe('/account_add', () => {
+  it('adds an account, stripping the @, and audits it', async () => {
+    expect(await bot.ask(admin, '/account_add @Alice')).toBe(
+      'Account @Alice added. Attach its login: send a JSON file with the caption /session Alice.',
+    );
+    const row = await accountNamed('Alice');
+    expect(row).toMatchObject({ proxyUrl: null, createdBy: admin.id, health: 'unknown' });
+    const [audit] = await database().db.select().from(auditLog).where(eq(auditLog.action, 'account.add'));
+    expect(audit).toMatchObject({ actorId: admin.id, details: { accountId: row!.id, username: 'Alice' } });
+  });
+
+  it('takes a proxy with credentials, shows only its host, and deletes the message holding the password', async () => {
+    const update = bot.fake.sendText({
+      from: admin,
+      text: '/account_add bob http://user:s3cret@proxy.example:8080',
+    });
+    const messageId = (update.message as { message_id: number }).message_id;
+    const reply = await bot.fake.waitFor(() =>
+      bot.fake.messages(admin.id).find((m) => String(m.text).includes('@bob')),
+    );
+    expect(reply.text).toBe(
+      'Account @bob added with proxy proxy.example:8080. Attach its login: send a JSON file with the caption /session bob.\n' +
+        'Your message held a proxy password, so I deleted it from the chat.',
+    );
+    expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(true);
+    expect((await accountNamed('bob'))?.proxyUrl).toBe('http://user:s3cret@proxy.example:8080');
+    const audits = await database().db.select().from(auditLog);
+    expect(JSON.stringify(audits)).not.toContain('s3cret');
+  });
+
+  it.each([
+    ['/account_add', 'Usage: /account_add <username> [proxy_url]'],
+    ['/account_add alice', 'Account @alice already exists.'],
+    ['/account_add a', '"a" is not a TikTok username'],
+    ['/account_add bad!name', '"bad!name" is not a TikTok username'],
+    ['/account_add carol socks5://proxy.example:1080', 'The proxy must look like http://host:port'],
+    ['/account_add carol http://proxy.example', 'The proxy must look like http://host:port'],
+    ['/account_add carol http://proxy.example:8080/path', 'The proxy must look like http://host:port'],
+    ['/account_add carol http://proxy.example:8080 extra', 'Usage: /account_add'],
+  ])('%s → one line, nothing added', async (command, expected) => {
+    const before = await snapshot();
+    const reply = await bot.ask(admin, command);
+    expect(reply).toContain(expected);
+    expect(reply.split('\n')).toHaveLength(1);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('is for admins only', async () => {
+    const before = await snapshot();
+    expect(await bot.ask(people.operator, '/account_add carol')).toBe(
+      'Your role (operator) does not allow that.',
+    );
+    expect((await snapshot()).rows).toEqual(before.rows);
+  });
+});
+
+describe('/accounts', () => {
+  it('shows health, last warmup, session and proxy host — never the session or the password', async () => {
+    const { db } = database();
+    await db
+      .update(accounts)
+      .set({ health: 'ok', lastWarmedAt: new Date('2030-01-02T03:04:05Z') })
+      .where(eq(accounts.username, 'bob'));
+    const alice = (await accountNamed('Alice'))!;
+    await attachSession(db, alice.id, Buffer.from('an encrypted session'));
+    const reply = await bot.ask(people.operator, '/accounts');
+    expect(reply.split('\n')).toEqual([
+      'Accounts (2):',
+      '❔ @Alice — unknown · never warmed · session ✓',
+      '✅ @bob — ok · last warmed 2030-01-02 03:04 · no session · proxy proxy.example:8080',
+    ]);
+    expect(await bot.ask(people.viewer, '/accounts')).toContain(
+      '✅ @bob — ok · прогрет 2030-01-02 03:04 · нет сессии',
+    );
+  });
+
+  it('logged no proxy password along the way', () => {
+    const log = logLines.join('');
+    expect(log).not.toContain('s3cret');
+  });
+});
