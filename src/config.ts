@@ -1,5 +1,6 @@
 // Typed configuration from the environment: one zod schema over env vars, a nested Config,
 // and a readable error naming the variable when a value is wrong. Pure: loadConfig(env).
+import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 
 const optionalText = z
@@ -79,6 +80,9 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level such as info')
     .default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], 'must be one of: auto, json, pretty').default('auto'),
+  HTTP_PORT: positiveInt(0, 65535, 8080),
+  HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  ADMIN_PASSWORD: optionalText,
 });
 
 export type Role = 'all' | 'bot' | 'worker';
@@ -97,6 +101,8 @@ export type Config = {
   warmup: { siteProfilePath: string | undefined; browserExecutablePath: string | undefined };
   security: { sessionKey: Buffer | undefined };
   log: { level: string; format: 'auto' | 'json' | 'pretty' };
+  /** Health, readiness and metrics; the queue dashboard when adminPassword is set. */
+  http: { host: string; port: number; adminPassword: string | undefined };
 };
 
 export class ConfigError extends Error {
@@ -113,6 +119,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       input: undefined,
       path: ['TELEGRAM_WEBHOOK_SECRET'],
       message: 'is required with TELEGRAM_WEBHOOK_URL: every webhook request is checked against it',
+    });
+  }
+  const httpHost = env.HTTP_HOST?.trim() || '127.0.0.1';
+  if (!isLoopback(httpHost) && !env.ADMIN_PASSWORD?.trim()) {
+    issues.push({
+      code: 'custom',
+      input: undefined,
+      path: ['ADMIN_PASSWORD'],
+      message: `is required when HTTP_HOST (${httpHost}) is not a loopback address: set one, or bind HTTP_HOST=127.0.0.1`,
     });
   }
   if (!parsed.success || issues.length > 0) {
@@ -147,7 +162,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     warmup: { siteProfilePath: e.WARMUP_SITE_PROFILE, browserExecutablePath: e.BROWSER_EXECUTABLE_PATH },
     security: { sessionKey: e.SESSION_ENCRYPTION_KEY ? decodeKey(e.SESSION_ENCRYPTION_KEY) : undefined },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminPassword: e.ADMIN_PASSWORD },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || (isIPv4(bare) && bare.startsWith('127.'));
 }
 
 function decodeKey(text: string): Buffer {

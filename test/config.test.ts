@@ -58,4 +58,20 @@ describe('loadConfig', () => {
       expect(String(err)).not.toMatch(/hunter2|not-a-token|short/);
     }
   });
+
+  it('serves the ops endpoint on loopback:8080 unless told otherwise; HTTP_PORT=0 picks a free port', () => {
+    expect(loadConfig({}).http).toEqual({ host: '127.0.0.1', port: 8080, adminPassword: undefined });
+    expect(loadConfig({ HTTP_PORT: '0', HTTP_HOST: 'localhost' }).http).toMatchObject({ port: 0 });
+    expect(loadConfig({ HTTP_HOST: '::1' }).http.host).toBe('::1');
+  });
+
+  it('refuses a non-loopback HTTP_HOST without ADMIN_PASSWORD', () => {
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'ops.example.org']) {
+      expect(() => loadConfig({ HTTP_HOST: host })).toThrow(
+        /ADMIN_PASSWORD: is required when HTTP_HOST \(.+\) is not a loopback address/,
+      );
+    }
+    const config = loadConfig({ HTTP_HOST: '0.0.0.0', ADMIN_PASSWORD: 'correct horse' });
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, adminPassword: 'correct horse' });
+  });
 });

@@ -16,7 +16,7 @@ function runMain(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
+      env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', HTTP_PORT: '0', ...env },
       cwd: tmpdir(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -75,6 +75,7 @@ describe('main', () => {
       env: {
         PATH: process.env.PATH ?? '',
         LOG_FORMAT: 'json',
+        HTTP_PORT: '0',
         ROLE: 'worker',
         DATA_DIR: dataDir,
         EMBEDDED_POSTGRES_PORT: String(await freePort()),

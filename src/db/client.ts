@@ -1,5 +1,7 @@
-// The database handle: postgres.js pool + drizzle over it, and the one-line description of a
-// connection failure (host and cause, no stack) that the composition root prints.
+// The database handle: postgres.js pool + drizzle over it, the one-line description of a
+// connection failure (host and cause, no stack) that the composition root prints, and how to tell
+// "the database is away" (a restart, a failover) from a wrong query.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema.ts';
@@ -59,6 +61,9 @@ const UNAVAILABLE_CODES = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
@@ -78,4 +83,32 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     e = e.cause as typeof e;
   }
   return false;
+}
+
+export type RetryOptions = {
+  /** Give up (rethrow) once this much time has passed. */
+  maxMs?: number;
+  /** Stop retrying when this fires; the last error is rethrown. */
+  signal?: AbortSignal;
+  onRetry?: (err: unknown) => void;
+};
+
+/**
+ * Runs `fn` again while the database is away, backing off up to 5 s between tries. For writes
+ * that record work already done, which a short outage must not lose. `fn` must be safe to run
+ * twice: a commit whose answer was lost may have landed.
+ */
+export async function retryWhileUnavailable<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const deadline = Date.now() + (options.maxMs ?? 120_000);
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || options.signal?.aborted || Date.now() + delay > deadline) throw err;
+      options.onRetry?.(err);
+      await sleep(delay, undefined, options.signal ? { signal: options.signal } : {}).catch(() => {
+        throw err;
+      });
+    }
+  }
 }

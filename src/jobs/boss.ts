@@ -1,6 +1,8 @@
 // Creates and starts pg-boss in our database, in its own schema, with LISTEN/NOTIFY on so a queued
-// run starts without waiting for a polling interval. Errors and warnings go to the log.
+// run starts without waiting for a polling interval. Errors and warnings go to the log; while the
+// database is away, its stream of connection errors becomes one warning every 30 s.
 import { PgBoss } from 'pg-boss';
+import { isDatabaseUnavailable } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { createQueues, DEFAULT_TIMINGS, type QueueTimings } from './queues.ts';
 
@@ -18,11 +20,13 @@ export type BossOptions = {
 
 export type Boss = { boss: PgBoss; timings: QueueTimings };
 
+export const BOSS_SCHEMA = 'pgboss';
+
 export async function startBoss(options: BossOptions): Promise<Boss> {
   const timings = { ...DEFAULT_TIMINGS, ...options.timings };
   const boss = new PgBoss({
     connectionString: options.url,
-    schema: 'pgboss',
+    schema: BOSS_SCHEMA,
     application_name: 'warmup-bot:pg-boss',
     max: options.max ?? 10,
     useListenNotify: options.listenNotify ?? true,
@@ -30,10 +34,29 @@ export async function startBoss(options: BossOptions): Promise<Boss> {
     superviseIntervalSeconds: options.monitorIntervalSeconds ?? 10,
     openTelemetry: { enabled: false },
   });
-  boss.on('error', (err) => options.log.error({ err }, 'pg-boss error'));
+  boss.on('error', logBossError(options.log));
   boss.on('warning', (warning) => options.log.warn({ warning }, 'pg-boss warning'));
   await boss.start();
   await createQueues(boss, timings);
   if (options.schedule ?? true) await boss.schedule('reconcile', '* * * * *');
   return { boss, timings };
+}
+
+/**
+ * During a database restart every pg-boss loop (fetch, heartbeat, monitor) fails each time round
+ * and recovers by itself once the server is back: say so once per 30 s, with how many were quiet.
+ */
+function logBossError(log: Logger, quietMs = 30_000) {
+  let quietUntil = 0;
+  let suppressed = 0;
+  return (err: Error) => {
+    if (!isDatabaseUnavailable(err)) return log.error({ err }, 'pg-boss error');
+    if (Date.now() < quietUntil) {
+      suppressed++;
+      return;
+    }
+    log.warn({ err, suppressed }, 'pg-boss cannot reach the database; it keeps retrying');
+    quietUntil = Date.now() + quietMs;
+    suppressed = 0;
+  };
 }

@@ -10,6 +10,8 @@ export async function startNotificationWorker(deps: {
   boss: Boss;
   deliver: (event: TaskEvent) => Promise<void>;
   log: Logger;
+  /** Told of every event once its message went out (for the delivery lag metric). */
+  onDelivered?: (event: TaskEvent) => void;
 }): Promise<{ stop(): Promise<void> }> {
   const { boss } = deps.boss;
   const log = deps.log.child({ component: 'notifications' });
@@ -22,7 +24,9 @@ export async function startNotificationWorker(deps: {
         log.error({ jobId: job?.id }, 'malformed notification dropped');
         return;
       }
-      await deps.deliver(parsed.data as TaskEvent);
+      const event = parsed.data as TaskEvent;
+      await deps.deliver(event);
+      deps.onDelivered?.(event);
     },
   );
   await boss.work(QUEUES.notifyDead, async ([job]: Job<unknown>[]) => {

@@ -1,14 +1,17 @@
 // The account-session worker: begin the run, drive the browser through the SessionRunner, write
 // log lines and counters as they happen, then finish the run. Transient failures go back to the
 // queue for pg-boss to retry with backoff; health failures and exhausted retries end FAILED.
+// A session's end is recorded even across a database restart: the write waits for the server.
 import type { Job } from 'pg-boss';
-import type { Db } from '../db/client.ts';
+import type { AccountRunResult } from '../db/accounts-repo.ts';
+import { type Db, retryWhileUnavailable } from '../db/client.ts';
 import { updateRunCounters } from '../db/runs-repo.ts';
+import type { RunRow } from '../db/schema.ts';
 import { findTask } from '../db/tasks-repo.ts';
 import type { Logger } from '../logger.ts';
 import { buildTaskEvent } from '../tasks/events.ts';
 import type { JobPort } from '../tasks/ports.ts';
-import { beginRun, finishRun, type RunRef } from '../tasks/run-session.ts';
+import { beginRun, type FinishResult, finishRun, type RunEnding, type RunRef } from '../tasks/run-session.ts';
 import { decryptSession, encryptSession } from '../tasks/session-cipher.ts';
 import { sessionPayload } from './queues.ts';
 import { createRunLog } from './run-log.ts';
@@ -24,7 +27,27 @@ export type SessionJobDeps = {
   /** Aborted when the worker shuts down: running sessions are handed back to the queue. */
   shutdown: AbortSignal;
   progressIntervalMs?: number;
+  /** Told of every run this worker ended COMPLETED or FAILED (for the duration histogram). */
+  onRunFinished?: (run: RunRow) => void;
 };
+
+/**
+ * Records a run's end. While the database is away the write is retried (until the worker's grace
+ * period runs out), so a session that ended during a restart is not run again.
+ */
+async function finish(
+  deps: SessionJobDeps,
+  ref: RunRef,
+  ending: RunEnding,
+  account?: AccountRunResult,
+): Promise<FinishResult> {
+  const result = await retryWhileUnavailable(() => finishRun(deps.db, deps.jobs, ref, ending, account), {
+    signal: deps.shutdown,
+    onRetry: (err) => deps.log.warn({ err, runId: ref.runId }, 'database away; retrying the end of the run'),
+  });
+  if (result.run && ending.kind !== 'requeue') deps.onRunFinished?.(result.run);
+  return result;
+}
 
 export function createSessionHandler(deps: SessionJobDeps) {
   const { db, jobs, log } = deps;
@@ -58,7 +81,7 @@ export function createSessionHandler(deps: SessionJobDeps) {
       storageState = blob && deps.sessionKey ? decryptSession(deps.sessionKey, blob) : undefined;
     } catch (err) {
       await runLog.flush();
-      await finishRun(db, jobs, ref, {
+      await finish(deps, ref, {
         kind: 'failed',
         code: 'session_unreadable',
         message: (err as Error).message,
@@ -109,15 +132,13 @@ async function settle(
   outcome: SessionOutcome,
   log: Logger,
 ) {
-  const { db, jobs } = deps;
   if (outcome.status === 'completed') {
     const sessionEncrypted =
       deps.sessionKey && outcome.storageState
         ? encryptSession(deps.sessionKey, outcome.storageState)
         : undefined;
-    await finishRun(
-      db,
-      jobs,
+    await finish(
+      deps,
       ref,
       { kind: 'completed', counters: outcome.counters, cappedByTime: outcome.cappedByTime },
       { health: 'ok', healthMessage: null, warmed: true, ...(sessionEncrypted ? { sessionEncrypted } : {}) },
@@ -129,7 +150,7 @@ async function settle(
     // A user's cancel already ended the run, so this hands back nothing. A shutdown or a lost
     // claim leaves it RUNNING: hand it back, and throw so pg-boss retries the job elsewhere.
     const message = deps.shutdown.aborted ? 'the worker shut down' : 'the session was interrupted';
-    const back = await finishRun(db, jobs, ref, { kind: 'requeue', code: 'interrupted', message });
+    const back = await finish(deps, ref, { kind: 'requeue', code: 'interrupted', message });
     if (back.applied) {
       log.warn(message);
       throw new Error(`${message}; handed back to the queue`);
@@ -138,7 +159,7 @@ async function settle(
     return { cancelled: true };
   }
   if (outcome.retryable && job.retryCount < deps.retryLimit) {
-    await finishRun(db, jobs, ref, { kind: 'requeue', code: outcome.reason, message: outcome.message });
+    await finish(deps, ref, { kind: 'requeue', code: outcome.reason, message: outcome.message });
     log.warn(
       { reason: outcome.reason, attempt: job.retryCount + 1 },
       'session failed; pg-boss will retry it',
@@ -146,9 +167,8 @@ async function settle(
     throw new Error(`${outcome.reason}: ${outcome.message}`);
   }
   const health = isHealthReason(outcome.reason) ? outcome.reason : undefined;
-  await finishRun(
-    db,
-    jobs,
+  await finish(
+    deps,
     ref,
     {
       kind: 'failed',

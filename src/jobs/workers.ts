@@ -1,6 +1,7 @@
 // Starts this process's workers: account sessions (WORKER_CONCURRENCY at once), their dead
 // letters, and the reconciler. stop() hands running sessions back after the grace period.
 import type { Db } from '../db/client.ts';
+import type { RunRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { Boss } from './boss.ts';
 import { createDeadLetterHandler } from './dead-letter-job.ts';
@@ -18,6 +19,7 @@ export type WorkerDeps = {
   concurrency: number;
   sessionKey: Buffer | undefined;
   progressIntervalMs?: number;
+  onRunFinished?: (run: RunRow) => void;
 };
 
 export type Workers = {
@@ -41,6 +43,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     retryLimit: timings.sessionRetryLimit,
     shutdown: shutdown.signal,
     ...(deps.progressIntervalMs !== undefined ? { progressIntervalMs: deps.progressIntervalMs } : {}),
+    onRunFinished: deps.onRunFinished,
   });
   await boss.work(
     QUEUES.session,

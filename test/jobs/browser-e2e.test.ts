@@ -147,6 +147,7 @@ describe('a worker process killed mid-session', () => {
         SESSION_ENCRYPTION_KEY: key.toString('hex'),
         WARMUP_SITE_PROFILE: profilePath,
         WORKER_CONCURRENCY: '1',
+        HTTP_PORT: '0',
         LOG_FORMAT: 'json',
         LOG_LEVEL: 'warn',
       },

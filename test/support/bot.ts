@@ -2,7 +2,9 @@
 // test database, the notifier consuming the notification queue, and optionally workers.
 import { createBot } from '../../src/bot/index.ts';
 import { createNotifier } from '../../src/bot/notifier.ts';
+import { type TelegramWatch, watchTelegram } from '../../src/bot/telegram-watch.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
+import type { Metrics } from '../../src/http/metrics.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
 import { startNotificationWorker } from '../../src/jobs/notify-job.ts';
 import type { SessionRunner } from '../../src/jobs/session-runner.ts';
@@ -24,12 +26,14 @@ export type BotHarness = {
   fake: FakeBotApi;
   boss: Boss;
   workers: Workers | undefined;
+  /** Present when metrics were given: the bot's API watch, as main.ts wires it. */
+  telegram: TelegramWatch | undefined;
   stop(): Promise<void>;
 };
 
 export async function startBotHarness(
   database: TestDatabase,
-  options: { runner?: SessionRunner; sessionKey?: Buffer; concurrency?: number } = {},
+  options: { runner?: SessionRunner; sessionKey?: Buffer; concurrency?: number; metrics?: Metrics } = {},
 ): Promise<BotHarness> {
   const { db } = database;
   await upsertUser(db, { telegramId: people.admin.id, role: 'admin', username: people.admin.username });
@@ -50,16 +54,28 @@ export async function startBotHarness(
     log: testLog,
     sessionKey: options.sessionKey,
   });
+  const { metrics } = options;
+  const telegram = metrics && watchTelegram(bot.telegram, metrics.telegramError);
   const notifier = createNotifier({ db, telegram: bot.telegram, log: testLog });
-  const notifications = await startNotificationWorker({ boss, deliver: notifier.deliver, log: testLog });
+  const notifications = await startNotificationWorker({
+    boss,
+    deliver: notifier.deliver,
+    log: testLog,
+    onDelivered: metrics?.notificationDelivered,
+  });
   const workers = options.runner
-    ? await startTestWorkers(database, boss, options.runner, options.concurrency ?? 4, options.sessionKey)
+    ? await startTestWorkers(database, boss, options.runner, options.concurrency ?? 4, {
+        onRunFinished: metrics?.runFinished,
+        sessionKey: options.sessionKey,
+      })
     : undefined;
   const running = await startBotAgainst(fake, bot);
+  telegram?.launched();
   return {
     fake,
     boss,
     workers,
+    telegram,
     async stop() {
       await running.stop();
       await workers?.stop(0);

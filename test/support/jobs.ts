@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { type Boss, startBoss } from '../../src/jobs/boss.ts';
 import type { QueueTimings } from '../../src/jobs/queues.ts';
 import type { SessionOutcome, SessionRunInput, SessionRunner } from '../../src/jobs/session-runner.ts';
-import { startWorkers, type Workers } from '../../src/jobs/workers.ts';
+import { startWorkers, type WorkerDeps, type Workers } from '../../src/jobs/workers.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { TestDatabase } from './db.ts';
 import { tinyPng } from './png.ts';
@@ -30,7 +30,7 @@ export async function startTestWorkers(
   boss: Boss,
   runner: SessionRunner,
   concurrency = 4,
-  sessionKey?: Buffer,
+  extra: Partial<WorkerDeps> = {},
 ): Promise<Workers> {
   return startWorkers({
     boss,
@@ -38,8 +38,9 @@ export async function startTestWorkers(
     runner,
     log: testLog,
     concurrency,
-    sessionKey,
+    sessionKey: undefined,
     progressIntervalMs: 0,
+    ...extra,
   });
 }
 

@@ -1,0 +1,76 @@
+// The pg-boss dashboard under /admin/queues, behind HTTP basic auth (user "admin", ADMIN_PASSWORD,
+// compared in constant time). The dashboard is a fetch-style handler (Request → Response); this
+// module bridges node:http requests to it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createDashboardHandler } from '@pg-boss/dashboard/handler';
+import { BOSS_SCHEMA } from '../jobs/boss.ts';
+
+export const DASHBOARD_PATH = '/admin/queues';
+export const ADMIN_USER = 'admin';
+
+export type Dashboard = {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): Promise<void>;
+};
+
+export function createDashboard(options: { databaseUrl: string; password: string }): Dashboard {
+  const handler = createDashboardHandler({
+    databases: [{ url: options.databaseUrl, name: 'warmup-bot', schema: BOSS_SCHEMA }],
+    basePath: DASHBOARD_PATH,
+  });
+  const expected = digest(`${ADMIN_USER}:${options.password}`);
+  return {
+    async handle(req, res) {
+      if (!authorized(req.headers.authorization, expected)) {
+        res.writeHead(401, {
+          'www-authenticate': 'Basic realm="warmup-bot admin", charset="UTF-8"',
+          'content-type': 'text/plain; charset=utf-8',
+        });
+        res.end('Authentication required\n');
+        return;
+      }
+      await respond(res, await handler(toRequest(req)));
+    },
+    close: () => handler.close(),
+  };
+}
+
+/** Hashing first makes the comparison constant-time whatever the lengths. */
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function authorized(header: string | undefined, expected: Buffer): boolean {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  const given = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
+  return timingSafeEqual(digest(given), expected);
+}
+
+function toRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+      headers.append(name, v);
+  }
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), {
+    method: req.method ?? 'GET',
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
+  } as RequestInit);
+}
+
+async function respond(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  res.writeHead(response.status, headers);
+  if (response.body) await pipeline(Readable.fromWeb(response.body as never), res);
+  else res.end();
+}

@@ -1,0 +1,143 @@
+// Prometheus metrics, one prom-client registry per process: what the database holds (tasks and
+// runs by status, queue depth and oldest ready job — read when scraped), what this process saw
+// (run durations, notification lag, Telegram API errors), its browser sessions, and Node's own.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/client.ts';
+import { countByStatus } from '../db/stats-repo.ts';
+import type { Boss } from '../jobs/boss.ts';
+import { readQueueStats } from '../jobs/queue-stats.ts';
+import type { Logger } from '../logger.ts';
+import { STATUSES } from '../tasks/lifecycle.ts';
+import { within } from './readiness.ts';
+
+export type MetricSources = { db?: Db; boss?: Boss; activeSessions?: () => number };
+
+export type Metrics = {
+  /** The exposition text; database-backed series are read now (and left out when that fails). */
+  render(): Promise<string>;
+  contentType: string;
+  attach(sources: MetricSources): void;
+  runFinished(run: { status: string; startedAt: Date | null; completedAt: Date | null }): void;
+  notificationDelivered(event: { at: string }): void;
+  telegramError(method: string, code: string): void;
+};
+
+const SCRAPE_READ_TIMEOUT_MS = 3000;
+
+export function createMetrics(log: Logger): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const sources: MetricSources = {};
+
+  const tasks = new Gauge({
+    name: 'warmup_tasks',
+    help: 'Tasks by status',
+    labelNames: ['status'],
+    registers,
+  });
+  const runs = new Gauge({
+    name: 'warmup_runs',
+    help: 'Account runs by status',
+    labelNames: ['status'],
+    registers,
+  });
+  const queueJobs = new Gauge({
+    name: 'warmup_queue_jobs',
+    help: 'Jobs per queue: ready (waiting for a worker), deferred (start time or retry ahead), active',
+    labelNames: ['queue', 'state'],
+    registers,
+  });
+  const queueOldest = new Gauge({
+    name: 'warmup_queue_oldest_ready_seconds',
+    help: 'How long the oldest ready job of the queue has waited for a worker',
+    labelNames: ['queue'],
+    registers,
+  });
+  new Gauge({
+    name: 'warmup_browser_sessions_active',
+    help: 'Browser sessions this worker process is running',
+    registers,
+    collect() {
+      if (sources.activeSessions) this.set(sources.activeSessions());
+    },
+  });
+  const runDuration = new Histogram({
+    name: 'warmup_run_duration_seconds',
+    help: 'Account runs ended by this worker, from start to end',
+    labelNames: ['status'],
+    buckets: [30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600],
+    registers,
+  });
+  const deliveryLag = new Histogram({
+    name: 'warmup_notification_delivery_lag_seconds',
+    help: 'From a task event to its message delivered in the chat',
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
+    registers,
+  });
+  const telegramErrors = new Counter({
+    name: 'warmup_telegram_api_errors_total',
+    help: 'Failed Bot API calls by method and code (the HTTP status, or "network")',
+    labelNames: ['method', 'code'],
+    registers,
+  });
+
+  async function readDatabase() {
+    if (!sources.db) return;
+    const counts = await countByStatus(sources.db);
+    for (const status of STATUSES) {
+      tasks.set({ status }, counts.tasks[status] ?? 0);
+      runs.set({ status }, counts.runs[status] ?? 0);
+    }
+  }
+
+  async function readQueues() {
+    if (!sources.boss) return;
+    for (const q of await readQueueStats(sources.boss)) {
+      queueJobs.set({ queue: q.queue, state: 'ready' }, q.ready);
+      queueJobs.set({ queue: q.queue, state: 'deferred' }, q.deferred);
+      queueJobs.set({ queue: q.queue, state: 'active' }, q.active);
+      queueOldest.set({ queue: q.queue }, q.oldestReadySeconds);
+    }
+  }
+
+  /** Fresh values, or none: a stale count would look true while the database is away. */
+  async function refresh(read: () => Promise<void>, gauges: Gauge[]) {
+    for (const gauge of gauges) gauge.reset();
+    try {
+      await within(read(), SCRAPE_READ_TIMEOUT_MS);
+    } catch (err) {
+      for (const gauge of gauges) gauge.reset();
+      log.debug({ err }, 'metrics: could not read the database');
+    }
+  }
+
+  return {
+    contentType: registry.contentType,
+    async render() {
+      await Promise.all([
+        refresh(readDatabase, [tasks, runs]),
+        refresh(readQueues, [queueJobs, queueOldest]),
+      ]);
+      return registry.metrics();
+    },
+    attach(more) {
+      sources.db = more.db ?? sources.db;
+      sources.boss = more.boss ?? sources.boss;
+      sources.activeSessions = more.activeSessions ?? sources.activeSessions;
+    },
+    runFinished(run) {
+      if (!run.startedAt || !run.completedAt) return;
+      runDuration.observe(
+        { status: run.status },
+        (run.completedAt.getTime() - run.startedAt.getTime()) / 1000,
+      );
+    },
+    notificationDelivered(event) {
+      deliveryLag.observe(Math.max(0, (Date.now() - Date.parse(event.at)) / 1000));
+    },
+    telegramError(method, code) {
+      telegramErrors.inc({ method, code });
+    },
+  };
+}

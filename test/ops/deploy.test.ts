@@ -1,0 +1,163 @@
+// Deploys: SIGTERM to a worker process mid-session lets the session run for the grace period, then
+// hands it back; a second worker process completes it, with one completion notification. With the
+// bot in the same process, the bot stops taking updates before the workers' grace begins.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runs, tasks } from '../../src/db/schema.ts';
+import type { Boss } from '../../src/jobs/boss.ts';
+import { QUEUES } from '../../src/jobs/queues.ts';
+import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
+import { cancelTask } from '../../src/tasks/cancel-task.ts';
+import { createTask } from '../../src/tasks/create-task.ts';
+import { resolveSettings } from '../../src/warmup/settings.ts';
+import { fixtureAccount } from '../support/accounts.ts';
+import { people } from '../support/bot.ts';
+import { useTestDatabase } from '../support/db.ts';
+import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
+import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { startTestBoss } from '../support/jobs.ts';
+import { startMain } from '../support/main-process.ts';
+import { parsePrometheus, seriesValue } from '../support/prometheus.ts';
+
+const database = useTestDatabase();
+const key = randomBytes(32);
+let site: FixtureSite;
+let dir: string;
+let profilePath: string;
+let boss: Boss | undefined;
+
+beforeAll(async () => {
+  site = await startFixtureSite();
+  dir = await mkdtemp(path.join(tmpdir(), 'warmup-deploy-'));
+  profilePath = path.join(dir, 'profile.json');
+  await writeFile(profilePath, JSON.stringify(site.profile));
+});
+afterAll(async () => {
+  await boss?.boss.stop({ graceful: false, timeout: 1000 });
+  await site?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const workerEnv = (extra: Record<string, string> = {}) => ({
+  ROLE: 'worker',
+  DATABASE_URL: database().url,
+  SESSION_ENCRYPTION_KEY: key.toString('hex'),
+  WARMUP_SITE_PROFILE: profilePath,
+  WORKER_CONCURRENCY: '1',
+  SHUTDOWN_GRACE_SECONDS: '5',
+  LOG_LEVEL: 'info',
+  ...extra,
+});
+
+// Each video is watched 2 s: the session outlasts the 5 s grace period.
+const longSession = resolveSettings(undefined, {
+  scrolls: { min: 0, max: 0 },
+  videos: { min: 6, max: 6 },
+  watchSeconds: { min: 2, max: 2 },
+  likes: { min: 0, max: 0 },
+  follows: { min: 0, max: 0 },
+  comments: { min: 0, max: 0 },
+  delaySeconds: { min: 0, max: 0 },
+});
+
+async function createLongTask(account: string) {
+  // pg-boss copies the queue's retry delay into each job: the test's boss (1 s) starts after the
+  // children's (15 s), so the handed-back job is retried at once rather than 15–30 s later.
+  boss ??= await startTestBoss(database());
+  const id = await fixtureAccount(database().db, key, site, account);
+  const { task } = await createTask(
+    database().db,
+    createTaskJobs(boss.boss, () => 0),
+    {
+      name: `deploy ${account}`,
+      settings: longSession,
+      accountIds: [id],
+      chatId: people.operator.id,
+      actorId: people.operator.id,
+    },
+  );
+  await site.stats.waitFor(() => site.stats.openSessions(account) === 1, 60_000, 'the session to open');
+  return task;
+}
+
+const runOf = async (taskId: number) =>
+  (await database().db.select().from(runs).where(eq(runs.taskId, taskId)))[0]!;
+
+describe('SIGTERM to a worker mid-session', () => {
+  it('the session runs through the grace period, is handed back and completed by another worker', async () => {
+    const first = startMain(workerEnv());
+    await first.waitForLog(/^warmup-bot running$/);
+    const url = await first.httpUrl();
+    const task = await createLongTask('deploy1');
+
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as { ready: boolean; checks: object };
+    expect(ready).toMatchObject({ ready: true });
+    expect(Object.keys(ready.checks).sort()).toEqual(['browser', 'database', 'pgboss', 'process']);
+    const metrics = parsePrometheus(await (await fetch(`${url}/metrics`)).text());
+    expect(seriesValue(metrics, 'warmup_browser_sessions_active')).toBe(1);
+
+    const signalled = Date.now();
+    first.child.kill('SIGTERM');
+    await first.waitForLog(/^grace period over/, 15_000);
+    // The grace period is the session's: it was still open when the grace ran out.
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(4500);
+    expect(await first.exited).toBe(0);
+    expect(site.stats.openSessions('deploy1')).toBe(0);
+    const handedBack = await runOf(task.id);
+    expect(handedBack).toMatchObject({ status: 'pending', reasonCode: 'interrupted' });
+
+    const second = startMain(workerEnv());
+    await vi.waitFor(
+      async () => {
+        const [row] = await database().db.select().from(tasks).where(eq(tasks.id, task.id));
+        expect(row!.status).toBe('completed');
+      },
+      { timeout: 90_000, interval: 250 },
+    );
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(await runOf(task.id)).toMatchObject({ status: 'completed', attempts: 2 });
+    expect(site.stats.maxConcurrent('deploy1')).toBe(1);
+    const terminal = await database().db.execute<{ type: string }>(
+      sql`select data->>'type' as type from pgboss.job where name = ${QUEUES.notify}
+          and (data->>'taskId')::int = ${task.id} and data->>'type' in ('completed', 'failed')`,
+    );
+    expect([...terminal].map((r) => r.type)).toEqual(['completed']);
+  }, 150_000);
+});
+
+describe('SIGTERM to a process running the bot and a worker', () => {
+  let fake: FakeBotApi;
+  beforeAll(async () => {
+    fake = await startFakeBotApi();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('stops taking updates before the workers’ grace period', async () => {
+    const main = startMain(
+      workerEnv({ ROLE: 'all', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }),
+    );
+    await main.waitForLog(/^warmup-bot running$/);
+    await fake.waitForCall('getUpdates', (call) => Number(call.params.timeout) > 0);
+    const task = await createLongTask('deploy2');
+
+    main.child.kill('SIGTERM');
+    await main.waitForLog(/^shutting down$/);
+    await fake.waitForCall('getUpdates', (call) => call.params.timeout === undefined, {
+      description: 'telegraf’s final offset sync',
+    });
+    // Sent during the grace period: left for the next bot process, not taken by this one.
+    fake.sendText({ from: people.operator, text: '/help' });
+    await main.waitForLog(/^grace period over/, 15_000);
+    expect(await main.exited).toBe(0);
+    expect(fake.pendingUpdates()).toBe(1);
+    expect(await runOf(task.id)).toMatchObject({ status: 'pending', reasonCode: 'interrupted' });
+    await cancelTask(database().db, createTaskJobs(boss!.boss), { taskId: task.id, actorId: 1 });
+  }, 120_000);
+});

@@ -1,0 +1,78 @@
+// The ops endpoint on its own: health, readiness by phase, 404s, and the pg-boss dashboard under
+// /admin/queues behind basic auth (401 without or with wrong credentials, the queues with them).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrics } from '../../src/http/metrics.ts';
+import { type OpsServer, startOpsServer } from '../../src/http/server.ts';
+import type { Boss } from '../../src/jobs/boss.ts';
+import { QUEUES } from '../../src/jobs/queues.ts';
+import { useTestDatabase } from '../support/db.ts';
+import { startTestBoss, testLog } from '../support/jobs.ts';
+
+const database = useTestDatabase();
+const PASSWORD = 'a long admin password';
+let boss: Boss;
+let ops: OpsServer;
+
+beforeAll(async () => {
+  boss = await startTestBoss(database());
+  ops = await startOpsServer({
+    host: '127.0.0.1',
+    port: 0,
+    log: testLog,
+    metrics: createMetrics(testLog),
+    admin: { password: PASSWORD, databaseUrl: database().url },
+  });
+  ops.attach({ database: database(), boss });
+});
+afterAll(async () => {
+  await ops?.close();
+  await boss?.boss.stop({ graceful: false, timeout: 1000 });
+});
+
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
+
+describe('health and readiness', () => {
+  it('/healthz answers while /readyz waits for startup, and again once stopping', async () => {
+    expect((await fetch(`${ops.url}/healthz`)).status).toBe(200);
+    const starting = await fetch(`${ops.url}/readyz`);
+    expect(starting.status).toBe(503);
+    expect(await starting.json()).toMatchObject({
+      ready: false,
+      checks: { process: { ok: false, error: 'starting' }, database: { ok: true }, pgboss: { ok: true } },
+    });
+    ops.setPhase('running');
+    expect((await fetch(`${ops.url}/readyz`)).status).toBe(200);
+    ops.setPhase('stopping');
+    expect(await (await fetch(`${ops.url}/readyz`)).json()).toMatchObject({
+      ready: false,
+      checks: { process: { error: 'stopping' } },
+    });
+    ops.setPhase('running');
+  });
+
+  it('answers 404 elsewhere and 405 to writes', async () => {
+    expect((await fetch(`${ops.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${ops.url}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('/admin/queues', () => {
+  it('answers 401 without credentials or with wrong ones', async () => {
+    const none = await fetch(`${ops.url}/admin/queues`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+    expect((await fetch(`${ops.url}/admin/queues`, { headers: basic('admin', 'wrong') })).status).toBe(401);
+    expect((await fetch(`${ops.url}/admin/queues`, { headers: basic('root', PASSWORD) })).status).toBe(401);
+    expect((await fetch(`${ops.url}/admin/queues/assets/x.js`)).status).toBe(401);
+  });
+
+  it('shows the queues with them', async () => {
+    const res = await fetch(`${ops.url}/admin/queues/queues`, { headers: basic('admin', PASSWORD) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await res.text();
+    for (const queue of [QUEUES.session, QUEUES.notify, QUEUES.sessionDead]) expect(html).toContain(queue);
+  }, 30_000);
+});

@@ -1,0 +1,80 @@
+// `node src/main.ts` as a child process with JSON logs: wait for a log line, read the bound HTTP
+// address, signal it and collect its exit. Killed at the end of the test file if still running.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+
+const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export type MainProcess = {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the first log line whose msg matches; rejects when the process exits first. */
+  waitForLog(msg: RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** The exit code (or signal name), once it exited. */
+  exited: Promise<number | string>;
+  /** The ops endpoint's base URL, from the "http listening" line. */
+  httpUrl(): Promise<string>;
+};
+
+export function startMain(env: Record<string, string>): MainProcess {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', HTTP_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  const lines: Record<string, unknown>[] = [];
+  const listeners = new Set<() => void>();
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  let partial = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) {
+      try {
+        lines.push(JSON.parse(line));
+      } catch {}
+    }
+    for (const listener of listeners) listener();
+  });
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve(code ?? signal ?? 'unknown');
+      for (const listener of listeners) listener();
+    }),
+  );
+
+  const waitForLog = (msg: RegExp, timeoutMs = 60_000) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const check = () => {
+        const found = lines.find((l) => msg.test(String(l.msg)));
+        if (found || child.exitCode !== null || child.signalCode !== null) {
+          listeners.delete(check);
+          clearTimeout(timer);
+          if (found) resolve(found);
+          else reject(new Error(`main exited before logging ${msg}:\n${output.slice(-3000)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`main did not log ${msg} within ${timeoutMs} ms:\n${output.slice(-3000)}`));
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+    });
+
+  return {
+    child,
+    output: () => output,
+    waitForLog,
+    exited,
+    httpUrl: async () => String((await waitForLog(/^http listening$/)).url),
+  };
+}
