@@ -9,6 +9,7 @@ import { createWarmupRunner } from '../../src/jobs/warmup-runner.ts';
 import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { type BotHarness, people, startBotHarness } from '../support/bot.ts';
+import { buttonsOf } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
 import { testLog } from '../support/jobs.ts';
@@ -36,11 +37,6 @@ afterAll(async () => {
 
 const said = () =>
   h.fake.messages(chat).map((m) => ({ id: m.message_id, text: String(m.text ?? m.caption ?? ''), m }));
-const buttons = (m: { reply_markup?: unknown }) =>
-  (
-    (m.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)
-      ?.inline_keyboard ?? []
-  ).flat();
 const finalOf = (id: number, nth = 1) =>
   // Completion notifications: not /task replies (they list timestamps), not the closed live message (no buttons).
   h.fake.waitFor(
@@ -49,7 +45,7 @@ const finalOf = (id: number, nth = 1) =>
         (s) =>
           s.text.startsWith(`✅ #${id} `) &&
           !s.text.includes('Created:') &&
-          buttons(s.m).some((b) => b.text === '🔁 Restart'),
+          buttonsOf(s.m).some(([text]) => text === '🔁 Restart'),
       )[nth - 1],
     {
       timeout: 90_000,
@@ -104,10 +100,10 @@ describe('from /new to the completion message', () => {
 
   it('the Restart button does the same; two taps at once start one run, the second is told it is queued', async () => {
     const last = (await finalOf(taskId, 2)).m;
-    const restart = buttons(last).find((b) => b.text === '🔁 Restart')!;
+    const [, restart] = buttonsOf(last).find(([text]) => text === '🔁 Restart')!;
     const runNumber = (await taskRow(taskId)).runNumber;
     const taps = [people.operator, people.admin].map((from) =>
-      h.fake.tapButton({ from, chat, message_id: last.message_id, data: restart.callback_data }),
+      h.fake.tapButton({ from, chat, message_id: last.message_id, data: restart! }),
     );
     const answers = await Promise.all(taps.map((id) => h.fake.waitFor(() => h.fake.callbackAnswer(id))));
     // The second tap lands a few milliseconds later: the run is queued, or already running.
@@ -129,5 +125,5 @@ it('a logged-out account ends with a failure photo giving logged_out and a Resta
   const photo = await h.fake.waitFor(() => said().find((s) => s.m.photo && s.text.includes('logged_out')), {
     timeout: 90_000,
   });
-  expect(buttons(photo.m).map((b) => b.text)).toContain('🔁 Restart');
+  expect(buttonsOf(photo.m).map(([text]) => text)).toContain('🔁 Restart');
 }, 120_000);

@@ -7,7 +7,9 @@ import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
 import { beginRun, finishRun } from '../../src/tasks/run-session.ts';
 import { type BotHarness, people, startBotHarness } from '../support/bot.ts';
+import { buttonsOf } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
+import type { FakeMessage } from '../support/fake-bot-api.ts';
 import { makeAccounts } from '../support/fixtures.ts';
 import { completed, failed, steeredRunner } from '../support/jobs.ts';
 
@@ -37,10 +39,8 @@ async function newTask(prefix: string, n = 1, chatId: number = chat) {
   });
 }
 
-const buttonsOf = (m: { reply_markup?: unknown }) =>
-  ((m.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? [])
-    .flat()
-    .map((b) => b.text);
+/** The texts of a message's buttons. */
+const labels = (m: FakeMessage | undefined) => buttonsOf(m).map(([text]) => text);
 
 describe('a task in the chat', () => {
   it('a start message that becomes the live progress message, then a completion message', async () => {
@@ -54,7 +54,7 @@ describe('a task in the chat', () => {
             String(m.text).includes(`#${task.id} ${task.name} — started`),
         ),
     );
-    expect(buttonsOf(start)).toEqual(['⛔ Cancel', 'ℹ️ Details']);
+    expect(labels(start)).toEqual(['⛔ Cancel', 'ℹ️ Details']);
     // The session's progress edits the start message in place.
     await h.fake.waitFor(() => {
       const live = h.fake.message(chat, start.message_id);
@@ -68,9 +68,9 @@ describe('a task in the chat', () => {
         .find((m) => String(m.text).includes(`#${task.id}`) && String(m.text).includes('completed')),
     );
     expect(done.text).toMatch(/Accounts: 2 ok · 0 failed · 2 total\nDuration: \d+s/);
-    expect(buttonsOf(done)).toEqual(['🔁 Restart', 'ℹ️ Details']);
+    expect(labels(done)).toEqual(['🔁 Restart', 'ℹ️ Details']);
     // Once finished, the live message no longer offers Cancel.
-    await h.fake.waitFor(() => buttonsOf(h.fake.message(chat, start.message_id)!).length === 0);
+    await h.fake.waitFor(() => labels(h.fake.message(chat, start.message_id)).length === 0);
     // Exactly one new message for the end; everything else was an edit of the live one.
     expect(h.fake.calls('sendMessage').length - sentBefore).toBe(1);
   });
@@ -84,7 +84,7 @@ describe('a task in the chat', () => {
     );
     expect(photo.caption).toContain('logged_out');
     expect(photo.caption).toContain('1 of 1 accounts failed');
-    expect(buttonsOf(photo)).toContain('🔁 Restart');
+    expect(labels(photo)).toContain('🔁 Restart');
     const upload = h.fake.calls('sendPhoto').at(-1)!;
     expect(upload.uploads.photo?.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   });

@@ -4,6 +4,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, tasks } from '../../src/db/schema.ts';
 import { type BotHarness, people, startBotHarness } from '../support/bot.ts';
+import { askIn, buttonsOf, tapIn } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeTask } from '../support/fixtures.ts';
 
@@ -16,20 +17,9 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** Sends a command as `from` in their private chat and returns the bot's next reply text. */
-async function ask(from: (typeof people)[keyof typeof people], text: string): Promise<string> {
-  const before = h.fake.messages(from.id).length;
-  h.fake.sendText({ from, text });
-  const reply = await h.fake.waitFor(() => h.fake.messages(from.id)[before], {
-    description: `a reply to ${text}`,
-  });
-  return String(reply.text);
-}
-
-async function tap(from: (typeof people)[keyof typeof people], data: string, messageId = 1) {
-  const id = h.fake.tapButton({ from, message_id: messageId, data });
-  return h.fake.waitFor(() => h.fake.callbackAnswer(id), { description: `an answer to ${data}` });
-}
+const ask = (from: (typeof people)[keyof typeof people], text: string) => askIn(h.fake, from, text);
+const tap = (from: (typeof people)[keyof typeof people], data: string, messageId = 1) =>
+  tapIn(h.fake, from, data, messageId);
 
 async function snapshot() {
   const { db } = database();
@@ -68,7 +58,7 @@ describe('bad input', () => {
     async (data) => {
       const before = await snapshot();
       const answer = await tap(people.operator, data);
-      expect(String(answer.text)).toMatch(/not valid|no task/i);
+      expect(answer).toMatch(/not valid|no task/i);
       expect(await snapshot()).toEqual(before);
     },
   );
@@ -99,7 +89,7 @@ describe('restart and cancel', () => {
       tap(people.operator, `r:${task.id}`),
       tap(people.admin, `r:${task.id}`),
     ]);
-    const answers = [String(first.text), String(second.text)].sort();
+    const answers = [first, second].sort();
     expect(answers).toEqual(
       [`Task #${task.id} restarted.`, `Task #${task.id} was not restarted: it is already queued.`].sort(),
     );
@@ -137,7 +127,7 @@ describe('access', () => {
     const { task } = await makeTask(database().db, ['failed']);
     const before = await snapshot();
     const answer = await tap(people.viewer, `r:${task.id}`);
-    expect(String(answer.text)).toBe('Ваша роль (viewer) этого не позволяет.');
+    expect(answer).toBe('Ваша роль (viewer) этого не позволяет.');
     expect(await snapshot()).toEqual(before);
     const rows = await database().db.select().from(auditLog).where(eq(auditLog.actorId, people.viewer.id));
     expect(rows.map((r) => r.action)).toContain('access.forbidden');
@@ -162,10 +152,7 @@ describe('list and details', () => {
     const reply = await ask(people.operator, '/list failed');
     expect(reply).toMatch(/page 1 of \d+/);
     const msg = h.fake.messages(people.operator.id).at(-1)!;
-    const buttons = (
-      msg.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
-    ).inline_keyboard.flat();
-    expect(buttons.find((b) => b.text === '▶')?.callback_data).toBe('l:failed:2');
+    expect(buttonsOf(msg).find(([text]) => text === '▶')?.[1]).toBe('l:failed:2');
     await tap(people.operator, 'l:failed:2', msg.message_id);
     await h.fake.waitFor(() =>
       String(h.fake.message(people.operator.id, msg.message_id)?.text).includes('page 2 of'),

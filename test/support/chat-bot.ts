@@ -47,26 +47,34 @@ export async function startChatBot(
   return {
     fake,
     jobs,
-    async ask(from, text, chat = from.id) {
-      const before = fake.messages(chat).length;
-      fake.sendText({ from, chat, text });
-      const reply = await fake.waitFor(() => fake.messages(chat)[before], {
-        description: `a reply to ${text}`,
-      });
-      return String(reply.text);
-    },
-    async tap(from, data, messageId, chat = from.id) {
-      const id = fake.tapButton({ from, chat, message_id: messageId, data });
-      const answer = await fake.waitFor(() => fake.callbackAnswer(id), {
-        description: `an answer to ${data}`,
-      });
-      return String(answer.text ?? '');
-    },
+    ask: (from, text, chat) => askIn(fake, from, text, chat),
+    tap: (from, data, messageId, chat) => tapIn(fake, from, data, messageId, chat),
     async stop() {
       await running.stop();
       await fake.close();
     },
   };
+}
+
+/** Sends text as `from` (in `chat`, default their private chat); resolves to the bot's next message. */
+export async function askIn(fake: FakeBotApi, from: FakeUser, text: string, chat = from.id): Promise<string> {
+  const before = fake.messages(chat).length;
+  fake.sendText({ from, chat, text });
+  const reply = await fake.waitFor(() => fake.messages(chat)[before], { description: `a reply to ${text}` });
+  return String(reply.text);
+}
+
+/** Taps a button as `from`; resolves to the callback answer's text. */
+export async function tapIn(
+  fake: FakeBotApi,
+  from: FakeUser,
+  data: string,
+  messageId: number,
+  chat = from.id,
+) {
+  const id = fake.tapButton({ from, chat, message_id: messageId, data });
+  const answer = await fake.waitFor(() => fake.callbackAnswer(id), { description: `an answer to ${data}` });
+  return String(answer.text ?? '');
 }
 
 /** A message's inline buttons as [text, callback data], row after row. */
