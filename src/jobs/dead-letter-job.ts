@@ -1,6 +1,6 @@
 // Session jobs that pg-boss gave up on (retries exhausted, heartbeat lost on the last attempt,
 // expired) land here; their run ends FAILED with a reason, so nothing stays RUNNING.
-import type { Job } from 'pg-boss';
+import type { JobWithMetadata } from 'pg-boss';
 import type { Db } from '../db/client.ts';
 import { findRun } from '../db/tasks-repo.ts';
 import type { Logger } from '../logger.ts';
@@ -9,10 +9,12 @@ import { finishRun } from '../tasks/run-session.ts';
 import { sessionPayload } from './queues.ts';
 
 export function createDeadLetterHandler(deps: { db: Db; jobs: JobPort; log: Logger }) {
-  return async ([job]: Job<unknown>[]) => {
+  return async ([job]: JobWithMetadata<unknown>[]) => {
     const parsed = sessionPayload.safeParse(job?.data);
     if (!parsed.success) return { skipped: 'malformed' };
-    const ref = { runId: parsed.data.runId, runNumber: parsed.data.runNumber };
+    // Fenced by the job it came from: a run handed back with a newer job is not this one's to fail.
+    const jobId = job?.sourceId ?? undefined;
+    const ref = { runId: parsed.data.runId, runNumber: parsed.data.runNumber, ...(jobId ? { jobId } : {}) };
     const run = await findRun(deps.db, ref.runId);
     if (!run) return { skipped: 'missing' };
     const { code, message } = deadLetterReason(run.status, run.reasonCode, run.reasonMessage);

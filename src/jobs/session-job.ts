@@ -58,7 +58,7 @@ export function createSessionHandler(deps: SessionJobDeps) {
       log.error({ jobId: job.id }, 'session job with a malformed payload: dropped');
       return { skipped: 'malformed' };
     }
-    const ref: RunRef = { runId: parsed.data.runId, runNumber: parsed.data.runNumber };
+    const ref: RunRef = { runId: parsed.data.runId, runNumber: parsed.data.runNumber, jobId: job.id };
     const begin = await beginRun(db, jobs, ref);
     if (!begin.ok) {
       log.info({ ...ref, stale: begin.stale }, 'session job is stale: skipped');
@@ -147,13 +147,27 @@ async function settle(
     return { completed: true };
   }
   if (outcome.reason === 'cancelled') {
-    // A user's cancel already ended the run, so this hands back nothing. A shutdown or a lost
-    // claim leaves it RUNNING: hand it back, and throw so pg-boss retries the job elsewhere.
-    const message = deps.shutdown.aborted ? 'the worker shut down' : 'the session was interrupted';
-    const back = await finish(deps, ref, { kind: 'requeue', code: 'interrupted', message });
-    if (back.applied) {
-      log.warn(message);
-      throw new Error(`${message}; handed back to the queue`);
+    // A user's cancel already ended the run, so this hands back nothing. A shutdown hands the
+    // run back with a new job (another worker starts it at once, no retry spent); a lost claim
+    // hands it back and throws, so pg-boss retries this job.
+    if (deps.shutdown.aborted) {
+      const back = await finish(deps, ref, {
+        kind: 'requeue',
+        code: 'interrupted',
+        message: 'the worker shut down',
+        redispatch: true,
+      });
+      if (back.applied) {
+        log.warn('worker shutting down: session handed back to the queue');
+        return { handedBack: true };
+      }
+    } else {
+      const message = 'the session was interrupted';
+      const back = await finish(deps, ref, { kind: 'requeue', code: 'interrupted', message });
+      if (back.applied) {
+        log.warn(message);
+        throw new Error(`${message}; handed back to the queue`);
+      }
     }
     log.info('session cancelled');
     return { cancelled: true };

@@ -66,7 +66,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   );
   await boss.work(
     QUEUES.sessionDead,
-    { pollingIntervalSeconds: 5 },
+    { pollingIntervalSeconds: 5, includeMetadata: true },
     createDeadLetterHandler({ db: deps.db, jobs, log }),
   );
   const reconcileNow = () => reconcile({ db: deps.db, boss, jobs, log });

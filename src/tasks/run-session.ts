@@ -13,13 +13,15 @@ import { isFinished, type Status, TRANSITIONS } from './lifecycle.ts';
 import type { JobPort } from './ports.ts';
 import { syncTaskStatus } from './sync-task-status.ts';
 
-export type RunRef = { runId: number; runNumber: number };
+/** Which run a job is about; `jobId`, when given, fences off jobs the run no longer belongs to. */
+export type RunRef = { runId: number; runNumber: number; jobId?: string };
 
 export type BeginResult =
   | { ok: true; run: RunRow; task: TaskRow; account: AccountRow; resumed: boolean }
-  | { ok: false; stale: 'missing' | 'restarted' | 'finished' };
+  | { ok: false; stale: Stale };
 
-type Locked = { stale: 'missing' | 'restarted' | 'finished' } | { task: TaskRow; run: RunRow };
+type Stale = 'missing' | 'restarted' | 'superseded' | 'finished';
+type Locked = { stale: Stale } | { task: TaskRow; run: RunRow };
 
 async function lockRun(tx: Executor, ref: RunRef): Promise<Locked> {
   const peek = await findRun(tx, ref.runId);
@@ -28,6 +30,8 @@ async function lockRun(tx: Executor, ref: RunRef): Promise<Locked> {
   const [run] = await tx.select().from(runs).where(eq(runs.id, ref.runId)).for('update');
   if (!task || !run) return { stale: 'missing' };
   if (run.runNumber !== ref.runNumber) return { stale: 'restarted' };
+  // Handed back with a new job (a deploy): an older job of the same run number must not run it.
+  if (ref.jobId && run.jobId && run.jobId !== ref.jobId) return { stale: 'superseded' };
   if (isFinished(run.status as Status)) return { stale: 'finished' };
   return { task, run };
 }
@@ -62,8 +66,11 @@ export type RunEnding =
       counters?: Record<string, number>;
       screenshot?: Buffer | null;
     }
-  /** Back to the queue: a transient failure with attempts left, or a worker shutting down. */
-  | { kind: 'requeue'; code: string; message: string };
+  /**
+   * Back to the queue: a transient failure with attempts left (the job is retried) or, with
+   * `redispatch`, a worker shutting down (a new job is queued now, costing no retry).
+   */
+  | { kind: 'requeue'; code: string; message: string; redispatch?: boolean };
 
 export type FinishResult = { applied: boolean; run?: RunRow; task?: TaskRow };
 
@@ -99,6 +106,7 @@ export async function finishRun(
           : await transitionRows(tx, runs, TRANSITIONS.requeue, where, {
               reasonCode: ending.code,
               reasonMessage: ending.message,
+              ...(ending.redispatch ? { jobId: null } : {}),
             });
     if (!run) return { applied: false };
     if (ending.kind === 'failed' && ending.screenshot?.length) {

@@ -12,6 +12,7 @@ import { cancelTask } from '../../src/tasks/cancel-task.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
 import type { JobPort } from '../../src/tasks/ports.ts';
 import { restartTask } from '../../src/tasks/restart-task.ts';
+import { beginRun } from '../../src/tasks/run-session.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeAccounts } from '../support/fixtures.ts';
 import {
@@ -219,6 +220,43 @@ describe('failures', () => {
     expect(report.runsFailed).toBe(1);
     expect((await runRows(task.id))[0]).toMatchObject({ status: 'failed', reasonCode: 'job_lost' });
     expect((await taskRow(task.id)).status).toBe('failed');
+  });
+});
+
+describe('shutdown', () => {
+  it('a worker shutting down hands its session back with a new job; another worker finishes it, no retry spent', async () => {
+    const steer = steeredRunner();
+    const first = await startTestWorkers(database(), boss, steer.runner, 2);
+    const [accountId] = await makeAccounts(database().db, 1);
+    const { task } = await newTask('deploy', [accountId!]);
+    await steer.waitFor(() => steer.openSessions().length === 1);
+    const [before] = await runRows(task.id);
+    await first.stop(0); // the grace is over at once: the session is aborted and handed back
+    const [handedBack] = await runRows(task.id);
+    expect(handedBack).toMatchObject({ status: 'pending', reasonCode: 'interrupted' });
+    expect(handedBack!.jobId).not.toBe(before!.jobId);
+    const oldJob = await boss.boss.getJobById(QUEUES.session, before!.jobId!);
+    expect(oldJob?.state).toBe('completed');
+
+    // The old job, were it ever run again, finds the run no longer its own.
+    expect(
+      await beginRun(database().db, jobs, {
+        runId: before!.id,
+        runNumber: before!.runNumber,
+        jobId: before!.jobId!,
+      }),
+    ).toEqual({
+      ok: false,
+      stale: 'superseded',
+    });
+
+    workers = await startTestWorkers(database(), boss, steer.runner, 2);
+    await steer.waitFor(() => steer.openSessions().length === 1);
+    steer.release();
+    await waitForTask(task.id, 'completed');
+    const newJob = await boss.boss.getJobById(QUEUES.session, handedBack!.jobId!);
+    expect(newJob?.retryCount).toBe(0);
+    expect((await runRows(task.id))[0]).toMatchObject({ status: 'completed', attempts: 2 });
   });
 });
 

@@ -65,8 +65,6 @@ const longSession = resolveSettings(undefined, {
 });
 
 async function createLongTask(account: string) {
-  // pg-boss copies the queue's retry delay into each job: the test's boss (1 s) starts after the
-  // children's (15 s), so the handed-back job is retried at once rather than 15–30 s later.
   boss ??= await startTestBoss(database());
   const id = await fixtureAccount(database().db, key, site, account);
   const { task } = await createTask(
@@ -109,6 +107,8 @@ describe('SIGTERM to a worker mid-session', () => {
     expect(site.stats.openSessions('deploy1')).toBe(0);
     const handedBack = await runOf(task.id);
     expect(handedBack).toMatchObject({ status: 'pending', reasonCode: 'interrupted' });
+    // Handed back with a new job, so the next worker starts it at once and no retry is spent.
+    expect((await boss!.boss.getJobById(QUEUES.session, handedBack.jobId!))?.retryCount).toBe(0);
 
     const second = startMain(workerEnv());
     await vi.waitFor(
