@@ -15,7 +15,7 @@ import { beginRun, type FinishResult, finishRun, type RunEnding, type RunRef } f
 import { decryptSession, encryptSession } from '../tasks/session-cipher.ts';
 import { sessionPayload } from './queues.ts';
 import { createRunLog } from './run-log.ts';
-import { isHealthReason, type SessionOutcome, type SessionRunner } from './session-runner.ts';
+import { failedOutcome, isHealthReason, type SessionOutcome, type SessionRunner } from './session-runner.ts';
 
 export type SessionJobDeps = {
   db: Db;
@@ -111,14 +111,7 @@ export function createSessionHandler(deps: SessionJobDeps) {
       });
     } catch (err) {
       sessionLog.error({ err }, 'session runner threw');
-      outcome = {
-        status: 'failed',
-        reason: 'internal_error',
-        message: (err as Error).message,
-        retryable: true,
-        screenshot: null,
-        counters: {},
-      };
+      outcome = failedOutcome('internal_error', (err as Error).message, true);
     }
     await runLog.flush();
     return settle(deps, job, ref, outcome, sessionLog);

@@ -32,6 +32,11 @@ export type SessionOutcome =
 
 export type SessionRunner = (input: SessionRunInput) => Promise<SessionOutcome>;
 
+/** A failure that happened before or around the engine: nothing done, no screenshot. */
+export function failedOutcome(reason: string, message: string, retryable: boolean): SessionOutcome {
+  return { status: 'failed', reason, message, retryable, screenshot: null, counters: {} };
+}
+
 /** Failure reasons that describe the account itself: recorded as its health, never retried. */
 export const HEALTH_REASONS = ['logged_out', 'captcha', 'blocked', 'proxy_error'] as const;
 export type HealthReason = (typeof HEALTH_REASONS)[number];

@@ -6,7 +6,7 @@ import { runWarmup, type StorageState } from '../warmup/engine.ts';
 import { createRandom } from '../warmup/random.ts';
 import { warmupSettingsSchema } from '../warmup/settings.ts';
 import type { SiteProfile } from '../warmup/site-profile.ts';
-import type { SessionOutcome, SessionRunner } from './session-runner.ts';
+import { failedOutcome, type SessionRunner } from './session-runner.ts';
 
 export function createWarmupRunner(deps: {
   host: BrowserHost;
@@ -14,19 +14,12 @@ export function createWarmupRunner(deps: {
   log: Logger;
 }): SessionRunner {
   return async (input) => {
-    const failed = (reason: string, message: string, retryable: boolean): SessionOutcome => ({
-      status: 'failed',
-      reason,
-      message,
-      retryable,
-      screenshot: null,
-      counters: {},
-    });
     const settings = warmupSettingsSchema.safeParse(input.settings);
-    if (!settings.success) return failed('bad_settings', 'the task settings are not valid any more', false);
+    if (!settings.success)
+      return failedOutcome('bad_settings', 'the task settings are not valid any more', false);
     const proxy = input.account.proxyUrl ? parseProxy(input.account.proxyUrl) : undefined;
     if (input.account.proxyUrl && !proxy)
-      return failed('proxy_error', 'the proxy URL cannot be parsed', false);
+      return failedOutcome('proxy_error', 'the proxy URL cannot be parsed', false);
     try {
       return await deps.host.withContext(
         {
@@ -47,9 +40,13 @@ export function createWarmupRunner(deps: {
           }),
       );
     } catch (err) {
-      if (input.signal.aborted) return failed('cancelled', 'the session was stopped', false);
+      if (input.signal.aborted) return failedOutcome('cancelled', 'the session was stopped', false);
       deps.log.error({ err, account: input.account.username }, 'browser context failed');
-      return failed('browser_crashed', (err as Error).message.split('\n')[0] ?? 'the browser failed', true);
+      return failedOutcome(
+        'browser_crashed',
+        (err as Error).message.split('\n')[0] ?? 'the browser failed',
+        true,
+      );
     }
   };
 }
