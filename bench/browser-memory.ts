@@ -8,8 +8,8 @@ import { createBrowserHost } from '../src/warmup/browser.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from '../src/warmup/browser-executable.ts';
 import { runWarmup, type WarmupOutcome } from '../src/warmup/engine.ts';
 import { createRandom } from '../src/warmup/random.ts';
-import { resolveSettings } from '../src/warmup/settings.ts';
 import { startFixtureSite } from '../test/support/fixture-site.ts';
+import { quickSettings, range } from '../test/support/quick-settings.ts';
 
 const SAMPLE_SECONDS = 10;
 const MiB = 1024 * 1024;
@@ -58,15 +58,7 @@ async function sample(seconds: number): Promise<{ peak: Usage; mean: Usage }> {
 const site = await startFixtureSite();
 const { path: executablePath } = await findBrowserExecutable(defaultBrowserSearch(process.env));
 const host = createBrowserHost({ executablePath, headless: true, log: { info() {}, warn() {} } });
-const settings = resolveSettings(undefined, {
-  scrolls: { min: 0, max: 0 },
-  videos: { min: 500, max: 500 },
-  watchSeconds: { min: 1, max: 2 },
-  likes: { min: 0, max: 0 },
-  follows: { min: 0, max: 0 },
-  comments: { min: 0, max: 0 },
-  delaySeconds: { min: 0, max: 0 },
-});
+const settings = quickSettings({ videos: range(500), watchSeconds: range(1, 2) });
 
 const rows: string[] = [];
 const row = (label: string, s: { peak: Usage; mean: Usage }) =>

@@ -17,11 +17,12 @@ import { startWorkers, type Workers } from '../../src/jobs/workers.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
 import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
-import { resolveSettings } from '../../src/warmup/settings.ts';
+import type { WarmupSettings } from '../../src/warmup/settings.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
 import { startTestBoss, testLog } from '../support/jobs.ts';
+import { quickSettings, range } from '../support/quick-settings.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
@@ -60,17 +61,8 @@ async function startInProcessWorkers(concurrency = 4) {
 
 const account = (name: string) => fixtureAccount(database().db, key, site, name);
 
-const settings = (overrides: Record<string, unknown> = {}) =>
-  resolveSettings(undefined, {
-    scrolls: { min: 0, max: 0 },
-    videos: { min: 3, max: 3 },
-    watchSeconds: { min: 1, max: 1 },
-    likes: { min: 1, max: 1 },
-    follows: { min: 0, max: 0 },
-    comments: { min: 0, max: 0 },
-    delaySeconds: { min: 0, max: 0 },
-    ...overrides,
-  });
+const settings = (overrides: Partial<WarmupSettings> = {}) =>
+  quickSettings({ videos: range(3), watchSeconds: range(1), likes: range(1), ...overrides });
 
 const create = (name: string, accountIds: number[], s = settings()) =>
   createTask(
@@ -121,7 +113,7 @@ describe('with in-process workers', () => {
 
   it('cancel closes the running page within 5 s; the queued run never starts', async () => {
     const ids = [await account('c1'), await account('c2')];
-    const long = settings({ videos: { min: 30, max: 30 }, watchSeconds: { min: 5, max: 5 }, parallel: 1 });
+    const long = settings({ videos: range(30), watchSeconds: range(5), parallel: 1 });
     const { task } = await create('cancel me', ids, long);
     await site.stats.waitFor(() => site.stats.openSessions('c1') === 1, 30_000, 'the session to open');
     const cancelledAt = Date.now();
@@ -169,11 +161,7 @@ describe('a worker process killed mid-session', () => {
     await writeFile(profilePath, JSON.stringify(site.profile));
     const victim = startWorkerProcess(profilePath);
     const id = await account('k1');
-    const { task } = await create(
-      'kill',
-      [id],
-      settings({ videos: { min: 8, max: 8 }, watchSeconds: { min: 2, max: 2 } }),
-    );
+    const { task } = await create('kill', [id], settings({ videos: range(8), watchSeconds: range(2) }));
     await site.stats.waitFor(
       () => site.stats.openSessions('k1') === 1,
       60_000,

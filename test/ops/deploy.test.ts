@@ -13,7 +13,6 @@ import { QUEUES } from '../../src/jobs/queues.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
-import { resolveSettings } from '../../src/warmup/settings.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { people } from '../support/bot.ts';
 import { useTestDatabase } from '../support/db.ts';
@@ -22,6 +21,7 @@ import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
 import { startTestBoss } from '../support/jobs.ts';
 import { startMain } from '../support/main-process.ts';
 import { parsePrometheus, seriesValue } from '../support/prometheus.ts';
+import { quickSettings, range } from '../support/quick-settings.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
@@ -54,15 +54,7 @@ const workerEnv = (extra: Record<string, string> = {}) => ({
 });
 
 // Each video is watched 2 s: the session outlasts the 5 s grace period.
-const longSession = resolveSettings(undefined, {
-  scrolls: { min: 0, max: 0 },
-  videos: { min: 6, max: 6 },
-  watchSeconds: { min: 2, max: 2 },
-  likes: { min: 0, max: 0 },
-  follows: { min: 0, max: 0 },
-  comments: { min: 0, max: 0 },
-  delaySeconds: { min: 0, max: 0 },
-});
+const longSession = quickSettings({ videos: range(6), watchSeconds: range(2) });
 
 async function createLongTask(account: string) {
   boss ??= await startTestBoss(database());

@@ -4,7 +4,7 @@ import type { BrowserContext } from 'playwright-core';
 import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
 import { runWarmup, type WarmupCounters, type WarmupOutcome } from '../../src/warmup/engine.ts';
 import { createRandom } from '../../src/warmup/random.ts';
-import { resolveSettings, type WarmupSettings } from '../../src/warmup/settings.ts';
+import type { WarmupSettings } from '../../src/warmup/settings.ts';
 import type { SiteProfile } from '../../src/warmup/site-profile.ts';
 import type { FixtureSite } from '../support/fixture-site.ts';
 
@@ -14,20 +14,7 @@ export function createTestHost(): BrowserHost {
   return createBrowserHost({ headless: true, log: quiet });
 }
 
-/** Settings that keep a run short: no delays, no watching time, no skims, no search. */
-export function quickSettings(overrides: Partial<WarmupSettings> = {}): WarmupSettings {
-  const r = (min: number, max = min) => ({ min, max });
-  return resolveSettings(undefined, {
-    scrolls: r(0),
-    videos: r(2),
-    watchSeconds: r(0),
-    likes: r(0),
-    follows: r(0),
-    comments: r(0),
-    delaySeconds: r(0),
-    ...overrides,
-  });
-}
+export { quickSettings } from '../support/quick-settings.ts';
 
 export type RunOptions = {
   settings: WarmupSettings;
