@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Telegram } from 'telegraf';
-import { BOT_COMMANDS, BOT_COMMANDS_RU } from './bot/features/help.ts';
+import { botCommands } from './bot/features/help.ts';
+import { textsFor } from './bot/i18n/index.ts';
 import { createBot, launchBot } from './bot/index.ts';
 import { createNotifier } from './bot/notifier.ts';
 import { watchTelegram } from './bot/telegram-watch.ts';
@@ -198,8 +199,8 @@ async function startBotRole(
 
 async function registerCommands(telegram: Telegram, logger: Logger) {
   try {
-    await telegram.setMyCommands(BOT_COMMANDS);
-    await telegram.setMyCommands(BOT_COMMANDS_RU, { language_code: 'ru' });
+    await telegram.setMyCommands(botCommands(textsFor('en')));
+    await telegram.setMyCommands(botCommands(textsFor('ru')), { language_code: 'ru' });
   } catch (err) {
     logger.warn({ err }, 'could not register the command menu (the bot works without it)');
   }

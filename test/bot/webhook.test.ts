@@ -1,5 +1,7 @@
 // Webhook mode: telegraf's own server checks the secret token on every request.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { botCommands } from '../../src/bot/features/help.ts';
+import { textsFor } from '../../src/bot/i18n/index.ts';
 import { createBot, launchBot } from '../../src/bot/index.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
 import { useTestDatabase } from '../support/db.ts';
@@ -76,4 +78,16 @@ it('refuses requests without the secret or with a wrong one, and handles nothing
     expect(res.status).toBe(403);
   }
   expect(fake.messages(42)).toHaveLength(1);
+});
+
+it('registers the command menu in both languages, accepted by the Bot API', async () => {
+  for (const lang of ['en', 'ru'] as const) {
+    const commands = botCommands(textsFor(lang));
+    await bot.telegram.setMyCommands(commands, lang === 'ru' ? { language_code: 'ru' } : {});
+  }
+  const calls = fake.calls('setMyCommands');
+  expect(calls.map((c) => c.status)).toEqual([200, 200]);
+  expect(botCommands(textsFor('ru')).map((c) => c.command)).toEqual(
+    botCommands(textsFor('en')).map((c) => c.command),
+  );
 });

@@ -2,6 +2,7 @@
 import { Composer } from 'telegraf';
 import type { BotContext } from '../context.ts';
 import { hasRole } from '../context.ts';
+import type { Texts } from '../i18n/index.ts';
 
 export function helpFeature() {
   const feature = new Composer<BotContext>();
@@ -16,23 +17,9 @@ export function helpFeature() {
   return feature;
 }
 
-/** The command menu Telegram shows; registered at startup (a failure there is not fatal). */
-export const BOT_COMMANDS = [
-  { command: 'new', description: 'Create a warmup task' },
-  { command: 'list', description: 'Tasks, newest first' },
-  { command: 'task', description: 'Details of a task: /task 42' },
-  { command: 'restart', description: 'Restart a task: /restart 42 [failed]' },
-  { command: 'cancel', description: 'Cancel a task: /cancel 42' },
-  { command: 'accounts', description: 'Accounts and their health' },
-  { command: 'help', description: 'What I can do' },
-];
+const MENU = ['new', 'list', 'task', 'restart', 'cancel', 'accounts', 'help'] as const;
 
-export const BOT_COMMANDS_RU = [
-  { command: 'new', description: 'Создать задачу прогрева' },
-  { command: 'list', description: 'Задачи, новые сначала' },
-  { command: 'task', description: 'Подробности задачи: /task 42' },
-  { command: 'restart', description: 'Перезапуск: /restart 42 [failed]' },
-  { command: 'cancel', description: 'Отменить задачу: /cancel 42' },
-  { command: 'accounts', description: 'Аккаунты и их состояние' },
-  { command: 'help', description: 'Что я умею' },
-];
+/** The command menu Telegram shows, in the texts' language; registered at startup. */
+export function botCommands(t: Texts) {
+  return MENU.map((command) => ({ command, description: t.menu[command] }));
+}

@@ -116,6 +116,15 @@ export const en = {
     searches: 'searches',
     scrolls: 'skimmed',
   },
+  menu: {
+    new: 'Create a warmup task',
+    list: 'Tasks, newest first',
+    task: 'Details of a task: /task 42',
+    restart: 'Restart a task: /restart 42 [failed]',
+    cancel: 'Cancel a task: /cancel 42',
+    accounts: 'Accounts and their health',
+    help: 'What I can do',
+  },
   list: {
     empty: 'No tasks yet. Create one with /new.',
     emptyFiltered: (status: string) => `No ${status} tasks.`,

@@ -115,6 +115,15 @@ export const ru: Texts = {
     searches: 'поисков',
     scrolls: 'пролистано',
   },
+  menu: {
+    new: 'Создать задачу прогрева',
+    list: 'Задачи, новые сначала',
+    task: 'Подробности задачи: /task 42',
+    restart: 'Перезапуск: /restart 42 [failed]',
+    cancel: 'Отменить задачу: /cancel 42',
+    accounts: 'Аккаунты и их состояние',
+    help: 'Что я умею',
+  },
   list: {
     empty: 'Задач пока нет. Создайте: /new.',
     emptyFiltered: (status: string) => `Задач со статусом «${status}» нет.`,
