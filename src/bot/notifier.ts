@@ -11,7 +11,7 @@ import type { Logger } from '../logger.ts';
 import type { TaskEvent } from '../tasks/events.ts';
 import { actorNames } from '../tasks/queries.ts';
 import { createMailboxes } from './delivery/mailbox.ts';
-import { DeliveryError, sendWithRetry } from './delivery/send-with-retry.ts';
+import { DeliveryError, ignoreNotModified, sendWithRetry } from './delivery/send-with-retry.ts';
 import { createThrottle, type Throttle } from './delivery/throttle.ts';
 import { formatTaskEvent, MAX_CAPTION, MAX_TEXT, truncate } from './format.ts';
 import { langOf, type Texts, textsFor } from './i18n/index.ts';
@@ -52,9 +52,7 @@ export function createNotifier(deps: {
     if (live !== null) {
       await send(chatId, () =>
         telegram.editMessageText(chatId, live, undefined, text, { parse_mode: 'HTML', ...keyboard }),
-      ).catch((err) => {
-        if (!isNotModified(err)) throw err;
-      });
+      ).catch(ignoreNotModified);
     } else if (event.type !== 'progress') {
       const sent = await send(chatId, () =>
         telegram.sendMessage(chatId, text, { parse_mode: 'HTML', ...keyboard }),
@@ -156,11 +154,4 @@ export function createNotifier(deps: {
       if (event.chatId !== null) await mailboxes.put(event.chatId, event);
     },
   };
-}
-
-function isNotModified(err: unknown): boolean {
-  const e = err as { description?: string; message?: string; cause?: { description?: string } };
-  return `${e.description ?? ''} ${e.message ?? ''} ${e.cause?.description ?? ''}`.includes(
-    'message is not modified',
-  );
 }

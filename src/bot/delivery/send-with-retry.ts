@@ -120,3 +120,10 @@ function retryReason(error: unknown): RetryReason | undefined {
     error.name === 'FetchError' || error.message === 'fetch failed' || NETWORK_ERROR_CODES.has(String(code));
   return network ? 'network_error' : undefined;
 }
+
+/** Telegram refuses an edit that changes nothing; for us that edit has already happened. */
+export function ignoreNotModified(err: unknown): void {
+  const e = err as { description?: string; message?: string; cause?: { description?: string } };
+  const text = `${e.description ?? ''} ${e.message ?? ''} ${e.cause?.description ?? ''}`;
+  if (!text.includes('message is not modified')) throw err;
+}

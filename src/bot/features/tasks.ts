@@ -7,6 +7,7 @@ import { STATUSES, type Status } from '../../tasks/lifecycle.ts';
 import { actorNames, getTaskDetails, listTasksPage } from '../../tasks/queries.ts';
 import { type RestartScope, restartTask } from '../../tasks/restart-task.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { ignoreNotModified } from '../delivery/send-with-retry.ts';
 import { escapeHtml, formatTaskDetails, formatTaskList } from '../format.ts';
 import { decodeCallback, listKeyboard, taskKeyboard } from '../keyboards.ts';
 
@@ -140,9 +141,4 @@ export function tasksFeature(deps: BotDeps) {
   });
 
   return feature;
-}
-
-function ignoreNotModified(err: unknown) {
-  if (String((err as Error).message).includes('message is not modified')) return;
-  throw err;
 }
