@@ -43,6 +43,8 @@ async function readyz() {
   return { status: res.status, ...body };
 }
 
+const NOTIFY_CHAT = -100_777;
+
 async function ask(text: string): Promise<string> {
   const before = h.fake.messages(people.operator.id).length;
   h.fake.sendText({ from: people.operator, text });
@@ -69,7 +71,8 @@ const create = async (name: string, accountIds: number[]) =>
         name,
         settings: resolveSettings(undefined, { parallel: 2, delaySeconds: { min: 0, max: 0 } }),
         accountIds,
-        chatId: people.operator.id,
+        // Notifications go to a group, so they never interleave with command replies in ask().
+        chatId: NOTIFY_CHAT,
         actorId: people.operator.id,
       },
     )
