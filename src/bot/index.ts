@@ -2,14 +2,14 @@
 // role, language), one Composer per feature, and a fallback for anything unhandled.
 import { Telegraf } from 'telegraf';
 import { isDatabaseUnavailable } from '../db/client.ts';
-import type { BotContext, BotDeps } from './context.ts';
-import { accessAdminFeature } from './features/access-admin.ts';
-import { accountsFeature } from './features/accounts.ts';
-import { helpFeature } from './features/help.ts';
-import { newTaskFeature } from './features/new-task.ts';
-import { sessionUploadFeature } from './features/session-upload.ts';
-import { tasksFeature } from './features/tasks.ts';
-import { access } from './middlewares/access.ts';
+import { accessAdminFeature } from './commands/access-admin/access-admin.ts';
+import { accountsFeature } from './commands/accounts/accounts.ts';
+import type { BotContext, BotDeps } from './commands/context.ts';
+import { helpFeature } from './commands/help/help.ts';
+import { access } from './commands/middlewares/access.ts';
+import { newTaskFeature } from './commands/new-task/new-task.ts';
+import { sessionUploadFeature } from './commands/session-upload/session-upload.ts';
+import { tasksFeature } from './commands/tasks/tasks.ts';
 
 export type { BotContext, BotDeps };
 

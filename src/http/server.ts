@@ -3,7 +3,7 @@
 // the queue dashboard under /admin/queues. Parts are attached as the process brings them up.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TelegramWatch } from '../bot/telegram-watch.ts';
+import type { TelegramWatch } from '../bot/notifications/telegram-watch.ts';
 import type { Database } from '../db/client.ts';
 import type { Boss } from '../jobs/boss.ts';
 import { pingBoss } from '../jobs/queue-stats.ts';

@@ -2,7 +2,7 @@
 // healthy, paging), preset, confirm; forged, stale and out-of-step taps each get a short answer.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDraftStore, type Draft } from '../../src/bot/new-task-drafts.ts';
+import { createDraftStore, type Draft } from '../../src/bot/commands/new-task/drafts.ts';
 import { insertAccount } from '../../src/db/accounts-repo.ts';
 import { accounts } from '../../src/db/schema.ts';
 import {

@@ -1,6 +1,6 @@
 // Webhook mode: telegraf's own server checks the secret token on every request.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { botCommands } from '../../src/bot/features/help.ts';
+import { botCommands } from '../../src/bot/commands/help/help.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
 import { createBot, launchBot } from '../../src/bot/index.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';

@@ -1,8 +1,8 @@
 // The whole chat path for tests: real telegraf against the fake Bot API, real pg-boss on the
 // test database, the notifier consuming the notification queue, and optionally workers.
 import { createBot } from '../../src/bot/index.ts';
-import { createNotifier } from '../../src/bot/notifier.ts';
-import { type TelegramWatch, watchTelegram } from '../../src/bot/telegram-watch.ts';
+import { createNotifier } from '../../src/bot/notifications/notifier.ts';
+import { type TelegramWatch, watchTelegram } from '../../src/bot/notifications/telegram-watch.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
 import type { Metrics } from '../../src/http/metrics.ts';
 import type { Boss } from '../../src/jobs/boss.ts';

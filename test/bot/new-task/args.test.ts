@@ -1,13 +1,13 @@
 // The one-line /new parser: every knob, quoting, and one specific problem for each kind of bad input.
 import { describe, expect, it } from 'vitest';
-import { en } from '../../src/bot/i18n/en.ts';
-import { ru } from '../../src/bot/i18n/ru.ts';
 import {
   describeProblem,
   inTypedKeys,
   type NewTaskParse,
   parseNewTaskArgs,
-} from '../../src/bot/new-task-args.ts';
+} from '../../../src/bot/commands/new-task/args.ts';
+import { en } from '../../../src/bot/i18n/en.ts';
+import { ru } from '../../../src/bot/i18n/ru.ts';
 
 const ok = (text: string) => {
   const parsed = parseNewTaskArgs(text);

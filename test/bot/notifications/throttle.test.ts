@@ -1,7 +1,7 @@
 // The delivery throttle on an injected clock: spacing per chat, rolling caps per group and overall,
 // retry_after pauses — each schedule checked against Telegram's limits by an independent counter.
 import { describe, expect, it } from 'vitest';
-import { createThrottle, type ThrottleLimits } from '../../../src/bot/delivery/throttle.ts';
+import { createThrottle, type ThrottleLimits } from '../../../src/bot/notifications/throttle.ts';
 
 const START = 1_700_000_000_000;
 

@@ -1,10 +1,10 @@
 // Allow-list: only users in the users table get past this point, with their role and language.
 // Anyone else gets one line with their numeric id (so an admin can /grant it) and an audit entry.
 import type { MiddlewareFn } from 'telegraf';
-import { recordAudit } from '../../db/audit-repo.ts';
-import { findUser, type Role, touchUser } from '../../db/users-repo.ts';
+import { recordAudit } from '../../../db/audit-repo.ts';
+import { findUser, type Role, touchUser } from '../../../db/users-repo.ts';
+import { langOf, textsFor } from '../../i18n/index.ts';
 import type { BotContext, BotDeps } from '../context.ts';
-import { langOf, textsFor } from '../i18n/index.ts';
 
 export function access(deps: BotDeps): MiddlewareFn<BotContext> {
   return async (ctx, next) => {

@@ -2,20 +2,20 @@
 // never a new message per step); completion, failure and cancel are new messages with buttons, a
 // failure with its screenshot. Events that pile up for one chat are folded into a digest.
 import type { Telegram } from 'telegraf';
-import type { Db } from '../db/client.ts';
-import { findScreenshot } from '../db/runs-repo.ts';
-import type { TaskRow } from '../db/schema.ts';
-import { findTask, setProgressMessage } from '../db/tasks-repo.ts';
-import { findUser } from '../db/users-repo.ts';
-import type { Logger } from '../logger.ts';
-import type { TaskEvent } from '../tasks/events.ts';
-import { actorNames } from '../tasks/queries.ts';
-import { createMailboxes } from './delivery/mailbox.ts';
-import { DeliveryError, ignoreNotModified, sendWithRetry } from './delivery/send-with-retry.ts';
-import { createThrottle, type Throttle } from './delivery/throttle.ts';
-import { formatTaskEvent, MAX_CAPTION, MAX_TEXT, truncate } from './format.ts';
-import { langOf, type Texts, textsFor } from './i18n/index.ts';
-import { taskKeyboard } from './keyboards.ts';
+import type { Db } from '../../db/client.ts';
+import { findScreenshot } from '../../db/runs-repo.ts';
+import type { TaskRow } from '../../db/schema.ts';
+import { findTask, setProgressMessage } from '../../db/tasks-repo.ts';
+import { findUser } from '../../db/users-repo.ts';
+import type { Logger } from '../../logger.ts';
+import type { TaskEvent } from '../../tasks/events.ts';
+import { actorNames } from '../../tasks/queries.ts';
+import { formatTaskEvent, MAX_CAPTION, MAX_TEXT, truncate } from '../format.ts';
+import { langOf, type Texts, textsFor } from '../i18n/index.ts';
+import { taskKeyboard } from '../keyboards.ts';
+import { createMailboxes } from './mailbox.ts';
+import { DeliveryError, ignoreNotModified, sendWithRetry } from './send-with-retry.ts';
+import { createThrottle, type Throttle } from './throttle.ts';
 
 export type Notifier = { deliver(event: TaskEvent): Promise<void> };
 

@@ -2,8 +2,8 @@
 // buttons (accounts → preset → confirm, the draft held in memory). Operators only; every tap is
 // re-authorized and answered; bad input gets one line and creates nothing.
 import { Composer } from 'telegraf';
-import { findAccountsByUsernames, listAccountSummaries } from '../../db/accounts-repo.ts';
-import { createTask } from '../../tasks/create-task.ts';
+import { findAccountsByUsernames, listAccountSummaries } from '../../../db/accounts-repo.ts';
+import { createTask } from '../../../tasks/create-task.ts';
 import {
   PRESET_NAMES,
   type PresetName,
@@ -12,10 +12,9 @@ import {
   resolveSettings,
   SettingsError,
   type WarmupSettings,
-} from '../../warmup/settings.ts';
-import { type BotContext, type BotDeps, requireRole } from '../context.ts';
-import { escapeHtml, truncate } from '../format.ts';
-import type { Texts } from '../i18n/index.ts';
+} from '../../../warmup/settings.ts';
+import { escapeHtml, truncate } from '../../format.ts';
+import type { Texts } from '../../i18n/index.ts';
 import {
   decodeNewTaskCallback,
   draftAccountsKeyboard,
@@ -23,9 +22,10 @@ import {
   draftPresetKeyboard,
   isNewTaskCallbackData,
   taskKeyboard,
-} from '../keyboards.ts';
-import { describeProblem, inTypedKeys, parseNewTaskArgs } from '../new-task-args.ts';
-import { accountsOnPage, applyTap, createDraftStore, type Draft, pageCount } from '../new-task-drafts.ts';
+} from '../../keyboards.ts';
+import { type BotContext, type BotDeps, requireRole } from '../context.ts';
+import { describeProblem, inTypedKeys, parseNewTaskArgs } from './args.ts';
+import { accountsOnPage, applyTap, createDraftStore, type Draft, pageCount } from './drafts.ts';
 
 /** Accounts that `accounts=all` and "All healthy" leave out: retrying these makes things worse. */
 const UNWARMABLE = ['logged_out', 'captcha', 'blocked'];

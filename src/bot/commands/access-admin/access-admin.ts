@@ -1,10 +1,10 @@
 // Access management (admins): /grant <user_id> viewer|operator|admin and /revoke <user_id>, each
 // audited. Nobody changes their own access, so the last admin cannot lock everyone out by mistake.
 import { Composer } from 'telegraf';
-import { recordAudit } from '../../db/audit-repo.ts';
-import { deleteUser, findUser, type Role, upsertUser } from '../../db/users-repo.ts';
+import { recordAudit } from '../../../db/audit-repo.ts';
+import { deleteUser, findUser, type Role, upsertUser } from '../../../db/users-repo.ts';
+import { escapeHtml, truncate } from '../../format.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
-import { escapeHtml, truncate } from '../format.ts';
 
 const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 // Telegram user ids fit in 52 bits.

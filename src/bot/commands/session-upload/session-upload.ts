@@ -4,13 +4,13 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import type { Document } from 'telegraf/types';
-import { attachSession, findAccountsByUsernames } from '../../db/accounts-repo.ts';
-import { recordAudit } from '../../db/audit-repo.ts';
-import { encryptSession } from '../../tasks/session-cipher.ts';
+import { attachSession, findAccountsByUsernames } from '../../../db/accounts-repo.ts';
+import { recordAudit } from '../../../db/audit-repo.ts';
+import { encryptSession } from '../../../tasks/session-cipher.ts';
+import { escapeHtml, truncate } from '../../format.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
-import { escapeHtml, truncate } from '../format.ts';
-import { MAX_SESSION_BYTES, parseSessionFile } from '../session-file.ts';
+import { MAX_SESSION_BYTES, parseSessionFile } from './session-file.ts';
 
 const CAPTION_RE = /^\/session(?:@\w+)?(?:\s+|$)/i;
 const DOWNLOAD_TIMEOUT_MS = 30_000;

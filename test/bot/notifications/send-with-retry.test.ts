@@ -2,8 +2,12 @@
 // and delivered exactly once, permanent refusals not retried, aborts honoured; backoff on a fake clock.
 import { Telegraf, TelegramError } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryError, type SendOptions, sendWithRetry } from '../../../src/bot/delivery/send-with-retry.ts';
-import { createThrottle, type Throttle } from '../../../src/bot/delivery/throttle.ts';
+import {
+  DeliveryError,
+  type SendOptions,
+  sendWithRetry,
+} from '../../../src/bot/notifications/send-with-retry.ts';
+import { createThrottle, type Throttle } from '../../../src/bot/notifications/throttle.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../support/fake-bot-api.ts';
 
 const chatId = 2002;

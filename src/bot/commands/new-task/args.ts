@@ -7,10 +7,10 @@ import {
   type PresetName,
   parseRange,
   type WarmupSettings,
-} from '../warmup/settings.ts';
-import { parseAccountRef } from './account-input.ts';
-import { escapeHtml, truncate } from './format.ts';
-import type { Texts } from './i18n/index.ts';
+} from '../../../warmup/settings.ts';
+import { escapeHtml, truncate } from '../../format.ts';
+import type { Texts } from '../../i18n/index.ts';
+import { parseAccountRef } from '../account-input.ts';
 
 /** Knobs typed as a range, and the settings field each one sets. */
 const RANGE_KEYS = {

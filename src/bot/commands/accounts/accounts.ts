@@ -2,12 +2,12 @@
 // attached and its proxy host — never the session or the proxy's credentials; /account_add
 // <username> [proxy_url] (admin) adds one, audited.
 import { Composer } from 'telegraf';
-import { insertAccount, listAccountSummaries } from '../../db/accounts-repo.ts';
-import { recordAudit } from '../../db/audit-repo.ts';
+import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
+import { recordAudit } from '../../../db/audit-repo.ts';
+import { escapeHtml, MAX_TEXT, truncate } from '../../format.ts';
+import type { Texts } from '../../i18n/index.ts';
 import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
-import { escapeHtml, MAX_TEXT, truncate } from '../format.ts';
-import type { Texts } from '../i18n/index.ts';
 
 type AccountSummary = Awaited<ReturnType<typeof listAccountSummaries>>[number];
 

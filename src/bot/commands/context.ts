@@ -1,11 +1,11 @@
 // The bot's context: telegraf's Context plus who is acting (id, role, language) and their texts.
 import type { Context } from 'telegraf';
-import { recordAudit } from '../db/audit-repo.ts';
-import type { Db } from '../db/client.ts';
-import type { Role } from '../db/users-repo.ts';
-import type { Logger } from '../logger.ts';
-import type { JobPort } from '../tasks/ports.ts';
-import type { Lang, Texts } from './i18n/index.ts';
+import { recordAudit } from '../../db/audit-repo.ts';
+import type { Db } from '../../db/client.ts';
+import type { Role } from '../../db/users-repo.ts';
+import type { Logger } from '../../logger.ts';
+import type { JobPort } from '../../tasks/ports.ts';
+import type { Lang, Texts } from '../i18n/index.ts';
 
 export type Actor = { id: number; username: string | null; role: Role; lang: Lang };
 

@@ -1,8 +1,8 @@
 // /start and /help: what the bot does and the commands this user's role allows.
 import { Composer } from 'telegraf';
+import type { Texts } from '../../i18n/index.ts';
 import type { BotContext } from '../context.ts';
 import { hasRole } from '../context.ts';
-import type { Texts } from '../i18n/index.ts';
 
 export function helpFeature() {
   const feature = new Composer<BotContext>();

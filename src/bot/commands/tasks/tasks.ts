@@ -2,14 +2,14 @@
 // Cancel, Details, Refresh and paging buttons. Parse, authorize, call a use case, answer.
 // Success of restart and cancel is announced by the notifier (one message per event).
 import { Composer } from 'telegraf';
-import { cancelTask } from '../../tasks/cancel-task.ts';
-import { STATUSES, type Status } from '../../tasks/lifecycle.ts';
-import { actorNames, getTaskDetails, listTasksPage } from '../../tasks/queries.ts';
-import { type RestartScope, restartTask } from '../../tasks/restart-task.ts';
+import { cancelTask } from '../../../tasks/cancel-task.ts';
+import { STATUSES, type Status } from '../../../tasks/lifecycle.ts';
+import { actorNames, getTaskDetails, listTasksPage } from '../../../tasks/queries.ts';
+import { type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
+import { escapeHtml, formatTaskDetails, formatTaskList } from '../../format.ts';
+import { decodeCallback, listKeyboard, taskKeyboard } from '../../keyboards.ts';
+import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
-import { ignoreNotModified } from '../delivery/send-with-retry.ts';
-import { escapeHtml, formatTaskDetails, formatTaskList } from '../format.ts';
-import { decodeCallback, listKeyboard, taskKeyboard } from '../keyboards.ts';
 
 const MAX_TASK_ID = 2_147_483_647;
 
