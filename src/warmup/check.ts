@@ -3,8 +3,9 @@
 // logged out, captcha, blocked — with a screenshot. It dismisses dialogs but engages with nothing.
 import type { BrowserContext, Page } from 'playwright-core';
 import { openAbortable, poll, settleWithin } from './abort.ts';
+import { createFeedMoves } from './feed-moves.ts';
 import { createDismisser } from './interruptions.ts';
-import { classifyError, type FailureReason, navigationFailure, WarmupFailure } from './outcome.ts';
+import { classifyError, type FailureReason, WarmupFailure } from './outcome.ts';
 import { createPageOps } from './page-ops.ts';
 import type { SiteProfile } from './site-profile.ts';
 
@@ -34,8 +35,7 @@ export type CheckInput = {
   log?: (line: string) => void;
 };
 
-// Together with a context launch, the answer comes within a minute even on a slow proxy.
-const NAVIGATION_TIMEOUT_MS = 30_000;
+// With the 30 s navigation bound and a context launch, the answer comes within a minute.
 const SETTLE_TIMEOUT_MS = 15_000;
 
 export async function checkAccount(input: CheckInput): Promise<CheckResult> {
@@ -47,15 +47,7 @@ export async function checkAccount(input: CheckInput): Promise<CheckResult> {
     page = await openAbortable(context.newPage(), signal);
     const opened = page;
     const ops = createPageOps(opened, profile, signal);
-    try {
-      const response = await ops.guard(
-        opened.goto(profile.startUrl, { waitUntil: 'domcontentloaded', timeout: NAVIGATION_TIMEOUT_MS }),
-      );
-      if (response?.status() === 407) throw new Error('net::ERR_PROXY_AUTH (HTTP 407 from the proxy)');
-    } catch (err) {
-      if (signal.aborted) throw err;
-      throw navigationFailure(profile.startUrl, err);
-    }
+    await createFeedMoves(opened, profile, ops, signal).goto(profile.startUrl);
     log(`opened ${profile.startUrl}`);
     const { selectors } = profile;
     const signs = [selectors.loggedIn, selectors.loggedOut, selectors.captcha, selectors.blocked]

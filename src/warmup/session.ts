@@ -4,8 +4,9 @@
 import type { Page } from 'playwright-core';
 import { poll, sleep } from './abort.ts';
 import { createEngagement, type Toggle } from './engagement.ts';
+import { createFeedMoves } from './feed-moves.ts';
 import { createDismisser } from './interruptions.ts';
-import { navigationFailure, type WarmupCounters, WarmupFailure } from './outcome.ts';
+import { type WarmupCounters, WarmupFailure } from './outcome.ts';
 import { createPageOps } from './page-ops.ts';
 import { countPendingWrites } from './pending-writes.ts';
 import { describePlan, GLANCE_MS, type ItemPlan, planSession } from './plan.ts';
@@ -24,7 +25,6 @@ export type SessionInput = {
   progress: () => void;
 };
 
-const NAVIGATION_TIMEOUT_MS = 30_000;
 const ACTION_TIMEOUT_MS = 10_000;
 /** A feed of nothing but LIVE cards and ads means the profile's skipItem matches too much. */
 const MAX_SKIPS_IN_A_ROW = 30;
@@ -37,6 +37,7 @@ export async function runSession(input: SessionInput): Promise<boolean> {
   const { page, profile, settings, random, signal, counters, log, progress } = input;
   page.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const ops = createPageOps(page, profile, signal);
+  const moves = createFeedMoves(page, profile, ops, signal);
   const engage = createEngagement({ page, profile, ops, random, signal, log });
   const dismiss = createDismisser({ page, profile, ops, signal, log });
   const checkPage = async () => {
@@ -63,15 +64,7 @@ export async function runSession(input: SessionInput): Promise<boolean> {
   const pauseBeforeAction = () =>
     pause(random.int(settings.delaySeconds.min, settings.delaySeconds.max) * 1000);
   const open = async (url: string, expect: SelectorField) => {
-    try {
-      const response = await ops.guard(
-        page.goto(url, { waitUntil: 'domcontentloaded', timeout: NAVIGATION_TIMEOUT_MS }),
-      );
-      if (response?.status() === 407) throw new Error('net::ERR_PROXY_AUTH (HTTP 407 from the proxy)');
-    } catch (err) {
-      if (signal.aborted) throw err;
-      throw navigationFailure(url, err);
-    }
+    await moves.goto(url);
     await ops.waitForContent(expect, {
       alsoWatch: profile.dismiss.map((rule) => rule.when),
       onShown: checkPage,
@@ -145,34 +138,16 @@ export async function runSession(input: SessionInput): Promise<boolean> {
 
   const next = async () => {
     checkCap();
-    const before = await ops.currentItem();
-    const move = profile.next;
-    if (move.kind === 'key') {
-      // Focus left in a comment box would swallow the key.
-      await ops.guard(page.evaluate('document.activeElement && document.activeElement.blur()'));
-      await ops.guard(page.keyboard.press(move.key));
-    } else if (move.kind === 'scroll') {
-      await ops.guard(page.mouse.wheel(0, move.pixels));
-    } else {
-      await ops.guard((await ops.requireSelector('next.selector', move.selector)).click());
-    }
-    await ops.waitForItemChange(before);
-    await before?.dispose().catch(() => {});
+    await moves.next();
   };
 
   /** Moves past LIVE cards and ads (selectors.skipItem): not watched, not engaged, not counted. */
   const passSkipItems = async () => {
-    const skip = profile.selectors.skipItem;
-    if (!skip) return;
-    for (let passed = 0; ; passed++) {
-      const item = await ops.currentItem();
-      const skipIt = item ? await ops.relates(item, skip, false) : false;
-      await item?.dispose().catch(() => {});
-      if (!skipIt) return;
+    for (let passed = 0; await moves.onSkipItem(); passed++) {
       if (passed >= MAX_SKIPS_IN_A_ROW)
         throw new WarmupFailure(
           'selector_missing',
-          `${MAX_SKIPS_IN_A_ROW} items in a row matched selectors.skipItem ("${skip}") on ${page.url()}`,
+          `${MAX_SKIPS_IN_A_ROW} items in a row matched selectors.skipItem ("${profile.selectors.skipItem}") on ${page.url()}`,
         );
       log('passed over an item matching selectors.skipItem (LIVE or an ad)');
       await pause(random.int(GLANCE_MS.min, GLANCE_MS.max));
