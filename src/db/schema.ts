@@ -68,6 +68,8 @@ export const accounts = pgTable(
     healthUpdatedAt: stamp('health_updated_at'),
     lastWarmedAt: stamp('last_warmed_at'),
     locale: text('locale'),
+    /** The browser identity every context of this account shows (src/warmup/identity.ts). */
+    identity: jsonb('identity'),
     createdBy: telegramId('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -6,6 +6,8 @@ export type SessionAccount = {
   username: string;
   proxyUrl: string | null;
   locale: string | null;
+  /** The stored browser identity (jsonb, read with readIdentity); null on rows made before it. */
+  identity: unknown;
   /** Decrypted Playwright storage state, when the account has a saved session. */
   storageState: unknown;
 };

@@ -1,12 +1,13 @@
-// The real SessionRunner: a fresh browser context (the account's session, proxy and locale) on
-// the worker's one browser, and the warmup engine inside it.
+// The real SessionRunner: a fresh browser context (the account's session, proxy and stored
+// identity) on the worker's one browser, and the warmup engine inside it.
 import type { Logger } from '../logger.ts';
-import type { BrowserHost } from '../warmup/browser.ts';
+import type { BrowserHost, ContextOptions } from '../warmup/browser.ts';
 import { runWarmup, type StorageState } from '../warmup/engine.ts';
+import { fallbackIdentity, readIdentity } from '../warmup/identity.ts';
 import { createRandom } from '../warmup/random.ts';
 import { warmupSettingsSchema } from '../warmup/settings.ts';
 import type { SiteProfile } from '../warmup/site-profile.ts';
-import { failedOutcome, type SessionRunner } from './session-runner.ts';
+import { failedOutcome, type SessionAccount, type SessionRunner } from './session-runner.ts';
 
 export function createWarmupRunner(deps: {
   host: BrowserHost;
@@ -22,12 +23,7 @@ export function createWarmupRunner(deps: {
       return failedOutcome('proxy_error', 'the proxy URL cannot be parsed', false);
     try {
       return await deps.host.withContext(
-        {
-          ...(input.account.storageState ? { storageState: input.account.storageState as StorageState } : {}),
-          ...(proxy ? { proxy } : {}),
-          ...(input.account.locale ? { locale: input.account.locale } : {}),
-          signal: input.signal,
-        },
+        { ...accountContextOptions(input.account), ...(proxy ? { proxy } : {}), signal: input.signal },
         (context) =>
           runWarmup({
             context,
@@ -48,6 +44,18 @@ export function createWarmupRunner(deps: {
         true,
       );
     }
+  };
+}
+
+/** The account's own part of its context: its session and its identity. */
+export function accountContextOptions(
+  account: Pick<SessionAccount, 'id' | 'identity' | 'locale' | 'storageState'>,
+): Omit<ContextOptions, 'signal'> {
+  // A row from before identities were stored gets one drawn from its id: the same every run.
+  const identity = readIdentity(account.identity) ?? fallbackIdentity(account.id, createRandom);
+  return {
+    ...(account.storageState ? { storageState: account.storageState as StorageState } : {}),
+    identity: account.locale && !account.identity ? { ...identity, locale: account.locale } : identity,
   };
 }
 

@@ -4,6 +4,8 @@
 import { Composer } from 'telegraf';
 import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
+import { chooseIdentity } from '../../../tasks/account-identity.ts';
+import { describeIdentity, readIdentity } from '../../../warmup/identity.ts';
 import { escapeHtml, MAX_TEXT, truncate } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
@@ -63,6 +65,8 @@ export function accountsFeature(deps: BotDeps) {
         username,
         proxyUrl: proxy?.url ?? null,
         createdBy: ctx.actor.id,
+        // Chosen once, here, unlike every other account's; /account_set changes it.
+        identity: await chooseIdentity(tx),
       });
       if (inserted) {
         await recordAudit(tx, {
@@ -87,6 +91,7 @@ export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
   let length = lines[0]!.length;
   for (const [i, a] of rows.entries()) {
     const host = proxyHost(a.proxyUrl);
+    const identity = readIdentity(a.identity);
     const line = [
       `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — <code>${escapeHtml(a.health)}</code>`,
       a.lastWarmedAt
@@ -95,13 +100,14 @@ export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
       a.hasSession ? t.accounts.session : t.accounts.noSession,
       ...(host ? [t.accounts.proxy(escapeHtml(host))] : []),
     ].join(' · ');
+    const shown = `${line}\n    ${identity ? `${escapeHtml(describeIdentity(identity))}${identity.userAgent ? ` · ${t.accounts.fixedUserAgent}` : ''}` : t.accounts.noIdentity}`;
     // Room is kept for the "…and N more" line.
-    if (length + line.length + 1 > MAX_TEXT - 64) {
+    if (length + shown.length + 1 > MAX_TEXT - 64) {
       lines.push(t.accounts.more(rows.length - i));
       break;
     }
-    lines.push(line);
-    length += line.length + 1;
+    lines.push(shown);
+    length += shown.length + 1;
   }
   return lines.join('\n');
 }
