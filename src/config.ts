@@ -70,6 +70,10 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: positiveInt(0, 3600, 30),
   WARMUP_SITE_PROFILE: optionalText,
   BROWSER_EXECUTABLE_PATH: optionalText,
+  DOLPHIN_API_URL: optionalText.pipe(
+    z.string().regex(/^https?:\/\/[^\s/]+\/?$/, 'must be the local API root, e.g. http://127.0.0.1:3001').optional(),
+  ),
+  DOLPHIN_API_TOKEN: optionalText,
   SESSION_ENCRYPTION_KEY: optionalText.pipe(
     z
       .string()
@@ -99,6 +103,8 @@ export type Config = {
   database: { url: string | undefined; dataDir: string; embeddedPort: number };
   worker: { concurrency: number; shutdownGraceMs: number };
   warmup: { siteProfilePath: string | undefined; browserExecutablePath: string | undefined };
+  /** Anti-detect providers for accounts whose browser is `cdp`; the token is a secret. */
+  providers: { dolphin: { baseUrl: string; token: string | undefined } | undefined };
   security: { sessionKey: Buffer | undefined };
   log: { level: string; format: 'auto' | 'json' | 'pretty' };
   /** Health, readiness and metrics; the queue dashboard when adminPassword is set. */
@@ -160,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000 },
     warmup: { siteProfilePath: e.WARMUP_SITE_PROFILE, browserExecutablePath: e.BROWSER_EXECUTABLE_PATH },
+    providers: { dolphin: e.DOLPHIN_API_URL ? { baseUrl: e.DOLPHIN_API_URL, token: e.DOLPHIN_API_TOKEN } : undefined },
     security: { sessionKey: e.SESSION_ENCRYPTION_KEY ? decodeKey(e.SESSION_ENCRYPTION_KEY) : undefined },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminPassword: e.ADMIN_PASSWORD },

@@ -24,6 +24,7 @@ import { createWarmupRunner } from './jobs/warmup-runner.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createBrowserHost } from './warmup/browser.ts';
+import { createDolphinProvider } from './warmup/providers/dolphin.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
 import { loadSiteProfile, SiteProfileError, verifySelectorsInBrowser } from './warmup/site-profile.ts';
 
@@ -141,7 +142,14 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: ReturnT
   const workers = await startWorkers({
     boss: deps.boss,
     db: deps.database.db,
-    runner: createWarmupRunner({ host, profile, log: deps.logger }),
+    runner: createWarmupRunner({
+      host,
+      profile,
+      log: deps.logger,
+      providers: config.providers.dolphin
+        ? { dolphin: createDolphinProvider({ ...config.providers.dolphin, log: deps.logger }) }
+        : {},
+    }),
     log: deps.logger,
     concurrency: config.worker.concurrency,
     sessionKey: deps.sessionKey,
@@ -224,6 +232,7 @@ async function main(): Promise<void> {
     config.telegram.token,
     config.security.sessionKey?.toString('hex'),
     config.http.adminPassword,
+    config.providers.dolphin?.token,
   ];
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
   const shutdown = createShutdown(logger);

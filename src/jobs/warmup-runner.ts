@@ -1,9 +1,18 @@
-// The real SessionRunner: a fresh browser context (the account's session, proxy and stored
-// identity) on the worker's one browser, and the warmup engine inside it.
+// The real SessionRunner: the warmup engine in the account's browser — a fresh context (its
+// session, proxy and stored identity) on the worker's one Chromium, or its anti-detect profile.
+import type { BrowserContext } from 'playwright-core';
 import type { Logger } from '../logger.ts';
 import type { BrowserHost, ContextOptions } from '../warmup/browser.ts';
 import { runWarmup, type StorageState } from '../warmup/engine.ts';
 import { fallbackIdentity, readIdentity } from '../warmup/identity.ts';
+import { withProfileContext } from '../warmup/providers/profile-session.ts';
+import {
+  browserProfileSchema,
+  PROVIDER_RETRYABLE,
+  type ProfileProvider,
+  ProviderError,
+  type ProviderName,
+} from '../warmup/providers/provider.ts';
 import { createRandom } from '../warmup/random.ts';
 import { warmupSettingsSchema } from '../warmup/settings.ts';
 import type { SiteProfile } from '../warmup/site-profile.ts';
@@ -13,6 +22,8 @@ export function createWarmupRunner(deps: {
   host: BrowserHost;
   profile: SiteProfile;
   log: Logger;
+  /** The anti-detect providers this worker reaches, for accounts whose browser is `cdp`. */
+  providers?: Partial<Record<ProviderName, ProfileProvider>>;
 }): SessionRunner {
   return async (input) => {
     const settings = warmupSettingsSchema.safeParse(input.settings);
@@ -21,22 +32,39 @@ export function createWarmupRunner(deps: {
     const proxy = input.account.proxyUrl ? parseProxy(input.account.proxyUrl) : undefined;
     if (input.account.proxyUrl && !proxy)
       return failedOutcome('proxy_error', 'the proxy URL cannot be parsed', false);
+    const run = (context: BrowserContext) =>
+      runWarmup({
+        context,
+        profile: deps.profile,
+        settings: settings.data,
+        random: createRandom(),
+        signal: input.signal,
+        log: input.log,
+        onProgress: (counters) => input.onProgress({ ...counters }),
+      });
     try {
+      if (input.account.browser === 'cdp') {
+        const profile = browserProfileSchema.safeParse(input.account.browserProfile);
+        if (!profile.success)
+          return failedOutcome('bad_settings', 'the account has no valid anti-detect profile set', false);
+        const provider = deps.providers?.[profile.data.provider];
+        if (!provider)
+          return failedOutcome('provider_unreachable', `no ${profile.data.provider} API is set up on this worker`, true);
+        const { storageState } = accountContextOptions(input.account);
+        return await withProfileContext(
+          provider,
+          profile.data,
+          { signal: input.signal, ...(storageState ? { storageState } : {}) },
+          run,
+        );
+      }
       return await deps.host.withContext(
         { ...accountContextOptions(input.account), ...(proxy ? { proxy } : {}), signal: input.signal },
-        (context) =>
-          runWarmup({
-            context,
-            profile: deps.profile,
-            settings: settings.data,
-            random: createRandom(),
-            signal: input.signal,
-            log: input.log,
-            onProgress: (counters) => input.onProgress({ ...counters }),
-          }),
+        run,
       );
     } catch (err) {
       if (input.signal.aborted) return failedOutcome('cancelled', 'the session was stopped', false);
+      if (err instanceof ProviderError) return failedOutcome(err.reason, err.message, PROVIDER_RETRYABLE[err.reason]);
       deps.log.error({ err, account: input.account.username }, 'browser context failed');
       return failedOutcome(
         'browser_crashed',
