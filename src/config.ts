@@ -71,7 +71,10 @@ const envSchema = z.object({
   WARMUP_SITE_PROFILE: optionalText,
   BROWSER_EXECUTABLE_PATH: optionalText,
   DOLPHIN_API_URL: optionalText.pipe(
-    z.string().regex(/^https?:\/\/[^\s/]+\/?$/, 'must be the local API root, e.g. http://127.0.0.1:3001').optional(),
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+\/?$/, 'must be the local API root, e.g. http://127.0.0.1:3001')
+      .optional(),
   ),
   DOLPHIN_API_TOKEN: optionalText,
   SESSION_ENCRYPTION_KEY: optionalText.pipe(
@@ -166,7 +169,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000 },
     warmup: { siteProfilePath: e.WARMUP_SITE_PROFILE, browserExecutablePath: e.BROWSER_EXECUTABLE_PATH },
-    providers: { dolphin: e.DOLPHIN_API_URL ? { baseUrl: e.DOLPHIN_API_URL, token: e.DOLPHIN_API_TOKEN } : undefined },
+    providers: {
+      dolphin: e.DOLPHIN_API_URL ? { baseUrl: e.DOLPHIN_API_URL, token: e.DOLPHIN_API_TOKEN } : undefined,
+    },
     security: { sessionKey: e.SESSION_ENCRYPTION_KEY ? decodeKey(e.SESSION_ENCRYPTION_KEY) : undefined },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminPassword: e.ADMIN_PASSWORD },

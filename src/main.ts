@@ -24,8 +24,8 @@ import { createWarmupRunner } from './jobs/warmup-runner.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createBrowserHost } from './warmup/browser.ts';
-import { createDolphinProvider } from './warmup/providers/dolphin.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
+import { createDolphinProvider } from './warmup/providers/dolphin.ts';
 import { loadSiteProfile, SiteProfileError, verifySelectorsInBrowser } from './warmup/site-profile.ts';
 
 const NO_TOKEN_MESSAGE =

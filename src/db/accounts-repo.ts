@@ -34,6 +34,8 @@ export async function listAccountSummaries(exec: Executor) {
       health: accounts.health,
       lastWarmedAt: accounts.lastWarmedAt,
       identity: accounts.identity,
+      browser: accounts.browser,
+      browserProfile: accounts.browserProfile,
       hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
     })
     .from(accounts)
@@ -60,6 +62,17 @@ export async function listOtherIdentities(exec: Executor, exceptAccountId?: numb
 
 export async function setAccountIdentity(exec: Executor, accountId: number, identity: unknown) {
   await exec.update(accounts).set({ identity, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
+}
+
+export async function setAccountBrowser(
+  exec: Executor,
+  accountId: number,
+  choice: { browser: 'local' | 'cdp'; browserProfile: unknown },
+) {
+  await exec
+    .update(accounts)
+    .set({ browser: choice.browser, browserProfile: choice.browserProfile, updatedAt: sql`now()` })
+    .where(eq(accounts.id, accountId));
 }
 
 export async function findAccount(exec: Executor, id: number) {

@@ -49,7 +49,11 @@ export function createWarmupRunner(deps: {
           return failedOutcome('bad_settings', 'the account has no valid anti-detect profile set', false);
         const provider = deps.providers?.[profile.data.provider];
         if (!provider)
-          return failedOutcome('provider_unreachable', `no ${profile.data.provider} API is set up on this worker`, true);
+          return failedOutcome(
+            'provider_unreachable',
+            `no ${profile.data.provider} API is set up on this worker`,
+            true,
+          );
         const { storageState } = accountContextOptions(input.account);
         return await withProfileContext(
           provider,
@@ -64,7 +68,8 @@ export function createWarmupRunner(deps: {
       );
     } catch (err) {
       if (input.signal.aborted) return failedOutcome('cancelled', 'the session was stopped', false);
-      if (err instanceof ProviderError) return failedOutcome(err.reason, err.message, PROVIDER_RETRYABLE[err.reason]);
+      if (err instanceof ProviderError)
+        return failedOutcome(err.reason, err.message, PROVIDER_RETRYABLE[err.reason]);
       deps.log.error({ err, account: input.account.username }, 'browser context failed');
       return failedOutcome(
         'browser_crashed',

@@ -85,7 +85,29 @@ describe('identities', () => {
     expect(identityKey(after)).not.toBe(identityKey(before));
   });
 
+  it('switches an account to its anti-detect profile and back, shown in /accounts', async () => {
+    expect(await bot.ask(admin, '/account_set ilya browser=cdp')).toBe(
+      'A cdp browser needs a profile first: profile=dolphin:<profile id>.',
+    );
+    expect(
+      await bot.ask(admin, '/account_set ilya browser=cdp profile=dolphin:4711 inject_session=yes'),
+    ).toBe('Account @ilya now runs in the anti-detect profile dolphin:4711 (+session).');
+    const [row] = await database().db.select().from(accounts).where(eq(accounts.username, 'ilya'));
+    expect(row).toMatchObject({
+      browser: 'cdp',
+      browserProfile: { provider: 'dolphin', profileId: '4711', injectSession: true },
+    });
+    expect(await bot.ask(people.viewer, '/accounts')).toContain('антидетект-профиль dolphin:4711');
+    await bot.ask(admin, '/account_set ilya browser=local');
+    const [back] = await database().db.select().from(accounts).where(eq(accounts.username, 'ilya'));
+    expect(back).toMatchObject({ browser: 'local', identity: row!.identity });
+  });
+
   it.each([
+    ['/account_set ines browser=firefox', '"firefox" is not a browser'],
+    ['/account_set ines profile=gologin:1', '"gologin:1" is not a profile'],
+    ['/account_set ines profile=dolphin:', '"dolphin:" is not a profile'],
+    ['/account_set ines inject_session=maybe', 'inject_session=maybe: use yes or no.'],
     ['/account_set', 'Usage: /account_set <username> key=value…'],
     ['/account_set ines', 'Usage: /account_set <username> key=value…'],
     ['/account_set nobody country=DE', 'There is no account @nobody.'],
@@ -102,11 +124,13 @@ describe('identities', () => {
     ['/account_set ines identity=old', 'identity=old: the only value is identity=new'],
     ['/account_set ines country=FR scale=0', '"0" is not a device scale'],
   ])('%s → one sentence, nothing changed', async (command, expected) => {
-    const before = await identityOf('ines');
+    const row = async () =>
+      (await database().db.select().from(accounts).where(eq(accounts.username, 'ines')))[0];
+    const before = await row();
     const reply = await bot.ask(admin, command);
     expect(reply).toContain(expected);
     expect(reply.split('\n')).toHaveLength(1);
-    expect(await identityOf('ines')).toEqual(before);
+    expect(await row()).toEqual(before);
   });
 
   it('is for admins only', async () => {

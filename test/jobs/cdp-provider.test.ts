@@ -33,7 +33,11 @@ function runnerAt(baseUrl: string) {
   return createWarmupRunner({ host, profile: site.profile, log, providers: { dolphin } });
 }
 
-function input(username: string, profileId: string, overrides: Partial<SessionRunInput> = {}): SessionRunInput {
+function input(
+  username: string,
+  profileId: string,
+  overrides: Partial<SessionRunInput> = {},
+): SessionRunInput {
   const account: SessionAccount = {
     id: 1,
     username,

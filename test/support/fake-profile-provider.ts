@@ -38,7 +38,9 @@ async function launchWithDevtools(): Promise<Running & { port: number; wsPath: s
       const match = /DevTools listening on (ws:\/\/\S+)/.exec(seen);
       if (match?.[1]) resolve(new URL(match[1]));
     });
-    child.once('exit', (code) => reject(new Error(`chromium exited (${code}) before its DevTools port opened`)));
+    child.once('exit', (code) =>
+      reject(new Error(`chromium exited (${code}) before its DevTools port opened`)),
+    );
   });
   return { child, dir, port: Number(endpoint.port), wsPath: endpoint.pathname };
 }
@@ -76,7 +78,8 @@ export async function startFakeProfileProvider(profiles: readonly string[]) {
     if (busy.has(id) || running.has(id)) {
       return json(res, 500, { success: false, error: 'Browser profile is already running' });
     }
-    if (url.searchParams.get('automation') !== '1') return json(res, 400, { success: false, error: 'automation=1 needed' });
+    if (url.searchParams.get('automation') !== '1')
+      return json(res, 400, { success: false, error: 'automation=1 needed' });
     starts.push(id);
     launchWithDevtools().then(
       ({ child, dir, port, wsPath }) => {

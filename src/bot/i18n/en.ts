@@ -193,15 +193,16 @@ export const en = {
     exists: (username: string) => `Account @${username} already exists.`,
     noIdentity: 'identity not stored yet (one drawn from its id is used; /account_set stores one)',
     fixedUserAgent: 'fixed user agent',
+    cdp: (profile: string) => `anti-detect profile ${profile}`,
   },
 
   accountSet: {
     usage:
-      'Usage: /account_set &lt;username&gt; key=value… — keys: country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (a full string, or auto), identity=new, shared=yes.',
+      'Usage: /account_set &lt;username&gt; key=value… — keys: country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (a full string, or auto), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
     unknownAccount: (username: string) => `There is no account @${username}.`,
     notPair: (text: string) => `"${text}" is not a key=value setting.`,
     unknownKey: (key: string) =>
-      `There is no setting "${key}". Settings: country, locale, timezone, viewport, scale, user_agent, identity, shared.`,
+      `There is no setting "${key}". Settings: country, locale, timezone, viewport, scale, user_agent, identity, shared, browser, profile, inject_session.`,
     repeated: (key: string) => `"${key}" is given twice.`,
     badValue: {
       country: (v: string) => `"${v}" is not a country I know: use a two-letter code such as US, DE, BR.`,
@@ -213,9 +214,17 @@ export const en = {
       user_agent: (v: string) => `"${v}" is not a user agent: give the full string, or auto.`,
       identity: (v: string) => `identity=${v}: the only value is identity=new (a fresh draw).`,
       shared: (v: string) => `shared=${v}: use shared=yes to allow an identity another account has.`,
+      browser: (v: string) => `"${v}" is not a browser: use browser=local or browser=cdp.`,
+      profile: (v: string) =>
+        v
+          ? `"${v}" is not a profile: use profile=dolphin:&lt;profile id&gt;.`
+          : 'A cdp browser needs a profile first: profile=dolphin:&lt;profile id&gt;.',
+      inject_session: (v: string) => `inject_session=${v}: use yes or no.`,
     },
     clash: 'Another account already has exactly this identity. Add shared=yes if they should share it.',
     done: (username: string, identity: string) => `Account @${username} now shows: ${identity}.`,
+    doneCdp: (username: string, profile: string) =>
+      `Account @${username} now runs in the anti-detect profile ${profile}.`,
   },
 
   session: {

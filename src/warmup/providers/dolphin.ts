@@ -16,13 +16,21 @@ export type DolphinOptions = {
   log: { warn(obj: object, msg?: string): void };
 };
 
-type StartAnswer = { success?: boolean | number; error?: unknown; automation?: { port?: number; wsEndpoint?: string } };
+type StartAnswer = {
+  success?: boolean | number;
+  error?: unknown;
+  automation?: { port?: number; wsEndpoint?: string };
+};
 
 export function createDolphinProvider(options: DolphinOptions): ProfileProvider {
   const root = `${options.baseUrl.replace(/\/$/, '')}/v1.0`;
   let loggedIn = !options.token;
 
-  async function call(path: string, init: RequestInit, signal?: AbortSignal): Promise<{ status: number; body: StartAnswer }> {
+  async function call(
+    path: string,
+    init: RequestInit,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: StartAnswer }> {
     const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     let response: Response;
     try {
@@ -32,9 +40,13 @@ export function createDolphinProvider(options: DolphinOptions): ProfileProvider 
       });
     } catch (err) {
       if (signal?.aborted) throw err;
-      throw new ProviderError('provider_unreachable', `Dolphin Anty's local API at ${options.baseUrl} does not answer`, {
-        cause: err,
-      });
+      throw new ProviderError(
+        'provider_unreachable',
+        `Dolphin Anty's local API at ${options.baseUrl} does not answer`,
+        {
+          cause: err,
+        },
+      );
     }
     const text = await response.text();
     let body: StartAnswer = {};
@@ -50,10 +62,15 @@ export function createDolphinProvider(options: DolphinOptions): ProfileProvider 
     if (loggedIn) return;
     const { status } = await call(
       '/auth/login-with-token',
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: options.token }) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: options.token }),
+      },
       signal,
     );
-    if (status >= 300) throw new ProviderError('provider_unreachable', `Dolphin Anty refused the API token (HTTP ${status})`);
+    if (status >= 300)
+      throw new ProviderError('provider_unreachable', `Dolphin Anty refused the API token (HTTP ${status})`);
     loggedIn = true;
   }
 
@@ -61,7 +78,11 @@ export function createDolphinProvider(options: DolphinOptions): ProfileProvider 
     async start(profileId, signal): Promise<StartedProfile> {
       await login(signal);
       const id = encodeURIComponent(profileId);
-      const { status, body } = await call(`/browser_profiles/${id}/start?automation=1`, { method: 'GET' }, signal);
+      const { status, body } = await call(
+        `/browser_profiles/${id}/start?automation=1`,
+        { method: 'GET' },
+        signal,
+      );
       const port = body.automation?.port;
       const path = body.automation?.wsEndpoint;
       if (status < 300 && body.success && port && path) {
@@ -83,7 +104,9 @@ export function createDolphinProvider(options: DolphinOptions): ProfileProvider 
 
     async stop(profileId) {
       try {
-        const { status } = await call(`/browser_profiles/${encodeURIComponent(profileId)}/stop`, { method: 'GET' });
+        const { status } = await call(`/browser_profiles/${encodeURIComponent(profileId)}/stop`, {
+          method: 'GET',
+        });
         if (status >= 300) options.log.warn({ profileId, status }, 'Dolphin Anty did not stop the profile');
       } catch (err) {
         options.log.warn({ err, profileId }, 'Dolphin Anty did not stop the profile');

@@ -1,15 +1,23 @@
 // /account_set <username> key=value… (admin): changes an account's stored browser identity —
-// country, locale, timezone, viewport, scale, user agent, or a fresh draw — all or nothing, audited.
+// country, locale, timezone, viewport, scale, user agent, or a fresh draw — and its browser
+// (local, or a cdp anti-detect profile): all or nothing, audited.
 import { Composer } from 'telegraf';
-import { findAccountsByUsernames, setAccountIdentity } from '../../../db/accounts-repo.ts';
+import { findAccountsByUsernames, setAccountBrowser, setAccountIdentity } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { takenIdentityKeys } from '../../../tasks/account-identity.ts';
 import { describeIdentity, fallbackIdentity, identityKey, readIdentity } from '../../../warmup/identity.ts';
+import type { BrowserProfile } from '../../../warmup/providers/provider.ts';
 import { createRandom } from '../../../warmup/random.ts';
 import { escapeHtml, truncate } from '../../format.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
-import { applySettings, parseSettings, type SettingError } from './settings.ts';
+import {
+  applyBrowserSettings,
+  applySettings,
+  parseSettings,
+  type SettingError,
+  touchesIdentity,
+} from './settings.ts';
 
 export function accountSetFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
@@ -35,19 +43,32 @@ export function accountSetFeature(deps: BotDeps) {
       const taken = await takenIdentityKeys(tx, account.id);
       const applied = applySettings(base, parsed.pairs, createRandom(), taken);
       if ('kind' in applied) return explain(ctx, applied);
-      if (taken.has(identityKey(applied.identity)) && !applied.shared) return t.clash;
-      await setAccountIdentity(tx, account.id, applied.identity);
+      const browser = applyBrowserSettings(account, parsed.pairs);
+      if ('kind' in browser) return explain(ctx, browser);
+      if (touchesIdentity(parsed.pairs)) {
+        if (taken.has(identityKey(applied.identity)) && !applied.shared) return t.clash;
+        await setAccountIdentity(tx, account.id, applied.identity);
+      }
+      await setAccountBrowser(tx, account.id, browser);
       await recordAudit(tx, {
         actorId: ctx.actor.id,
         action: 'account.set',
         details: { accountId: account.id, keys: [...parsed.pairs.keys()] },
       });
       const ua = applied.identity.userAgent ? ` · ${ctx.t.accounts.fixedUserAgent}` : '';
-      return t.done(escapeHtml(account.username), escapeHtml(describeIdentity(applied.identity)) + ua);
+      const shown = touchesIdentity(parsed.pairs) ? describeIdentity(applied.identity) : '';
+      return browser.browser === 'cdp'
+        ? t.doneCdp(escapeHtml(account.username), escapeHtml(describeProfile(browser.browserProfile)))
+        : t.done(escapeHtml(account.username), escapeHtml(shown || describeIdentity(applied.identity)) + ua);
     });
   };
 
   return feature;
+}
+
+function describeProfile(profile: BrowserProfile | null): string {
+  if (!profile) return '';
+  return `${profile.provider}:${profile.profileId}${profile.injectSession ? ' (+session)' : ''}`;
 }
 
 function explain(ctx: BotContext, error: SettingError): string {

@@ -6,6 +6,7 @@ import {
   generateIdentity,
   identitySchema,
 } from '../../../warmup/identity.ts';
+import { type BrowserProfile, browserProfileSchema } from '../../../warmup/providers/provider.ts';
 import type { Random } from '../../../warmup/random.ts';
 
 export const SETTING_KEYS = [
@@ -17,7 +18,24 @@ export const SETTING_KEYS = [
   'user_agent',
   'identity',
   'shared',
+  'browser',
+  'profile',
+  'inject_session',
 ] as const;
+
+/** The keys that change the identity; the others choose the browser. */
+const IDENTITY_KEYS: readonly SettingKey[] = [
+  'country',
+  'locale',
+  'timezone',
+  'viewport',
+  'scale',
+  'user_agent',
+  'identity',
+  'shared',
+];
+export const touchesIdentity = (pairs: ReadonlyMap<SettingKey, string>) =>
+  IDENTITY_KEYS.some((k) => pairs.has(k));
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export type SettingError =
@@ -123,4 +141,39 @@ export function applySettings(
     return bad(key, pairs.get(key) ?? '');
   }
   return { identity: checked.data, shared: shared === 'yes' };
+}
+
+export type BrowserChoice = { browser: 'local' | 'cdp'; browserProfile: BrowserProfile | null };
+
+/**
+ * browser=local|cdp, profile=dolphin:<id>, inject_session=yes|no applied to the stored choice.
+ * A cdp browser needs a profile; local keeps a profile set before, unused, for switching back.
+ */
+export function applyBrowserSettings(
+  current: { browser: string; browserProfile: unknown },
+  pairs: ReadonlyMap<SettingKey, string>,
+): BrowserChoice | SettingError {
+  const stored = browserProfileSchema.safeParse(current.browserProfile);
+  let profile: BrowserProfile | null = stored.success ? stored.data : null;
+  const profileText = pairs.get('profile');
+  if (profileText !== undefined) {
+    const [provider, id] = profileText.split(':', 2);
+    const parsed = browserProfileSchema.safeParse({
+      provider,
+      profileId: id,
+      injectSession: profile?.injectSession ?? false,
+    });
+    if (!parsed.success) return bad('profile', profileText);
+    profile = parsed.data;
+  }
+  const inject = pairs.get('inject_session');
+  if (inject !== undefined) {
+    if (inject !== 'yes' && inject !== 'no') return bad('inject_session', inject);
+    if (!profile) return bad('profile', '');
+    profile = { ...profile, injectSession: inject === 'yes' };
+  }
+  const browserText = pairs.get('browser') ?? current.browser;
+  if (browserText !== 'local' && browserText !== 'cdp') return bad('browser', browserText);
+  if (browserText === 'cdp' && !profile) return bad('profile', '');
+  return { browser: browserText, browserProfile: profile };
 }

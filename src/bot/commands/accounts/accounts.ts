@@ -5,7 +5,8 @@ import { Composer } from 'telegraf';
 import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { chooseIdentity } from '../../../tasks/account-identity.ts';
-import { describeIdentity, readIdentity } from '../../../warmup/identity.ts';
+import { type BrowserIdentity, describeIdentity, readIdentity } from '../../../warmup/identity.ts';
+import { browserProfileSchema } from '../../../warmup/providers/provider.ts';
 import { escapeHtml, MAX_TEXT, truncate } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
@@ -85,6 +86,15 @@ export function accountsFeature(deps: BotDeps) {
   return feature;
 }
 
+/** The browser an account shows a site: its anti-detect profile, or its stored identity. */
+function browserLine(t: Texts, a: AccountSummary, identity: BrowserIdentity | undefined): string {
+  const profile = browserProfileSchema.safeParse(a.browserProfile);
+  if (a.browser === 'cdp' && profile.success)
+    return t.accounts.cdp(escapeHtml(`${profile.data.provider}:${profile.data.profileId}`));
+  if (!identity) return t.accounts.noIdentity;
+  return `${escapeHtml(describeIdentity(identity))}${identity.userAgent ? ` · ${t.accounts.fixedUserAgent}` : ''}`;
+}
+
 export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
   if (rows.length === 0) return t.accounts.empty;
   const lines = [t.accounts.header(rows.length)];
@@ -100,7 +110,7 @@ export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
       a.hasSession ? t.accounts.session : t.accounts.noSession,
       ...(host ? [t.accounts.proxy(escapeHtml(host))] : []),
     ].join(' · ');
-    const shown = `${line}\n    ${identity ? `${escapeHtml(describeIdentity(identity))}${identity.userAgent ? ` · ${t.accounts.fixedUserAgent}` : ''}` : t.accounts.noIdentity}`;
+    const shown = `${line}\n    ${browserLine(t, a, identity)}`;
     // Room is kept for the "…and N more" line.
     if (length + shown.length + 1 > MAX_TEXT - 64) {
       lines.push(t.accounts.more(rows.length - i));
