@@ -55,12 +55,18 @@ export function createWarmupRunner(deps: {
             true,
           );
         const { storageState } = accountContextOptions(input.account);
-        return await withProfileContext(
+        const outcome = await withProfileContext(
           provider,
           profile.data,
           { signal: input.signal, ...(storageState ? { storageState } : {}) },
           run,
         );
+        // The profile keeps its own cookies; they replace our stored session only when it was put in.
+        if (outcome.status === 'completed' && !profile.data.injectSession) {
+          const { storageState: _, ...rest } = outcome;
+          return rest;
+        }
+        return outcome;
       }
       return await deps.host.withContext(
         { ...accountContextOptions(input.account), ...(proxy ? { proxy } : {}), signal: input.signal },

@@ -69,6 +69,16 @@ describe('the cdp browser provider', () => {
     expect(provider.running()).toEqual([]);
   });
 
+  it('leaves the profile its own cookies: our session neither goes in nor is overwritten unless asked', async () => {
+    const plain = input('cdp_erin', 'p-ok');
+    plain.account.browserProfile = { provider: 'dolphin', profileId: 'p-ok' };
+    const outcome = await runnerAt(provider.url)(plain);
+    expect(outcome.status).toBe('completed');
+    expect(outcome).not.toHaveProperty('storageState');
+    expect(site.stats.account('cdp_erin').views).toEqual([]);
+    expect(provider.running()).toEqual([]);
+  });
+
   it('stops the profile after a failure', async () => {
     site.accountState('cdp_bob', 'captcha');
     const outcome = await runnerAt(provider.url)(input('cdp_bob', 'p-fail'));
