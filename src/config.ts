@@ -82,7 +82,9 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], 'must be one of: auto, json, pretty').default('auto'),
   HTTP_PORT: positiveInt(0, 65535, 8080),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  ADMIN_PASSWORD: optionalText,
+  ADMIN_PASSWORD: optionalText.pipe(
+    z.string().min(16, 'must be at least 16 characters: it guards the queue dashboard').optional(),
+  ),
 });
 
 export type Role = 'all' | 'bot' | 'worker';
@@ -135,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       const name = String(issue.path[0] ?? 'environment');
       const raw = env[name];
       const shown =
-        raw === undefined || /TOKEN|KEY|PASSWORD|DATABASE_URL/.test(name) ? '' : ` (got "${raw}")`;
+        raw === undefined || isSecretName(name) || /\/\/[^\s/]*@/.test(raw) ? '' : ` (got "${raw}")`;
       return `  ${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -164,6 +166,34 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminPassword: e.ADMIN_PASSWORD },
   };
+}
+
+/** Variables whose values a config error never prints: they are, or may hold, secrets (a URL's credentials). */
+export function isSecretName(name: string): boolean {
+  return /TOKEN|KEY|PASSWORD|SECRET|URL|API_ROOT/.test(name);
+}
+
+/**
+ * Every secret value the configuration holds, for the logger to scrub from each line: the key in
+ * both spellings a line could carry, and the database password (also when not URL-shaped).
+ */
+export function secretValues(config: Config): string[] {
+  const key = config.security.sessionKey;
+  const values = [
+    config.telegram.token,
+    config.telegram.webhook?.secret,
+    config.http.adminPassword,
+    key?.toString('hex'),
+    key?.toString('base64'),
+    databasePassword(config.database.url),
+  ];
+  return values.filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+function databasePassword(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined;
+  const password = new URL(url).password;
+  return password ? decodeURIComponent(password) : undefined;
 }
 
 /** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */

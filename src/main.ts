@@ -10,7 +10,7 @@ import { textsFor } from './bot/i18n/index.ts';
 import { createBot, launchBot } from './bot/index.ts';
 import { createNotifier } from './bot/notifications/notifier.ts';
 import { watchTelegram } from './bot/notifications/telegram-watch.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -218,11 +218,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const secrets = [
-    config.telegram.token,
-    config.security.sessionKey?.toString('hex'),
-    config.http.adminPassword,
-  ];
+  const secrets = secretValues(config);
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
   const shutdown = createShutdown(logger);
   const stop = async (code: number) => {
