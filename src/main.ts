@@ -14,7 +14,7 @@ import { type Config, ConfigError, loadConfig, secretValues } from './config.ts'
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
-import { upsertUser } from './db/users-repo.ts';
+import { clearSeededAdminRoles } from './db/users-repo.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { type OpsServer, startOpsServer } from './http/server.ts';
 import { type Boss, startBoss } from './jobs/boss.ts';
@@ -163,6 +163,7 @@ async function startBotRole(
     jobs: createTaskJobs(deps.boss.boss),
     log: deps.logger,
     sessionKey: deps.sessionKey,
+    adminIds: config.telegram.adminIds,
   });
   const telegram = watchTelegram(bot.telegram, deps.metrics.telegramError);
   deps.ops.attach({ telegram });
@@ -236,9 +237,9 @@ async function main(): Promise<void> {
   let ops: OpsServer | undefined;
   try {
     const { database, url } = await openStore(config, logger, shutdown);
-    for (const telegramId of config.telegram.adminIds) {
-      await upsertUser(database.db, { telegramId, role: 'admin' });
-    }
+    // TELEGRAM_ADMIN_IDS is read at every check (bot deps below), never written: only the admin
+    // rows earlier versions seeded from it are cleared, so a removed id is no admin any more.
+    await clearSeededAdminRoles(database.db);
     const token = config.telegram.token;
     if (config.role !== 'worker' && !token) {
       console.error(NO_TOKEN_MESSAGE);

@@ -44,7 +44,8 @@ export const users = pgTable(
   {
     telegramId: telegramId('telegram_id').primaryKey(),
     username: text('username'),
-    role: text('role').notNull(),
+    /** Granted in chat; null for a user known only by name (a configured admin). */
+    role: text('role'),
     language: text('language'),
     grantedBy: telegramId('granted_by'),
     createdAt: createdAt(),

@@ -54,6 +54,8 @@ export type FakeBotApi = UserActions & {
   callbackAnswer(callbackQueryId: string): Params | undefined;
   pendingUpdates(): number;
   pushUpdate(update: Params): Update;
+  /** Whatever `act` sends reaches the bot in one getUpdates answer, so it is handled concurrently. */
+  inOneBatch<T>(act: () => T): T;
   waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<Truthy<T>>;
   waitForCall(
     method: string,
@@ -170,6 +172,11 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     sendDocument: thenNotify(actions.sendDocument),
     tapButton: thenNotify(actions.tapButton),
     pushUpdate: thenNotify(updates.push),
+    inOneBatch(act) {
+      const result = updates.inOneBatch(act);
+      waiters.changed();
+      return result;
+    },
     calls: (method) => (method === undefined ? [...log] : log.filter((call) => call.method === method)),
     messages: (chatId) => structuredClone(world.botMessages(chatId)),
     message(chatId, messageId) {

@@ -20,6 +20,8 @@ export function createUpdateQueue() {
     return pending.slice(0, limit);
   }
 
+  let batching = 0;
+
   function poll(params: Params, signal: AbortSignal): Update[] | Promise<Update[]> {
     if (typeof params.offset === 'number' && params.offset > 0) {
       const offset = params.offset;
@@ -64,8 +66,18 @@ export function createUpdateQueue() {
     push(update: Params): Update {
       const full: Update = { update_id: nextId++, ...update };
       pending.push(full);
-      held?.offer();
+      if (batching === 0) held?.offer();
       return full;
+    },
+    /** Updates pushed inside `act` reach the bot in one getUpdates answer (handled concurrently). */
+    inOneBatch<T>(act: () => T): T {
+      batching++;
+      try {
+        return act();
+      } finally {
+        batching--;
+        if (batching === 0) held?.offer();
+      }
     },
     pendingCount: (): number => pending.length,
     dropPending(): void {
