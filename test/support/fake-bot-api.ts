@@ -41,7 +41,12 @@ export const TELEGRAM_RATE_LIMITS: RateLimits = {
   globalPerSecond: 30,
 };
 
-export type FakeBotApiOptions = { token?: string; bot?: Partial<FakeUser> };
+export type FakeBotApiOptions = {
+  token?: string;
+  bot?: Partial<FakeUser>;
+  /** Act as a self-hosted server in `--local` mode: getFile answers absolute paths under this dir. */
+  localFilesDir?: string;
+};
 
 export type FakeBotApi = UserActions & {
   readonly apiRoot: string;
@@ -84,7 +89,11 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   };
   const world = createWorld(botInfo);
   const updates = createUpdateQueue();
-  const methods = createMethods(world, updates);
+  const methods = createMethods(
+    world,
+    updates,
+    options.localFilesDir ? { localFiles: { dir: options.localFilesDir, token } } : {},
+  );
   const canonical = new Map(Object.keys(methods).map((name) => [name.toLowerCase(), name]));
   const log: ApiCall[] = [];
   const waiters = createWaiters(() => log.slice(-10).map(describeCall).join('\n'));
@@ -170,6 +179,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     botInfo,
     sendText: thenNotify(actions.sendText),
     sendDocument: thenNotify(actions.sendDocument),
+    editCaption: thenNotify(actions.editCaption),
     tapButton: thenNotify(actions.tapButton),
     pushUpdate: thenNotify(updates.push),
     inOneBatch(act) {
