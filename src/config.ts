@@ -202,6 +202,12 @@ export function isLoopback(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || (isIPv4(bare) && bare.startsWith('127.'));
 }
 
+/** A key written as 64 hex characters or base64 of 32 bytes; undefined for anything else. */
+export function parseSessionKey(text: string | undefined): Buffer | undefined {
+  const trimmed = text?.trim() ?? '';
+  return /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/.test(trimmed) ? decodeKey(trimmed) : undefined;
+}
+
 function decodeKey(text: string): Buffer {
   return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
 }
