@@ -12,6 +12,7 @@ import {
   type Outcome,
   succeeded,
 } from './fake-bot-api/faults.ts';
+import { createHolds, type Hold } from './fake-bot-api/holds.ts';
 import { createMethods } from './fake-bot-api/methods.ts';
 import { createRateLimiter, type RateLimiter } from './fake-bot-api/rate-limits.ts';
 import type {
@@ -29,6 +30,7 @@ import { createWaiters, type Truthy, type WaitOptions } from './fake-bot-api/wai
 import { createWorld } from './fake-bot-api/world.ts';
 
 export type { Outage } from './fake-bot-api/faults.ts';
+export type { Hold } from './fake-bot-api/holds.ts';
 export type * from './fake-bot-api/types.ts';
 export type { Update } from './fake-bot-api/updates.ts';
 export type { UserInput } from './fake-bot-api/users.ts';
@@ -61,6 +63,8 @@ export type FakeBotApi = UserActions & {
     options?: WaitOptions & { since?: number },
   ): Promise<ApiCall>;
   failNext(method: string, failure: FailureSpec, times?: number): void;
+  /** Holds the next matching call of a method until released (see fake-bot-api/holds.ts). */
+  hold(method: string, matches?: (call: ApiCall) => boolean): Hold;
   failAll(outage?: Outage): void;
   recover(): void;
   enforceLimits(limits?: Partial<RateLimits> | false): void;
@@ -87,6 +91,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   const log: ApiCall[] = [];
   const waiters = createWaiters(() => log.slice(-10).map(describeCall).join('\n'));
   const faults = createFaults();
+  const holds = createHolds();
   let limiter: RateLimiter | undefined;
   let limitHits = 0;
   let closing: Promise<void> | undefined;
@@ -123,6 +128,12 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     log.push(call);
     const clientGone = new AbortController();
     res.on('close', () => clientGone.abort());
+    const held = body instanceof Error ? undefined : holds.claim(call);
+    if (held) {
+      waiters.changed();
+      await held;
+      if (clientGone.signal.aborted) return;
+    }
     const decided = body instanceof Error ? asFailure(body) : decide(call, clientGone.signal);
     if (decided instanceof Promise) waiters.changed(); // a held long poll is observable while it waits
     const { status, response } = await decided;
@@ -189,6 +200,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
         },
       ),
     failNext: faults.failNext,
+    hold: holds.hold,
     failAll: faults.failAll,
     recover: faults.recover,
     enforceLimits(limits = {}) {

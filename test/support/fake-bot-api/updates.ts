@@ -1,5 +1,5 @@
-// The update queue behind getUpdates: ids ascending, confirmed by `offset`, filtered by the last
-// `allowed_updates`, and long polls held until an update arrives, the timeout passes, the client
+// The update queue behind getUpdates: ids ascending from a random start, confirmed by `offset`,
+// filtered by the last `allowed_updates`, and long polls held until an update arrives, the timeout passes, the client
 // goes away or the fake closes. A second poll ends the first with 409, as Telegram does.
 import { ApiError, type Params } from './types.ts';
 
@@ -9,7 +9,9 @@ export type UpdateQueue = ReturnType<typeof createUpdateQueue>;
 type HeldPoll = { offer(): void; end(result: Update[] | ApiError): void };
 
 export function createUpdateQueue() {
-  let nextId = 1;
+  // Telegram starts a bot's update ids at a random number; so does the fake, so that fakes started
+  // one after another in a test file never hand the same id to one inbox.
+  let nextId = 1 + Math.floor(Math.random() * 2 ** 30);
   let pending: Update[] = [];
   let allowed: string[] = [];
   let held: HeldPoll | undefined;
