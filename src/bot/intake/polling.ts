@@ -86,7 +86,7 @@ async function confirm(telegram: Telegram, offset: number, log: Logger) {
   try {
     await telegram.callApi(
       'getUpdates',
-      { offset, limit: 1, timeout: 0 },
+      { offset, limit: 1 },
       { signal: AbortSignal.timeout(2000) as never },
     );
   } catch (err) {
