@@ -78,6 +78,7 @@ export function summarize(values: number[]) {
     mean,
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
     max: sorted.at(-1) ?? Number.NaN,
   };
 }

@@ -1,6 +1,6 @@
 // The bot's inbox of Telegram updates (bot_updates): store a batch keeping only the ones never seen,
 // mark one handled, read back the unhandled ones after a restart, forget handled ones after a day.
-import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { botUpdates } from './schema.ts';
 
@@ -22,11 +22,16 @@ export async function storeUpdates<U extends StoredUpdate>(
   return updates.filter((u) => fresh.has(u.update_id));
 }
 
-export async function markUpdateHandled(exec: Executor, botId: number, updateId: number): Promise<void> {
+export async function markUpdatesHandled(
+  exec: Executor,
+  botId: number,
+  updateIds: readonly number[],
+): Promise<void> {
+  if (updateIds.length === 0) return;
   await exec
     .update(botUpdates)
     .set({ handledAt: sql`now()` })
-    .where(and(eq(botUpdates.botId, botId), eq(botUpdates.updateId, updateId)));
+    .where(and(eq(botUpdates.botId, botId), inArray(botUpdates.updateId, [...updateIds])));
 }
 
 /** Updates stored but never handled (the process stopped or crashed first), oldest first. */

@@ -50,11 +50,17 @@ export type FakeBotApi = UserActions & {
   readonly token: string;
   readonly botInfo: FakeUser & { is_bot: true; username: string };
   calls(method?: string): ApiCall[];
+  /** The calls from position `index` on (cheap: for benches that watch a long log). */
+  callsSince(index: number): ApiCall[];
   messages(chatId: number): FakeMessage[];
   message(chatId: number, messageId: number): (FakeMessage & { deleted: boolean }) | undefined;
   file(fileId: string): StoredFile | undefined;
   callbackAnswer(callbackQueryId: string): Params | undefined;
   pendingUpdates(): number;
+  /** performance.now() when a getUpdates answer handed this update to the bot. */
+  deliveredAt(updateId: number): number | undefined;
+  /** The update the last user action (or pushUpdate) queued. */
+  lastUpdate(): Update | undefined;
   pushUpdate(update: Params): Update;
   waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<Truthy<T>>;
   waitForCall(
@@ -118,12 +124,14 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     if (!route) return send(res, 404, failure(404, 'Not Found').response);
     if (route[1] !== token) return send(res, 401, failure(401, 'Unauthorized').response);
     const at = Date.now();
+    const arrived = performance.now();
     const body = await readRequestBody(req, url).catch((error: unknown) => error as Error);
     const call: ApiCall = {
       index: log.length,
       method: canonical.get(route[2]!.toLowerCase()) ?? route[2]!,
       ...(body instanceof Error ? { params: {}, uploads: {} } : body),
       at,
+      arrived,
     };
     log.push(call);
     const clientGone = new AbortController();
@@ -181,6 +189,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     sendDocument: thenNotify(actions.sendDocument),
     tapButton: thenNotify(actions.tapButton),
     pushUpdate: thenNotify(updates.push),
+    callsSince: (index) => log.slice(index),
     calls: (method) => (method === undefined ? [...log] : log.filter((call) => call.method === method)),
     messages: (chatId) => structuredClone(world.botMessages(chatId)),
     message(chatId, messageId) {
@@ -190,6 +199,8 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     file: (fileId) => world.fileById(fileId),
     callbackAnswer: (callbackQueryId) => world.callbacks.get(callbackQueryId)?.answer,
     pendingUpdates: () => updates.pendingCount(),
+    deliveredAt: (updateId) => updates.deliveredAt(updateId),
+    lastUpdate: () => updates.lastPushed(),
     waitFor: waiters.waitFor,
     waitForCall: (method, predicate = () => true, { since = 0, ...wait } = {}) =>
       waiters.waitFor(

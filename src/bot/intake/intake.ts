@@ -5,7 +5,7 @@
 import { Context, type Telegram } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { Db } from '../../db/client.ts';
-import { markUpdateHandled, storeUpdates, unhandledUpdates } from '../../db/updates-repo.ts';
+import { markUpdatesHandled, storeUpdates, unhandledUpdates } from '../../db/updates-repo.ts';
 import type { Logger } from '../../logger.ts';
 
 export type Intake = {
@@ -96,13 +96,27 @@ export function createIntake(options: IntakeOptions): Intake {
       // bot.catch itself failed: the update is still done — a poison update must not come back.
       log.error({ err, updateId: update.update_id }, 'update failed, and so did its error handler');
     }
-    try {
-      await markUpdateHandled(db, botId, update.update_id);
-    } catch (err) {
-      log.warn(
-        { err, updateId: update.update_id },
-        'could not mark an update handled; a restart would handle it again',
-      );
+    toMark.push(update.update_id);
+    flushing ??= flush().finally(() => {
+      flushing = undefined;
+    });
+  }
+
+  // Handled ids are written together, one UPDATE at a time: a round trip less per update under
+  // load. An id not yet written when the process dies is handled again at the next start.
+  const toMark: number[] = [];
+  let flushing: Promise<void> | undefined;
+  async function flush() {
+    while (toMark.length > 0) {
+      const ids = toMark.splice(0);
+      try {
+        await markUpdatesHandled(db, botId, ids);
+      } catch (err) {
+        log.warn(
+          { err, updateIds: ids },
+          'could not mark updates handled; a restart would handle them again',
+        );
+      }
     }
   }
 
@@ -134,6 +148,7 @@ export function createIntake(options: IntakeOptions): Intake {
         await Promise.race([Promise.allSettled([...inFlight]), grace]);
         clearTimeout(timer);
       }
+      await flushing;
       if (inFlight.size > 0) {
         log.warn(
           { updates: inFlight.size },

@@ -16,6 +16,13 @@ export function createUpdateQueue() {
   let allowed: string[] = [];
   let held: HeldPoll | undefined;
   let closed = false;
+  let last: Update | undefined;
+  const delivered = new Map<number, number>();
+  const stamp = (updates: Update[]): Update[] => {
+    const now = performance.now();
+    for (const update of updates) if (!delivered.has(update.update_id)) delivered.set(update.update_id, now);
+    return updates;
+  };
 
   function select(limit: number): Update[] {
     if (allowed.length > 0) pending = pending.filter((update) => allowed.some((type) => type in update));
@@ -39,7 +46,7 @@ export function createUpdateQueue() {
       ),
     );
     const ready = select(limit);
-    if (ready.length > 0 || timeout <= 0 || closed) return ready;
+    if (ready.length > 0 || timeout <= 0 || closed) return stamp(ready);
     return new Promise<Update[]>((resolve, reject) => {
       const poll: HeldPoll = {
         offer() {
@@ -51,7 +58,7 @@ export function createUpdateQueue() {
           signal.removeEventListener('abort', onAbort);
           if (held === poll) held = undefined;
           if (result instanceof ApiError) reject(result);
-          else resolve(result);
+          else resolve(stamp(result));
         },
       };
       const onAbort = () => poll.end([]);
@@ -65,11 +72,14 @@ export function createUpdateQueue() {
     poll,
     push(update: Params): Update {
       const full: Update = { update_id: nextId++, ...update };
+      last = full;
       pending.push(full);
       held?.offer();
       return full;
     },
     pendingCount: (): number => pending.length,
+    lastPushed: (): Update | undefined => last,
+    deliveredAt: (updateId: number): number | undefined => delivered.get(updateId),
     dropPending(): void {
       pending = [];
     },
