@@ -57,6 +57,7 @@ const envSchema = z.object({
   ),
   TELEGRAM_WEBHOOK_PORT: positiveInt(1, 65535, 8443),
   TELEGRAM_WEBHOOK_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  BOT_UPDATE_CONCURRENCY: positiveInt(1, 256, 16),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
@@ -97,6 +98,8 @@ export type Config = {
     adminIds: number[];
     /** Webhook mode when set; long polling otherwise. */
     webhook: { url: string; secret: string; host: string; port: number } | undefined;
+    /** Chats whose updates are handled at the same time. */
+    updateConcurrency: number;
   };
   database: { url: string | undefined; dataDir: string; embeddedPort: number };
   worker: { concurrency: number; shutdownGraceMs: number };
@@ -158,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
               port: e.TELEGRAM_WEBHOOK_PORT,
             }
           : undefined,
+      updateConcurrency: e.BOT_UPDATE_CONCURRENCY,
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000 },

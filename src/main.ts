@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Telegram } from 'telegraf';
 import { botCommands } from './bot/commands/help/help.ts';
 import { textsFor } from './bot/i18n/index.ts';
-import { createBot, launchBot } from './bot/index.ts';
+import { bindWebhook, createBot, launchBot, type WebhookServer } from './bot/index.ts';
 import { createNotifier } from './bot/notifications/notifier.ts';
 import { watchTelegram } from './bot/notifications/telegram-watch.ts';
 import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
@@ -157,6 +157,7 @@ async function startBotRole(
   deps: RoleDeps,
   shutdown: ReturnType<typeof createShutdown>,
   fail: (err: unknown) => void,
+  webhook: WebhookServer | undefined,
 ) {
   const bot = createBot({
     token,
@@ -178,25 +179,22 @@ async function startBotRole(
   });
   shutdown.add('notifications', () => notifications.stop());
   await registerCommands(bot.telegram, deps.logger);
-  let running = true;
-  launchBot(bot, config.telegram.webhook, () => {
-    telegram.launched();
-    deps.logger.info(
-      { bot: bot.botInfo?.username, webhook: Boolean(config.telegram.webhook) },
-      'bot receiving updates',
-    );
-  }).catch((err) => {
-    running = false;
+  // Awaited: a refused token or a failed setWebhook is a startup error.
+  const receiving = await launchBot(bot, {
+    db: deps.database.db,
+    log: deps.logger,
+    concurrency: config.telegram.updateConcurrency,
+    webhook,
+  });
+  telegram.launched();
+  deps.logger.info({ bot: bot.botInfo?.username, webhook: Boolean(webhook) }, 'bot receiving updates');
+  receiving.ended.catch((err) => {
     telegram.stopped();
     fail(err);
   });
   shutdown.add('bot', async () => {
     telegram.stopped();
-    try {
-      if (running) bot.stop('shutdown');
-    } catch {
-      // polling had already ended
-    }
+    await receiving.stop(config.worker.shutdownGraceMs);
   });
 }
 
@@ -266,8 +264,16 @@ async function main(): Promise<void> {
     ops.attach({ boss });
     const sessionKey = await resolveSessionKey(config, logger);
     const deps = { boss, database, logger, sessionKey, ops, metrics };
+    // Bound before any worker claims work and before setWebhook: a taken port is a startup error.
+    const webhook =
+      token && config.role !== 'worker' && config.telegram.webhook
+        ? await bindWebhook(config.telegram.webhook).catch((err: Error) => {
+            throw new StartupError(err.message, { cause: err });
+          })
+        : undefined;
+    if (webhook) shutdown.add('webhook', webhook.close);
     if (config.role !== 'bot') await startWorkerRole(config, deps, shutdown);
-    if (token) await startBotRole(config, token, deps, shutdown, fail);
+    if (token) await startBotRole(config, token, deps, shutdown, fail, webhook);
   } catch (err) {
     fail(err);
     return;

@@ -6,7 +6,13 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       role: 'all',
-      telegram: { token: undefined, apiRoot: 'https://api.telegram.org', adminIds: [], webhook: undefined },
+      telegram: {
+        token: undefined,
+        apiRoot: 'https://api.telegram.org',
+        adminIds: [],
+        webhook: undefined,
+        updateConcurrency: 16,
+      },
       database: { url: undefined, dataDir: './.data', embeddedPort: 54329 },
       worker: { concurrency: 2, shutdownGraceMs: 30_000 },
     });
@@ -22,6 +28,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u:p@db:5432/warmup',
       ROLE: 'worker',
       WORKER_CONCURRENCY: '4',
+      BOT_UPDATE_CONCURRENCY: '32',
       SESSION_ENCRYPTION_KEY: 'ab'.repeat(32),
     });
     expect(config.telegram).toMatchObject({
@@ -33,6 +40,7 @@ describe('loadConfig', () => {
         host: '127.0.0.1',
         port: 8443,
       },
+      updateConcurrency: 32,
     });
     expect(config.security.sessionKey).toHaveLength(32);
     expect(config.worker.concurrency).toBe(4);

@@ -135,8 +135,10 @@ export const en = {
   list: {
     empty: 'No tasks yet. Create one with /new.',
     emptyFiltered: (status: string) => `No ${status} tasks.`,
-    header: (page: number, pages: number, total: number) =>
-      `Tasks — page ${page} of ${pages} (${total} in all)`,
+    header: (page: number, pages: number | undefined, total: number) =>
+      pages === undefined
+        ? `Tasks — page ${page} (more than ${total})`
+        : `Tasks — page ${page} of ${pages} (${total} in all)`,
   },
   newTask: {
     notKeyValue: (token: string) =>

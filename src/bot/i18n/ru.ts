@@ -133,8 +133,10 @@ export const ru: Texts = {
   list: {
     empty: 'Задач пока нет. Создайте: /new.',
     emptyFiltered: (status: string) => `Задач со статусом «${status}» нет.`,
-    header: (page: number, pages: number, total: number) =>
-      `Задачи — страница ${page} из ${pages} (всего ${total})`,
+    header: (page: number, pages: number | undefined, total: number) =>
+      pages === undefined
+        ? `Задачи — страница ${page} (больше ${total})`
+        : `Задачи — страница ${page} из ${pages} (всего ${total})`,
   },
   newTask: {
     notKeyValue: (token: string) =>

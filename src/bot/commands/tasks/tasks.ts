@@ -4,7 +4,7 @@
 import { Composer } from 'telegraf';
 import { cancelTask } from '../../../tasks/cancel-task.ts';
 import { STATUSES, type Status } from '../../../tasks/lifecycle.ts';
-import { actorNames, getTaskDetails, listTasksPage } from '../../../tasks/queries.ts';
+import { actorNames, getTaskDetails, listTasksPage, type PageCursor } from '../../../tasks/queries.ts';
 import { type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
 import { formatTaskDetails, formatTaskList } from '../../format.ts';
 import { decodeCallback, listKeyboard, taskKeyboard } from '../../keyboards.ts';
@@ -40,10 +40,20 @@ export function tasksFeature(deps: BotDeps) {
     return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
   };
 
-  const sendList = async (ctx: BotContext, status: Status | undefined, page: number, edit: boolean) => {
-    const result = await listTasksPage(db, { ...(status ? { status } : {}), page });
+  const sendList = async (
+    ctx: BotContext,
+    status: Status | undefined,
+    page: number,
+    edit: boolean,
+    cursor?: PageCursor,
+  ) => {
+    const result = await listTasksPage(db, {
+      ...(status ? { status } : {}),
+      page,
+      ...(cursor ? { cursor } : {}),
+    });
     const text = formatTaskList(ctx.t, result, status);
-    const keyboard = listKeyboard(ctx.t, status, result.page, result.pages);
+    const keyboard = listKeyboard(ctx.t, status, result);
     if (edit) return ctx.editMessageText(text, { parse_mode: 'HTML', ...keyboard }).catch(ignoreNotModified);
     return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
   };
@@ -122,7 +132,7 @@ export function tasksFeature(deps: BotDeps) {
     if (!cb) return next();
     if (cb.kind === 'list') {
       await ctx.answerCbQuery();
-      await sendList(ctx, cb.status, cb.page, true);
+      await sendList(ctx, cb.status, cb.page, true, cb.cursor);
       return;
     }
     const { action, taskId } = cb;
