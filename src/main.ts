@@ -7,14 +7,14 @@ import path from 'node:path';
 import type { Telegram } from 'telegraf';
 import { botCommands } from './bot/commands/help/help.ts';
 import { textsFor } from './bot/i18n/index.ts';
-import { createBot, launchBot } from './bot/index.ts';
+import { bindWebhook, createBot, launchBot, type WebhookServer } from './bot/index.ts';
 import { createNotifier } from './bot/notifications/notifier.ts';
 import { watchTelegram } from './bot/notifications/telegram-watch.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
-import { upsertUser } from './db/users-repo.ts';
+import { clearSeededAdminRoles } from './db/users-repo.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { type OpsServer, startOpsServer } from './http/server.ts';
 import { type Boss, startBoss } from './jobs/boss.ts';
@@ -165,6 +165,7 @@ async function startBotRole(
   deps: RoleDeps,
   shutdown: ReturnType<typeof createShutdown>,
   fail: (err: unknown) => void,
+  webhook: WebhookServer | undefined,
 ) {
   const bot = createBot({
     token,
@@ -173,6 +174,7 @@ async function startBotRole(
     jobs: createTaskJobs(deps.boss.boss),
     log: deps.logger,
     sessionKey: deps.sessionKey,
+    adminIds: config.telegram.adminIds,
   });
   const telegram = watchTelegram(bot.telegram, deps.metrics.telegramError);
   deps.ops.attach({ telegram });
@@ -185,25 +187,22 @@ async function startBotRole(
   });
   shutdown.add('notifications', () => notifications.stop());
   await registerCommands(bot.telegram, deps.logger);
-  let running = true;
-  launchBot(bot, config.telegram.webhook, () => {
-    telegram.launched();
-    deps.logger.info(
-      { bot: bot.botInfo?.username, webhook: Boolean(config.telegram.webhook) },
-      'bot receiving updates',
-    );
-  }).catch((err) => {
-    running = false;
+  // Awaited: a refused token or a failed setWebhook is a startup error.
+  const receiving = await launchBot(bot, {
+    db: deps.database.db,
+    log: deps.logger,
+    concurrency: config.telegram.updateConcurrency,
+    webhook,
+  });
+  telegram.launched();
+  deps.logger.info({ bot: bot.botInfo?.username, webhook: Boolean(webhook) }, 'bot receiving updates');
+  receiving.ended.catch((err) => {
     telegram.stopped();
     fail(err);
   });
   shutdown.add('bot', async () => {
     telegram.stopped();
-    try {
-      if (running) bot.stop('shutdown');
-    } catch {
-      // polling had already ended
-    }
+    await receiving.stop(config.worker.shutdownGraceMs);
   });
 }
 
@@ -228,12 +227,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const secrets = [
-    config.telegram.token,
-    config.security.sessionKey?.toString('hex'),
-    config.http.adminPassword,
-    config.providers.dolphin?.token,
-  ];
+  const secrets = secretValues(config);
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
   const shutdown = createShutdown(logger);
   const stop = async (code: number) => {
@@ -251,9 +245,9 @@ async function main(): Promise<void> {
   let ops: OpsServer | undefined;
   try {
     const { database, url } = await openStore(config, logger, shutdown);
-    for (const telegramId of config.telegram.adminIds) {
-      await upsertUser(database.db, { telegramId, role: 'admin' });
-    }
+    // TELEGRAM_ADMIN_IDS is read at every check (bot deps below), never written: only the admin
+    // rows earlier versions seeded from it are cleared, so a removed id is no admin any more.
+    await clearSeededAdminRoles(database.db);
     const token = config.telegram.token;
     if (config.role !== 'worker' && !token) {
       console.error(NO_TOKEN_MESSAGE);
@@ -278,8 +272,16 @@ async function main(): Promise<void> {
     ops.attach({ boss });
     const sessionKey = await resolveSessionKey(config, logger);
     const deps = { boss, database, logger, sessionKey, ops, metrics };
+    // Bound before any worker claims work and before setWebhook: a taken port is a startup error.
+    const webhook =
+      token && config.role !== 'worker' && config.telegram.webhook
+        ? await bindWebhook(config.telegram.webhook).catch((err: Error) => {
+            throw new StartupError(err.message, { cause: err });
+          })
+        : undefined;
+    if (webhook) shutdown.add('webhook', webhook.close);
     if (config.role !== 'bot') await startWorkerRole(config, deps, shutdown);
-    if (token) await startBotRole(config, token, deps, shutdown, fail);
+    if (token) await startBotRole(config, token, deps, shutdown, fail, webhook);
   } catch (err) {
     fail(err);
     return;

@@ -32,8 +32,10 @@ export function createWarmupRunner(deps: {
     const proxy = input.account.proxyUrl ? parseProxy(input.account.proxyUrl) : undefined;
     if (input.account.proxyUrl && !proxy)
       return failedOutcome('proxy_error', 'the proxy URL cannot be parsed', false);
-    const run = (context: BrowserContext) =>
-      runWarmup({
+    let opened = false;
+    const run = (context: BrowserContext) => {
+      opened = true;
+      return runWarmup({
         context,
         profile: deps.profile,
         settings: settings.data,
@@ -42,6 +44,7 @@ export function createWarmupRunner(deps: {
         log: input.log,
         onProgress: (counters) => input.onProgress({ ...counters }),
       });
+    };
     try {
       if (input.account.browser === 'cdp') {
         const profile = browserProfileSchema.safeParse(input.account.browserProfile);
@@ -76,6 +79,13 @@ export function createWarmupRunner(deps: {
       if (input.signal.aborted) return failedOutcome('cancelled', 'the session was stopped', false);
       if (err instanceof ProviderError)
         return failedOutcome(err.reason, err.message, PROVIDER_RETRYABLE[err.reason]);
+      // The saved session itself is refused (a cookie Playwright rejects): a retry repeats it.
+      if (!opened && input.account.storageState && isSessionRefused(err))
+        return failedOutcome(
+          'session_unreadable',
+          'the browser refused the saved session; upload it again',
+          false,
+        );
       deps.log.error({ err, account: input.account.username }, 'browser context failed');
       return failedOutcome(
         'browser_crashed',
@@ -96,6 +106,11 @@ export function accountContextOptions(
     ...(account.storageState ? { storageState: account.storageState as StorageState } : {}),
     identity: account.locale && !account.identity ? { ...identity, locale: account.locale } : identity,
   };
+}
+
+/** Playwright's refusals of a storage state when it opens a context ("Cookie should have …"). */
+function isSessionRefused(err: unknown): boolean {
+  return err instanceof Error && /\bcookies?\b|storageState/i.test(err.message);
 }
 
 /** http(s)://user:pass@host:port → Playwright's proxy option; undefined when it cannot be read. */
