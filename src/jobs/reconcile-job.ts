@@ -4,6 +4,7 @@
 import { inArray } from 'drizzle-orm';
 import type { PgBoss } from 'pg-boss';
 import type { Db } from '../db/client.ts';
+import { runHoldsLease } from '../db/leases-repo.ts';
 import { unfinishedRunsWithJobs } from '../db/runs-repo.ts';
 import { tasks } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
@@ -30,9 +31,13 @@ export async function reconcile(deps: {
     const ended = job && ['completed', 'cancelled', 'failed'].includes(job.state);
     const settledLongAgo = !job?.completedOn || Date.now() - job.completedOn.getTime() > DEAD_LETTER_GRACE_MS;
     if (job && !(ended && (job.state !== 'failed' || settledLongAgo))) continue;
+    // A session still in a browser under a lease ends its run itself (e.g. an older attempt
+    // of a job whose claim was lost, running on).
+    if (await runHoldsLease(db, run.id)) continue;
     const why = job ? `its job ended ${job.state} without finishing the run` : 'its job no longer exists';
-    if (await failRunFromQueue(deps, { runId: run.id, runNumber: run.runNumber }, 'job_lost', why))
-      runsFailed++;
+    // Fenced by the job checked: a run handed back meanwhile (a deploy) has a new job and is left alone.
+    const ref = { runId: run.id, runNumber: run.runNumber, jobId: run.jobId! };
+    if (await failRunFromQueue(deps, ref, 'job_lost', why)) runsFailed++;
   }
   let tasksSettled = 0;
   const open = await db

@@ -3,6 +3,7 @@
 import type { Db } from '../db/client.ts';
 import type { RunRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
+import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './account-lease.ts';
 import type { Boss } from './boss.ts';
 import { createDeadLetterHandler } from './dead-letter-job.ts';
 import { QUEUES } from './queues.ts';
@@ -20,6 +21,12 @@ export type WorkerDeps = {
   sessionKey: Buffer | undefined;
   progressIntervalMs?: number;
   onRunFinished?: (run: RunRow) => void;
+  lease?: Partial<LeaseTimings>;
+  /**
+   * How often a running session's job is touched (pg-boss heartbeat); a cancel reaches the session
+   * within this. Tests set it beyond the queue's heartbeatSeconds to make a worker lose its claim.
+   */
+  heartbeatRefreshSeconds?: number;
 };
 
 export type Workers = {
@@ -41,6 +48,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     log,
     sessionKey: deps.sessionKey,
     retryLimit: timings.sessionRetryLimit,
+    lease: { ...DEFAULT_LEASE_TIMINGS, ...deps.lease },
     shutdown: shutdown.signal,
     ...(deps.progressIntervalMs !== undefined ? { progressIntervalMs: deps.progressIntervalMs } : {}),
     onRunFinished: deps.onRunFinished,
@@ -50,7 +58,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     {
       localConcurrency: deps.concurrency,
       // Touch often, so that a cancel (the job leaves 'active') reaches job.signal within seconds.
-      heartbeatRefreshSeconds: 2,
+      heartbeatRefreshSeconds: deps.heartbeatRefreshSeconds ?? 2,
       pollingIntervalSeconds: 2,
       // Runs that start after a pause are not announced by NOTIFY; poll for them often enough.
       notifyPollingIntervalSeconds: 2,

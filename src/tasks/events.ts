@@ -4,17 +4,9 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../db/client.ts';
 import { accounts, runScreenshots, runs, type TaskRow } from '../db/schema.ts';
-import type { Status } from './lifecycle.ts';
+import { STATUSES, type Status, TASK_EVENT_TYPES, type TaskEventType } from '../db/vocabulary.ts';
 
-export const TASK_EVENT_TYPES = [
-  'started',
-  'progress',
-  'completed',
-  'failed',
-  'cancelled',
-  'restarted',
-] as const;
-export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+export { TASK_EVENT_TYPES, type TaskEventType } from '../db/vocabulary.ts';
 
 export type RunCounts = Record<Status, number> & { total: number };
 
@@ -63,7 +55,7 @@ export async function buildTaskEvent(
     cancelled: 0,
     total: rows.length,
   };
-  for (const r of rows) counts[r.status as Status]++;
+  for (const r of rows) counts[r.status]++;
   const failed = rows.filter((r) => r.status === 'failed').slice(0, 5);
   const shots = failed.length
     ? await exec
@@ -86,7 +78,7 @@ export async function buildTaskEvent(
     taskId: task.id,
     taskName: task.name,
     runNumber: task.runNumber,
-    status: task.status as Status,
+    status: task.status,
     chatId: task.chatId,
     actorId,
     runs: counts,
@@ -105,7 +97,7 @@ export const taskEventSchema = z.looseObject({
   taskId: z.number().int().positive(),
   taskName: z.string(),
   runNumber: z.number().int().positive(),
-  status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
+  status: z.enum(STATUSES),
   chatId: z.number().nullable(),
   actorId: z.number().nullable(),
   runs: z.looseObject({
