@@ -48,7 +48,12 @@ export function createSessionHandler(deps: SessionJobDeps) {
       runId: ref.runId,
       holder: `${job.id}:${job.retryCount}`,
     };
-    const held = await waitForLease(db, holder, deps.lease, stop, log);
+    let held = await waitForLease(db, holder, deps.lease, stop, log);
+    // An older attempt of this job whose claim was lost still runs the session: it ends the run
+    // or hands it back, so this attempt waits for it as long as the job is ours.
+    while (!held && !stop.aborted && (await findRun(db, ref.runId))?.status === 'running') {
+      held = await waitForLease(db, holder, deps.lease, stop, log);
+    }
     if (!held) return handBackUnleased(deps, ref, stop);
     try {
       return await runLeased(deps, job, ref, held.lost);
@@ -65,8 +70,7 @@ async function handBackUnleased(deps: SessionJobDeps, ref: RunFence, stop: Abort
   const delaySeconds = deps.shutdown.aborted ? 0 : LEASE_RETRY_DELAY_SECONDS;
   const deferred = await deferRun(deps.db, deps.jobs, ref, delaySeconds);
   deps.log.info({ ...ref, deferred }, 'account busy in another session: the run waits in the queue');
-  // Not deferred: an older attempt of this job still runs the session and will end it.
-  return { waiting: deferred ? 'deferred' : 'owned by an older attempt' };
+  return deferred ? { waiting: 'deferred' } : { skipped: 'not this job’s run any more' };
 }
 
 async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence, leaseLost: AbortSignal) {
