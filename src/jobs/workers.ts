@@ -1,5 +1,6 @@
 // Starts this process's workers: account sessions (WORKER_CONCURRENCY at once), their dead
-// letters, and the reconciler. stop() hands running sessions back after the grace period.
+// letters, the reconciler and daily retention. stop() hands running sessions back after the grace
+// period.
 import type { Db } from '../db/client.ts';
 import type { RunRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
@@ -8,6 +9,7 @@ import type { Boss } from './boss.ts';
 import { createDeadLetterHandler } from './dead-letter-job.ts';
 import { QUEUES } from './queues.ts';
 import { reconcile } from './reconcile-job.ts';
+import { applyRetention, DEFAULT_RETENTION_DAYS, type RetentionDays } from './retention-job.ts';
 import { createSessionHandler } from './session-job.ts';
 import type { SessionRunner } from './session-runner.ts';
 import { createTaskJobs } from './task-jobs.ts';
@@ -27,6 +29,7 @@ export type WorkerDeps = {
    * within this. Tests set it beyond the queue's heartbeatSeconds to make a worker lose its claim.
    */
   heartbeatRefreshSeconds?: number;
+  retention?: RetentionDays;
 };
 
 export type Workers = {
@@ -80,6 +83,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const reconcileNow = () => reconcile({ db: deps.db, boss, jobs, log });
   await boss.work(QUEUES.reconcile, { pollingIntervalSeconds: 10 }, async () => reconcileNow());
   await reconcileNow();
+  const days = deps.retention ?? DEFAULT_RETENTION_DAYS;
+  await boss.work(QUEUES.retention, { pollingIntervalSeconds: 60 }, async () => {
+    await applyRetention({ db: deps.db, log, days });
+  });
   log.info({ concurrency: deps.concurrency }, 'workers started');
 
   return {
@@ -92,7 +99,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       }, graceMs);
       await finished;
       clearTimeout(timer);
-      await Promise.all([boss.offWork(QUEUES.sessionDead), boss.offWork(QUEUES.reconcile)]);
+      await Promise.all([
+        boss.offWork(QUEUES.sessionDead),
+        boss.offWork(QUEUES.reconcile),
+        boss.offWork(QUEUES.retention),
+      ]);
     },
   };
 }
