@@ -93,6 +93,11 @@ const envSchema = z.object({
   ADMIN_PASSWORD: optionalText.pipe(
     z.string().min(16, 'must be at least 16 characters: it guards the queue dashboard').optional(),
   ),
+  // Retention (docs/operations.md): applied by a daily job.
+  RETENTION_LOG_DAYS: positiveInt(1, 3650, 30),
+  RETENTION_AUDIT_DAYS: positiveInt(1, 3650, 180),
+  RETENTION_JOB_DAYS: positiveInt(1, 365, 7),
+  ACCOUNT_LEASE_SECONDS: positiveInt(10, 600, 30),
 });
 
 export type Role = 'all' | 'bot' | 'worker';
@@ -109,7 +114,10 @@ export type Config = {
     updateConcurrency: number;
   };
   database: { url: string | undefined; dataDir: string; embeddedPort: number };
-  worker: { concurrency: number; shutdownGraceMs: number };
+  /** leaseSeconds: how long an account's lease outlives a worker that stopped extending it. */
+  worker: { concurrency: number; shutdownGraceMs: number; leaseSeconds: number };
+  /** Days kept: run log lines and failure screenshots, the audit trail, finished pg-boss jobs. */
+  retention: { logLines: number; screenshots: number; audit: number; jobs: number };
   warmup: { siteProfilePath: string | undefined; browserExecutablePath: string | undefined };
   /** Anti-detect providers for accounts whose browser is `cdp`; the token is a secret. */
   providers: { dolphin: { baseUrl: string; token: string | undefined } | undefined };
@@ -173,7 +181,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       updateConcurrency: e.BOT_UPDATE_CONCURRENCY,
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
-    worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000 },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+      leaseSeconds: e.ACCOUNT_LEASE_SECONDS,
+    },
+    retention: {
+      logLines: e.RETENTION_LOG_DAYS,
+      screenshots: e.RETENTION_LOG_DAYS,
+      audit: e.RETENTION_AUDIT_DAYS,
+      jobs: e.RETENTION_JOB_DAYS,
+    },
     warmup: { siteProfilePath: e.WARMUP_SITE_PROFILE, browserExecutablePath: e.BROWSER_EXECUTABLE_PATH },
     providers: {
       dolphin: e.DOLPHIN_API_URL ? { baseUrl: e.DOLPHIN_API_URL, token: e.DOLPHIN_API_TOKEN } : undefined,

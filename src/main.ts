@@ -154,6 +154,8 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: ReturnT
     concurrency: config.worker.concurrency,
     sessionKey: deps.sessionKey,
     onRunFinished: deps.metrics.runFinished,
+    retention: config.retention,
+    lease: { ttlSeconds: config.worker.leaseSeconds },
   });
   shutdown.add('workers', () => workers.stop(config.worker.shutdownGraceMs));
   deps.ops.attach({ workers, browser: host });
@@ -267,7 +269,12 @@ async function main(): Promise<void> {
     });
     shutdown.add('http', ops.close);
     ops.attach({ database });
-    const boss = await startBoss({ url, log: logger, schedule: config.role !== 'bot' });
+    const boss = await startBoss({
+      url,
+      log: logger,
+      schedule: config.role !== 'bot',
+      timings: { jobRetentionSeconds: config.retention.jobs * 24 * 3600 },
+    });
     shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
     ops.attach({ boss });
     const sessionKey = await resolveSessionKey(config, logger);

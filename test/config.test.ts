@@ -14,8 +14,23 @@ describe('loadConfig', () => {
         updateConcurrency: 16,
       },
       database: { url: undefined, dataDir: './.data', embeddedPort: 54329 },
-      worker: { concurrency: 2, shutdownGraceMs: 30_000 },
+      worker: { concurrency: 2, shutdownGraceMs: 30_000, leaseSeconds: 30 },
+      retention: { logLines: 30, screenshots: 30, audit: 180, jobs: 7 },
     });
+  });
+
+  it('reads retention and the account lease', () => {
+    const config = loadConfig({
+      RETENTION_LOG_DAYS: '14',
+      RETENTION_AUDIT_DAYS: '365',
+      RETENTION_JOB_DAYS: '3',
+      ACCOUNT_LEASE_SECONDS: '45',
+    });
+    expect(config.retention).toEqual({ logLines: 14, screenshots: 14, audit: 365, jobs: 3 });
+    expect(config.worker.leaseSeconds).toBe(45);
+    expect(() => loadConfig({ RETENTION_LOG_DAYS: '0' })).toThrow(
+      /RETENTION_LOG_DAYS: must be a whole number/,
+    );
   });
 
   it('reads every setting', () => {

@@ -73,7 +73,7 @@ export function formatTaskDetails(
   now = new Date(),
 ): string {
   const { task } = d;
-  const status = task.status as Status;
+  const status = task.status;
   const when = (at: Date | null) => (at ? at.toISOString().replace('T', ' ').slice(0, 19) : t.task.none);
   const ok = d.runs.filter((r) => r.status === 'completed').length;
   const failed = d.runs.filter((r) => r.status === 'failed').length;
@@ -103,7 +103,7 @@ export function formatTaskDetails(
       : '';
     const capped = r.cappedByTime ? ` (${t.task.capped})` : '';
     lines.push(
-      `${ICON[r.status as Status]} ${escapeHtml(r.username)}${duration}${counters ? ` — ${counters}` : ''}${capped}${reason}`,
+      `${ICON[r.status]} ${escapeHtml(r.username)}${duration}${counters ? ` — ${counters}` : ''}${capped}${reason}`,
     );
   }
   if (d.log.length > 0) {
@@ -127,7 +127,7 @@ export function formatTaskList(t: Texts, page: TaskPage, status: Status | undefi
   if (page.total === 0) return status ? t.list.emptyFiltered(t.status[status]) : t.list.empty;
   const lines = [t.list.header(page.page, page.pages, page.total)];
   for (const task of page.items) {
-    const s = task.status as Status;
+    const s = task.status;
     const failed = task.runsFailed > 0 ? ` · ${t.task.failedOf(task.runsFailed, task.runsTotal)}` : '';
     lines.push(
       `${ICON[s]} <b>#${task.id}</b> ${escapeHtml(truncate(task.name, 60))} — ${t.status[s]}${failed}`,

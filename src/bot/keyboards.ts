@@ -2,7 +2,7 @@
 // custom client can send anything, so every tap is parsed strictly and re-authorized on arrival.
 import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
-import { STATUSES, type Status } from '../tasks/lifecycle.ts';
+import { isStatus, STATUSES, type Status } from '../tasks/lifecycle.ts';
 import type { PageCursor, TaskPage } from '../tasks/queries.ts';
 import { isPresetName, PRESET_NAMES, type PresetName } from '../warmup/settings.ts';
 import type { Texts } from './i18n/index.ts';
@@ -26,8 +26,7 @@ const MAX_ID = 2_147_483_647; // Postgres integer
 const TASK_RE = /^(r|rf|c|d|f):([1-9]\d{0,9})$/;
 // l:<status>:<page>[:a<id>|:b<id>] — "a": the tasks older than id (next page), "b": newer (back).
 // Without a cursor (buttons sent before keyset paging) the page number is used as an offset.
-const LIST_RE =
-  /^l:(all|pending|running|completed|failed|cancelled):([1-9]\d{0,5})(?::([ab])([1-9]\d{0,9}))?$/;
+const LIST_RE = new RegExp(`^l:(all|${STATUSES.join('|')}):([1-9]\\d{0,5})(?::([ab])([1-9]\\d{0,9}))?$`);
 
 export function decodeCallback(data: string | undefined): Callback | undefined {
   if (!data || data.length > 64) return undefined;
@@ -40,7 +39,7 @@ export function decodeCallback(data: string | undefined): Callback | undefined {
   }
   const list = LIST_RE.exec(data);
   if (list) {
-    const status = list[1] === 'all' ? undefined : (list[1] as Status);
+    const status = list[1] && isStatus(list[1]) ? list[1] : undefined;
     const page = Number(list[2]);
     if (!list[3]) return { kind: 'list', status, page };
     const id = Number(list[4]);

@@ -1,7 +1,7 @@
 // Account rows: the TikTok usernames, their proxy, encrypted session and health.
-import { asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { accounts } from './schema.ts';
+import { type AccountRow, accounts } from './schema.ts';
 
 export async function insertAccount(
   exec: Executor,
@@ -81,25 +81,56 @@ export async function findAccount(exec: Executor, id: number) {
 }
 
 export type AccountRunResult = {
-  health?: 'ok' | 'logged_out' | 'captcha' | 'blocked' | 'proxy_error';
+  health?: Exclude<AccountRow['health'], 'unknown'>;
   healthMessage?: string | null;
-  sessionEncrypted?: Buffer;
+  /**
+   * The session the run ends with, saved only if the account still has `sessionBefore` (the one
+   * the run began with): a /session uploaded meanwhile is newer and stays (compare-and-set).
+   */
+  session?: { encrypted: Buffer; before: Buffer | null };
   warmed?: boolean;
 };
 
-export async function recordAccountRunResult(exec: Executor, accountId: number, result: AccountRunResult) {
+/** Writes a run's result to its account; false when the run's session was not saved (a newer one is there). */
+export async function recordAccountRunResult(
+  exec: Executor,
+  accountId: number,
+  result: AccountRunResult,
+): Promise<boolean> {
   const set: Record<string, unknown> = { updatedAt: sql`now()` };
   if (result.health) {
     set.health = result.health;
     set.healthMessage = result.healthMessage ?? null;
     set.healthUpdatedAt = sql`now()`;
   }
-  if (result.sessionEncrypted) {
-    set.sessionEncrypted = result.sessionEncrypted;
-    set.sessionUpdatedAt = sql`now()`;
-  }
   if (result.warmed) set.lastWarmedAt = sql`now()`;
   await exec.update(accounts).set(set).where(eq(accounts.id, accountId));
+  if (!result.session) return true;
+  const { encrypted, before } = result.session;
+  const saved = await exec
+    .update(accounts)
+    .set({ sessionEncrypted: encrypted, sessionUpdatedAt: sql`now()` })
+    .where(
+      and(
+        eq(accounts.id, accountId),
+        before === null ? isNull(accounts.sessionEncrypted) : eq(accounts.sessionEncrypted, before),
+      ),
+    )
+    .returning({ id: accounts.id });
+  return saved.length > 0;
+}
+
+/** A health verdict alone (a run that is no longer the account's current one still saw it). */
+export async function recordAccountHealth(
+  exec: Executor,
+  accountId: number,
+  health: Exclude<AccountRow['health'], 'unknown'>,
+  message: string | null,
+): Promise<void> {
+  await exec
+    .update(accounts)
+    .set({ health, healthMessage: message, healthUpdatedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(accounts.id, accountId));
 }
 
 /**

@@ -3,11 +3,12 @@
 import { and, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import type { runs, tasks } from './schema.ts';
+import type { Status } from './vocabulary.ts';
 
 /** Structurally the same as src/tasks/lifecycle.ts's Transition; db imports nothing of ours. */
 export type TransitionSpec = {
-  readonly from: readonly string[];
-  readonly to: string;
+  readonly from: readonly Status[];
+  readonly to: Status;
   readonly startedAt: 'now' | 'clear' | 'keep';
   readonly completedAt: 'now' | 'clear' | 'keep';
 };

@@ -1,24 +1,45 @@
 // What a running session writes as it goes: log lines, counters, the failure screenshot, and the
-// job id a run was dispatched with. Writes are fenced by run number so a stale job writes nothing.
+// job id a run was dispatched with. A session's writes are fenced by run number, job id and
+// attempt, so a stale job, or an older attempt whose claim was lost, writes nothing.
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { runLogLines, runScreenshots, runs } from './schema.ts';
 
-export async function appendRunLog(
-  exec: Executor,
-  runId: number,
-  runNumber: number,
-  line: string,
-): Promise<void> {
-  await exec.insert(runLogLines).values({ runId, runNumber, line: line.slice(0, 2000) });
+/** The attempt that owns a running run: the only one whose writes land. */
+export type RunFence = { runId: number; runNumber: number; jobId: string; attempt: number };
+
+function ownedBy(fence: RunFence) {
+  return and(
+    eq(runs.id, fence.runId),
+    eq(runs.runNumber, fence.runNumber),
+    eq(runs.jobId, fence.jobId),
+    eq(runs.jobAttempt, fence.attempt),
+    eq(runs.status, 'running'),
+  );
 }
 
-export async function lastLogLines(exec: Executor, runIds: readonly number[], limit: number) {
+/** Appends a line if the fence still owns the run; false when it no longer does (nothing written). */
+export async function appendRunLog(exec: Executor, fence: RunFence, line: string): Promise<boolean> {
+  const rows = await exec.execute(
+    sql`insert into ${runLogLines} (run_id, run_number, line)
+        select ${runs.id}, ${runs.runNumber}, ${line.slice(0, 2000)} from ${runs} where ${ownedBy(fence)}
+        returning id`,
+  );
+  return rows.length > 0;
+}
+
+/** The last lines of these runs written under `runNumber` (a restart's runs show only their own). */
+export async function lastLogLines(
+  exec: Executor,
+  runIds: readonly number[],
+  runNumber: number,
+  limit: number,
+) {
   if (runIds.length === 0) return [];
   const rows = await exec
     .select()
     .from(runLogLines)
-    .where(inArray(runLogLines.runId, [...runIds]))
+    .where(and(inArray(runLogLines.runId, [...runIds]), eq(runLogLines.runNumber, runNumber)))
     .orderBy(desc(runLogLines.id))
     .limit(limit);
   return rows.reverse();
@@ -26,14 +47,13 @@ export async function lastLogLines(exec: Executor, runIds: readonly number[], li
 
 export async function updateRunCounters(
   exec: Executor,
-  runId: number,
-  runNumber: number,
+  fence: RunFence,
   counters: Record<string, number>,
 ): Promise<boolean> {
   const rows = await exec
     .update(runs)
     .set({ counters, updatedAt: sql`now()` })
-    .where(and(eq(runs.id, runId), eq(runs.runNumber, runNumber), eq(runs.status, 'running')))
+    .where(ownedBy(fence))
     .returning({ id: runs.id });
   return rows.length > 0;
 }
@@ -55,13 +75,22 @@ export async function findScreenshot(exec: Executor, runId: number) {
   return row;
 }
 
-/** Pending runs of a task that have no job yet, oldest first. */
+/**
+ * Pending runs of a task that have no job yet: those whose account is free first (an account
+ * busy in another task — running, or queued there — would hold a slot while it waits), then
+ * oldest first.
+ */
 export async function undispatchedRuns(exec: Executor, taskId: number) {
+  // Spelled out: drizzle renders columns unqualified inside sql``, which would compare the
+  // subquery's runs with themselves instead of with the outer run.
+  const busyElsewhere = sql`exists (select 1 from runs o where o.account_id = "runs"."account_id"
+    and o.task_id <> "runs"."task_id"
+    and (o.status = 'running' or (o.status = 'pending' and o.job_id is not null)))`;
   return exec
     .select()
     .from(runs)
     .where(and(eq(runs.taskId, taskId), eq(runs.status, 'pending'), isNull(runs.jobId)))
-    .orderBy(asc(runs.id));
+    .orderBy(busyElsewhere, asc(runs.id));
 }
 
 /** Runs of a task holding a slot: running, or queued with a job. */

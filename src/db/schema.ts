@@ -18,6 +18,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { HEALTH_STATES, inList, STATUSES } from './vocabulary.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -26,11 +27,11 @@ const createdAt = () => stamp('created_at').notNull().defaultNow();
 const updatedAt = () => stamp('updated_at').notNull().defaultNow();
 const telegramId = (name: string) => bigint(name, { mode: 'number' });
 
-const STATUS_CHECK = "status in ('pending', 'running', 'completed', 'failed', 'cancelled')";
+const STATUS_CHECK = inList('status', STATUSES);
 
 function lifecycleColumns() {
   return {
-    status: text('status').notNull().default('pending'),
+    status: text('status', { enum: STATUSES }).notNull().default('pending'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     startedAt: stamp('started_at'),
@@ -65,7 +66,7 @@ export const accounts = pgTable(
     /** Playwright storage state, AES-256-GCM encrypted with SESSION_ENCRYPTION_KEY. */
     sessionEncrypted: bytea('session_encrypted'),
     sessionUpdatedAt: stamp('session_updated_at'),
-    health: text('health').notNull().default('unknown'),
+    health: text('health', { enum: HEALTH_STATES }).notNull().default('unknown'),
     healthMessage: text('health_message'),
     healthUpdatedAt: stamp('health_updated_at'),
     lastWarmedAt: stamp('last_warmed_at'),
@@ -83,10 +84,7 @@ export const accounts = pgTable(
   (t) => [
     uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`),
     check('accounts_browser_check', sql`${t.browser} in ('local', 'cdp')`),
-    check(
-      'accounts_health_check',
-      sql`${t.health} in ('unknown', 'ok', 'logged_out', 'captcha', 'blocked', 'proxy_error')`,
-    ),
+    check('accounts_health_check', sql.raw(inList('health', HEALTH_STATES))),
   ],
 );
 
@@ -130,6 +128,11 @@ export const runs = pgTable(
     attempts: integer('attempts').notNull().default(0),
     /** The pg-boss job carrying this run's current run number; null until it is dispatched. */
     jobId: uuid('job_id'),
+    /**
+     * The attempt of that job (pg-boss retryCount) that owns the run since it began; every write
+     * of a session (counters, log lines, screenshot, its end) is fenced by job id and attempt.
+     */
+    jobAttempt: integer('job_attempt'),
   },
   (t) => [
     check('runs_status_check', sql.raw(STATUS_CHECK)),
@@ -150,7 +153,7 @@ export const runLogLines = pgTable(
     at: stamp('at').notNull().defaultNow(),
     line: text('line').notNull(),
   },
-  (t) => [index('run_log_lines_run_idx').on(t.runId, t.id)],
+  (t) => [index('run_log_lines_run_idx').on(t.runId, t.id), index('run_log_lines_at_idx').on(t.at)],
 );
 
 /** The last failure screenshot of a run (PNG), kept apart so listing runs stays light. */
@@ -198,6 +201,22 @@ export const botUpdates = pgTable(
     index('bot_updates_handled_at_idx').on(t.handledAt),
   ],
 );
+
+/**
+ * One row per account that has ever been leased: the account's browser lease (rule 11). A worker
+ * holds it from before the context opens until after it closed, and extends it while it runs;
+ * an expired lease belongs to nobody. The token grows with every grant (a fencing token).
+ */
+export const accountLeases = pgTable('account_leases', {
+  accountId: integer('account_id')
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: 'cascade' }),
+  token: bigint('token', { mode: 'number' }).notNull(),
+  /** The run and the job attempt (`<jobId>:<retryCount>`) holding it; null once released. */
+  runId: integer('run_id'),
+  holder: text('holder'),
+  expiresAt: stamp('expires_at').notNull(),
+});
 
 export type TaskRow = typeof tasks.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;

@@ -3,6 +3,7 @@
 import { and, asc, count, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { accounts, type RunRow, runs, type TaskRow, tasks } from './schema.ts';
+import type { Status } from './vocabulary.ts';
 
 export type NewTask = {
   kind?: 'warmup' | 'upload';
@@ -55,9 +56,18 @@ export async function findRun(exec: Executor, runId: number) {
   return row;
 }
 
-export async function runStatusesOf(exec: Executor, taskId: number): Promise<string[]> {
+export async function runStatusesOf(exec: Executor, taskId: number): Promise<RunRow['status'][]> {
   const rows = await exec.select({ status: runs.status }).from(runs).where(eq(runs.taskId, taskId));
   return rows.map((r) => r.status);
+}
+
+/** Each run's status, and whether it carries the task's current run number. */
+export async function runStatesOf(exec: Executor, taskId: number) {
+  return exec
+    .select({ status: runs.status, current: sql<boolean>`${runs.runNumber} = ${tasks.runNumber}` })
+    .from(runs)
+    .innerJoin(tasks, eq(tasks.id, runs.taskId))
+    .where(eq(runs.taskId, taskId));
 }
 
 /**
@@ -67,7 +77,7 @@ export async function runStatusesOf(exec: Executor, taskId: number): Promise<str
  * computed for the rows shown and never for the ones skipped.
  */
 export type TaskListFilter = {
-  statuses?: readonly string[];
+  statuses?: readonly Status[];
   limit: number;
   offset?: number;
   before?: number;
@@ -116,7 +126,7 @@ export async function listTasks(exec: Executor, filter: TaskListFilter) {
   return { rows, total: Math.min(n, TASK_COUNT_CAP), capped: n > TASK_COUNT_CAP };
 }
 
-export function runsOfTask(taskId: number, statuses: readonly string[]) {
+export function runsOfTask(taskId: number, statuses: readonly Status[]) {
   return and(eq(runs.taskId, taskId), inArray(runs.status, [...statuses]));
 }
 

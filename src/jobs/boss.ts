@@ -4,7 +4,8 @@
 import { PgBoss } from 'pg-boss';
 import { isDatabaseUnavailable } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import { createQueues, DEFAULT_TIMINGS, type QueueTimings } from './queues.ts';
+import { createQueues, DEFAULT_TIMINGS, QUEUES, type QueueTimings } from './queues.ts';
+import { RETENTION_CRON } from './retention-job.ts';
 
 export type BossOptions = {
   url: string;
@@ -13,7 +14,7 @@ export type BossOptions = {
   /** How often pg-boss looks for stale heartbeats and expired jobs. */
   monitorIntervalSeconds?: number;
   timings?: Partial<QueueTimings>;
-  /** Schedule the periodic reconciler (once per cluster, whoever holds the schedule). */
+  /** Schedule the reconciler and daily retention (once per cluster, whoever holds the schedule). */
   schedule?: boolean;
   max?: number;
 };
@@ -38,7 +39,10 @@ export async function startBoss(options: BossOptions): Promise<Boss> {
   boss.on('warning', (warning) => options.log.warn({ warning }, 'pg-boss warning'));
   await boss.start();
   await createQueues(boss, timings);
-  if (options.schedule ?? true) await boss.schedule('reconcile', '* * * * *');
+  if (options.schedule ?? true) {
+    await boss.schedule(QUEUES.reconcile, '* * * * *');
+    await boss.schedule(QUEUES.retention, RETENTION_CRON);
+  }
   return { boss, timings };
 }
 

@@ -2,6 +2,7 @@
 // expired) land here; their run ends FAILED with a reason, so nothing stays RUNNING.
 import type { JobWithMetadata } from 'pg-boss';
 import type { Db } from '../db/client.ts';
+import { runHoldsLease } from '../db/leases-repo.ts';
 import { findRun } from '../db/tasks-repo.ts';
 import type { Logger } from '../logger.ts';
 import type { JobPort } from '../tasks/ports.ts';
@@ -17,6 +18,9 @@ export function createDeadLetterHandler(deps: { db: Db; jobs: JobPort; log: Logg
     const ref = { runId: parsed.data.runId, runNumber: parsed.data.runNumber, ...(jobId ? { jobId } : {}) };
     const run = await findRun(deps.db, ref.runId);
     if (!run) return { skipped: 'missing' };
+    // Its browser is still open under the account's lease (an attempt whose claim was lost runs
+    // on): that session ends the run itself, or its lease expires; ask again later (pg-boss retries).
+    if (await runHoldsLease(deps.db, run.id)) throw new Error(`run ${run.id} is still in a browser`);
     const { code, message } = deadLetterReason(run.status, run.reasonCode, run.reasonMessage);
     const result = await failRunFromQueue(deps, ref, code, message);
     return { failed: result ? code : 'nothing to do' };
@@ -37,7 +41,7 @@ export function deadLetterReason(status: string, code: string | null, message: s
 
 export async function failRunFromQueue(
   deps: { db: Db; jobs: JobPort; log: Logger },
-  ref: { runId: number; runNumber: number },
+  ref: { runId: number; runNumber: number; jobId?: string },
   code: string,
   message: string,
 ): Promise<boolean> {

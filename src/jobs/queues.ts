@@ -10,6 +10,7 @@ export const QUEUES = {
   notify: 'task-notification',
   notifyDead: 'task-notification-dead',
   reconcile: 'reconcile',
+  retention: 'retention',
 } as const;
 
 export const sessionPayload = z.object({
@@ -26,12 +27,15 @@ export type QueueTimings = {
   /** How many times a session is retried after a transient failure or a lost worker. */
   sessionRetryLimit: number;
   sessionRetryDelaySeconds: number;
+  /** How long pg-boss keeps finished jobs (completed, failed, cancelled) before deleting them. */
+  jobRetentionSeconds: number;
 };
 
 export const DEFAULT_TIMINGS: QueueTimings = {
   heartbeatSeconds: 20,
   sessionRetryLimit: 2,
   sessionRetryDelaySeconds: 15,
+  jobRetentionSeconds: 7 * 24 * 3600,
 };
 
 export function sessionKey(accountId: number): string {
@@ -54,7 +58,6 @@ export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise
       retryBackoff: true,
       retryDelayMax: 600,
       deadLetter: QUEUES.sessionDead,
-      deleteAfterSeconds: 7 * 24 * 3600,
     },
     { name: QUEUES.notifyDead, policy: 'standard' },
     {
@@ -71,8 +74,10 @@ export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise
       deadLetter: QUEUES.notifyDead,
     },
     { name: QUEUES.reconcile, policy: 'singleton', retryLimit: 0, expireInSeconds: 120 },
+    { name: QUEUES.retention, policy: 'singleton', retryLimit: 2, expireInSeconds: 3600 },
   ];
-  for (const { name, ...options } of definitions) {
+  for (const { name, ...definition } of definitions) {
+    const options = { ...definition, deleteAfterSeconds: timings.jobRetentionSeconds };
     const existing = await boss.getQueue(name);
     const changes = updatable(options);
     if (!existing) await boss.createQueue(name, options);

@@ -1,57 +1,27 @@
-// The account-session worker: begin the run, drive the browser through the SessionRunner, write
-// log lines and counters as they happen, then finish the run. Transient failures go back to the
-// queue for pg-boss to retry with backoff; health failures and exhausted retries end FAILED.
+// The account-session worker: take the account's lease, begin the run, drive the browser through
+// the SessionRunner, write log lines and counters as they happen, finish the run, and give the
+// lease up only after the browser context has closed (rule 11: one browser per account).
 // A session's end is recorded even across a database restart: the write waits for the server.
 import type { Job } from 'pg-boss';
-import type { AccountRunResult } from '../db/accounts-repo.ts';
-import { type Db, retryWhileUnavailable } from '../db/client.ts';
-import { updateRunCounters } from '../db/runs-repo.ts';
-import type { RunRow } from '../db/schema.ts';
-import { findTask } from '../db/tasks-repo.ts';
-import type { Logger } from '../logger.ts';
+import { type RunFence, updateRunCounters } from '../db/runs-repo.ts';
+import { findRun, findTask } from '../db/tasks-repo.ts';
 import { describeError } from '../safe-error.ts';
 import { buildTaskEvent } from '../tasks/events.ts';
-import type { JobPort } from '../tasks/ports.ts';
-import { beginRun, type FinishResult, finishRun, type RunEnding, type RunRef } from '../tasks/run-session.ts';
-import { decryptSession, encryptSession } from '../tasks/session-cipher.ts';
+import { beginRun, deferRun, staleness } from '../tasks/run-session.ts';
+import { decryptSession } from '../tasks/session-cipher.ts';
+import { waitForLease } from './account-lease.ts';
 import { sessionPayload } from './queues.ts';
 import { createRunLog } from './run-log.ts';
-import { failedOutcome, isHealthReason, type SessionOutcome, type SessionRunner } from './session-runner.ts';
+import { finish, type SessionJobDeps, settleSession } from './session-end.ts';
+import { failedOutcome, type SessionOutcome } from './session-runner.ts';
 
-export type SessionJobDeps = {
-  db: Db;
-  jobs: JobPort;
-  runner: SessionRunner;
-  log: Logger;
-  sessionKey: Buffer | undefined;
-  retryLimit: number;
-  /** Aborted when the worker shuts down: running sessions are handed back to the queue. */
-  shutdown: AbortSignal;
-  progressIntervalMs?: number;
-  /** Told of every run this worker ended COMPLETED or FAILED (for the duration histogram). */
-  onRunFinished?: (run: RunRow) => void;
-};
+export type { SessionJobDeps } from './session-end.ts';
 
-/**
- * Records a run's end. While the database is away the write is retried (until the worker's grace
- * period runs out), so a session that ended during a restart is not run again.
- */
-async function finish(
-  deps: SessionJobDeps,
-  ref: RunRef,
-  ending: RunEnding,
-  account?: AccountRunResult,
-): Promise<FinishResult> {
-  const result = await retryWhileUnavailable(() => finishRun(deps.db, deps.jobs, ref, ending, account), {
-    signal: deps.shutdown,
-    onRetry: (err) => deps.log.warn({ err, runId: ref.runId }, 'database away; retrying the end of the run'),
-  });
-  if (result.run && ending.kind !== 'requeue') deps.onRunFinished?.(result.run);
-  return result;
-}
+/** How long a session that could not take its account's lease waits in the queue before it asks again. */
+const LEASE_RETRY_DELAY_SECONDS = 15;
 
 export function createSessionHandler(deps: SessionJobDeps) {
-  const { db, jobs, log } = deps;
+  const { db, log } = deps;
   return async ([job]: Job<unknown>[]) => {
     if (!job) return;
     const parsed = sessionPayload.safeParse(job.data);
@@ -59,134 +29,99 @@ export function createSessionHandler(deps: SessionJobDeps) {
       log.error({ jobId: job.id }, 'session job with a malformed payload: dropped');
       return { skipped: 'malformed' };
     }
-    const ref: RunRef = { runId: parsed.data.runId, runNumber: parsed.data.runNumber, jobId: job.id };
-    const begin = await beginRun(db, jobs, ref);
-    if (!begin.ok) {
-      log.info({ ...ref, stale: begin.stale }, 'session job is stale: skipped');
-      return { skipped: begin.stale };
-    }
-    const runLog = createRunLog(db, ref, log);
-    const sessionLog = log.child({
-      runId: ref.runId,
-      taskId: begin.task.id,
-      account: begin.account.username,
-    });
-    sessionLog.info({ attempt: job.retryCount + 1 }, 'session started');
-    if (begin.resumed) runLog.write('the previous attempt stopped responding (worker lost); starting again');
-
-    let storageState: unknown;
-    try {
-      const blob = begin.account.sessionEncrypted;
-      if (blob && !deps.sessionKey)
-        throw new Error('SESSION_ENCRYPTION_KEY is not set, so the saved session cannot be read');
-      storageState = blob && deps.sessionKey ? decryptSession(deps.sessionKey, blob) : undefined;
-    } catch (err) {
-      await runLog.flush();
-      await finish(deps, ref, {
-        kind: 'failed',
-        code: 'session_unreadable',
-        message: describeError(err),
-      });
-      return { failed: 'session_unreadable' };
-    }
-
-    let lastProgress = 0;
-    const onProgress = (counters: Record<string, number>) => {
-      runLog.enqueue(async () => {
-        if (!(await updateRunCounters(db, ref.runId, ref.runNumber, counters))) return;
-        if (Date.now() - lastProgress < (deps.progressIntervalMs ?? 5000)) return;
-        lastProgress = Date.now();
-        const task = await findTask(db, begin.task.id);
-        if (task?.status === 'running') await jobs.publish(db, await buildTaskEvent(db, task, 'progress'));
-      });
+    const ref: RunFence = {
+      runId: parsed.data.runId,
+      runNumber: parsed.data.runNumber,
+      jobId: job.id,
+      attempt: job.retryCount,
     };
-
-    let outcome: SessionOutcome;
-    try {
-      outcome = await deps.runner({
-        account: { ...begin.account, storageState },
-        settings: begin.task.settings,
-        signal: AbortSignal.any([job.signal, deps.shutdown]),
-        log: (line) => runLog.write(line),
-        onProgress,
-      });
-    } catch (err) {
-      sessionLog.error({ err }, 'session runner threw');
-      outcome = failedOutcome('internal_error', describeError(err), true);
+    // Not worth waiting for the account when the run is not this job's any more.
+    const peek = await findRun(db, ref.runId);
+    const stale = peek ? staleness(peek, ref, true) : 'missing';
+    if (stale) {
+      log.info({ ...ref, stale }, 'session job is stale: skipped');
+      return { skipped: stale };
     }
-    await runLog.flush();
-    return settle(deps, job, ref, outcome, sessionLog);
+    const stop = AbortSignal.any([job.signal, deps.shutdown]);
+    const holder = {
+      accountId: parsed.data.accountId,
+      runId: ref.runId,
+      holder: `${job.id}:${job.retryCount}`,
+    };
+    let held = await waitForLease(db, holder, deps.lease, stop, log);
+    // An older attempt of this job whose claim was lost still runs the session: it ends the run
+    // or hands it back, so this attempt waits for it as long as the job is ours.
+    while (!held && !stop.aborted && (await findRun(db, ref.runId))?.status === 'running') {
+      held = await waitForLease(db, holder, deps.lease, stop, log);
+    }
+    if (!held) return handBackUnleased(deps, ref, stop);
+    try {
+      return await runLeased(deps, job, ref, held.lost);
+    } finally {
+      // runLeased returns after the runner, which returns after the browser context has closed.
+      await held.release();
+    }
   };
 }
 
-async function settle(
-  deps: SessionJobDeps,
-  job: Job<unknown>,
-  ref: RunRef,
-  outcome: SessionOutcome,
-  log: Logger,
-) {
-  if (outcome.status === 'completed') {
-    const sessionEncrypted =
-      deps.sessionKey && outcome.storageState
-        ? encryptSession(deps.sessionKey, outcome.storageState)
-        : undefined;
-    await finish(
-      deps,
-      ref,
-      { kind: 'completed', counters: outcome.counters, cappedByTime: outcome.cappedByTime },
-      { health: 'ok', healthMessage: null, warmed: true, ...(sessionEncrypted ? { sessionEncrypted } : {}) },
-    );
-    log.info({ counters: outcome.counters }, 'session completed');
-    return { completed: true };
+/** The account stayed busy (or the job was stopped) while waiting: nothing ran, no retry is spent. */
+async function handBackUnleased(deps: SessionJobDeps, ref: RunFence, stop: AbortSignal) {
+  if (stop.aborted && !deps.shutdown.aborted) return { skipped: 'stopped while waiting for the account' };
+  const delaySeconds = deps.shutdown.aborted ? 0 : LEASE_RETRY_DELAY_SECONDS;
+  const deferred = await deferRun(deps.db, deps.jobs, ref, delaySeconds);
+  deps.log.info({ ...ref, deferred }, 'account busy in another session: the run waits in the queue');
+  return deferred ? { waiting: 'deferred' } : { skipped: 'not this job’s run any more' };
+}
+
+async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence, leaseLost: AbortSignal) {
+  const { db, jobs, log } = deps;
+  const begin = await beginRun(db, jobs, ref);
+  if (!begin.ok) {
+    log.info({ ...ref, stale: begin.stale }, 'session job is stale: skipped');
+    return { skipped: begin.stale };
   }
-  if (outcome.reason === 'cancelled') {
-    // A user's cancel already ended the run, so this hands back nothing. A shutdown hands the
-    // run back with a new job (another worker starts it at once, no retry spent); a lost claim
-    // hands it back and throws, so pg-boss retries this job.
-    if (deps.shutdown.aborted) {
-      const back = await finish(deps, ref, {
-        kind: 'requeue',
-        code: 'interrupted',
-        message: 'the worker shut down',
-        redispatch: true,
-      });
-      if (back.applied) {
-        log.warn('worker shutting down: session handed back to the queue');
-        return { handedBack: true };
-      }
-    } else {
-      const message = 'the session was interrupted';
-      const back = await finish(deps, ref, { kind: 'requeue', code: 'interrupted', message });
-      if (back.applied) {
-        log.warn(message);
-        throw new Error(`${message}; handed back to the queue`);
-      }
-    }
-    log.info('session cancelled');
-    return { cancelled: true };
+  const runLog = createRunLog(db, ref, log);
+  const sessionLog = log.child({ runId: ref.runId, taskId: begin.task.id, account: begin.account.username });
+  sessionLog.info({ attempt: job.retryCount + 1 }, 'session started');
+  if (begin.resumed) runLog.write('the previous attempt stopped responding (worker lost); starting again');
+
+  const sessionBefore = begin.account.sessionEncrypted;
+  let storageState: unknown;
+  try {
+    if (sessionBefore && !deps.sessionKey)
+      throw new Error('SESSION_ENCRYPTION_KEY is not set, so the saved session cannot be read');
+    storageState =
+      sessionBefore && deps.sessionKey ? decryptSession(deps.sessionKey, sessionBefore) : undefined;
+  } catch (err) {
+    await runLog.flush();
+    await finish(deps, ref, { kind: 'failed', code: 'session_unreadable', message: describeError(err) });
+    return { failed: 'session_unreadable' };
   }
-  if (outcome.retryable && job.retryCount < deps.retryLimit) {
-    await finish(deps, ref, { kind: 'requeue', code: outcome.reason, message: outcome.message });
-    log.warn(
-      { reason: outcome.reason, attempt: job.retryCount + 1 },
-      'session failed; pg-boss will retry it',
-    );
-    throw new Error(`${outcome.reason}: ${outcome.message}`);
+
+  let lastProgress = 0;
+  const onProgress = (counters: Record<string, number>) => {
+    runLog.enqueue(async () => {
+      if (!(await updateRunCounters(db, ref, counters))) return;
+      if (Date.now() - lastProgress < (deps.progressIntervalMs ?? 5000)) return;
+      lastProgress = Date.now();
+      const task = await findTask(db, begin.task.id);
+      if (task?.status === 'running') await jobs.publish(db, await buildTaskEvent(db, task, 'progress'));
+    });
+  };
+
+  let outcome: SessionOutcome;
+  try {
+    outcome = await deps.runner({
+      account: { ...begin.account, storageState },
+      settings: begin.task.settings,
+      signal: AbortSignal.any([job.signal, deps.shutdown, leaseLost]),
+      log: (line) => runLog.write(line),
+      onProgress,
+    });
+  } catch (err) {
+    sessionLog.error({ err }, 'session runner threw');
+    outcome = failedOutcome('internal_error', describeError(err), true);
   }
-  const health = isHealthReason(outcome.reason) ? outcome.reason : undefined;
-  await finish(
-    deps,
-    ref,
-    {
-      kind: 'failed',
-      code: outcome.reason,
-      message: outcome.message,
-      counters: outcome.counters,
-      screenshot: outcome.screenshot,
-    },
-    health ? { health, healthMessage: outcome.message } : undefined,
-  );
-  log.warn({ reason: outcome.reason }, 'session failed');
-  return { failed: outcome.reason };
+  await runLog.flush();
+  return settleSession(deps, job, ref, outcome, sessionBefore, leaseLost, sessionLog);
 }

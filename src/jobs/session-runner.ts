@@ -1,5 +1,6 @@
 // The boundary between the queue and the browser: what a session job hands to the warmup engine
 // and what it gets back. main.ts supplies the real runner (src/warmup); benches supply a no-op.
+import { failurePolicy } from '../warmup/failure-reasons.ts';
 
 export type SessionAccount = {
   id: number;
@@ -42,10 +43,7 @@ export function failedOutcome(reason: string, message: string, retryable: boolea
   return { status: 'failed', reason, message, retryable, screenshot: null, counters: {} };
 }
 
-/** Failure reasons that describe the account itself: recorded as its health, never retried. */
-export const HEALTH_REASONS = ['logged_out', 'captcha', 'blocked', 'proxy_error'] as const;
-export type HealthReason = (typeof HEALTH_REASONS)[number];
-
-export function isHealthReason(reason: string): reason is HealthReason {
-  return (HEALTH_REASONS as readonly string[]).includes(reason);
+/** The account health a failure records (failure-reasons.ts), when it says something about the account. */
+export function healthOf(reason: string) {
+  return failurePolicy(reason).health ?? undefined;
 }

@@ -1,5 +1,6 @@
 // The JobPort that src/tasks uses, on pg-boss: dispatch a task's waiting runs (at most `parallel`
-// live per task, starts spread by a random pause), cancel their jobs, publish notifications —
+// running or queued per task, free accounts first, starts spread by a random pause), cancel their
+// jobs, publish notifications —
 // each inside the caller's transaction through fromDrizzle.
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, type PgBoss } from 'pg-boss';
@@ -33,14 +34,14 @@ export function dispatchSettings(settings: unknown): DispatchSettings {
 export function createTaskJobs(boss: PgBoss, random: () => number = Math.random): JobPort {
   const pause = (s: DispatchSettings) => s.pauseMin + Math.floor(random() * (s.pauseMax - s.pauseMin + 1));
   return {
-    async dispatch(tx: Executor, task: TaskRow) {
+    async dispatch(tx: Executor, task: TaskRow, options = {}) {
       const waiting = await undispatchedRuns(tx, task.id);
       if (waiting.length === 0) return;
       const settings = dispatchSettings(task.settings);
       const live = await countLiveRuns(tx, task.id);
       const db = fromDrizzle(tx, sql);
       // The first start of a task is immediate; every later one waits a random pause.
-      let startAfter = live > 0 ? pause(settings) : 0;
+      let startAfter = Math.max(live > 0 ? pause(settings) : 0, options.notBeforeSeconds ?? 0);
       for (const run of waiting.slice(0, Math.max(0, settings.parallel - live))) {
         const payload: SessionPayload = {
           runId: run.id,

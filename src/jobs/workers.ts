@@ -1,14 +1,17 @@
 // Starts this process's workers: account sessions (WORKER_CONCURRENCY at once), their dead
-// letters, and the reconciler. stop() hands running sessions back after the grace period.
+// letters, the reconciler and daily retention. stop() hands running sessions back after the grace
+// period.
 import type { Job } from 'pg-boss';
 import type { Db } from '../db/client.ts';
 import type { RunRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { withSafeErrors } from '../safe-error.ts';
+import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './account-lease.ts';
 import type { Boss } from './boss.ts';
 import { createDeadLetterHandler } from './dead-letter-job.ts';
 import { QUEUES } from './queues.ts';
 import { reconcile } from './reconcile-job.ts';
+import { applyRetention, DEFAULT_RETENTION_DAYS, type RetentionDays } from './retention-job.ts';
 import { createSessionHandler } from './session-job.ts';
 import type { SessionRunner } from './session-runner.ts';
 import { createTaskJobs } from './task-jobs.ts';
@@ -22,6 +25,13 @@ export type WorkerDeps = {
   sessionKey: Buffer | undefined;
   progressIntervalMs?: number;
   onRunFinished?: (run: RunRow) => void;
+  lease?: Partial<LeaseTimings>;
+  /**
+   * How often a running session's job is touched (pg-boss heartbeat); a cancel reaches the session
+   * within this. Tests set it beyond the queue's heartbeatSeconds to make a worker lose its claim.
+   */
+  heartbeatRefreshSeconds?: number;
+  retention?: RetentionDays;
 };
 
 export type Workers = {
@@ -43,6 +53,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     log,
     sessionKey: deps.sessionKey,
     retryLimit: timings.sessionRetryLimit,
+    lease: { ...DEFAULT_LEASE_TIMINGS, ...deps.lease },
     shutdown: shutdown.signal,
     ...(deps.progressIntervalMs !== undefined ? { progressIntervalMs: deps.progressIntervalMs } : {}),
     onRunFinished: deps.onRunFinished,
@@ -52,7 +63,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     {
       localConcurrency: deps.concurrency,
       // Touch often, so that a cancel (the job leaves 'active') reaches job.signal within seconds.
-      heartbeatRefreshSeconds: 2,
+      heartbeatRefreshSeconds: deps.heartbeatRefreshSeconds ?? 2,
       pollingIntervalSeconds: 2,
       // Runs that start after a pause are not announced by NOTIFY; poll for them often enough.
       notifyPollingIntervalSeconds: 2,
@@ -79,6 +90,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     withSafeErrors(async () => reconcileNow()),
   );
   await reconcileNow();
+  const days = deps.retention ?? DEFAULT_RETENTION_DAYS;
+  await boss.work(
+    QUEUES.retention,
+    { pollingIntervalSeconds: 60 },
+    withSafeErrors(async () => {
+      await applyRetention({ db: deps.db, log, days });
+    }),
+  );
   log.info({ concurrency: deps.concurrency }, 'workers started');
 
   return {
@@ -91,7 +110,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       }, graceMs);
       await finished;
       clearTimeout(timer);
-      await Promise.all([boss.offWork(QUEUES.sessionDead), boss.offWork(QUEUES.reconcile)]);
+      await Promise.all([
+        boss.offWork(QUEUES.sessionDead),
+        boss.offWork(QUEUES.reconcile),
+        boss.offWork(QUEUES.retention),
+      ]);
     },
   };
 }

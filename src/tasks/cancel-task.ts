@@ -23,7 +23,7 @@ export async function cancelTask(
   return db.transaction(async (tx) => {
     const current = await findTask(tx, input.taskId, { forUpdate: true });
     if (!current) return { ok: false, reason: 'not_found' };
-    const status = current.status as Status;
+    const status = current.status;
     if (!canApply('cancel', status)) {
       return { ok: false, reason: 'finished', status, message: refusalReason('cancel', status) ?? '' };
     }

@@ -1,20 +1,12 @@
 // Task events for the chat: a snapshot of what a message needs (id, name, status, runs ok/failed,
 // duration, reasons, screenshot, who acted), built in the transaction that caused it.
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../db/client.ts';
-import { accounts, runScreenshots, runs, type TaskRow } from '../db/schema.ts';
-import type { Status } from './lifecycle.ts';
+import type { TaskRow } from '../db/schema.ts';
+import { runOutcomes, runsWithScreenshot } from '../db/task-events-repo.ts';
+import { STATUSES, type Status, TASK_EVENT_TYPES, type TaskEventType } from '../db/vocabulary.ts';
 
-export const TASK_EVENT_TYPES = [
-  'started',
-  'progress',
-  'completed',
-  'failed',
-  'cancelled',
-  'restarted',
-] as const;
-export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+export { TASK_EVENT_TYPES, type TaskEventType } from '../db/vocabulary.ts';
 
 export type RunCounts = Record<Status, number> & { total: number };
 
@@ -43,18 +35,7 @@ export async function buildTaskEvent(
   type: TaskEventType,
   actorId: number | null = null,
 ): Promise<TaskEvent> {
-  const rows = await exec
-    .select({
-      id: runs.id,
-      status: runs.status,
-      account: accounts.username,
-      code: runs.reasonCode,
-      message: runs.reasonMessage,
-    })
-    .from(runs)
-    .innerJoin(accounts, eq(accounts.id, runs.accountId))
-    .where(eq(runs.taskId, task.id))
-    .orderBy(asc(runs.id));
+  const rows = await runOutcomes(exec, task.id);
   const counts: RunCounts = {
     pending: 0,
     running: 0,
@@ -63,22 +44,13 @@ export async function buildTaskEvent(
     cancelled: 0,
     total: rows.length,
   };
-  for (const r of rows) counts[r.status as Status]++;
+  for (const r of rows) counts[r.status]++;
   const failed = rows.filter((r) => r.status === 'failed').slice(0, 5);
-  const shots = failed.length
-    ? await exec
-        .select({ runId: runScreenshots.runId })
-        .from(runScreenshots)
-        .where(
-          and(
-            inArray(
-              runScreenshots.runId,
-              failed.map((f) => f.id),
-            ),
-            eq(runScreenshots.runNumber, task.runNumber),
-          ),
-        )
-    : [];
+  const shots = await runsWithScreenshot(
+    exec,
+    failed.map((f) => f.id),
+    task.runNumber,
+  );
   const now = new Date();
   const end = task.completedAt ?? (task.startedAt ? now : null);
   return {
@@ -86,7 +58,7 @@ export async function buildTaskEvent(
     taskId: task.id,
     taskName: task.name,
     runNumber: task.runNumber,
-    status: task.status as Status,
+    status: task.status,
     chatId: task.chatId,
     actorId,
     runs: counts,
@@ -94,7 +66,7 @@ export async function buildTaskEvent(
     completedAt: task.completedAt?.toISOString() ?? null,
     durationMs: task.startedAt && end ? Math.max(0, end.getTime() - task.startedAt.getTime()) : null,
     failures: failed.map((f) => ({ runId: f.id, account: f.account, code: f.code, message: f.message })),
-    screenshotRunId: failed.find((f) => shots.some((s) => s.runId === f.id))?.id ?? null,
+    screenshotRunId: failed.find((f) => shots.includes(f.id))?.id ?? null,
     at: now.toISOString(),
   };
 }
@@ -105,7 +77,7 @@ export const taskEventSchema = z.looseObject({
   taskId: z.number().int().positive(),
   taskName: z.string(),
   runNumber: z.number().int().positive(),
-  status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
+  status: z.enum(STATUSES),
   chatId: z.number().nullable(),
   actorId: z.number().nullable(),
   runs: z.looseObject({

@@ -2,8 +2,10 @@
 // transitions, and the timestamps each transition sets or clears. Pure; repositories apply it
 // as conditional UPDATEs (src/db/lifecycle-repo.ts).
 
-export const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
-export type Status = (typeof STATUSES)[number];
+import type { Status } from '../db/vocabulary.ts';
+
+// Declared once in src/db/vocabulary.ts (the schema's CHECK constraints come from the same list).
+export { isStatus, STATUSES, type Status } from '../db/vocabulary.ts';
 
 export const FINISHED_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly Status[];
 export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
@@ -49,18 +51,26 @@ export function refusalReason(name: TransitionName, status: Status): string | un
   return `it is ${status}`;
 }
 
+/** A run as the task's status sees it: its status, and whether it belongs to the task's current run number. */
+export type RunState = { status: Status; current: boolean };
+
 /**
- * A task's status follows from its runs: RUNNING while any run is running (or some finished while
- * others wait), PENDING while none has started, and once all are finished: COMPLETED when every
- * run completed, FAILED when at least one failed, CANCELLED when the rest were cancelled.
+ * A task's status follows from its runs: RUNNING while any run is running (or some of this run
+ * number finished while others wait), PENDING while none of this run number has started — runs
+ * kept from before a "restart failed" do not make a queued task look running — and once all are
+ * finished: COMPLETED when every run completed, FAILED when at least one failed, CANCELLED when
+ * the rest were cancelled.
  */
-export function deriveTaskStatus(runs: readonly Status[]): Status {
-  if (runs.length === 0) return 'completed';
+export function deriveTaskStatus(states: readonly RunState[]): Status {
+  if (states.length === 0) return 'completed';
+  const runs = states.map((r) => r.status);
   const count = (s: Status) => runs.filter((r) => r === s).length;
   if (count('running') > 0) return 'running';
   const unfinished = count('pending');
-  if (unfinished === runs.length) return 'pending';
-  if (unfinished > 0) return 'running';
+  if (unfinished > 0) {
+    const current = states.filter((r) => r.current);
+    return current.every((r) => r.status === 'pending') ? 'pending' : 'running';
+  }
   if (count('failed') > 0) return 'failed';
   if (count('cancelled') > 0) return 'cancelled';
   return 'completed';

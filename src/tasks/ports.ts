@@ -5,8 +5,11 @@ import type { RunRow, TaskRow } from '../db/schema.ts';
 import type { TaskEvent } from './events.ts';
 
 export type JobPort = {
-  /** Queue jobs for the task's pending runs that have none, up to its `parallel` setting. */
-  dispatch(tx: Executor, task: TaskRow): Promise<void>;
+  /**
+   * Queue jobs for the task's pending runs that have none, up to its `parallel` setting;
+   * `notBeforeSeconds` delays every start at least that long (a run waiting for its account).
+   */
+  dispatch(tx: Executor, task: TaskRow, options?: { notBeforeSeconds?: number }): Promise<void>;
   /** Stop the jobs of these runs: queued ones never start, running sessions are aborted. */
   cancelRuns(tx: Executor, runs: readonly RunRow[]): Promise<void>;
   /** Queue a notification for the task's chat (durable, retried). */

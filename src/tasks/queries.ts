@@ -47,6 +47,7 @@ export async function getTaskDetails(exec: Executor, taskId: number, logLines = 
   const log = await lastLogLines(
     exec,
     runs.filter((r) => r.runNumber === task.runNumber).map((r) => r.id),
+    task.runNumber,
     logLines,
   );
   const usernames = new Map(runs.map((r) => [r.id, r.username]));

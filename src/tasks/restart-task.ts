@@ -35,14 +35,14 @@ export async function restartTask(db: Db, jobs: JobPort, input: RestartInput): P
     // The row lock serialises concurrent restarts: the second one sees PENDING and is refused.
     const current = await findTask(tx, input.taskId, { forUpdate: true });
     if (!current) return { ok: false, reason: 'not_found' };
-    const status = current.status as Status;
+    const status = current.status;
     if (!canApply('restart', status)) {
       return { ok: false, reason: 'busy', status, message: refusalReason('restart', status) ?? '' };
     }
     const from = RESET_FROM[input.scope];
     if (input.scope === 'failed') {
       const statuses = await runStatusesOf(tx, input.taskId);
-      if (!statuses.some((s) => from.includes(s as Status))) return { ok: false, reason: 'nothing_failed' };
+      if (!statuses.some((s) => from.includes(s))) return { ok: false, reason: 'nothing_failed' };
     }
 
     const [task] = await transitionRows(tx, tasks, TRANSITIONS.restart, eq(tasks.id, input.taskId), {

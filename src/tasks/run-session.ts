@@ -2,7 +2,12 @@
 // failed, handed back). Locks the task before the run, like restart and cancel, so the three
 // never deadlock; a job whose run was restarted or finished meanwhile is told it is stale.
 import { eq } from 'drizzle-orm';
-import { type AccountRunResult, findAccount, recordAccountRunResult } from '../db/accounts-repo.ts';
+import {
+  type AccountRunResult,
+  findAccount,
+  recordAccountHealth,
+  recordAccountRunResult,
+} from '../db/accounts-repo.ts';
 import type { Db, Executor } from '../db/client.ts';
 import { transitionRows } from '../db/lifecycle-repo.ts';
 import { saveScreenshot } from '../db/runs-repo.ts';
@@ -13,8 +18,12 @@ import { isFinished, type Status, TRANSITIONS } from './lifecycle.ts';
 import type { JobPort } from './ports.ts';
 import { syncTaskStatus } from './sync-task-status.ts';
 
-/** Which run a job is about; `jobId`, when given, fences off jobs the run no longer belongs to. */
-export type RunRef = { runId: number; runNumber: number; jobId?: string };
+/**
+ * Which run a job is about. `jobId`, when given, fences off jobs the run no longer belongs to;
+ * `attempt` (the job's pg-boss retryCount), when given, fences off an older attempt of that job
+ * whose claim was lost: once a newer attempt began the run, the older one writes nothing.
+ */
+export type RunRef = { runId: number; runNumber: number; jobId?: string; attempt?: number };
 
 export type BeginResult =
   | { ok: true; run: RunRow; task: TaskRow; account: AccountRow; resumed: boolean }
@@ -23,29 +32,41 @@ export type BeginResult =
 type Stale = 'missing' | 'restarted' | 'superseded' | 'finished';
 type Locked = { stale: Stale } | { task: TaskRow; run: RunRow };
 
-async function lockRun(tx: Executor, ref: RunRef): Promise<Locked> {
+/** Why a job may not touch its run (undefined: it may). Read without locks by callers that peek. */
+export function staleness(run: RunRow, ref: RunRef, beginning = false): Stale | undefined {
+  if (run.runNumber !== ref.runNumber) return 'restarted';
+  // Handed back with a new job (a deploy): an older job of the same run number must not run it.
+  if (ref.jobId && run.jobId && run.jobId !== ref.jobId) return 'superseded';
+  if (ref.attempt !== undefined && run.jobAttempt !== null) {
+    // A newer attempt of this job began the run: the older attempt lost its claim.
+    if (beginning ? run.jobAttempt > ref.attempt : run.jobAttempt !== ref.attempt) return 'superseded';
+  }
+  if (isFinished(run.status)) return 'finished';
+  return undefined;
+}
+
+async function lockRun(tx: Executor, ref: RunRef, beginning = false): Promise<Locked> {
   const peek = await findRun(tx, ref.runId);
   if (!peek) return { stale: 'missing' };
   const task = await findTask(tx, peek.taskId, { forUpdate: true });
   const [run] = await tx.select().from(runs).where(eq(runs.id, ref.runId)).for('update');
   if (!task || !run) return { stale: 'missing' };
-  if (run.runNumber !== ref.runNumber) return { stale: 'restarted' };
-  // Handed back with a new job (a deploy): an older job of the same run number must not run it.
-  if (ref.jobId && run.jobId && run.jobId !== ref.jobId) return { stale: 'superseded' };
-  if (isFinished(run.status as Status)) return { stale: 'finished' };
-  return { task, run };
+  const stale = staleness(run, ref, beginning);
+  return stale ? { stale } : { task, run };
 }
 
 export async function beginRun(db: Db, jobs: JobPort, ref: RunRef): Promise<BeginResult> {
   return db.transaction(async (tx) => {
-    const locked = await lockRun(tx, ref);
+    const locked = await lockRun(tx, ref, true);
     if ('stale' in locked) return { ok: false, stale: locked.stale };
-    // RUNNING already: the previous attempt's worker died and pg-boss retried the job.
+    // RUNNING already: the previous attempt's worker died and pg-boss retried the job. This
+    // attempt holds the account's lease, so the previous one's browser is gone.
     const resumed = locked.run.status === 'running';
     const where = eq(runs.id, ref.runId);
     if (resumed) await transitionRows(tx, runs, TRANSITIONS.requeue, where);
     const [run] = await transitionRows(tx, runs, TRANSITIONS.start, where, {
       attempts: locked.run.attempts + 1,
+      ...(ref.attempt !== undefined ? { jobAttempt: ref.attempt } : {}),
     });
     const account = await findAccount(tx, locked.run.accountId);
     if (!run || !account) throw new Error(`run ${ref.runId} could not start`);
@@ -72,7 +93,8 @@ export type RunEnding =
    */
   | { kind: 'requeue'; code: string; message: string; redispatch?: boolean };
 
-export type FinishResult = { applied: boolean; run?: RunRow; task?: TaskRow };
+/** `sessionKept: false`: the account's session changed during the run, so the run's was not saved. */
+export type FinishResult = { applied: boolean; run?: RunRow; task?: TaskRow; sessionKept?: boolean };
 
 export async function finishRun(
   db: Db,
@@ -85,9 +107,14 @@ export async function finishRun(
     const locked = await lockRun(tx, ref);
     // A run fails from the queue too (dead letters, the reconciler); it completes or is handed
     // back only while it runs.
-    const from = ending.kind === 'failed' ? TRANSITIONS.fail.from : (['running'] as const);
-    if ('stale' in locked || !(from as readonly string[]).includes(locked.run.status))
+    const from: readonly Status[] = ending.kind === 'failed' ? TRANSITIONS.fail.from : ['running'];
+    if ('stale' in locked || !from.includes(locked.run.status)) {
+      // What the browser saw of the account is true whoever owns the run now.
+      const seen = account?.health && account.health !== 'ok' ? account.health : undefined;
+      const run = seen ? await findRun(tx, ref.runId) : undefined;
+      if (seen && run) await recordAccountHealth(tx, run.accountId, seen, account?.healthMessage ?? null);
       return { applied: false };
+    }
     const where = eq(runs.id, ref.runId);
     const [run] =
       ending.kind === 'completed'
@@ -112,9 +139,10 @@ export async function finishRun(
     if (ending.kind === 'failed' && ending.screenshot?.length) {
       await saveScreenshot(tx, run.id, run.runNumber, ending.screenshot);
     }
-    if (account) await recordAccountRunResult(tx, run.accountId, account);
+    let sessionKept: boolean | undefined;
+    if (account) sessionKept = await recordAccountRunResult(tx, run.accountId, account);
     const task = await settleTask(tx, jobs, run.taskId);
-    return { applied: true, run, task };
+    return { applied: true, run, task, ...(sessionKept === false ? { sessionKept } : {}) };
   });
 }
 
@@ -126,10 +154,26 @@ export async function finishRun(
 export async function settleTask(tx: Executor, jobs: JobPort, taskId: number): Promise<TaskRow | undefined> {
   const sync = await syncTaskStatus(tx, taskId);
   if (!sync) return undefined;
-  const status = sync.task.status as Status;
+  const status = sync.task.status;
   if (sync.changed && (status === 'completed' || status === 'failed')) {
     await jobs.publish(tx, await buildTaskEvent(tx, sync.task, status, sync.task.restartedBy));
   }
   if (!isFinished(status)) await jobs.dispatch(tx, sync.task);
   return sync.task;
+}
+
+/**
+ * A session that could not take its account's lease in time goes back to the queue: its run, still
+ * PENDING under this job, gets a new job that starts after `delaySeconds`. No retry is spent, and
+ * the task may meanwhile start a run whose account is free. False when the run is not this job's
+ * to hand back (it began under an older attempt, or moved on).
+ */
+export async function deferRun(db: Db, jobs: JobPort, ref: RunRef, delaySeconds: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const locked = await lockRun(tx, ref, true);
+    if ('stale' in locked || locked.run.status !== 'pending') return false;
+    await tx.update(runs).set({ jobId: null }).where(eq(runs.id, ref.runId));
+    await jobs.dispatch(tx, locked.task, { notBeforeSeconds: delaySeconds });
+    return true;
+  });
 }

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { transitionRows } from '../db/lifecycle-repo.ts';
 import { type TaskRow, tasks } from '../db/schema.ts';
-import { findTask, runStatusesOf } from '../db/tasks-repo.ts';
+import { findTask, runStatesOf } from '../db/tasks-repo.ts';
 import { deriveTaskStatus, type Status, TRANSITIONS, transitionTowards } from './lifecycle.ts';
 
 export type TaskSync = { task: TaskRow; changed: boolean; previous: Status };
@@ -13,8 +13,8 @@ export type TaskSync = { task: TaskRow; changed: boolean; previous: Status };
 export async function syncTaskStatus(tx: Executor, taskId: number): Promise<TaskSync | undefined> {
   const current = await findTask(tx, taskId, { forUpdate: true });
   if (!current) return undefined;
-  const previous = current.status as Status;
-  const target = deriveTaskStatus((await runStatusesOf(tx, taskId)) as Status[]);
+  const previous: Status = current.status;
+  const target = deriveTaskStatus(await runStatesOf(tx, taskId));
   const name = transitionTowards(previous, target);
   if (!name) return { task: current, changed: false, previous };
   const [task] = await transitionRows(tx, tasks, TRANSITIONS[name], eq(tasks.id, taskId));

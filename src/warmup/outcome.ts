@@ -1,6 +1,7 @@
 // What a warmup run returns: counters, the failure reasons with whether a retry makes sense, and
 // the mapping of Playwright's errors onto those reasons.
 import type { BrowserContext } from 'playwright-core';
+import { FAILURE_POLICY, type FailureCode } from './failure-reasons.ts';
 
 export type WarmupCounters = {
   /** Items watched for their sampled time (a watch cut by the session cap counts too). */
@@ -15,6 +16,7 @@ export type WarmupCounters = {
   scrolls: number;
 };
 
+// The engine's own reasons; their retry and health policy is the one table in failure-reasons.ts.
 export const FAILURE_REASONS = [
   'logged_out',
   'captcha',
@@ -24,24 +26,12 @@ export const FAILURE_REASONS = [
   'selector_missing',
   'browser_crashed',
   'cancelled',
-] as const;
+] as const satisfies readonly FailureCode[];
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
-/**
- * Health problems are never retried: retrying makes blocks worse. selector_missing is not either:
- * it means the site's markup no longer matches the profile, which a retry repeats (opening the
- * account again each time); the operator fixes the profile and restarts. Cancelled is deliberate.
- */
-export const RETRYABLE: Record<FailureReason, boolean> = {
-  logged_out: false,
-  captcha: false,
-  blocked: false,
-  proxy_error: true,
-  navigation_timeout: true,
-  selector_missing: false,
-  browser_crashed: true,
-  cancelled: false,
-};
+export const RETRYABLE = Object.fromEntries(
+  FAILURE_REASONS.map((r) => [r, FAILURE_POLICY[r].retryable]),
+) as Record<FailureReason, boolean>;
 
 export type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 

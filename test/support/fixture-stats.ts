@@ -22,6 +22,7 @@ export function createStats() {
   const records = new Map<string, AccountRecord>();
   const tabs = new Map<string, Map<string, number>>(); // account → tab → open presence streams
   const maxima = new Map<string, number>();
+  const seen = new Map<string, Set<string>>(); // account → every tab id it ever opened
   let maxTotal = 0;
   const changed = () => events.emit('change');
   const record = (account: string) => {
@@ -50,12 +51,15 @@ export function createStats() {
     openSessions,
     openTotal,
     maxConcurrent: (account: string) => maxima.get(account) ?? 0,
+    /** How many tabs of the account have opened so far (each session opens one). */
+    opened: (account: string) => seen.get(account)?.size ?? 0,
     get maxConcurrentTotal() {
       return maxTotal;
     },
     presenceOpened(account: string, tab: string) {
       const accountTabs = tabs.get(account) ?? new Map<string, number>();
       tabs.set(account, accountTabs.set(tab, (accountTabs.get(tab) ?? 0) + 1));
+      seen.set(account, (seen.get(account) ?? new Set<string>()).add(tab));
       maxima.set(account, Math.max(maxima.get(account) ?? 0, openSessions(account)));
       maxTotal = Math.max(maxTotal, openTotal());
       changed();

@@ -36,7 +36,13 @@ export async function makeTask(
   for (const [i, run] of created.runs.entries()) {
     await forceStatus(db, runs, run.id, runStatuses[i] ?? 'pending');
   }
-  await forceStatus(db, tasks, created.task.id, taskStatus ?? deriveTaskStatus(runStatuses as Status[]));
+  await forceStatus(
+    db,
+    tasks,
+    created.task.id,
+    taskStatus ??
+      deriveTaskStatus(runStatuses.map((status) => ({ status: status as Status, current: true }))),
+  );
   const [task] = await db.select().from(tasks).where(eq(tasks.id, created.task.id));
   const runRows = await db
     .select()
@@ -58,7 +64,10 @@ export async function forceStatus(db: Db, table: typeof tasks | typeof runs, id:
     ? sql`now() - interval '1 minute'`
     : null;
   const t = table as typeof tasks;
-  await db.update(t).set({ status, startedAt: started, completedAt: completed }).where(eq(t.id, id));
+  await db
+    .update(t)
+    .set({ status: status as Status, startedAt: started, completedAt: completed })
+    .where(eq(t.id, id));
 }
 
 /**

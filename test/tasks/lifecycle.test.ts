@@ -60,9 +60,19 @@ describe('task status derived from runs', () => {
     [['completed', 'cancelled'], 'cancelled'],
     [[], 'completed'],
   ];
+  const current = (statuses: Status[]) => statuses.map((status) => ({ status, current: true }));
   for (const [runs, expected] of cases) {
-    it(`[${runs.join(', ')}] → ${expected}`, () => expect(deriveTaskStatus(runs)).toBe(expected));
+    it(`[${runs.join(', ')}] → ${expected}`, () => expect(deriveTaskStatus(current(runs))).toBe(expected));
   }
+
+  it('a task restarted for its failed runs stays pending until one of them starts', () => {
+    const kept = { status: 'completed', current: false } as const;
+    expect(deriveTaskStatus([kept, { status: 'pending', current: true }])).toBe('pending');
+    expect(deriveTaskStatus([kept, { status: 'running', current: true }])).toBe('running');
+    expect(
+      deriveTaskStatus([kept, { status: 'completed', current: true }, { status: 'pending', current: true }]),
+    ).toBe('running');
+  });
 
   it('finds the transition towards a derived status, never a restart or requeue', () => {
     expect(transitionTowards('pending', 'running')).toBe('start');

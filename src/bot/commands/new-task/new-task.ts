@@ -4,6 +4,7 @@
 import { Composer } from 'telegraf';
 import { findAccountsByUsernames, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { createTask } from '../../../tasks/create-task.ts';
+import { UNWARMABLE_HEALTH } from '../../../warmup/failure-reasons.ts';
 import {
   PRESET_NAMES,
   type PresetName,
@@ -28,8 +29,8 @@ import { describeProblem, inTypedKeys, parseNewTaskArgs } from './args.ts';
 import { accountsOnPage, applyTap, createDraftStore, type Draft, pageCount } from './drafts.ts';
 
 /** Accounts that `accounts=all` and "All healthy" leave out: retrying these makes things worse. */
-const UNWARMABLE = ['logged_out', 'captcha', 'blocked'];
-const isHealthy = (account: { health: string }) => !UNWARMABLE.includes(account.health);
+const isHealthy = (account: { health: string }) =>
+  !(UNWARMABLE_HEALTH as readonly string[]).includes(account.health);
 
 export function newTaskFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();

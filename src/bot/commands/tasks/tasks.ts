@@ -3,7 +3,7 @@
 // Success of restart and cancel is announced by the notifier (one message per event).
 import { Composer } from 'telegraf';
 import { cancelTask } from '../../../tasks/cancel-task.ts';
-import { STATUSES, type Status } from '../../../tasks/lifecycle.ts';
+import { isStatus, type Status } from '../../../tasks/lifecycle.ts';
 import { actorNames, getTaskDetails, listTasksPage, type PageCursor } from '../../../tasks/queries.ts';
 import { type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
 import { formatTaskDetails, formatTaskList } from '../../format.ts';
@@ -33,9 +33,7 @@ export function tasksFeature(deps: BotDeps) {
     const failed = details.runs.filter((r) => r.status === 'failed').length;
     const cancelled = details.runs.filter((r) => r.status === 'cancelled').length;
     const text = formatTaskDetails(ctx.t, details, names);
-    const keyboard = taskKeyboard(ctx.t, taskId, details.task.status as Status, { failed, cancelled }, [
-      'details',
-    ]);
+    const keyboard = taskKeyboard(ctx.t, taskId, details.task.status, { failed, cancelled }, ['details']);
     if (edit) return ctx.editMessageText(text, { parse_mode: 'HTML', ...keyboard }).catch(ignoreNotModified);
     return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
   };
@@ -88,7 +86,7 @@ export function tasksFeature(deps: BotDeps) {
     let page = 1;
     for (const arg of args) {
       const word = arg.toLowerCase();
-      if ((STATUSES as readonly string[]).includes(word) && !status) status = word as Status;
+      if (isStatus(word) && !status) status = word;
       else if (/^[1-9]\d{0,5}$/.test(word) && page === 1) page = Number(word);
       else return ctx.reply(ctx.t.usage.list, { parse_mode: 'HTML' });
     }

@@ -1,0 +1,32 @@
+// The words the database stores, declared once: statuses of tasks and runs, task event types and
+// account health states. schema.ts builds its CHECK constraints from these lists, the lifecycle
+// and the event schema take their types from them; nothing spells them out a second time.
+
+export const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const TASK_EVENT_TYPES = [
+  'started',
+  'progress',
+  'completed',
+  'failed',
+  'cancelled',
+  'restarted',
+] as const;
+export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+/**
+ * What is known of an account's health. The failure-reason table (src/warmup/failure-reasons.ts)
+ * names the states a failure sets; a test keeps the two in agreement.
+ */
+export const HEALTH_STATES = ['unknown', 'ok', 'logged_out', 'captcha', 'blocked', 'proxy_error'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+export function isStatus(value: string): value is Status {
+  return (STATUSES as readonly string[]).includes(value);
+}
+
+/** `column in ('a', 'b', …)` for a CHECK constraint; the values are ours, never user input. */
+export function inList(column: string, values: readonly string[]): string {
+  return `${column} in (${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')})`;
+}
