@@ -1,8 +1,7 @@
 // Composition root: the only file that creates things (config, logger, database, workers, bot)
-// and the only one that knows the shutdown order. Roles: bot, worker, all (default).
-import { randomBytes } from 'node:crypto';
+// and the only one that knows the shutdown order. Roles: bot, worker, all (default); ROLE_PARTS says
+// what each one starts.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Telegram } from 'telegraf';
 import { botCommands } from './bot/commands/help/help.ts';
@@ -10,7 +9,7 @@ import { textsFor } from './bot/i18n/index.ts';
 import { createBot, launchBot } from './bot/index.ts';
 import { createNotifier } from './bot/notifications/notifier.ts';
 import { watchTelegram } from './bot/notifications/telegram-watch.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, type Role } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -23,6 +22,7 @@ import { createTaskJobs } from './jobs/task-jobs.ts';
 import { createWarmupRunner } from './jobs/warmup-runner.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { readOrCreateSessionKey, SessionKeyError } from './tasks/session-key-file.ts';
 import { createBrowserHost } from './warmup/browser.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
 import { loadSiteProfile, SiteProfileError, verifySelectorsInBrowser } from './warmup/site-profile.ts';
@@ -30,6 +30,18 @@ import { loadSiteProfile, SiteProfileError, verifySelectorsInBrowser } from './w
 const NO_TOKEN_MESSAGE =
   'TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), put its token in .env ' +
   'as TELEGRAM_BOT_TOKEN=…, and start again (or run ROLE=worker for a worker without the bot).';
+
+/**
+ * What each role starts. Every role opens the database, serves the ops endpoint and runs pg-boss.
+ * `workers`: account sessions, their dead letters and the reconciler, with the one browser they
+ * need (and pg-boss's maintenance schedule). `bot`: Telegram intake and the notification queue.
+ * A worker never starts the bot, even with TELEGRAM_BOT_TOKEN set; the bot never finds a browser.
+ */
+const ROLE_PARTS: Record<Role, { workers: boolean; bot: boolean }> = {
+  all: { workers: true, bot: true },
+  bot: { workers: false, bot: true },
+  worker: { workers: true, bot: false },
+};
 
 type Closer = { name: string; close: () => Promise<void> };
 
@@ -104,14 +116,10 @@ async function resolveSessionKey(config: Config, logger: Logger): Promise<Buffer
     return undefined;
   }
   const file = path.join(config.database.dataDir, 'session.key');
-  try {
-    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
-  } catch {
-    const key = randomBytes(32);
-    await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+  const { key, created } = await readOrCreateSessionKey(file);
+  if (created)
     logger.warn({ file }, 'SESSION_ENCRYPTION_KEY is not set: generated one for the embedded database');
-    return key;
-  }
+  return key;
 }
 
 type RoleDeps = {
@@ -230,7 +238,8 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   const fail = (err: unknown) => {
-    if (err instanceof StartupError || err instanceof SiteProfileError) console.error(err.message);
+    if (err instanceof StartupError || err instanceof SiteProfileError || err instanceof SessionKeyError)
+      console.error(err.message);
     else if (err instanceof Error && /no Chromium|BROWSER_EXECUTABLE_PATH/.test(err.message))
       console.error(err.message);
     else logger.fatal({ err }, 'startup failed');
@@ -243,8 +252,9 @@ async function main(): Promise<void> {
     for (const telegramId of config.telegram.adminIds) {
       await upsertUser(database.db, { telegramId, role: 'admin' });
     }
+    const parts = ROLE_PARTS[config.role];
     const token = config.telegram.token;
-    if (config.role !== 'worker' && !token) {
+    if (parts.bot && !token) {
       console.error(NO_TOKEN_MESSAGE);
       await stop(1);
       return;
@@ -262,13 +272,13 @@ async function main(): Promise<void> {
     });
     shutdown.add('http', ops.close);
     ops.attach({ database });
-    const boss = await startBoss({ url, log: logger, schedule: config.role !== 'bot' });
+    const boss = await startBoss({ url, log: logger, schedule: parts.workers });
     shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
     ops.attach({ boss });
     const sessionKey = await resolveSessionKey(config, logger);
     const deps = { boss, database, logger, sessionKey, ops, metrics };
-    if (config.role !== 'bot') await startWorkerRole(config, deps, shutdown);
-    if (token) await startBotRole(config, token, deps, shutdown, fail);
+    if (parts.workers) await startWorkerRole(config, deps, shutdown);
+    if (parts.bot && token) await startBotRole(config, token, deps, shutdown, fail);
   } catch (err) {
     fail(err);
     return;
