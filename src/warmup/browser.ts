@@ -50,7 +50,16 @@ export function createBrowserHost(options: {
   async function launch(): Promise<Browser> {
     const executablePath =
       options.executablePath ?? (await findBrowserExecutable(defaultBrowserSearch({}))).path;
-    const browser = await chromium.launch({ executablePath, headless: options.headless, args: LAUNCH_ARGS });
+    // Signals are the composition root's: Playwright's own handlers would close the browser at once,
+    // cutting the grace period that running sessions get on SIGTERM.
+    const browser = await chromium.launch({
+      executablePath,
+      headless: options.headless,
+      args: LAUNCH_ARGS,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
     browser.on('disconnected', () => {
       if (current === browser) current = null;
       if (!closed) log.warn({ executablePath }, 'browser disconnected; the next run relaunches it');
