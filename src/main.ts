@@ -174,14 +174,26 @@ async function startBotRole(
   });
   const telegram = watchTelegram(bot.telegram, deps.metrics.telegramError);
   deps.ops.attach({ telegram });
-  const notifier = createNotifier({ db: deps.database.db, telegram: bot.telegram, log: deps.logger });
+  // At shutdown every Bot API call in flight is aborted (Telegram may hang): its notification job
+  // fails and pg-boss retries it later, in the next bot process.
+  const sends = new AbortController();
+  abortCallsOn(bot.telegram, sends.signal);
+  const notifier = createNotifier({
+    db: deps.database.db,
+    telegram: bot.telegram,
+    log: deps.logger,
+    signal: sends.signal,
+  });
   const notifications = await startNotificationWorker({
     boss: deps.boss,
     deliver: notifier.deliver,
     log: deps.logger,
     onDelivered: deps.metrics.notificationDelivered,
   });
-  shutdown.add('notifications', () => notifications.stop());
+  shutdown.add('notifications', () => {
+    sends.abort(new Error('shutting down'));
+    return notifications.stop();
+  });
   await registerCommands(bot.telegram, deps.logger);
   let running = true;
   launchBot(bot, config.telegram.webhook, () => {
@@ -203,6 +215,22 @@ async function startBotRole(
       // polling had already ended
     }
   });
+}
+
+/**
+ * Every call through `telegram` without a signal of its own ends when `signal` aborts. The long poll
+ * brings its own (an abort-controller polyfill, which AbortSignal.any refuses); bot.stop() ends it.
+ */
+function abortCallsOn(telegram: Telegram, signal: AbortSignal) {
+  type CallOptions = NonNullable<Parameters<Telegram['callApi']>[2]>;
+  const ours = signal as unknown as NonNullable<CallOptions['signal']>; // node-fetch takes the native one
+  const callApi = telegram.callApi.bind(telegram);
+  telegram.callApi = ((method, payload, options: CallOptions = {}) =>
+    callApi(
+      method,
+      payload,
+      options.signal ? options : { ...options, signal: ours },
+    )) as typeof telegram.callApi;
 }
 
 async function registerCommands(telegram: Telegram, logger: Logger) {
