@@ -1,95 +1,174 @@
-// Command latency: update in (the fake Bot API hands it to the bot) → reply out (the bot's
-// sendMessage reaches the fake), for /list and /task with 100 000 tasks in the database and 50
-// chats asking at once. Real telegraf, real Postgres; the fake Bot API is test/support's.
-// Run: node bench/command-latency.ts   (TASKS=100000 CHATS=50 ROUNDS=10)
-import { sql } from 'drizzle-orm';
-import { createBot } from '../src/bot/index.ts';
-import { createLogger } from '../src/logger.ts';
-import type { JobPort } from '../src/tasks/ports.ts';
+// Command latency: the bot as deployed (node src/main.ts, ROLE=bot, a process of its own) against
+// the fake Bot API, 100 000 tasks / 300 000 runs. A sample runs from the getUpdates answer that
+// hands the update to the bot to the bot's reply arriving at the fake (sendMessage, or
+// editMessageText for a ▶ tap), so the fake's own work is outside it. /list (all and failed, page
+// 1 and 500, typed and by ▶) and /task, with 1, 10 and 50 chats sending at the same moment.
+// Run: node bench/command-latency.ts   (TASKS=100000 CHATS=1,10,50 SAMPLES=200
+//      BOT_UPDATE_CONCURRENCY=… is passed to the bot)
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { listTasksPage } from '../src/tasks/queries.ts';
 import { startFakeBotApi } from '../test/support/fake-bot-api.ts';
-import { startBotAgainst } from '../test/support/telegram.ts';
-import { benchDatabase, summarize } from './support.ts';
+import { benchDatabase, seedTasks, summarize } from './support.ts';
 
 const TASKS = Number(process.env.TASKS ?? 100_000);
-const CHATS = Number(process.env.CHATS ?? 50);
-const ROUNDS = Number(process.env.ROUNDS ?? 10);
-const log = createLogger({ level: 'warn', format: 'json' });
-// Reads only: /list and /task never touch the queue.
-const noJobs: JobPort = {
-  dispatch: async () => {},
-  cancelRuns: async () => {},
-  publish: async () => {},
-};
+const LEVELS = (process.env.CHATS ?? '1,10,50').split(',').map(Number);
+const SAMPLES = Number(process.env.SAMPLES ?? 200);
+const maxChats = Math.max(...LEVELS);
 
 const bench = await benchDatabase();
 const { db } = bench.database;
-const seeded = performance.now();
-await db.execute(
-  sql`insert into accounts (username, health) select 'acct' || g, 'ok' from generate_series(1, 200) g`,
-);
-await db.execute(sql`
-  insert into tasks (name, status, settings, chat_id, created_by, started_at, completed_at)
-  select 'task ' || g, (array['completed','failed','cancelled','running','pending'])[1 + g % 5], '{}'::jsonb, 1,
-         1, now() - interval '1 hour', case when g % 5 < 3 then now() end
-  from generate_series(1, ${TASKS}) g`);
-await db.execute(sql`
-  insert into runs (task_id, account_id, status, counters, started_at, completed_at)
-  select t.id, 1 + (t.id * 7 + a) % 200, case when t.status = 'failed' and a = 0 then 'failed' else 'completed' end,
-         '{"itemsViewed": 12, "likes": 3}'::jsonb, t.started_at, t.completed_at
-  from tasks t cross join generate_series(0, 2) a`);
-await db.execute(
-  sql`insert into users (telegram_id, role, username) select 5000 + g, 'viewer', 'user' || g from generate_series(1, ${CHATS}) g`,
-);
-await db.execute(sql`analyze`);
-const seedSeconds = (performance.now() - seeded) / 1000;
+const seedSeconds = await seedTasks(db, TASKS, maxChats);
+const edge = async (status?: 'failed') =>
+  (await listTasksPage(db, { ...(status ? { status } : {}), page: 499 })).items.at(-1)!.id;
+const edgeAll = await edge();
+const edgeFailed = await edge('failed');
 
 const fake = await startFakeBotApi();
-const bot = createBot({
-  token: fake.token,
-  apiRoot: fake.apiRoot,
-  db,
-  jobs: noJobs,
-  log,
-  sessionKey: undefined,
+const bot = spawn(process.execPath, [path.resolve(import.meta.dirname, '../src/main.ts')], {
+  env: {
+    PATH: process.env.PATH ?? '',
+    ROLE: 'bot',
+    DATABASE_URL: bench.url,
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    SESSION_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    ...(process.env.BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BOT_NODE_OPTIONS } : {}),
+    ...(process.env.BOT_UPDATE_CONCURRENCY
+      ? { BOT_UPDATE_CONCURRENCY: process.env.BOT_UPDATE_CONCURRENCY }
+      : {}),
+  },
+  stdio: ['ignore', 'inherit', 'inherit'],
 });
-const running = await startBotAgainst(fake, bot);
+await fake.waitForCall('getUpdates', (call) => Number(call.params.timeout) > 0, { timeout: 120_000 });
 
-async function measure(command: (chat: number, round: number) => string) {
-  const samples: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    await Promise.all(
-      Array.from({ length: CHATS }, async (_, i) => {
-        const chat = 5001 + i;
-        const before = fake.messages(chat).length;
-        const sent = performance.now();
-        fake.sendText({
-          from: { id: chat, username: `user${i}`, language_code: 'en' },
-          text: command(chat, round),
-        });
-        await fake.waitFor(() => fake.messages(chat).length > before, { timeout: 60_000 });
-        samples.push(performance.now() - sent);
-      }),
-    );
+const chatIds = Array.from({ length: maxChats }, (_, i) => 5001 + i);
+const user = (chat: number) => ({ id: chat, username: `user${chat - 5000}`, language_code: 'en' });
+const listMessage = new Map<number, number>();
+
+type Kind = { name: string; send: (chat: number, round: number) => void; reply: string };
+const text = (name: string, make: (chat: number, round: number) => string): Kind => ({
+  name,
+  reply: 'sendMessage',
+  send: (chat, round) => fake.sendText({ from: user(chat), text: make(chat, round) }),
+});
+const tap = (name: string, data: string): Kind => ({
+  name,
+  reply: 'editMessageText',
+  send: (chat) => fake.tapButton({ from: user(chat), message_id: listMessage.get(chat)!, data }),
+});
+const kinds: Kind[] = [
+  text('/list', () => '/list'),
+  text('/list failed', () => '/list failed'),
+  text('/list 500', () => '/list 500'),
+  text('/list failed 500', () => '/list failed 500'),
+  tap('▶ to page 500', `l:all:500:a${edgeAll}`),
+  tap('▶ to page 500, failed', `l:failed:500:a${edgeFailed}`),
+  text('/task <id>', (chat, round) => `/task ${1 + ((chat * 7919 + round * 104_729) % TASKS)}`),
+];
+
+/** CPU time (user + system, ms) of the bot's process and of everything else below this one. */
+function cpu(): { bot: number; rest: number } {
+  const procs = new Map<number, { ppid: number; ms: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      procs.set(Number(entry), {
+        ppid: Number(fields[1]),
+        ms: (Number(fields[11]) + Number(fields[12])) * 10,
+      });
+    } catch {}
   }
-  return summarize(samples);
+  const below = (root: number): number[] => {
+    const out = [root];
+    for (const [pid, p] of procs) if (p.ppid === root) out.push(...below(pid));
+    return out;
+  };
+  const sum = (pids: number[]) => pids.reduce((a, pid) => a + (procs.get(pid)?.ms ?? 0), 0);
+  const botPids = below(bot.pid!);
+  const rest = below(process.pid).filter((pid) => !botPids.includes(pid));
+  return { bot: sum(botPids), rest: sum(rest) };
 }
 
-const list = await measure((_chat, round) => (round % 2 === 0 ? '/list' : `/list failed ${1 + round}`));
-const task = await measure((chat, round) => `/task ${1 + ((chat * 7919 + round * 104_729) % TASKS)}`);
-await running.stop();
+/** One round: every chat sends at once; resolves with each chat's latency. */
+async function round(kind: Kind, chats: number[], n: number): Promise<number[]> {
+  const since = fake.callsSince(0).length;
+  const sent = new Map<number, number>();
+  for (const chat of chats) {
+    kind.send(chat, n);
+    sent.set(chat, fake.lastUpdate()!.update_id);
+  }
+  const replies = await fake.waitFor(
+    () => {
+      const found = new Map<number, number>();
+      for (const call of fake.callsSince(since)) {
+        const chat = Number(call.params.chat_id);
+        if (call.method === kind.reply && sent.has(chat) && !found.has(chat)) found.set(chat, call.arrived);
+      }
+      return found.size === chats.length && found;
+    },
+    { timeout: 120_000, description: `${kind.name} replies` },
+  );
+  return chats.map((chat) => replies.get(chat)! - fake.deliveredAt(sent.get(chat)!)!);
+}
+
+// Warm up (connections, plans) and leave a list message in every chat for the ▶ taps.
+await round(
+  text('/list', () => '/list'),
+  chatIds,
+  0,
+);
+for (const chat of chatIds) listMessage.set(chat, fake.messages(chat).at(-1)!.message_id);
+
+// ONLY=text keeps the kinds whose name contains it.
+const only = process.env.ONLY;
+const results: {
+  kind: string;
+  chats: number;
+  r: ReturnType<typeof summarize>;
+  botCpu: number;
+  restCpu: number;
+}[] = [];
+for (const chats of LEVELS) {
+  for (const kind of kinds.filter((k) => !only || k.name.includes(only))) {
+    const samples: number[] = [];
+    const rounds = Math.ceil(SAMPLES / chats);
+    const before = cpu();
+    for (let n = 0; n < rounds; n++) samples.push(...(await round(kind, chatIds.slice(0, chats), n)));
+    const after = cpu();
+    const perUpdate = (ms: number) => ms / samples.length;
+    results.push({
+      kind: kind.name,
+      chats,
+      r: summarize(samples),
+      botCpu: perUpdate(after.bot - before.bot),
+      restCpu: perUpdate(after.rest - before.rest),
+    });
+  }
+}
+bot.kill('SIGTERM');
+await new Promise((resolve) => bot.on('exit', resolve));
 await fake.close();
 await bench.close();
 
 const fmt = (n: number) => n.toFixed(1);
 console.error(
-  `server: ${bench.server}; ${TASKS} tasks (${TASKS * 3} runs) seeded in ${seedSeconds.toFixed(1)} s; ${CHATS} chats × ${ROUNDS} rounds`,
+  `server: ${bench.server}; ${TASKS} tasks (${TASKS * 3} runs) seeded in ${seedSeconds.toFixed(1)} s; ` +
+    `BOT_UPDATE_CONCURRENCY=${process.env.BOT_UPDATE_CONCURRENCY ?? 'default'}`,
 );
-console.error('| command | n | mean ms | p50 ms | p95 ms | max ms |');
-console.error('|---|---|---|---|---|---|');
-for (const [name, r] of [
-  ['/list', list],
-  ['/task', task],
-] as const) {
-  console.error(`| ${name} | ${r.n} | ${fmt(r.mean)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} |`);
+console.error(
+  '| command | chats at once | n | p50 ms | p95 ms | p99 ms | max ms | bot CPU ms/update | Postgres + fake CPU ms/update |',
+);
+console.error('|---|---|---|---|---|---|---|---|---|');
+for (const { kind, chats, r, botCpu, restCpu } of results) {
+  console.error(
+    `| ${kind} | ${chats} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(botCpu)} | ${fmt(restCpu)} |`,
+  );
 }
 process.exit(0);

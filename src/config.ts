@@ -57,6 +57,7 @@ const envSchema = z.object({
   ),
   TELEGRAM_WEBHOOK_PORT: positiveInt(1, 65535, 8443),
   TELEGRAM_WEBHOOK_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  BOT_UPDATE_CONCURRENCY: positiveInt(1, 256, 16),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
@@ -82,7 +83,9 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], 'must be one of: auto, json, pretty').default('auto'),
   HTTP_PORT: positiveInt(0, 65535, 8080),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  ADMIN_PASSWORD: optionalText,
+  ADMIN_PASSWORD: optionalText.pipe(
+    z.string().min(16, 'must be at least 16 characters: it guards the queue dashboard').optional(),
+  ),
 });
 
 export type Role = 'all' | 'bot' | 'worker';
@@ -95,6 +98,8 @@ export type Config = {
     adminIds: number[];
     /** Webhook mode when set; long polling otherwise. */
     webhook: { url: string; secret: string; host: string; port: number } | undefined;
+    /** Chats whose updates are handled at the same time. */
+    updateConcurrency: number;
   };
   database: { url: string | undefined; dataDir: string; embeddedPort: number };
   worker: { concurrency: number; shutdownGraceMs: number };
@@ -135,7 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       const name = String(issue.path[0] ?? 'environment');
       const raw = env[name];
       const shown =
-        raw === undefined || /TOKEN|KEY|PASSWORD|DATABASE_URL/.test(name) ? '' : ` (got "${raw}")`;
+        raw === undefined || isSecretName(name) || /\/\/[^\s/]*@/.test(raw) ? '' : ` (got "${raw}")`;
       return `  ${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -156,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
               port: e.TELEGRAM_WEBHOOK_PORT,
             }
           : undefined,
+      updateConcurrency: e.BOT_UPDATE_CONCURRENCY,
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000 },
@@ -166,10 +172,44 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/** Variables whose values a config error never prints: they are, or may hold, secrets (a URL's credentials). */
+export function isSecretName(name: string): boolean {
+  return /TOKEN|KEY|PASSWORD|SECRET|URL|API_ROOT/.test(name);
+}
+
+/**
+ * Every secret value the configuration holds, for the logger to scrub from each line: the key in
+ * both spellings a line could carry, and the database password (also when not URL-shaped).
+ */
+export function secretValues(config: Config): string[] {
+  const key = config.security.sessionKey;
+  const values = [
+    config.telegram.token,
+    config.telegram.webhook?.secret,
+    config.http.adminPassword,
+    key?.toString('hex'),
+    key?.toString('base64'),
+    databasePassword(config.database.url),
+  ];
+  return values.filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+function databasePassword(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined;
+  const password = new URL(url).password;
+  return password ? decodeURIComponent(password) : undefined;
+}
+
 /** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
 export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   return bare === 'localhost' || bare === '::1' || (isIPv4(bare) && bare.startsWith('127.'));
+}
+
+/** A key written as 64 hex characters or base64 of 32 bytes; undefined for anything else. */
+export function parseSessionKey(text: string | undefined): Buffer | undefined {
+  const trimmed = text?.trim() ?? '';
+  return /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/.test(trimmed) ? decodeKey(trimmed) : undefined;
 }
 
 function decodeKey(text: string): Buffer {

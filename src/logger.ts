@@ -1,7 +1,9 @@
 // The process logger (pino): structured JSON, or pretty lines in a terminal. Secrets never reach
-// the output: known secret values are scrubbed from every line, and secret-shaped fields redacted.
+// the output: known secret values are scrubbed from every line, secret-shaped fields redacted, and
+// errors written by the safe serializer (no query parameters, no row details).
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { scrubUrlCredentials, serializeError } from './safe-error.ts';
 
 export type { Logger };
 
@@ -50,7 +52,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: serializeError, error: serializeError },
       hooks: {
         streamWrite: (line) => scrubSecrets(line, secrets),
       },
@@ -62,6 +64,5 @@ export function createLogger(options: LoggerOptions): Logger {
 export function scrubSecrets(line: string, secrets: readonly string[]): string {
   let out = line;
   for (const secret of secrets) if (out.includes(secret)) out = out.replaceAll(secret, '[redacted]');
-  // Credentials inside URLs (proxy and database URLs): keep the user, hide the password.
-  return out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"]+:)[^@\s"]+@/gi, '$1[redacted]@');
+  return scrubUrlCredentials(out);
 }

@@ -6,14 +6,14 @@ import path from 'node:path';
 import type { Telegram } from 'telegraf';
 import { botCommands } from './bot/commands/help/help.ts';
 import { textsFor } from './bot/i18n/index.ts';
-import { createBot, launchBot } from './bot/index.ts';
+import { bindWebhook, createBot, launchBot, type WebhookServer } from './bot/index.ts';
 import { createNotifier } from './bot/notifications/notifier.ts';
 import { watchTelegram } from './bot/notifications/telegram-watch.ts';
-import { type Config, ConfigError, loadConfig, type Role } from './config.ts';
+import { type Config, ConfigError, loadConfig, type Role, secretValues } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
-import { upsertUser } from './db/users-repo.ts';
+import { clearSeededAdminRoles } from './db/users-repo.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { type OpsServer, startOpsServer } from './http/server.ts';
 import { type Boss, startBoss } from './jobs/boss.ts';
@@ -78,15 +78,17 @@ async function openStore(config: Config, logger: Logger, shutdown: ReturnType<ty
       port: config.database.embeddedPort,
       log: (line) => logger.trace({ component: 'embedded-postgres' }, line),
     });
-    shutdown.add('embedded-postgres', server.stop);
+    // Left last: the server stops only when no other process of ours (ROLE=bot beside
+    // ROLE=worker on one DATA_DIR) still uses it.
+    shutdown.add('embedded-postgres', server.release);
     logger.info(
       {
         dataDir: config.database.dataDir,
+        clusterDir: server.clusterDir,
         port: config.database.embeddedPort,
-        owned: server.owned,
         ms: Date.now() - started,
       },
-      server.owned ? 'embedded Postgres started' : 'embedded Postgres already running; sharing it',
+      server.started ? 'embedded Postgres started' : 'embedded Postgres already running; sharing it',
     );
     url = server.url;
   }
@@ -163,6 +165,7 @@ async function startBotRole(
   deps: RoleDeps,
   shutdown: ReturnType<typeof createShutdown>,
   fail: (err: unknown) => void,
+  webhook: WebhookServer | undefined,
 ) {
   const bot = createBot({
     token,
@@ -171,6 +174,7 @@ async function startBotRole(
     jobs: createTaskJobs(deps.boss.boss),
     log: deps.logger,
     sessionKey: deps.sessionKey,
+    adminIds: config.telegram.adminIds,
   });
   const telegram = watchTelegram(bot.telegram, deps.metrics.telegramError);
   deps.ops.attach({ telegram });
@@ -195,25 +199,22 @@ async function startBotRole(
     return notifications.stop();
   });
   await registerCommands(bot.telegram, deps.logger);
-  let running = true;
-  launchBot(bot, config.telegram.webhook, () => {
-    telegram.launched();
-    deps.logger.info(
-      { bot: bot.botInfo?.username, webhook: Boolean(config.telegram.webhook) },
-      'bot receiving updates',
-    );
-  }).catch((err) => {
-    running = false;
+  // Awaited: a refused token or a failed setWebhook is a startup error.
+  const receiving = await launchBot(bot, {
+    db: deps.database.db,
+    log: deps.logger,
+    concurrency: config.telegram.updateConcurrency,
+    webhook,
+  });
+  telegram.launched();
+  deps.logger.info({ bot: bot.botInfo?.username, webhook: Boolean(webhook) }, 'bot receiving updates');
+  receiving.ended.catch((err) => {
     telegram.stopped();
     fail(err);
   });
   shutdown.add('bot', async () => {
     telegram.stopped();
-    try {
-      if (running) bot.stop('shutdown');
-    } catch {
-      // polling had already ended
-    }
+    await receiving.stop(config.worker.shutdownGraceMs);
   });
 }
 
@@ -243,10 +244,10 @@ async function registerCommands(telegram: Telegram, logger: Logger) {
 }
 
 /**
- * SIGINT/SIGTERM run our shutdown, from the start of startup on. embedded-postgres installs
- * async-exit-hook on import, which on these signals stops the server and exits at once (no grace
- * for running sessions). Ours is added before theirs is removed: replacing them all at once closes
- * the signal watcher, and a signal arriving meanwhile was lost (the process then ran on, deaf).
+ * SIGINT/SIGTERM run our shutdown, from the start of startup on (a stop while starting closes what
+ * has started). Any other listener is removed after ours is added, never before: replacing them
+ * all at once closes the signal watcher, and a signal arriving meanwhile was lost (the process then
+ * ran on, deaf: the old 'a worker needs no token' timeout).
  */
 function takeSignals(onSignal: (signal: NodeJS.Signals) => void, logger: Logger) {
   let signals = 0;
@@ -275,11 +276,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const secrets = [
-    config.telegram.token,
-    config.security.sessionKey?.toString('hex'),
-    config.http.adminPassword,
-  ];
+  const secrets = secretValues(config);
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
   const shutdown = createShutdown(logger);
   let exitCode: number | undefined;
@@ -305,9 +302,9 @@ async function main(): Promise<void> {
   }, logger);
   try {
     const { database, url } = await openStore(config, logger, shutdown);
-    for (const telegramId of config.telegram.adminIds) {
-      await upsertUser(database.db, { telegramId, role: 'admin' });
-    }
+    // TELEGRAM_ADMIN_IDS is read at every check (bot deps below), never written: only the admin
+    // rows earlier versions seeded from it are cleared, so a removed id is no admin any more.
+    await clearSeededAdminRoles(database.db);
     const parts = ROLE_PARTS[config.role];
     const token = config.telegram.token;
     if (parts.bot && !token) {
@@ -333,8 +330,16 @@ async function main(): Promise<void> {
     ops.attach({ boss });
     const sessionKey = await resolveSessionKey(config, logger);
     const deps = { boss, database, logger, sessionKey, ops, metrics };
+    // Bound before any worker claims work and before setWebhook: a taken port is a startup error.
+    const webhook =
+      token && parts.bot && config.telegram.webhook
+        ? await bindWebhook(config.telegram.webhook).catch((err: Error) => {
+            throw new StartupError(err.message, { cause: err });
+          })
+        : undefined;
+    if (webhook) shutdown.add('webhook', webhook.close);
     if (parts.workers) await startWorkerRole(config, deps, shutdown);
-    if (parts.bot && token) await startBotRole(config, token, deps, shutdown, fail);
+    if (parts.bot && token) await startBotRole(config, token, deps, shutdown, fail, webhook);
   } catch (err) {
     fail(err);
     return;

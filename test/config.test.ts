@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig, secretValues } from '../src/config.ts';
 
 describe('loadConfig', () => {
   it('has working defaults for a fresh machine', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       role: 'all',
-      telegram: { token: undefined, apiRoot: 'https://api.telegram.org', adminIds: [], webhook: undefined },
+      telegram: {
+        token: undefined,
+        apiRoot: 'https://api.telegram.org',
+        adminIds: [],
+        webhook: undefined,
+        updateConcurrency: 16,
+      },
       database: { url: undefined, dataDir: './.data', embeddedPort: 54329 },
       worker: { concurrency: 2, shutdownGraceMs: 30_000 },
     });
@@ -22,6 +28,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u:p@db:5432/warmup',
       ROLE: 'worker',
       WORKER_CONCURRENCY: '4',
+      BOT_UPDATE_CONCURRENCY: '32',
       SESSION_ENCRYPTION_KEY: 'ab'.repeat(32),
     });
     expect(config.telegram).toMatchObject({
@@ -33,6 +40,7 @@ describe('loadConfig', () => {
         host: '127.0.0.1',
         port: 8443,
       },
+      updateConcurrency: 32,
     });
     expect(config.security.sessionKey).toHaveLength(32);
     expect(config.worker.concurrency).toBe(4);
@@ -71,7 +79,55 @@ describe('loadConfig', () => {
         /ADMIN_PASSWORD: is required when HTTP_HOST \(.+\) is not a loopback address/,
       );
     }
-    const config = loadConfig({ HTTP_HOST: '0.0.0.0', ADMIN_PASSWORD: 'correct horse' });
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, adminPassword: 'correct horse' });
+    const config = loadConfig({ HTTP_HOST: '0.0.0.0', ADMIN_PASSWORD: 'correct horse battery' });
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, adminPassword: 'correct horse battery' });
+  });
+
+  it('wants an ADMIN_PASSWORD of at least 16 characters, and does not print a short one', () => {
+    const attempt = () => loadConfig({ ADMIN_PASSWORD: 'hunter22' });
+    expect(attempt).toThrow(/ADMIN_PASSWORD: must be at least 16 characters/);
+    expect(attempt).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter22') }));
+    expect(loadConfig({ ADMIN_PASSWORD: 'x'.repeat(16) }).http.adminPassword).toBe('x'.repeat(16));
+  });
+
+  it('prints no value of a variable named like a secret or a URL', () => {
+    const env = {
+      TELEGRAM_WEBHOOK_URL: 'ftp://hook-Sup3rSecret.example/x',
+      TELEGRAM_WEBHOOK_SECRET: 'short!Sup3rSecret',
+      TELEGRAM_API_ROOT: 'not a url Sup3rSecret',
+      DATABASE_URL: 'mysql://Sup3rSecret',
+    };
+    const message = (() => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        return String(err);
+      }
+      return '';
+    })();
+    for (const name of Object.keys(env)) expect(message).toContain(`${name}:`);
+    expect(message).not.toContain('Sup3rSecret');
+  });
+
+  it('lists every secret for the logger to scrub', () => {
+    const key = 'ab'.repeat(32);
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hook',
+      TELEGRAM_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+      DATABASE_URL: 'postgres://u:db%2Fpass@db:5432/warmup',
+      SESSION_ENCRYPTION_KEY: key,
+      ADMIN_PASSWORD: 'admin-password-0123456789',
+    });
+    expect(secretValues(config).sort()).toEqual(
+      [
+        '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        'webhook-secret-0123456789',
+        'admin-password-0123456789',
+        key,
+        Buffer.from(key, 'hex').toString('base64'),
+        'db/pass',
+      ].sort(),
+    );
   });
 });

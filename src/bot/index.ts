@@ -1,7 +1,10 @@
 // createBot: the telegraf bot with its middleware in order — error boundary, access (allow-list,
-// role, language), one Composer per feature, and a fallback for anything unhandled.
+// role, language), one Composer per feature, and a fallback for anything unhandled. launchBot:
+// receiving updates through the intake (src/bot/intake), by long polling or a webhook.
 import { Telegraf } from 'telegraf';
-import { isDatabaseUnavailable } from '../db/client.ts';
+import { type Db, isDatabaseUnavailable } from '../db/client.ts';
+import { forgetHandledUpdates } from '../db/updates-repo.ts';
+import type { Logger } from '../logger.ts';
 import { accessAdminFeature } from './commands/access-admin/access-admin.ts';
 import { accountsFeature } from './commands/accounts/accounts.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
@@ -10,7 +13,11 @@ import { access } from './commands/middlewares/access.ts';
 import { newTaskFeature } from './commands/new-task/new-task.ts';
 import { sessionUploadFeature } from './commands/session-upload/session-upload.ts';
 import { tasksFeature } from './commands/tasks/tasks.ts';
+import { createIntake } from './intake/intake.ts';
+import { type PollingOptions, pollUpdates } from './intake/polling.ts';
+import type { WebhookServer } from './intake/webhook.ts';
 
+export { bindWebhook, WebhookBindError } from './intake/webhook.ts';
 export type { BotContext, BotDeps };
 
 export type CreateBotOptions = BotDeps & { token: string; apiRoot: string };
@@ -54,29 +61,73 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   return bot;
 }
 
-export type WebhookOptions = { url: string; secret: string; host: string; port: number };
+export type { WebhookOptions, WebhookServer } from './intake/webhook.ts';
+
+export type LaunchOptions = {
+  db: Db;
+  log: Logger;
+  /** Chats whose updates are handled at the same time (BOT_UPDATE_CONCURRENCY). */
+  concurrency: number;
+  /** Webhook mode, on a server bound beforehand (bindWebhook); long polling otherwise. */
+  webhook?: WebhookServer;
+  /** For tests: the pause before a getUpdates retry, and how long Telegram holds a poll. */
+  polling?: Pick<PollingOptions, 'retryDelayMs' | 'timeoutSeconds'>;
+};
+
+export type Receiving = {
+  /** Settles when receiving ends by itself: rejects when Telegram refuses the token. */
+  ended: Promise<void>;
+  /** Takes no more updates; waits up to graceMs for those being handled. */
+  stop(graceMs: number): Promise<void>;
+};
+
+const FORGET_HANDLED_MS = 24 * 3600_000;
 
 /**
- * Starts receiving updates: long polling (the promise settles when polling stops), or a webhook
- * server on host:port whose path is the URL's and whose every request must carry the secret
- * token (telegraf answers 403 otherwise); then the promise settles once Telegram accepted it.
+ * Starts receiving updates into the intake: first whatever a previous run stored and did not
+ * handle, then long polling, or the webhook (the server is already bound; Telegram is told its URL
+ * and secret only now). Resolves once updates are coming in.
  */
-export function launchBot(
-  bot: Telegraf<BotContext>,
-  webhook: WebhookOptions | undefined,
-  onReady: () => void,
-) {
-  if (!webhook) return bot.launch({ dropPendingUpdates: false }, onReady);
-  const url = new URL(webhook.url);
-  return bot
-    .launch({
-      webhook: {
-        domain: url.origin,
-        path: url.pathname,
-        host: webhook.host,
-        port: webhook.port,
-        secretToken: webhook.secret,
-      },
-    })
-    .then(onReady);
+export async function launchBot(bot: Telegraf<BotContext>, options: LaunchOptions): Promise<Receiving> {
+  const log = options.log.child({ component: 'bot' });
+  bot.botInfo ??= await bot.telegram.getMe();
+  const intake = createIntake({ bot, db: options.db, log: options.log, concurrency: options.concurrency });
+  const forget = () =>
+    forgetHandledUpdates(options.db, FORGET_HANDLED_MS).catch((err) =>
+      log.warn({ err }, 'could not forget old handled updates'),
+    );
+  void forget();
+  const forgetting = setInterval(forget, 3600_000).unref();
+  await intake.recover();
+  const abort = new AbortController();
+  let ended: Promise<void>;
+  const { webhook } = options;
+  if (webhook) {
+    webhook.serve(intake, log);
+    await bot.telegram.setWebhook(webhook.options.url, {
+      secret_token: webhook.options.secret,
+      drop_pending_updates: false,
+    });
+    ended = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve()));
+  } else {
+    await bot.telegram.deleteWebhook({ drop_pending_updates: false });
+    ended = pollUpdates({
+      telegram: bot.telegram,
+      intake,
+      log: options.log,
+      signal: abort.signal,
+      ...options.polling,
+    });
+  }
+  ended.catch(() => {}); // the caller observes it through `ended`; stop() must not surface it twice
+  return {
+    ended,
+    async stop(graceMs) {
+      clearInterval(forgetting);
+      abort.abort();
+      await webhook?.close();
+      await intake.stop(graceMs);
+      await ended.catch(() => {});
+    },
+  };
 }

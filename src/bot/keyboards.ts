@@ -3,6 +3,7 @@
 import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { STATUSES, type Status } from '../tasks/lifecycle.ts';
+import type { PageCursor, TaskPage } from '../tasks/queries.ts';
 import { isPresetName, PRESET_NAMES, type PresetName } from '../warmup/settings.ts';
 import type { Texts } from './i18n/index.ts';
 
@@ -18,12 +19,15 @@ export type TaskAction = (typeof TASK_ACTIONS)[ActionCode];
 
 export type Callback =
   | { kind: 'task'; action: TaskAction; taskId: number }
-  | { kind: 'list'; status: Status | undefined; page: number };
+  | { kind: 'list'; status: Status | undefined; page: number; cursor?: PageCursor };
 
 const MAX_ID = 2_147_483_647; // Postgres integer
 
 const TASK_RE = /^(r|rf|c|d|f):([1-9]\d{0,9})$/;
-const LIST_RE = /^l:(all|pending|running|completed|failed|cancelled):([1-9]\d{0,5})$/;
+// l:<status>:<page>[:a<id>|:b<id>] — "a": the tasks older than id (next page), "b": newer (back).
+// Without a cursor (buttons sent before keyset paging) the page number is used as an offset.
+const LIST_RE =
+  /^l:(all|pending|running|completed|failed|cancelled):([1-9]\d{0,5})(?::([ab])([1-9]\d{0,9}))?$/;
 
 export function decodeCallback(data: string | undefined): Callback | undefined {
   if (!data || data.length > 64) return undefined;
@@ -37,13 +41,21 @@ export function decodeCallback(data: string | undefined): Callback | undefined {
   const list = LIST_RE.exec(data);
   if (list) {
     const status = list[1] === 'all' ? undefined : (list[1] as Status);
-    return { kind: 'list', status, page: Number(list[2]) };
+    const page = Number(list[2]);
+    if (!list[3]) return { kind: 'list', status, page };
+    const id = Number(list[4]);
+    if (id > MAX_ID) return undefined;
+    return { kind: 'list', status, page, cursor: list[3] === 'a' ? { before: id } : { after: id } };
   }
   return undefined;
 }
 
 export function encodeCallback(cb: Callback): string {
-  if (cb.kind === 'list') return `l:${cb.status ?? 'all'}:${cb.page}`;
+  if (cb.kind === 'list') {
+    const base = `l:${cb.status ?? 'all'}:${cb.page}`;
+    if (!cb.cursor) return base;
+    return 'before' in cb.cursor ? `${base}:a${cb.cursor.before}` : `${base}:b${cb.cursor.after}`;
+  }
   const code = (Object.keys(TASK_ACTIONS) as ActionCode[]).find((k) => TASK_ACTIONS[k] === cb.action)!;
   return `${code}:${cb.taskId}`;
 }
@@ -79,15 +91,24 @@ export function taskKeyboard(
   return Markup.inlineKeyboard(chunk(buttons, 3));
 }
 
-export function listKeyboard(t: Texts, status: Status | undefined, page: number, pages: number) {
+/** ◀ and ▶ carry the ids at the page's edges, so the next page is read by key, not by offset. */
+export function listKeyboard(t: Texts, status: Status | undefined, page: TaskPage) {
   const nav: InlineKeyboardButton[] = [];
-  if (page > 1)
+  const newest = page.items[0]?.id;
+  const oldest = page.items.at(-1)?.id;
+  if (page.page > 1 && newest !== undefined)
     nav.push(
-      Markup.button.callback(t.buttons.prev, encodeCallback({ kind: 'list', status, page: page - 1 })),
+      Markup.button.callback(
+        t.buttons.prev,
+        encodeCallback({ kind: 'list', status, page: page.page - 1, cursor: { after: newest } }),
+      ),
     );
-  if (page < pages)
+  if (page.hasNext && oldest !== undefined)
     nav.push(
-      Markup.button.callback(t.buttons.next, encodeCallback({ kind: 'list', status, page: page + 1 })),
+      Markup.button.callback(
+        t.buttons.next,
+        encodeCallback({ kind: 'list', status, page: page.page + 1, cursor: { before: oldest } }),
+      ),
     );
   const filters = [undefined, ...STATUSES].map((s) =>
     Markup.button.callback(

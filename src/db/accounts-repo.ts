@@ -1,5 +1,5 @@
 // Account rows: the TikTok usernames, their proxy, encrypted session and health.
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { accounts } from './schema.ts';
 
@@ -89,4 +89,19 @@ export async function attachSession(exec: Executor, accountId: number, sessionEn
       healthMessage: sql`case when ${accounts.health} = 'logged_out' then null else ${accounts.healthMessage} end`,
     })
     .where(eq(accounts.id, accountId));
+}
+
+/** Every saved session, locked until the transaction ends (for re-encryption under a new key). */
+export async function lockSavedSessions(tx: Executor) {
+  return tx
+    .select({ id: accounts.id, username: accounts.username, sessionEncrypted: accounts.sessionEncrypted })
+    .from(accounts)
+    .where(isNotNull(accounts.sessionEncrypted))
+    .orderBy(asc(accounts.id))
+    .for('update');
+}
+
+/** The same session under another key: neither its age nor the account's health changes. */
+export async function replaceSessionBlob(tx: Executor, accountId: number, sessionEncrypted: Buffer) {
+  await tx.update(accounts).set({ sessionEncrypted }).where(eq(accounts.id, accountId));
 }

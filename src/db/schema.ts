@@ -11,6 +11,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -44,7 +45,8 @@ export const users = pgTable(
   {
     telegramId: telegramId('telegram_id').primaryKey(),
     username: text('username'),
-    role: text('role').notNull(),
+    /** Granted in chat; null for a user known only by name (a configured admin). */
+    role: text('role'),
     language: text('language'),
     grantedBy: telegramId('granted_by'),
     createdAt: createdAt(),
@@ -166,6 +168,28 @@ export const auditLog = pgTable(
     details: jsonb('details').notNull().default({}),
   },
   (t) => [index('audit_log_task_idx').on(t.taskId, t.id), index('audit_log_at_idx').on(t.at)],
+);
+
+/**
+ * The bot's inbox: every update from Telegram (long poll or webhook) is written here before it is
+ * confirmed to Telegram, and marked handled once handled (or failed into bot.catch). A crash loses
+ * none (unhandled rows are handled at the next start) and handles none twice (the key dedupes).
+ */
+export const botUpdates = pgTable(
+  'bot_updates',
+  {
+    /** Update ids are per bot: a new token starts a new sequence. */
+    botId: bigint('bot_id', { mode: 'number' }).notNull(),
+    updateId: bigint('update_id', { mode: 'number' }).notNull(),
+    payload: jsonb('payload').notNull(),
+    receivedAt: stamp('received_at').notNull().defaultNow(),
+    handledAt: stamp('handled_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.botId, t.updateId] }),
+    index('bot_updates_unhandled_idx').on(t.botId, t.updateId).where(sql`handled_at is null`),
+    index('bot_updates_handled_at_idx').on(t.handledAt),
+  ],
 );
 
 export type TaskRow = typeof tasks.$inferSelect;

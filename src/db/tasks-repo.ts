@@ -1,6 +1,6 @@
 // Task and run rows: insert a task with its runs, read them back, list tasks by page.
 // Status changes do not live here: they go through lifecycle-repo.ts with a lifecycle transition.
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { accounts, type RunRow, runs, type TaskRow, tasks } from './schema.ts';
 
@@ -60,10 +60,44 @@ export async function runStatusesOf(exec: Executor, taskId: number): Promise<str
   return rows.map((r) => r.status);
 }
 
-export type TaskListFilter = { statuses?: readonly string[]; limit: number; offset: number };
+/**
+ * A page of tasks, newest first. `before`/`after` page by key (ids below or above a task the
+ * user saw), so every page costs what the first does; `offset` (a typed page number) skips ids
+ * on the (status, id) index only. The page's ids are picked first, so the per-task run counts are
+ * computed for the rows shown and never for the ones skipped.
+ */
+export type TaskListFilter = {
+  statuses?: readonly string[];
+  limit: number;
+  offset?: number;
+  before?: number;
+  after?: number;
+};
+
+/** Counting stops here: a page header says "more than" instead of scanning every task. */
+export const TASK_COUNT_CAP = 1000;
 
 export async function listTasks(exec: Executor, filter: TaskListFilter) {
   const where = filter.statuses?.length ? inArray(tasks.status, [...filter.statuses]) : undefined;
+  const cursor =
+    filter.before !== undefined
+      ? lt(tasks.id, filter.before)
+      : filter.after !== undefined
+        ? gt(tasks.id, filter.after)
+        : undefined;
+  const pageIds = exec
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(where, cursor))
+    .orderBy(filter.after !== undefined ? asc(tasks.id) : desc(tasks.id))
+    .limit(filter.limit)
+    .offset(filter.offset ?? 0);
+  const counted = exec
+    .select({ one: sql`1` })
+    .from(tasks)
+    .where(where)
+    .limit(TASK_COUNT_CAP + 1)
+    .as('counted');
   const [rows, [total]] = await Promise.all([
     exec
       .select({
@@ -74,13 +108,12 @@ export async function listTasks(exec: Executor, filter: TaskListFilter) {
         runsFailed: sql<number>`(select count(*)::int from runs r where r.task_id = "tasks"."id" and r.status = 'failed')`,
       })
       .from(tasks)
-      .where(where)
-      .orderBy(desc(tasks.id))
-      .limit(filter.limit)
-      .offset(filter.offset),
-    exec.select({ n: count() }).from(tasks).where(where),
+      .where(inArray(tasks.id, pageIds))
+      .orderBy(desc(tasks.id)),
+    exec.select({ n: count() }).from(counted),
   ]);
-  return { rows, total: total?.n ?? 0 };
+  const n = total?.n ?? 0;
+  return { rows, total: Math.min(n, TASK_COUNT_CAP), capped: n > TASK_COUNT_CAP };
 }
 
 export function runsOfTask(taskId: number, statuses: readonly string[]) {

@@ -1,12 +1,13 @@
 // The pg-boss dashboard under /admin/queues, behind HTTP basic auth (user "admin", ADMIN_PASSWORD,
-// compared in constant time). The dashboard is a fetch-style handler (Request → Response); this
-// module bridges node:http requests to it.
+// compared in constant time; 10 failed logins lock the address out for 15 minutes). The dashboard
+// is a fetch-style handler (Request → Response); this module bridges node:http requests to it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDashboardHandler } from '@pg-boss/dashboard/handler';
 import { BOSS_SCHEMA } from '../jobs/boss.ts';
+import { createLoginLockout, type LockoutOptions } from './login-lockout.ts';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const ADMIN_USER = 'admin';
@@ -16,15 +17,31 @@ export type Dashboard = {
   close(): Promise<void>;
 };
 
-export function createDashboard(options: { databaseUrl: string; password: string }): Dashboard {
+export type DashboardOptions = { databaseUrl: string; password: string; lockout?: LockoutOptions };
+
+export function createDashboard(options: DashboardOptions): Dashboard {
   const handler = createDashboardHandler({
     databases: [{ url: options.databaseUrl, name: 'warmup-bot', schema: BOSS_SCHEMA }],
     basePath: DASHBOARD_PATH,
   });
   const expected = digest(`${ADMIN_USER}:${options.password}`);
+  const lockout = createLoginLockout(options.lockout);
   return {
     async handle(req, res) {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      const lockedMs = lockout.lockedFor(address);
+      if (lockedMs > 0) {
+        const minutes = Math.ceil(lockedMs / 60_000);
+        res.writeHead(429, {
+          'retry-after': String(Math.ceil(lockedMs / 1000)),
+          'content-type': 'text/plain; charset=utf-8',
+        });
+        res.end(`Too many failed logins from your address: try again in ${minutes} minutes.\n`);
+        return;
+      }
       if (!authorized(req.headers.authorization, expected)) {
+        // A request without credentials is a browser asking for the login prompt, not a guess.
+        if (req.headers.authorization !== undefined) lockout.failed(address);
         res.writeHead(401, {
           'www-authenticate': 'Basic realm="warmup-bot admin", charset="UTF-8"',
           'content-type': 'text/plain; charset=utf-8',
@@ -32,6 +49,7 @@ export function createDashboard(options: { databaseUrl: string; password: string
         res.end('Authentication required\n');
         return;
       }
+      lockout.succeeded(address);
       await respond(res, await handler(toRequest(req)));
     },
     close: () => handler.close(),

@@ -10,7 +10,7 @@ import { pingBoss } from '../jobs/queue-stats.ts';
 import type { Workers } from '../jobs/workers.ts';
 import type { Logger } from '../logger.ts';
 import type { BrowserHost } from '../warmup/browser.ts';
-import { createDashboard, DASHBOARD_PATH, type Dashboard } from './dashboard.ts';
+import { createDashboard, DASHBOARD_PATH, type Dashboard, type DashboardOptions } from './dashboard.ts';
 import type { Metrics } from './metrics.ts';
 import { createReadiness } from './readiness.ts';
 
@@ -36,7 +36,7 @@ export type OpsServerOptions = {
   log: Logger;
   metrics: Metrics;
   /** Mounts the queue dashboard; needs the database URL pg-boss uses. */
-  admin?: { password: string; databaseUrl: string };
+  admin?: DashboardOptions;
 };
 
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {

@@ -2,6 +2,7 @@
 // once its message went out. Runs in the bot process only: one throttle keeps Telegram's limits.
 import type { Job } from 'pg-boss';
 import type { Logger } from '../logger.ts';
+import { withSafeErrors } from '../safe-error.ts';
 import { type TaskEvent, taskEventSchema } from '../tasks/events.ts';
 import type { Boss } from './boss.ts';
 import { QUEUES } from './queues.ts';
@@ -18,7 +19,7 @@ export async function startNotificationWorker(deps: {
   await boss.work(
     QUEUES.notify,
     { localConcurrency: 20, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5 },
-    async ([job]: Job<unknown>[]) => {
+    withSafeErrors(async ([job]: Job<unknown>[]) => {
       const parsed = taskEventSchema.safeParse(job?.data);
       if (!parsed.success) {
         log.error({ jobId: job?.id }, 'malformed notification dropped');
@@ -27,7 +28,7 @@ export async function startNotificationWorker(deps: {
       const event = parsed.data as TaskEvent;
       await deps.deliver(event);
       deps.onDelivered?.(event);
-    },
+    }),
   );
   await boss.work(QUEUES.notifyDead, async ([job]: Job<unknown>[]) => {
     log.error({ jobId: job?.id }, 'a notification could not be delivered after every retry');

@@ -9,6 +9,7 @@ import { updateRunCounters } from '../db/runs-repo.ts';
 import type { RunRow } from '../db/schema.ts';
 import { findTask } from '../db/tasks-repo.ts';
 import type { Logger } from '../logger.ts';
+import { describeError } from '../safe-error.ts';
 import { buildTaskEvent } from '../tasks/events.ts';
 import type { JobPort } from '../tasks/ports.ts';
 import { beginRun, type FinishResult, finishRun, type RunEnding, type RunRef } from '../tasks/run-session.ts';
@@ -84,7 +85,7 @@ export function createSessionHandler(deps: SessionJobDeps) {
       await finish(deps, ref, {
         kind: 'failed',
         code: 'session_unreadable',
-        message: (err as Error).message,
+        message: describeError(err),
       });
       return { failed: 'session_unreadable' };
     }
@@ -111,7 +112,7 @@ export function createSessionHandler(deps: SessionJobDeps) {
       });
     } catch (err) {
       sessionLog.error({ err }, 'session runner threw');
-      outcome = failedOutcome('internal_error', (err as Error).message, true);
+      outcome = failedOutcome('internal_error', describeError(err), true);
     }
     await runLog.flush();
     return settle(deps, job, ref, outcome, sessionLog);

@@ -20,6 +20,7 @@ export function createWarmupRunner(deps: {
     const proxy = input.account.proxyUrl ? parseProxy(input.account.proxyUrl) : undefined;
     if (input.account.proxyUrl && !proxy)
       return failedOutcome('proxy_error', 'the proxy URL cannot be parsed', false);
+    let opened = false;
     try {
       return await deps.host.withContext(
         {
@@ -28,8 +29,9 @@ export function createWarmupRunner(deps: {
           ...(input.account.locale ? { locale: input.account.locale } : {}),
           signal: input.signal,
         },
-        (context) =>
-          runWarmup({
+        (context) => {
+          opened = true;
+          return runWarmup({
             context,
             profile: deps.profile,
             settings: settings.data,
@@ -37,10 +39,18 @@ export function createWarmupRunner(deps: {
             signal: input.signal,
             log: input.log,
             onProgress: (counters) => input.onProgress({ ...counters }),
-          }),
+          });
+        },
       );
     } catch (err) {
       if (input.signal.aborted) return failedOutcome('cancelled', 'the session was stopped', false);
+      // The saved session itself is refused (a cookie Playwright rejects): a retry repeats it.
+      if (!opened && input.account.storageState && isSessionRefused(err))
+        return failedOutcome(
+          'session_unreadable',
+          'the browser refused the saved session; upload it again',
+          false,
+        );
       deps.log.error({ err, account: input.account.username }, 'browser context failed');
       return failedOutcome(
         'browser_crashed',
@@ -49,6 +59,11 @@ export function createWarmupRunner(deps: {
       );
     }
   };
+}
+
+/** Playwright's refusals of a storage state when it opens a context ("Cookie should have …"). */
+function isSessionRefused(err: unknown): boolean {
+  return err instanceof Error && /\bcookies?\b|storageState/i.test(err.message);
 }
 
 /** http(s)://user:pass@host:port → Playwright's proxy option; undefined when it cannot be read. */

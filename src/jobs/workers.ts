@@ -1,8 +1,10 @@
 // Starts this process's workers: account sessions (WORKER_CONCURRENCY at once), their dead
 // letters, and the reconciler. stop() hands running sessions back after the grace period.
+import type { Job } from 'pg-boss';
 import type { Db } from '../db/client.ts';
 import type { RunRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
+import { withSafeErrors } from '../safe-error.ts';
 import type { Boss } from './boss.ts';
 import { createDeadLetterHandler } from './dead-letter-job.ts';
 import { QUEUES } from './queues.ts';
@@ -55,22 +57,27 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       // Runs that start after a pause are not announced by NOTIFY; poll for them often enough.
       notifyPollingIntervalSeconds: 2,
     },
-    async (batch) => {
+    // What a handler throws lands in the job's output (the dashboard shows it): made safe first.
+    withSafeErrors(async (batch: Job<unknown>[]) => {
       active++;
       try {
         return await sessionHandler(batch);
       } finally {
         active--;
       }
-    },
+    }),
   );
   await boss.work(
     QUEUES.sessionDead,
     { pollingIntervalSeconds: 5, includeMetadata: true },
-    createDeadLetterHandler({ db: deps.db, jobs, log }),
+    withSafeErrors(createDeadLetterHandler({ db: deps.db, jobs, log })),
   );
   const reconcileNow = () => reconcile({ db: deps.db, boss, jobs, log });
-  await boss.work(QUEUES.reconcile, { pollingIntervalSeconds: 10 }, async () => reconcileNow());
+  await boss.work(
+    QUEUES.reconcile,
+    { pollingIntervalSeconds: 10 },
+    withSafeErrors(async () => reconcileNow()),
+  );
   await reconcileNow();
   log.info({ concurrency: deps.concurrency }, 'workers started');
 

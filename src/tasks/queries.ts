@@ -10,18 +10,32 @@ import type { Status } from './lifecycle.ts';
 
 export const PAGE_SIZE = 10;
 
-export async function listTasksPage(exec: Executor, input: { status?: Status; page: number }) {
+/** Where a page starts: a typed page number, or next to a task of the page the user saw. */
+export type PageCursor = { before: number } | { after: number };
+
+export async function listTasksPage(
+  exec: Executor,
+  input: { status?: Status; page: number; cursor?: PageCursor },
+) {
   const page = Math.max(1, input.page);
-  const { rows, total } = await listTasks(exec, {
+  // One more than a page: whether a next page exists, without counting every task.
+  const { rows, total, capped } = await listTasks(exec, {
     ...(input.status ? { statuses: [input.status] } : {}),
-    limit: PAGE_SIZE,
-    offset: (page - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE + 1,
+    ...(input.cursor ?? { offset: (page - 1) * PAGE_SIZE }),
   });
+  // Paging back (after) fetched the page's oldest+1 … newest; paging on, the newest … oldest-1.
+  const backwards = input.cursor !== undefined && 'after' in input.cursor;
+  const more = rows.length > PAGE_SIZE;
+  const shown = backwards ? rows.slice(more ? 1 : 0) : rows.slice(0, PAGE_SIZE);
   return {
     page,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    /** Known when the count stayed under the cap. */
+    pages: capped ? undefined : Math.max(1, Math.ceil(total / PAGE_SIZE)),
     total,
-    items: rows.map((r) => ({ ...r.task, runsTotal: r.runsTotal, runsFailed: r.runsFailed })),
+    capped,
+    hasNext: backwards ? true : more,
+    items: shown.map((r) => ({ ...r.task, runsTotal: r.runsTotal, runsFailed: r.runsFailed })),
   };
 }
 export type TaskPage = Awaited<ReturnType<typeof listTasksPage>>;

@@ -50,12 +50,12 @@ export function createBrowserHost(options: {
   async function launch(): Promise<Browser> {
     const executablePath =
       options.executablePath ?? (await findBrowserExecutable(defaultBrowserSearch({}))).path;
-    // Signals are the composition root's: Playwright's own handlers would close the browser at once,
-    // cutting the grace period that running sessions get on SIGTERM.
     const browser = await chromium.launch({
       executablePath,
       headless: options.headless,
       args: LAUNCH_ARGS,
+      // Our shutdown decides when the browser closes (after the grace period), not Playwright's
+      // own signal handlers, which would close it the instant SIGTERM arrives.
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,

@@ -1,9 +1,11 @@
 // /grant and /revoke through real telegraf, the fake Bot API and Postgres: admins only, audited,
-// nobody changes their own access, and a granted user gets past the allow-list at once.
-import { count, eq, like } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// nobody changes their own access, and a granted user gets past the allow-list at once. Admins
+// from TELEGRAM_ADMIN_IDS are a source read at every check: removed there, they are admins no more.
+import { count, eq, like, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditLog, users } from '../../src/db/schema.ts';
-import { type ChatBot, people, startChatBot } from '../support/chat-bot.ts';
+import { clearSeededAdminRoles, upsertUser } from '../../src/db/users-repo.ts';
+import { askIn, type ChatBot, people, startChatBot } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 
 const database = useTestDatabase();
@@ -116,5 +118,111 @@ describe('access', () => {
     expect(await bot.ask({ ...admin, language_code: 'ru' }, '/revoke 77')).toBe(
       'Пользователь 77 больше не имеет доступа.',
     );
+  });
+});
+
+describe('admins from the configuration', () => {
+  const configured = { id: 2001, username: 'cfg', language_code: 'en', first_name: 'Cfg' };
+  const granted = { id: 2002, username: 'gina', language_code: 'en', first_name: 'Gina' };
+
+  /** A bot process started with these TELEGRAM_ADMIN_IDS, stopped after `use`. */
+  async function withAdmins(adminIds: number[], use: (other: ChatBot) => Promise<void>) {
+    const other = await startChatBot(database(), { adminIds });
+    try {
+      await use(other);
+    } finally {
+      await other.stop();
+    }
+  }
+
+  it('a configured admin is an admin without any row granting it; grant and revoke on them are refused', async () => {
+    await withAdmins([configured.id], async (other) => {
+      expect(await other.ask(configured, '/help')).toContain('Your role: admin.');
+      const before = await snapshot();
+      const refusal = `User ${configured.id} is an admin configured on the server (TELEGRAM_ADMIN_IDS); that is changed there, not here.`;
+      expect(await other.ask(admin, `/revoke ${configured.id}`)).toBe(refusal);
+      expect(await other.ask(admin, `/grant ${configured.id} viewer`)).toBe(refusal);
+      expect(await snapshot()).toEqual(before);
+    });
+    // Known by name for "restarted by @cfg", but with no role of its own.
+    expect(await database().db.select().from(users).where(eq(users.telegramId, configured.id))).toMatchObject(
+      [{ username: 'cfg', role: null }],
+    );
+  });
+
+  it('removed from the environment and restarted: no longer an admin, back to a role granted in chat', async () => {
+    await withAdmins([], async (other) => {
+      expect(await other.ask(configured, '/help')).toContain(`Your Telegram id is ${configured.id}`);
+      expect(await other.ask(admin, `/grant ${granted.id} operator`)).toBe(
+        `User ${granted.id} can now use the bot as operator.`,
+      );
+    });
+    await withAdmins([granted.id], async (other) => {
+      expect(await other.ask(granted, '/help')).toContain('Your role: admin.');
+    });
+    await withAdmins([], async (other) => {
+      expect(await other.ask(granted, '/help')).toContain('Your role: operator.');
+      expect(await other.ask(granted, `/grant ${stranger.id} viewer`)).toBe(
+        'Your role (operator) does not allow that.',
+      );
+    });
+  });
+
+  it('an admin row seeded from the environment by an earlier version is cleared at start; chat grants stay', async () => {
+    const { db } = database();
+    await upsertUser(db, { telegramId: 2003, role: 'admin' }); // what the old start-up loop wrote
+    await upsertUser(db, { telegramId: 2004, role: 'admin', grantedBy: admin.id });
+    expect(await clearSeededAdminRoles(db)).toBeGreaterThanOrEqual(1);
+    expect(await roleOf(2003)).toBeNull();
+    expect(await roleOf(2004)).toBe('admin');
+    await withAdmins([], async (other) => {
+      expect(await other.ask({ id: 2003, first_name: 'Old' }, '/help')).toContain('Your Telegram id is 2003');
+    });
+    await db.delete(users).where(eq(users.telegramId, 2004));
+  });
+
+  it('two admins revoking each other at the same moment leave one admin, not none', async () => {
+    const { db } = database();
+    const second = { id: 2005, username: 'sam', language_code: 'en', first_name: 'Sam' };
+    await upsertUser(db, { telegramId: second.id, role: 'admin', grantedBy: admin.id });
+    let replies: Promise<string[]> | undefined;
+    // Both revokes are held at their audit write (the table is locked here) until both are inside
+    // their transactions: without a lock of their own, each would see the other still an admin.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`lock table audit_log in exclusive mode`);
+      replies = Promise.all(
+        bot.fake.inOneBatch(() => [
+          askIn(bot.fake, admin, `/revoke ${second.id}`),
+          askIn(bot.fake, second, `/revoke ${admin.id}`),
+        ]),
+      );
+      await vi.waitFor(
+        async () => {
+          const [row] = await db.execute<{ n: number }>(
+            sql`select count(*)::int as n from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock'`,
+          );
+          expect(row?.n).toBe(2);
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+    });
+    const [a, b] = await replies!;
+    const admins = await db.select().from(users).where(eq(users.role, 'admin'));
+    expect(admins).toHaveLength(1);
+    const winner = admins[0]!.telegramId;
+    expect([a, b]).toEqual(
+      winner === admin.id
+        ? [
+            `User ${second.id} no longer has access.`,
+            expect.stringMatching(/no longer an admin|does not allow|Your Telegram id/),
+          ]
+        : [
+            expect.stringMatching(/no longer an admin|does not allow|Your Telegram id/),
+            `User ${admin.id} no longer has access.`,
+          ],
+    );
+    await upsertUser(db, { telegramId: admin.id, role: 'admin', username: admin.username });
+    await db.delete(users).where(eq(users.telegramId, second.id));
   });
 });

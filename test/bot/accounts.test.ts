@@ -8,6 +8,7 @@ import { accounts, auditLog } from '../../src/db/schema.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type ChatBot, people, startChatBot } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
+import type { FakeUser } from '../support/fake-bot-api.ts';
 
 const database = useTestDatabase();
 const logLines: string[] = [];
@@ -30,6 +31,17 @@ async function snapshot() {
   const [audit] = await db.select({ n: count() }).from(auditLog);
   return { rows, audit: audit?.n };
 }
+/** Sends text as `from`; waits for the bot's two messages (answer, deletion note). */
+async function sendSecret(from: FakeUser, text: string, chat = from.id) {
+  const before = bot.fake.messages(chat).length;
+  const update = bot.fake.sendText({ from, chat, text });
+  const messageId = (update.message as { message_id: number }).message_id;
+  const replies = await bot.fake.waitFor(() => {
+    const sent = bot.fake.messages(chat).slice(before);
+    return sent.length >= 2 && sent.map((m) => String(m.text));
+  });
+  return { replies, deleted: bot.fake.message(chat, messageId)?.deleted };
+}
 const accountNamed = async (username: string) =>
   (await database().db.select().from(accounts).where(eq(accounts.username, username)))[0];
 
@@ -51,22 +63,71 @@ describe('/account_add', () => {
   });
 
   it('takes a proxy with credentials, shows only its host, and deletes the message holding the password', async () => {
-    const update = bot.fake.sendText({
-      from: admin,
-      text: '/account_add bob http://user:s3cret@proxy.example:8080',
-    });
-    const messageId = (update.message as { message_id: number }).message_id;
-    const reply = await bot.fake.waitFor(() =>
-      bot.fake.messages(admin.id).find((m) => String(m.text).includes('@bob')),
+    const { replies, deleted } = await sendSecret(
+      admin,
+      '/account_add bob http://user:s3cret@proxy.example:8080',
     );
-    expect(reply.text).toBe(
-      'Account @bob added with proxy proxy.example:8080. Attach its login: send a JSON file with the caption /session bob.\n' +
-        'Your message held a proxy password, so I deleted it from the chat.',
-    );
-    expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(true);
+    expect(replies).toEqual([
+      'Account @bob added with proxy proxy.example:8080. Attach its login: send a JSON file with the caption /session bob.',
+      'Your message held a password, so I deleted it from the chat.',
+    ]);
+    expect(deleted).toBe(true);
     expect((await accountNamed('bob'))?.proxyUrl).toBe('http://user:s3cret@proxy.example:8080');
     const audits = await database().db.select().from(auditLog);
     expect(JSON.stringify(audits)).not.toContain('s3cret');
+  });
+
+  it('the proxy typed before the username: the reply names the slip without the URL, the message is deleted', async () => {
+    const before = await snapshot();
+    const { replies, deleted } = await sendSecret(
+      admin,
+      '/account_add http://u:Sup3rSecretPw@127.0.0.1:9 erin',
+    );
+    expect(replies).toEqual([
+      'The username comes first and the proxy second: /account_add <username> [proxy_url].',
+      'Your message held a password, so I deleted it from the chat.',
+    ]);
+    expect(deleted).toBe(true);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('in a group where the bot may not delete, it says so and asks the sender to delete it', async () => {
+    const group = -500;
+    bot.fake.failNext('deleteMessage', { status: 400, description: "Bad Request: message can't be deleted" });
+    const { replies, deleted } = await sendSecret(
+      admin,
+      '/account_add http://u:Sup3rSecretPw@127.0.0.1:9 erin',
+      group,
+    );
+    expect(replies[1]).toBe(
+      'Your message holds a password and I may not delete it here (I need the right to delete messages): please delete it yourself.',
+    );
+    expect(deleted).toBe(false);
+    expect(JSON.stringify(replies)).not.toContain('Sup3rSecretPw');
+  });
+
+  it('a stranger’s message with credentials is deleted too, before the refusal', async () => {
+    const { replies, deleted } = await sendSecret(
+      people.stranger,
+      '/account_add x http://a:Sup3rSecretPw@h.test:1',
+    );
+    expect(replies[0]).toContain(`Your Telegram id is ${people.stranger.id}`);
+    expect(replies[1]).toBe('Your message held a password, so I deleted it from the chat.');
+    expect(deleted).toBe(true);
+  });
+
+  it.each([
+    ['/account_add https://proxy.example:8080', 'The username comes first and the proxy second'],
+    ['/account_add www.example.com alice', 'The username comes first and the proxy second'],
+    ['/task http://evil.example/42', '"[link not shown]" is not a task id'],
+    ['/restart 4 https://evil.example/failed', '"[link not shown]"'],
+    ['/new name=x http://evil.example/a=b', '"[link not shown]" is not a setting'],
+    ['/grant www.evil.example viewer', '"[link not shown]" is not a Telegram user id'],
+    ['/grant 5 https://evil.example', '"[link not shown]" is not a role'],
+  ])('%s → no link quoted back', async (command, expected) => {
+    const reply = await bot.ask(admin, command);
+    expect(reply).toContain(expected);
+    expect(reply).not.toMatch(/example|:\/\//);
   });
 
   it.each([
@@ -118,5 +179,6 @@ describe('/accounts', () => {
   it('logged no proxy password along the way', () => {
     const log = logLines.join('');
     expect(log).not.toContain('s3cret');
+    expect(log).not.toContain('Sup3rSecretPw');
   });
 });

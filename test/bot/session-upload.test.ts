@@ -2,6 +2,9 @@
 // cookie export is stored encrypted and its message deleted; bad files get one line, store nothing,
 // and are deleted too. Cookie values are never echoed or logged.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,7 +154,26 @@ describe('/session upload', () => {
 
   it.each([
     ['not json at all', '/session alice', 'That file is not JSON.'],
-    ['{"cookies": [{"name": "a", "value": "TOPSECRET5"}]}', '/session alice', 'cookies.0.domain:'],
+    [
+      '{"cookies": [{"name": "a", "value": "TOPSECRET5"}]}',
+      '/session alice',
+      'Cookie 1 (a): it needs a domain, such as .tiktok.com.',
+    ],
+    [
+      '[{"name": "ok", "value": "v", "domain": ".x.test"}, {"name": "sid", "value": "TOPSECRET7", "domain": ".x.test", "expires": -5}]',
+      '/session alice',
+      'Cookie 2 (sid): expires must be -1 (a session cookie) or a Unix time in seconds after 1970.',
+    ],
+    [
+      '[{"name": "sid", "value": "TOPSECRET8", "domain": ".x.test", "expires": 0}]',
+      '/session alice',
+      'Cookie 1 (sid): expires must be -1',
+    ],
+    [
+      '{"cookies": [{"name": "sid", "value": "TOPSECRET9", "domain": ".x.test", "sameSite": "Weird"}]}',
+      '/session alice',
+      'Cookie 1 (sid): sameSite must be Strict, Lax or None.',
+    ],
     [
       '{"hello": "TOPSECRET6"}',
       '/session alice',
@@ -213,6 +235,66 @@ describe('/session upload', () => {
       expect((await snapshot()).rows).toEqual(before.rows);
     } finally {
       await keyless.stop();
+    }
+  });
+
+  it('/session@thisbot counts; /session@otherbot is left alone: not processed, not deleted', async () => {
+    const ours = await upload(JSON.stringify(storageState), `/session@${bot.fake.botInfo.username} bob`);
+    expect(ours.reply).toContain('Session attached for @bob (2 cookies).');
+    expect(ours.deleted).toBe(true);
+    const before = await snapshot();
+    const update = bot.fake.sendDocument({
+      from: admin,
+      fileName: 'state.json',
+      content: JSON.stringify(storageState),
+      caption: '/session@other_bot alice',
+    });
+    // A later command's answer shows the upload was handled (and ignored) before it.
+    expect(await bot.ask(admin, '/session')).toContain('Send the session as a JSON file');
+    const messageId = (update.message as { message_id: number }).message_id;
+    expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(false);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a caption corrected by editing is processed, and the file deleted', async () => {
+    const update = bot.fake.sendDocument({
+      from: admin,
+      fileName: 'state.json',
+      content: JSON.stringify(storageState),
+      caption: '/sesion alice',
+    });
+    const messageId = (update.message as { message_id: number }).message_id;
+    // A caption that is no /session is not ours: the file stays until the caption is fixed.
+    expect(await bot.ask(admin, '/session')).toContain('Send the session as a JSON file');
+    expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(false);
+    const before = bot.fake.messages(admin.id).length;
+    bot.fake.editCaption({ from: admin, message_id: messageId, caption: '/session alice' });
+    const reply = await bot.fake.waitFor(() => bot.fake.messages(admin.id)[before]);
+    expect(reply.text).toBe(
+      'Session attached for @Alice (2 cookies).\nThe message with the file was deleted from the chat.',
+    );
+    expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(true);
+  });
+
+  it('a self-hosted Bot API (--local): the file is read from the path getFile answers, with the same cap', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bot-api-local-'));
+    const local = await startChatBot(database(), { sessionKey: key, fake: { localFilesDir: dir } });
+    try {
+      const send = (content: string | Buffer) => {
+        const before = local.fake.messages(admin.id).length;
+        local.fake.sendDocument({ from: admin, fileName: 's.json', content, caption: '/session alice' });
+        return local.fake.waitFor(() => local.fake.messages(admin.id)[before]);
+      };
+      const state = { ...storageState, cookies: storageState.cookies.slice(0, 1) };
+      expect((await send(JSON.stringify(state))).text).toContain('Session attached for @Alice (1 cookies).');
+      const [call] = local.fake.calls('getFile');
+      const answered = call?.response as { result: { file_path: string } } | undefined;
+      expect(String(answered?.result.file_path)).toMatch(new RegExp(`^${dir}/`));
+      expect(decryptSession(key, (await accountNamed('Alice'))!.sessionEncrypted!)).toEqual(state);
+      expect((await send(Buffer.alloc(1024 * 1024 + 1, 32))).text).toContain('That file is too big');
+    } finally {
+      await local.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

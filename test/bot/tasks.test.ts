@@ -53,15 +53,22 @@ describe('bad input', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it.each([['r:abc'], ['r:999999'], ['zz:1'], ['r:0'], ['x'.repeat(64)], ['l:all:0']])(
-    'forged callback %s is answered and changes nothing',
-    async (data) => {
-      const before = await snapshot();
-      const answer = await tap(people.operator, data);
-      expect(answer).toMatch(/not valid|no task/i);
-      expect(await snapshot()).toEqual(before);
-    },
-  );
+  it.each([
+    ['r:abc'],
+    ['r:999999'],
+    ['zz:1'],
+    ['r:0'],
+    ['x'.repeat(64)],
+    ['l:all:0'],
+    ['l:all:2:a0'],
+    ['l:all:2:c5'],
+    ['l:all:2:a99999999999'],
+  ])('forged callback %s is answered and changes nothing', async (data) => {
+    const before = await snapshot();
+    const answer = await tap(people.operator, data);
+    expect(answer).toMatch(/not valid|no task/i);
+    expect(await snapshot()).toEqual(before);
+  });
 });
 
 describe('restart and cancel', () => {
@@ -147,15 +154,42 @@ describe('list and details', () => {
     expect(reply).toContain(`#${task.id} ${task.name} — failed · 1 of 3 accounts failed`);
   });
 
-  it('pages ten at a time with ◀ ▶ and filters by status', async () => {
-    for (let i = 0; i < 11; i++) await makeTask(database().db, ['failed']);
+  it('pages ten at a time with ◀ ▶ by key: a task created meanwhile shifts no page', async () => {
+    const made: number[] = [];
+    for (let i = 0; i < 12; i++) made.push((await makeTask(database().db, ['failed'])).task.id);
     const reply = await ask(people.operator, '/list failed');
     expect(reply).toMatch(/page 1 of \d+/);
     const msg = h.fake.messages(people.operator.id).at(-1)!;
-    expect(buttonsOf(msg).find(([text]) => text === '▶')?.[1]).toBe('l:failed:2');
+    const idsIn = (text: string) => [...text.matchAll(/#(\d+)/g)].map((m) => Number(m[1]));
+    const page1 = idsIn(reply);
+    expect(page1).toEqual([...made].reverse().slice(0, 10));
+    const next = buttonsOf(msg).find(([text]) => text === '▶')?.[1];
+    expect(next).toBe(`l:failed:2:a${page1.at(-1)}`);
+    await makeTask(database().db, ['failed']); // would push one task from page 1 to page 2 by offset
+    await tap(people.operator, next!, msg.message_id);
+    const page2Text = await h.fake.waitFor(() => {
+      const text = String(h.fake.message(people.operator.id, msg.message_id)?.text);
+      return text.includes('page 2 of') && text;
+    });
+    const page2 = idsIn(page2Text);
+    expect(page2[0]).toBeLessThan(page1.at(-1)!);
+    expect(page2).toEqual(expect.arrayContaining([made[1], made[0]]));
+    const back = buttonsOf(h.fake.message(people.operator.id, msg.message_id)).find(([t]) => t === '◀')?.[1];
+    expect(back).toBe(`l:failed:1:b${page2[0]}`);
+    await tap(people.operator, back!, msg.message_id);
+    await h.fake.waitFor(() => {
+      const text = String(h.fake.message(people.operator.id, msg.message_id)?.text);
+      return text.includes('page 1 of') && idsIn(text).join() === page1.join();
+    });
+  });
+
+  it('an old button without a key still pages by number', async () => {
+    const reply = await ask(people.operator, '/list failed');
+    const msg = h.fake.messages(people.operator.id).at(-1)!;
     await tap(people.operator, 'l:failed:2', msg.message_id);
     await h.fake.waitFor(() =>
       String(h.fake.message(people.operator.id, msg.message_id)?.text).includes('page 2 of'),
     );
+    expect(reply).toContain('page 1 of');
   });
 });

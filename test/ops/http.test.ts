@@ -1,5 +1,7 @@
 // The ops endpoint on its own: health, readiness by phase, 404s, and the pg-boss dashboard under
-// /admin/queues behind basic auth (401 without or with wrong credentials, the queues with them).
+// /admin/queues behind basic auth (401 without or with wrong credentials, the queues with them),
+// and its lockout of an address after 10 failed logins, on a driven clock.
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { type OpsServer, startOpsServer } from '../../src/http/server.ts';
@@ -74,5 +76,65 @@ describe('/admin/queues', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const html = await res.text();
     for (const queue of [QUEUES.session, QUEUES.notify, QUEUES.sessionDead]) expect(html).toContain(queue);
+  }, 30_000);
+});
+
+describe('/admin/queues lockout', () => {
+  let clock = 0;
+  let locked: OpsServer;
+  beforeAll(async () => {
+    locked = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      log: testLog,
+      metrics: createMetrics(testLog),
+      admin: { password: PASSWORD, databaseUrl: database().url, lockout: { now: () => clock } },
+    });
+  });
+  afterAll(async () => {
+    await locked?.close();
+  });
+
+  /** GET /admin/queues/queues from a given local address (127.0.0.0/8 is all this machine). */
+  const get = (from: string, password: string) =>
+    new Promise<{ status: number; body: string; retryAfter: string | undefined }>((resolve, reject) => {
+      const url = new URL(`${locked.url}/admin/queues/queues`);
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          localAddress: from,
+          headers: basic('admin', password),
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => {
+            body += chunk.toString();
+          });
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body,
+              retryAfter: res.headers['retry-after'] as string | undefined,
+            }),
+          );
+        },
+      );
+      req.on('error', reject).end();
+    });
+
+  it('the 11th wrong password from one address gets 429 for 15 minutes; other addresses are not affected', async () => {
+    for (let i = 1; i <= 10; i++) expect((await get('127.0.0.2', `wrong ${i}`)).status).toBe(401);
+    const refused = await get('127.0.0.2', 'wrong 11');
+    expect(refused).toMatchObject({ status: 429, retryAfter: '900' });
+    expect(refused.body).toBe('Too many failed logins from your address: try again in 15 minutes.\n');
+    // Locked means locked: the right password does not get through either.
+    expect((await get('127.0.0.2', PASSWORD)).status).toBe(429);
+    expect((await get('127.0.0.3', PASSWORD)).status).toBe(200);
+    clock += 15 * 60_000 - 1000;
+    expect(await get('127.0.0.2', PASSWORD)).toMatchObject({ status: 429, retryAfter: '1' });
+    clock += 1000;
+    expect((await get('127.0.0.2', PASSWORD)).status).toBe(200);
   }, 30_000);
 });

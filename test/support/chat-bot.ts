@@ -8,7 +8,13 @@ import { upsertUser } from '../../src/db/users-repo.ts';
 import type { Logger } from '../../src/logger.ts';
 import { people } from './bot.ts';
 import type { TestDatabase } from './db.ts';
-import { type FakeBotApi, type FakeMessage, type FakeUser, startFakeBotApi } from './fake-bot-api.ts';
+import {
+  type FakeBotApi,
+  type FakeBotApiOptions,
+  type FakeMessage,
+  type FakeUser,
+  startFakeBotApi,
+} from './fake-bot-api.ts';
 import { type RecordingJobs, recordingJobs } from './fixtures.ts';
 import { testLog } from './jobs.ts';
 import { startBotAgainst } from './telegram.ts';
@@ -27,13 +33,13 @@ export type ChatBot = {
 
 export async function startChatBot(
   database: TestDatabase,
-  options: { sessionKey?: Buffer; log?: Logger } = {},
+  options: { sessionKey?: Buffer; log?: Logger; adminIds?: number[]; fake?: FakeBotApiOptions } = {},
 ): Promise<ChatBot> {
   const { db } = database;
   for (const role of ['admin', 'operator', 'viewer'] as const) {
     await upsertUser(db, { telegramId: people[role].id, role, username: people[role].username });
   }
-  const fake = await startFakeBotApi();
+  const fake = await startFakeBotApi(options.fake);
   const jobs = recordingJobs();
   const bot = createBot({
     token: fake.token,
@@ -42,6 +48,7 @@ export async function startChatBot(
     jobs,
     log: options.log ?? testLog,
     sessionKey: options.sessionKey,
+    adminIds: options.adminIds ?? [],
   });
   const running = await startBotAgainst(fake, bot);
   return {

@@ -12,6 +12,7 @@ import {
   type Outcome,
   succeeded,
 } from './fake-bot-api/faults.ts';
+import { createHolds, type Hold } from './fake-bot-api/holds.ts';
 import { createMethods } from './fake-bot-api/methods.ts';
 import { createRateLimiter, type RateLimiter } from './fake-bot-api/rate-limits.ts';
 import type {
@@ -29,6 +30,7 @@ import { createWaiters, type Truthy, type WaitOptions } from './fake-bot-api/wai
 import { createWorld } from './fake-bot-api/world.ts';
 
 export type { Outage } from './fake-bot-api/faults.ts';
+export type { Hold } from './fake-bot-api/holds.ts';
 export type * from './fake-bot-api/types.ts';
 export type { Update } from './fake-bot-api/updates.ts';
 export type { UserInput } from './fake-bot-api/users.ts';
@@ -41,19 +43,32 @@ export const TELEGRAM_RATE_LIMITS: RateLimits = {
   globalPerSecond: 30,
 };
 
-export type FakeBotApiOptions = { token?: string; bot?: Partial<FakeUser> };
+export type FakeBotApiOptions = {
+  token?: string;
+  bot?: Partial<FakeUser>;
+  /** Act as a self-hosted server in `--local` mode: getFile answers absolute paths under this dir. */
+  localFilesDir?: string;
+};
 
 export type FakeBotApi = UserActions & {
   readonly apiRoot: string;
   readonly token: string;
   readonly botInfo: FakeUser & { is_bot: true; username: string };
   calls(method?: string): ApiCall[];
+  /** The calls from position `index` on (cheap: for benches that watch a long log). */
+  callsSince(index: number): ApiCall[];
   messages(chatId: number): FakeMessage[];
   message(chatId: number, messageId: number): (FakeMessage & { deleted: boolean }) | undefined;
   file(fileId: string): StoredFile | undefined;
   callbackAnswer(callbackQueryId: string): Params | undefined;
   pendingUpdates(): number;
+  /** performance.now() when a getUpdates answer handed this update to the bot. */
+  deliveredAt(updateId: number): number | undefined;
+  /** The update the last user action (or pushUpdate) queued. */
+  lastUpdate(): Update | undefined;
   pushUpdate(update: Params): Update;
+  /** Whatever `act` sends reaches the bot in one getUpdates answer, so it is handled concurrently. */
+  inOneBatch<T>(act: () => T): T;
   waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<Truthy<T>>;
   waitForCall(
     method: string,
@@ -61,6 +76,8 @@ export type FakeBotApi = UserActions & {
     options?: WaitOptions & { since?: number },
   ): Promise<ApiCall>;
   failNext(method: string, failure: FailureSpec, times?: number): void;
+  /** Holds the next matching call of a method until released (see fake-bot-api/holds.ts). */
+  hold(method: string, matches?: (call: ApiCall) => boolean): Hold;
   failAll(outage?: Outage): void;
   recover(): void;
   enforceLimits(limits?: Partial<RateLimits> | false): void;
@@ -82,11 +99,16 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   };
   const world = createWorld(botInfo);
   const updates = createUpdateQueue();
-  const methods = createMethods(world, updates);
+  const methods = createMethods(
+    world,
+    updates,
+    options.localFilesDir ? { localFiles: { dir: options.localFilesDir, token } } : {},
+  );
   const canonical = new Map(Object.keys(methods).map((name) => [name.toLowerCase(), name]));
   const log: ApiCall[] = [];
   const waiters = createWaiters(() => log.slice(-10).map(describeCall).join('\n'));
   const faults = createFaults();
+  const holds = createHolds();
   let limiter: RateLimiter | undefined;
   let limitHits = 0;
   let closing: Promise<void> | undefined;
@@ -113,16 +135,24 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     if (!route) return send(res, 404, failure(404, 'Not Found').response);
     if (route[1] !== token) return send(res, 401, failure(401, 'Unauthorized').response);
     const at = Date.now();
+    const arrived = performance.now();
     const body = await readRequestBody(req, url).catch((error: unknown) => error as Error);
     const call: ApiCall = {
       index: log.length,
       method: canonical.get(route[2]!.toLowerCase()) ?? route[2]!,
       ...(body instanceof Error ? { params: {}, uploads: {} } : body),
       at,
+      arrived,
     };
     log.push(call);
     const clientGone = new AbortController();
     res.on('close', () => clientGone.abort());
+    const held = body instanceof Error ? undefined : holds.claim(call);
+    if (held) {
+      waiters.changed();
+      await held;
+      if (clientGone.signal.aborted) return;
+    }
     const decided = body instanceof Error ? asFailure(body) : decide(call, clientGone.signal);
     if (decided instanceof Promise) waiters.changed(); // a held long poll is observable while it waits
     const { status, response } = await decided;
@@ -168,8 +198,15 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     botInfo,
     sendText: thenNotify(actions.sendText),
     sendDocument: thenNotify(actions.sendDocument),
+    editCaption: thenNotify(actions.editCaption),
     tapButton: thenNotify(actions.tapButton),
     pushUpdate: thenNotify(updates.push),
+    inOneBatch(act) {
+      const result = updates.inOneBatch(act);
+      waiters.changed();
+      return result;
+    },
+    callsSince: (index) => log.slice(index),
     calls: (method) => (method === undefined ? [...log] : log.filter((call) => call.method === method)),
     messages: (chatId) => structuredClone(world.botMessages(chatId)),
     message(chatId, messageId) {
@@ -179,6 +216,8 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     file: (fileId) => world.fileById(fileId),
     callbackAnswer: (callbackQueryId) => world.callbacks.get(callbackQueryId)?.answer,
     pendingUpdates: () => updates.pendingCount(),
+    deliveredAt: (updateId) => updates.deliveredAt(updateId),
+    lastUpdate: () => updates.lastPushed(),
     waitFor: waiters.waitFor,
     waitForCall: (method, predicate = () => true, { since = 0, ...wait } = {}) =>
       waiters.waitFor(
@@ -189,6 +228,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
         },
       ),
     failNext: faults.failNext,
+    hold: holds.hold,
     failAll: faults.failAll,
     recover: faults.recover,
     enforceLimits(limits = {}) {

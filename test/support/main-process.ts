@@ -13,6 +13,8 @@ afterAll(() => {
 export type MainProcess = {
   child: ChildProcess;
   output(): string;
+  /** What it wrote to stderr alone (the one-line startup errors go there). */
+  stderrText(): string;
   /** Resolves with the first log line whose msg matches; rejects when the process exits first. */
   waitForLog(msg: RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** The exit code (or signal name), once it exited. */
@@ -28,9 +30,13 @@ export function startMain(env: Record<string, string>): MainProcess {
   });
   running.add(child);
   let output = '';
+  let stderr = '';
   const lines: Record<string, unknown>[] = [];
   const listeners = new Set<() => void>();
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+    stderr += chunk;
+  });
   let partial = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -73,6 +79,7 @@ export function startMain(env: Record<string, string>): MainProcess {
   return {
     child,
     output: () => output,
+    stderrText: () => stderr,
     waitForLog,
     exited,
     httpUrl: async () => String((await waitForLog(/^http listening$/)).url),

@@ -1,8 +1,10 @@
 // Runs a real telegraf bot against the fake Bot API. telegraf 4.16's launch() resolves only when
 // polling stops, so it is started without awaiting; the bot is ready once its first long poll is
-// held by the fake. stop() ends polling and waits for telegraf's final offset sync.
+// held by the fake. stop() ends polling and waits for telegraf's final offset sync. launchAgainst
+// runs the bot through our own intake instead, as main.ts does.
 import type { Context, Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
+import { type BotContext, type LaunchOptions, launchBot, type Receiving } from '../../src/bot/index.ts';
 import type { FakeBotApi } from './fake-bot-api.ts';
 
 export type RunningBot = { stop(): Promise<void> };
@@ -47,4 +49,25 @@ export async function startBotAgainst<C extends Context>(
     throw error;
   }
   return { stop };
+}
+
+/**
+ * The bot as main.ts runs it: launchBot (the inbox, per-chat lanes, our long polling) against the
+ * fake; ready once its first long poll is held. stop() takes graceMs (default: wait for handlers).
+ */
+export async function launchAgainst(
+  fake: FakeBotApi,
+  bot: Telegraf<BotContext>,
+  options: Omit<LaunchOptions, 'concurrency'> & { concurrency?: number },
+): Promise<Receiving & { stop(graceMs?: number): Promise<void> }> {
+  bot.botInfo ??= fake.botInfo as UserFromGetMe;
+  const since = fake.calls().length;
+  const receiving = await launchBot(bot, { concurrency: 16, ...options });
+  if (!options.webhook) {
+    await fake.waitForCall('getUpdates', (call) => Number(call.params.timeout) > 0, {
+      since,
+      description: 'the bot to start long polling',
+    });
+  }
+  return { ended: receiving.ended, stop: (graceMs = 60_000) => receiving.stop(graceMs) };
 }

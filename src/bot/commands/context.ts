@@ -20,6 +20,8 @@ export type BotDeps = {
   log: Logger;
   /** Encrypts uploaded account sessions; without it /session is refused. */
   sessionKey: Buffer | undefined;
+  /** TELEGRAM_ADMIN_IDS: admins by configuration, whatever the users table says. */
+  adminIds?: readonly number[];
 };
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

@@ -9,6 +9,13 @@ export const en = {
   internalError: 'Something went wrong on our side. Try again in a moment.',
   unknownCommand: 'I do not know that command. Send /help for the list.',
   staleButton: 'That button is not valid (anymore). Send /list to start over.',
+  /** Stands in for user text that is not quoted back because it is (or holds) a link. */
+  hiddenLink: '[link not shown]',
+  secrets: {
+    deleted: 'Your message held a password, so I deleted it from the chat.',
+    notDeleted:
+      'Your message holds a password and I may not delete it here (I need the right to delete messages): please delete it yourself.',
+  },
 
   help: {
     intro: 'I run browser warmups for your TikTok accounts and report back here.',
@@ -128,8 +135,10 @@ export const en = {
   list: {
     empty: 'No tasks yet. Create one with /new.',
     emptyFiltered: (status: string) => `No ${status} tasks.`,
-    header: (page: number, pages: number, total: number) =>
-      `Tasks — page ${page} of ${pages} (${total} in all)`,
+    header: (page: number, pages: number | undefined, total: number) =>
+      pages === undefined
+        ? `Tasks — page ${page} (more than ${total})`
+        : `Tasks — page ${page} of ${pages} (${total} in all)`,
   },
   newTask: {
     notKeyValue: (token: string) =>
@@ -188,7 +197,7 @@ export const en = {
       `Account @${username} added. Attach its login: send a JSON file with the caption /session ${username}.`,
     addedWithProxy: (username: string, host: string) =>
       `Account @${username} added with proxy ${host}. Attach its login: send a JSON file with the caption /session ${username}.`,
-    secretDeleted: 'Your message held a proxy password, so I deleted it from the chat.',
+    proxyFirst: 'The username comes first and the proxy second: /account_add &lt;username&gt; [proxy_url].',
     exists: (username: string) => `Account @${username} already exists.`,
   },
 
@@ -203,6 +212,13 @@ export const en = {
     badShape: (detail: string) =>
       `That file is neither a Playwright storage state nor a cookie list (${detail}).`,
     noCookies: 'That file holds no cookies.',
+    badCookie: (n: number, name: string, rule: string) => `Cookie ${n} (${name}): ${rule}.`,
+    cookieRules: {
+      domain: 'it needs a domain, such as .tiktok.com',
+      expires: 'expires must be -1 (a session cookie) or a Unix time in seconds after 1970',
+      sameSite: 'sameSite must be Strict, Lax or None',
+    },
+    unreadable: 'I could not read that file from the Bot API server. Send it again.',
     attached: (username: string, cookies: number) =>
       `Session attached for @${username} (${cookies} cookies).`,
     deleted: 'The message with the file was deleted from the chat.',
@@ -221,6 +237,10 @@ export const en = {
     unchanged: (id: number, role: string) => `User ${id} already has the role ${role}.`,
     revoked: (id: number) => `User ${id} no longer has access.`,
     notAUser: (id: number) => `User ${id} has no access; nothing to revoke.`,
+    configured: (id: number) =>
+      `User ${id} is an admin configured on the server (TELEGRAM_ADMIN_IDS); that is changed there, not here.`,
+    lastAdmin: (id: number) => `User ${id} is the last admin; make someone else admin first.`,
+    noLongerAdmin: 'You are no longer an admin, so nothing was changed.',
   },
 };
 

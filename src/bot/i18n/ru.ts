@@ -9,6 +9,12 @@ export const ru: Texts = {
   internalError: 'У нас что-то пошло не так. Попробуйте ещё раз через минуту.',
   unknownCommand: 'Такой команды нет. Список команд: /help.',
   staleButton: 'Эта кнопка недействительна (или устарела). Отправьте /list, чтобы начать заново.',
+  hiddenLink: '[ссылка скрыта]',
+  secrets: {
+    deleted: 'В сообщении был пароль, поэтому я удалил его из чата.',
+    notDeleted:
+      'В сообщении есть пароль, а удалять сообщения здесь мне нельзя (нужно право удалять сообщения): удалите его, пожалуйста, сами.',
+  },
 
   help: {
     intro: 'Я запускаю прогрев TikTok-аккаунтов в браузере и сообщаю о результатах здесь.',
@@ -127,8 +133,10 @@ export const ru: Texts = {
   list: {
     empty: 'Задач пока нет. Создайте: /new.',
     emptyFiltered: (status: string) => `Задач со статусом «${status}» нет.`,
-    header: (page: number, pages: number, total: number) =>
-      `Задачи — страница ${page} из ${pages} (всего ${total})`,
+    header: (page: number, pages: number | undefined, total: number) =>
+      pages === undefined
+        ? `Задачи — страница ${page} (больше ${total})`
+        : `Задачи — страница ${page} из ${pages} (всего ${total})`,
   },
   newTask: {
     notKeyValue: (token: string) =>
@@ -187,7 +195,7 @@ export const ru: Texts = {
       `Аккаунт @${username} добавлен. Привяжите вход: JSON-файл с подписью /session ${username}.`,
     addedWithProxy: (username: string, host: string) =>
       `Аккаунт @${username} добавлен с прокси ${host}. Привяжите вход: JSON-файл с подписью /session ${username}.`,
-    secretDeleted: 'В сообщении был пароль прокси, поэтому я удалил его из чата.',
+    proxyFirst: 'Сначала имя пользователя, потом прокси: /account_add &lt;username&gt; [proxy_url].',
     exists: (username: string) => `Аккаунт @${username} уже есть.`,
   },
 
@@ -201,6 +209,13 @@ export const ru: Texts = {
     notJson: 'Это не JSON. Отправьте storage state Playwright или экспорт cookies.',
     badShape: (detail: string) => `Это не storage state Playwright и не список cookies (${detail}).`,
     noCookies: 'В файле нет ни одной cookie.',
+    badCookie: (n: number, name: string, rule: string) => `Cookie ${n} (${name}): ${rule}.`,
+    cookieRules: {
+      domain: 'нужен домен, например .tiktok.com',
+      expires: 'expires должен быть -1 (cookie сессии) или временем Unix в секундах после 1970 года',
+      sameSite: 'sameSite должен быть Strict, Lax или None',
+    },
+    unreadable: 'Не удалось прочитать файл с сервера Bot API. Отправьте его ещё раз.',
     attached: (username: string, cookies: number) => `Сессия привязана к @${username} (cookies: ${cookies}).`,
     deleted: 'Сообщение с файлом удалено из чата.',
     notDeleted: 'Не удалось удалить сообщение с файлом: удалите его, пожалуйста, сами.',
@@ -218,5 +233,9 @@ export const ru: Texts = {
     unchanged: (id: number, role: string) => `У пользователя ${id} уже роль ${role}.`,
     revoked: (id: number) => `Пользователь ${id} больше не имеет доступа.`,
     notAUser: (id: number) => `У пользователя ${id} нет доступа; отзывать нечего.`,
+    configured: (id: number) =>
+      `Пользователь ${id} — администратор из настроек сервера (TELEGRAM_ADMIN_IDS); это меняется там, а не здесь.`,
+    lastAdmin: (id: number) => `Пользователь ${id} — последний администратор; сначала назначьте другого.`,
+    noLongerAdmin: 'Вы больше не администратор, поэтому ничего не изменено.',
   },
 };

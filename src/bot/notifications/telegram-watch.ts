@@ -1,6 +1,7 @@
 // Watches the bot's Bot API traffic: every failed call is reported by method and code (the HTTP
 // status Telegram answered, or "network"), and whether updates are arriving — launched, not
-// stopped, and (when long polling) the last getUpdates did not fail.
+// stopped, and (when long polling) the last getUpdates did not fail — and no 409 Conflict (another
+// process polling this token) for a while, since two pollers take turns and each sees successes.
 import { type Telegram, TelegramError } from 'telegraf';
 
 export type TelegramWatch = {
@@ -10,12 +11,17 @@ export type TelegramWatch = {
   check(): void;
 };
 
+/** How long a 409 on getUpdates keeps readiness red after the last one. */
+export const CONFLICT_MEMORY_MS = 120_000;
+
 export function watchTelegram(
   telegram: Telegram,
   onError: (method: string, code: string) => void,
+  now: () => number = Date.now,
 ): TelegramWatch {
   let state: 'starting' | 'receiving' | 'stopped' = 'starting';
   let pollingError: string | undefined;
+  let conflictAt: number | undefined;
   const callApi = telegram.callApi.bind(telegram);
   telegram.callApi = (async (method, payload, options) => {
     try {
@@ -28,6 +34,7 @@ export function watchTelegram(
         const code = err instanceof TelegramError ? String(err.code) : 'network';
         onError(method, code);
         if (method === 'getUpdates') pollingError = `getUpdates failed (${code})`;
+        if (method === 'getUpdates' && code === '409') conflictAt = now();
       }
       throw err;
     }
@@ -41,6 +48,9 @@ export function watchTelegram(
     },
     check() {
       if (state !== 'receiving') throw new Error(state === 'starting' ? 'not launched yet' : 'stopped');
+      if (conflictAt !== undefined && now() - conflictAt < CONFLICT_MEMORY_MS) {
+        throw new Error('another process is polling this bot token (409 Conflict from getUpdates)');
+      }
       if (pollingError) throw new Error(pollingError);
     },
   };

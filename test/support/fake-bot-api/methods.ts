@@ -1,6 +1,8 @@
 // The Bot API methods the fake implements, each validating its parameters the way Telegram does
 // (text and caption limits, HTML parse errors, callback_data size, "message is not modified"…)
 // and acting on the world. Handlers return the `result` or throw an ApiError.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { applyEdit, formatted, markupOf } from './content.ts';
 import { documentFrom, photoFrom } from './media.ts';
 import { ApiError, badRequest, type FakeMessage, type Params, type Upload } from './types.ts';
@@ -10,7 +12,18 @@ import type { World } from './world.ts';
 export type Handler = (params: Params, uploads: Record<string, Upload>, signal: AbortSignal) => unknown;
 export type Webhook = { url: string; secretToken?: string; allowedUpdates?: string[] };
 
-export function createMethods(world: World, updates: UpdateQueue): Record<string, Handler> {
+/**
+ * `localFiles`: like a self-hosted Bot API server started with `--local`, getFile answers an
+ * absolute path on the server's disk (here: <localFiles.dir>/<token>/documents/…), where the file
+ * is written, instead of a path to download under /file/bot<token>/.
+ */
+export type MethodOptions = { localFiles?: { dir: string; token: string } };
+
+export function createMethods(
+  world: World,
+  updates: UpdateQueue,
+  options: MethodOptions = {},
+): Record<string, Handler> {
   let webhook: Webhook | undefined;
 
   /** A new message from the bot, with the reply markup and reply target every send method accepts. */
@@ -118,11 +131,18 @@ export function createMethods(world: World, updates: UpdateQueue): Record<string
     getFile: (p) => {
       const file = world.fileById(String(p.file_id));
       if (!file) throw badRequest('invalid file_id');
+      const local = options.localFiles;
+      let filePath = file.filePath;
+      if (local) {
+        filePath = path.join(local.dir, local.token, file.filePath);
+        mkdirSync(path.dirname(filePath), { recursive: true });
+        writeFileSync(filePath, file.bytes);
+      }
       return {
         file_id: file.fileId,
         file_unique_id: file.fileUniqueId,
         file_size: file.bytes.length,
-        file_path: file.filePath,
+        file_path: filePath,
       };
     },
   };

@@ -77,6 +77,8 @@ export type ApiCall = {
   uploads: Record<string, Upload>;
   /** Date.now() when the request arrived. */
   at: number;
+  /** performance.now() when the request arrived (for latency measurements). */
+  arrived: number;
   /** HTTP status sent; 0 when the connection was reset on purpose. */
   status?: number;
   response?: ApiResponse;

@@ -1,5 +1,5 @@
-// The update queue behind getUpdates: ids ascending, confirmed by `offset`, filtered by the last
-// `allowed_updates`, and long polls held until an update arrives, the timeout passes, the client
+// The update queue behind getUpdates: ids ascending from a random start, confirmed by `offset`,
+// filtered by the last `allowed_updates`, and long polls held until an update arrives, the timeout passes, the client
 // goes away or the fake closes. A second poll ends the first with 409, as Telegram does.
 import { ApiError, type Params } from './types.ts';
 
@@ -9,16 +9,27 @@ export type UpdateQueue = ReturnType<typeof createUpdateQueue>;
 type HeldPoll = { offer(): void; end(result: Update[] | ApiError): void };
 
 export function createUpdateQueue() {
-  let nextId = 1;
+  // Telegram starts a bot's update ids at a random number; so does the fake, so that fakes started
+  // one after another in a test file never hand the same id to one inbox.
+  let nextId = 1 + Math.floor(Math.random() * 2 ** 30);
   let pending: Update[] = [];
   let allowed: string[] = [];
   let held: HeldPoll | undefined;
   let closed = false;
+  let last: Update | undefined;
+  const delivered = new Map<number, number>();
+  const stamp = (updates: Update[]): Update[] => {
+    const now = performance.now();
+    for (const update of updates) if (!delivered.has(update.update_id)) delivered.set(update.update_id, now);
+    return updates;
+  };
 
   function select(limit: number): Update[] {
     if (allowed.length > 0) pending = pending.filter((update) => allowed.some((type) => type in update));
     return pending.slice(0, limit);
   }
+
+  let batching = 0;
 
   function poll(params: Params, signal: AbortSignal): Update[] | Promise<Update[]> {
     if (typeof params.offset === 'number' && params.offset > 0) {
@@ -37,7 +48,7 @@ export function createUpdateQueue() {
       ),
     );
     const ready = select(limit);
-    if (ready.length > 0 || timeout <= 0 || closed) return ready;
+    if (ready.length > 0 || timeout <= 0 || closed) return stamp(ready);
     return new Promise<Update[]>((resolve, reject) => {
       const poll: HeldPoll = {
         offer() {
@@ -49,7 +60,7 @@ export function createUpdateQueue() {
           signal.removeEventListener('abort', onAbort);
           if (held === poll) held = undefined;
           if (result instanceof ApiError) reject(result);
-          else resolve(result);
+          else resolve(stamp(result));
         },
       };
       const onAbort = () => poll.end([]);
@@ -63,11 +74,24 @@ export function createUpdateQueue() {
     poll,
     push(update: Params): Update {
       const full: Update = { update_id: nextId++, ...update };
+      last = full;
       pending.push(full);
-      held?.offer();
+      if (batching === 0) held?.offer();
       return full;
     },
+    /** Updates pushed inside `act` reach the bot in one getUpdates answer (handled concurrently). */
+    inOneBatch<T>(act: () => T): T {
+      batching++;
+      try {
+        return act();
+      } finally {
+        batching--;
+        if (batching === 0) held?.offer();
+      }
+    },
     pendingCount: (): number => pending.length,
+    lastPushed: (): Update | undefined => last,
+    deliveredAt: (updateId: number): number | undefined => delivered.get(updateId),
     dropPending(): void {
       pending = [];
     },

@@ -1,9 +1,12 @@
 // Tests acting as Telegram users: a text message (commands get bot_command entities), a tap on an
-// inline button (a callback query the bot must answer) and a document upload, each as an update.
+// inline button (a callback query the bot must answer), a document upload and the edit of a
+// caption (an edited_message), each as an update.
+
 import { documentRef, mimeTypeOf } from './media.ts';
 import type { FakeMessage, FakeUser, MessageEntity } from './types.ts';
 import type { Update, UpdateQueue } from './updates.ts';
 import type { World } from './world.ts';
+import { nowSeconds } from './world.ts';
 
 /** `chat` defaults to the sender's private chat; a negative id is a supergroup. */
 export type UserInput = { from: FakeUser; chat?: number };
@@ -53,6 +56,19 @@ export function createUserActions(world: World, updates: UpdateQueue) {
         ...(input.caption ? { caption: input.caption } : {}),
         ...(entities.length > 0 ? { caption_entities: entities } : {}),
       });
+    },
+
+    /** The sender edits the caption of their own message: Telegram sends it as an edited_message. */
+    editCaption(input: UserInput & { message_id: number; caption: string }): Update {
+      const stored = world.findMessage(input.chat ?? input.from.id, input.message_id);
+      if (!stored || stored.deleted) throw new Error(`no message ${input.message_id} to edit`);
+      const entities = commandEntities(input.caption);
+      const message = stored.message;
+      message.caption = input.caption;
+      if (entities.length > 0) message.caption_entities = entities;
+      else delete message.caption_entities;
+      message.edit_date = nowSeconds();
+      return updates.push({ edited_message: structuredClone(message) });
     },
 
     /** Returns the callback query id; Telegram shows an inaccessible message (date 0) when it is gone. */

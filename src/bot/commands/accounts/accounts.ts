@@ -1,13 +1,14 @@
 // Accounts: /accounts (viewer+) shows each account's health, last warmup, whether a session is
 // attached and its proxy host — never the session or the proxy's credentials; /account_add
-// <username> [proxy_url] (admin) adds one, audited.
+// <username> [proxy_url] (admin) adds one, audited. No reply quotes a URL the admin typed.
 import { Composer } from 'telegraf';
 import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
-import { escapeHtml, MAX_TEXT, truncate } from '../../format.ts';
+import { escapeHtml, MAX_TEXT } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { looksLikeUrl, shownInput } from '../quoted-input.ts';
 
 type AccountSummary = Awaited<ReturnType<typeof listAccountSummaries>>[number];
 
@@ -29,33 +30,20 @@ export function accountsFeature(deps: BotDeps) {
     await ctx.reply(formatAccounts(ctx.t, rows), { parse_mode: 'HTML' });
   });
 
+  // A message holding a proxy password is deleted by the credentials guard (middlewares/).
   feature.command('account_add', async (ctx) => {
     if (!(await requireRole(ctx, db, 'admin', 'account_add'))) return;
-    const t = ctx.t.accounts;
-    const args = commandArgs(ctx);
-    // Credentials typed into a chat stay in its history: the message goes, whatever the outcome.
-    const secret = args.slice(1).some((arg) => arg.includes('@'));
-    const replies: string[] = [];
-    try {
-      replies.push(await addAccount(ctx, args));
-    } finally {
-      if (secret) {
-        const deleted = await ctx.deleteMessage().then(
-          () => true,
-          () => false,
-        );
-        if (deleted) replies.push(t.secretDeleted);
-      }
-    }
-    await ctx.reply(replies.join('\n'), { parse_mode: 'HTML' });
+    await ctx.reply(await addAccount(ctx, commandArgs(ctx)), { parse_mode: 'HTML' });
   });
 
   /** Validates and inserts; returns the one line to answer with. */
   const addAccount = async (ctx: BotContext, args: string[]): Promise<string> => {
     const t = ctx.t.accounts;
     if (args.length < 1 || args.length > 2) return t.usageAdd;
+    // The proxy typed first is a common slip; its URL (maybe with a password) is never echoed.
+    if (looksLikeUrl(args[0]!)) return t.proxyFirst;
     const username = parseUsername(args[0]!);
-    if (!username) return t.badUsername(escapeHtml(truncate(args[0]!, 40)));
+    if (!username) return t.badUsername(shownInput(args[0]!) ?? ctx.t.hiddenLink);
     const proxy = args[1] === undefined ? undefined : parseProxyUrl(args[1]);
     if (args[1] !== undefined && !proxy) return t.badProxy;
     const row = await db.transaction(async (tx) => {

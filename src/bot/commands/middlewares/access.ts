@@ -1,19 +1,30 @@
-// Allow-list: only users in the users table get past this point, with their role and language.
-// Anyone else gets one line with their numeric id (so an admin can /grant it) and an audit entry.
+// Allow-list: only admins configured on the server (TELEGRAM_ADMIN_IDS, read at every check) and
+// users with a role granted in chat get past this point, with their role and language. Anyone else
+// gets one line with their numeric id (so an admin can /grant it) and an audit entry.
 import type { MiddlewareFn } from 'telegraf';
 import { recordAudit } from '../../../db/audit-repo.ts';
-import { findUser, type Role, touchUser } from '../../../db/users-repo.ts';
+import { effectiveRole, findUser, touchUser } from '../../../db/users-repo.ts';
 import { langOf, textsFor } from '../../i18n/index.ts';
 import type { BotContext, BotDeps } from '../context.ts';
+import { guardCredentials } from './credentials.ts';
 
 export function access(deps: BotDeps): MiddlewareFn<BotContext> {
+  const configuredAdmins = new Set(deps.adminIds ?? []);
   return async (ctx, next) => {
     const from = ctx.from;
     if (!from || from.is_bot) return;
     const lang = langOf(from.language_code);
     ctx.t = textsFor(lang);
+    // Credentials go before anything else happens: even a refused stranger's message is deleted.
+    return guardCredentials(ctx, () => allowList(ctx, next));
+  };
+
+  async function allowList(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+    const from = ctx.from!;
+    const lang = langOf(from.language_code);
     const user = await findUser(deps.db, from.id);
-    if (!user) {
+    const role = effectiveRole(from.id, user, configuredAdmins);
+    if (!role) {
       const isCommand = ctx.message && 'text' in ctx.message && ctx.message.text.startsWith('/');
       const isPrivate = ctx.chat?.type === 'private';
       // In groups, strangers' chatter is none of our business; commands and taps get an answer.
@@ -28,9 +39,9 @@ export function access(deps: BotDeps): MiddlewareFn<BotContext> {
       return;
     }
     const username = from.username ?? null;
-    if (user.username !== username || user.language !== lang)
+    if (user?.username !== username || user?.language !== lang)
       await touchUser(deps.db, from.id, username, lang);
-    ctx.actor = { id: from.id, username, role: user.role as Role, lang };
+    ctx.actor = { id: from.id, username, role, lang };
     return next();
-  };
+  }
 }

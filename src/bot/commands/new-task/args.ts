@@ -8,9 +8,9 @@ import {
   parseRange,
   type WarmupSettings,
 } from '../../../warmup/settings.ts';
-import { escapeHtml, truncate } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { parseAccountRef } from '../account-input.ts';
+import { shownInput } from '../quoted-input.ts';
 
 /** Knobs typed as a range, and the settings field each one sets. */
 const RANGE_KEYS = {
@@ -161,7 +161,7 @@ export function inTypedKeys(problem: string): string {
 
 /** One line naming what is wrong with a one-line /new; user text is shortened and escaped. */
 export function describeProblem(t: Texts, problem: NewTaskProblem): string {
-  const s = (text: string) => escapeHtml(truncate(text, 40));
+  const s = (text: string) => shownInput(text) ?? t.hiddenLink;
   const m = t.newTask;
   switch (problem.code) {
     case 'notKeyValue':

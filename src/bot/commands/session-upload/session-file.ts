@@ -1,6 +1,6 @@
 // An uploaded login session: a Playwright storage state ({ cookies, origins }) or a cookie list
-// exported from a browser extension, validated and normalised to a storage state. Pure. Problems
-// name a path and a rule, never a value: the file's contents are secrets.
+// exported from a browser extension, validated as Playwright validates cookies and normalised to a
+// storage state. Pure. Problems name a path or a cookie and a rule, never a value: those are secrets.
 import { z } from 'zod';
 
 export const MAX_SESSION_BYTES = 1024 * 1024;
@@ -13,11 +13,17 @@ const SAME_SITE = {
   unspecified: 'Lax',
 } as const;
 
+// Playwright refuses a context whose cookies break these rules (its rewriteCookies); a session it
+// would refuse is refused here, naming the cookie, instead of failing every run later.
+const MAX_EXPIRES = 253_402_300_799; // 9999-12-31T23:59:59Z, Playwright's upper bound
+
+export type CookieRule = 'domain' | 'expires' | 'sameSite';
+
 const cookieSchema = z
   .object({
     name: z.string().min(1).max(4096),
     value: z.string().max(16_384),
-    domain: z.string().min(1).max(255),
+    domain: z.string().max(255).optional(),
     path: z.string().max(1024).optional(),
     /** Playwright: seconds since the epoch, -1 for a session cookie. */
     expires: z.number().optional(),
@@ -25,20 +31,30 @@ const cookieSchema = z
     expirationDate: z.number().optional(),
     httpOnly: z.boolean().optional(),
     secure: z.boolean().optional(),
-    sameSite: z
-      .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(Object.keys(SAME_SITE)))
-      .optional(),
+    sameSite: z.string().optional(),
   })
-  .transform((c) => ({
-    name: c.name,
-    value: c.value,
-    domain: c.domain,
-    path: c.path || '/',
-    expires: Math.floor(c.expires ?? c.expirationDate ?? -1),
-    httpOnly: c.httpOnly ?? false,
-    secure: c.secure ?? false,
-    sameSite: SAME_SITE[(c.sameSite ?? 'unspecified') as keyof typeof SAME_SITE],
-  }));
+  .transform((c, ctx) => {
+    const fail = (rule: CookieRule) => {
+      ctx.addIssue({ code: 'custom', message: rule, params: { cookieRule: rule, cookieName: c.name } });
+      return z.NEVER;
+    };
+    if (!c.domain?.trim()) return fail('domain');
+    const expires = c.expires ?? (c.expirationDate === undefined ? -1 : Math.floor(c.expirationDate));
+    if (!(expires === -1 || (Number.isInteger(expires) && expires > 0 && expires <= MAX_EXPIRES)))
+      return fail('expires');
+    const sameSite = SAME_SITE[(c.sameSite ?? 'unspecified').toLowerCase() as keyof typeof SAME_SITE];
+    if (!sameSite) return fail('sameSite');
+    return {
+      name: c.name,
+      value: c.value,
+      domain: c.domain,
+      path: c.path || '/',
+      expires,
+      httpOnly: c.httpOnly ?? false,
+      secure: c.secure ?? false,
+      sameSite,
+    };
+  });
 
 const cookiesSchema = z.array(cookieSchema).max(5000);
 
@@ -62,7 +78,9 @@ const cookieListSchema = cookiesSchema.transform((cookies) => ({ cookies, origin
 export type SessionFileResult =
   | { ok: true; state: StorageState }
   | { ok: false; problem: 'notJson' | 'noCookies' }
-  | { ok: false; problem: 'badShape'; detail: string };
+  | { ok: false; problem: 'badShape'; detail: string }
+  /** `index` counts from 1, as people do; a cookie's name is not secret, its value is. */
+  | { ok: false; problem: 'badCookie'; index: number; name: string; rule: CookieRule };
 
 export function parseSessionFile(bytes: Uint8Array): SessionFileResult {
   let json: unknown;
@@ -75,6 +93,18 @@ export function parseSessionFile(bytes: Uint8Array): SessionFileResult {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const params = issue && 'params' in issue ? (issue.params as Record<string, unknown>) : undefined;
+    if (params?.cookieRule) {
+      const index = issue!.path.find((p): p is number => typeof p === 'number') ?? 0;
+      const name = String(params.cookieName);
+      return {
+        ok: false,
+        problem: 'badCookie',
+        index: index + 1,
+        name,
+        rule: params.cookieRule as CookieRule,
+      };
+    }
     const where = issue?.path.length ? issue.path.join('.') : 'file';
     return { ok: false, problem: 'badShape', detail: `${where}: ${issue?.message ?? 'invalid'}` };
   }

@@ -4,19 +4,20 @@
 import { Composer } from 'telegraf';
 import { cancelTask } from '../../../tasks/cancel-task.ts';
 import { STATUSES, type Status } from '../../../tasks/lifecycle.ts';
-import { actorNames, getTaskDetails, listTasksPage } from '../../../tasks/queries.ts';
+import { actorNames, getTaskDetails, listTasksPage, type PageCursor } from '../../../tasks/queries.ts';
 import { type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
-import { escapeHtml, formatTaskDetails, formatTaskList } from '../../format.ts';
+import { formatTaskDetails, formatTaskList } from '../../format.ts';
 import { decodeCallback, listKeyboard, taskKeyboard } from '../../keyboards.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { shownInput } from '../quoted-input.ts';
 
 const MAX_TASK_ID = 2_147_483_647;
 
 /** A task id from user text, or the sentence saying what is wrong with it. */
 export function parseTaskId(ctx: BotContext, text: string): number | string {
   if (!/^\d{1,10}$/.test(text) || Number(text) < 1 || Number(text) > MAX_TASK_ID) {
-    return ctx.t.badId(escapeHtml(text.slice(0, 32)));
+    return ctx.t.badId(shownInput(text, 32) ?? ctx.t.hiddenLink);
   }
   return Number(text);
 }
@@ -39,10 +40,20 @@ export function tasksFeature(deps: BotDeps) {
     return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
   };
 
-  const sendList = async (ctx: BotContext, status: Status | undefined, page: number, edit: boolean) => {
-    const result = await listTasksPage(db, { ...(status ? { status } : {}), page });
+  const sendList = async (
+    ctx: BotContext,
+    status: Status | undefined,
+    page: number,
+    edit: boolean,
+    cursor?: PageCursor,
+  ) => {
+    const result = await listTasksPage(db, {
+      ...(status ? { status } : {}),
+      page,
+      ...(cursor ? { cursor } : {}),
+    });
     const text = formatTaskList(ctx.t, result, status);
-    const keyboard = listKeyboard(ctx.t, status, result.page, result.pages);
+    const keyboard = listKeyboard(ctx.t, status, result);
     if (edit) return ctx.editMessageText(text, { parse_mode: 'HTML', ...keyboard }).catch(ignoreNotModified);
     return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
   };
@@ -99,7 +110,7 @@ export function tasksFeature(deps: BotDeps) {
     const id = parseTaskId(ctx, args[0]!);
     if (typeof id === 'string') return ctx.reply(id, { parse_mode: 'HTML' });
     if (args[1] !== undefined && args[1].toLowerCase() !== 'failed') {
-      return ctx.reply(ctx.t.badScope(escapeHtml(args[1].slice(0, 32))), { parse_mode: 'HTML' });
+      return ctx.reply(ctx.t.badScope(shownInput(args[1], 32) ?? ctx.t.hiddenLink), { parse_mode: 'HTML' });
     }
     const refusal = await restart(ctx, id, args[1] ? 'failed' : 'all');
     if (refusal) await ctx.reply(refusal, { parse_mode: 'HTML' });
@@ -121,7 +132,7 @@ export function tasksFeature(deps: BotDeps) {
     if (!cb) return next();
     if (cb.kind === 'list') {
       await ctx.answerCbQuery();
-      await sendList(ctx, cb.status, cb.page, true);
+      await sendList(ctx, cb.status, cb.page, true, cb.cursor);
       return;
     }
     const { action, taskId } = cb;

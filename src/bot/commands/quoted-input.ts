@@ -1,0 +1,18 @@
+// What of a user's own words a reply may quote back. Text that is or holds a link, or credentials
+// (`user:pass@`), is never quoted: a reply stays in the chat, where the original is deleted.
+import { escapeHtml, truncate } from '../format.ts';
+
+/** A link (`scheme://`, `www.`) or credentials of the `user:pass@host` kind anywhere in the text. */
+export function looksLikeUrl(text: string): boolean {
+  return /[a-z][a-z0-9+.-]*:\/\/|\bwww\./i.test(text) || hasCredentials(text);
+}
+
+/** `user:pass@` anywhere, with or without a scheme; or `scheme://secret@` (a token as the user). */
+export function hasCredentials(text: string): boolean {
+  return /(?:^|[\s/"'(<])[^\s:@/"'(<]+:[^\s@/]*[^\s@/:]@\S/.test(text) || /:\/\/[^\s/@]+@\S/.test(text);
+}
+
+/** The text escaped and shortened for a reply, or undefined when it must not be quoted at all. */
+export function shownInput(text: string, max = 40): string | undefined {
+  return looksLikeUrl(text) ? undefined : escapeHtml(truncate(text, max));
+}

@@ -1,0 +1,41 @@
+// The real SessionRunner with real Chromium against the fixture site: a saved session the browser
+// refuses (a cookie Playwright rejects, stored before uploads were validated) ends the run
+// session_unreadable, not retried — rather than a retryable browser_crashed on every attempt.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createWarmupRunner } from '../../src/jobs/warmup-runner.ts';
+import type { BrowserHost } from '../../src/warmup/browser.ts';
+import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { testLog } from '../support/jobs.ts';
+import { quickSettings } from '../support/quick-settings.ts';
+import { createTestHost } from '../warmup/helpers.ts';
+
+let host: BrowserHost;
+let site: FixtureSite;
+
+beforeAll(async () => {
+  host = createTestHost();
+  site = await startFixtureSite();
+});
+afterAll(async () => {
+  await host?.close();
+  await site?.close();
+});
+
+it('a session the browser refuses ends session_unreadable, not retryable', async () => {
+  const runner = createWarmupRunner({ host, profile: site.profile, log: testLog });
+  const good = site.storageStateFor('refused');
+  const storageState = { ...good, cookies: good.cookies.map((c) => ({ ...c, expires: -5 })) };
+  const outcome = await runner({
+    account: { id: 1, username: 'refused', proxyUrl: null, locale: null, storageState },
+    settings: quickSettings(),
+    signal: new AbortController().signal,
+    log: () => {},
+    onProgress: () => {},
+  });
+  expect(outcome).toMatchObject({
+    status: 'failed',
+    reason: 'session_unreadable',
+    message: 'the browser refused the saved session; upload it again',
+    retryable: false,
+  });
+}, 60_000);
