@@ -64,7 +64,7 @@ async function reserved(n: number) {
 
 const loops = [pooled(1), pooled(2), pooled(3)];
 if (process.env.LOAD_RESERVED === '1') loops.push(reserved(1), reserved(2));
-console.log('ready');
+process.stdout.write('ready\n');
 
 createInterface({ input: process.stdin }).on('line', async (line) => {
   if (line !== 'stop') return;
@@ -75,7 +75,9 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
   const unsettled = [...inFlight.values()];
   // The pool must work again once the backends are left alone.
   const after = await tracked('after', () => sql`select count(*)::int as n from load_rows`);
-  console.log(JSON.stringify({ ...counts, settled, unsettled, recovered: after !== undefined }));
+  process.stdout.write(
+    `${JSON.stringify({ ...counts, settled, unsettled, recovered: after !== undefined })}\n`,
+  );
   await database.close();
   process.exit(0);
 });
