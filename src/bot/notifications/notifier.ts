@@ -29,12 +29,14 @@ export function createNotifier(deps: {
   telegram: Telegram;
   log: Logger;
   throttle?: Throttle;
+  /** Aborted at shutdown: sends and their retry waits end at once; the job is failed and retried. */
+  signal?: AbortSignal;
 }): Notifier {
   const { db, telegram } = deps;
   const log = deps.log.child({ component: 'notifier' });
   const throttle = deps.throttle ?? createThrottle();
   const send = <T>(chatId: number, call: () => Promise<T>) =>
-    sendWithRetry(() => call(), { throttle, chatId });
+    sendWithRetry(() => call(), { throttle, chatId, signal: deps.signal });
 
   const textsOf = async (event: TaskEvent, task: TaskRow): Promise<Texts> => {
     const speaker = event.actorId ?? task.createdBy;

@@ -21,6 +21,11 @@ const DESCRIPTIONS: Record<number, string> = {
 export function createFaults() {
   const queued = new Map<string, FailureSpec[]>();
   let outage: (Outage & { until: number | undefined }) | undefined;
+  const stalled = new Set<() => void>();
+  const releaseStalled = () => {
+    for (const release of stalled) release();
+    stalled.clear();
+  };
 
   return {
     failNext(method: string, spec: FailureSpec, times = 1): void {
@@ -30,16 +35,29 @@ export function createFaults() {
       const until = spec.untilMs ?? (spec.forMs === undefined ? undefined : Date.now() + spec.forMs);
       outage = { status: 502, ...spec, until };
     },
+    /** Ends the faults; stalled requests are cut (the client sees a network error). */
     recover(): void {
       outage = undefined;
       queued.clear();
+      releaseStalled();
     },
-    /** The failure this call gets, if one is due. */
-    next(method: string): Outcome | undefined {
+    releaseStalled,
+    /** The failure this call gets, if one is due; a stall is held until `signal` (the client left). */
+    next(method: string, signal?: AbortSignal): Outcome | Promise<Outcome> | undefined {
       if (outage?.until !== undefined && Date.now() >= outage.until) outage = undefined;
       const spec =
         queued.get(method)?.shift() ??
         (outage && (!outage.methods || outage.methods.includes(method)) ? outage : undefined);
+      if (spec?.stall) {
+        return new Promise<Outcome>((resolve) => {
+          const release = () => {
+            stalled.delete(release);
+            resolve({ status: 0 });
+          };
+          stalled.add(release);
+          signal?.addEventListener('abort', release, { once: true });
+        });
+      }
       return spec && injected(spec);
     },
   };
