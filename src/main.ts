@@ -7,9 +7,8 @@ import path from 'node:path';
 import type { Telegram } from 'telegraf';
 import { botCommands } from './bot/commands/help/help.ts';
 import { textsFor } from './bot/i18n/index.ts';
-import { createBot, launchBot } from './bot/index.ts';
-import { createNotifier } from './bot/notifications/notifier.ts';
-import { watchTelegram } from './bot/notifications/telegram-watch.ts';
+import { launchBot } from './bot/index.ts';
+import { wireBot } from './bot/wiring.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
@@ -156,22 +155,26 @@ async function startBotRole(
   shutdown: ReturnType<typeof createShutdown>,
   fail: (err: unknown) => void,
 ) {
-  const bot = createBot({
+  const {
+    bot,
+    watch: telegram,
+    outbox,
+  } = await wireBot({
     token,
     apiRoot: config.telegram.apiRoot,
     db: deps.database.db,
     jobs: createTaskJobs(deps.boss.boss),
     log: deps.logger,
     sessionKey: deps.sessionKey,
+    onTelegramCall: deps.metrics.telegramCall,
+    onDelivered: deps.metrics.notificationDelivered,
   });
-  const telegram = watchTelegram(bot.telegram, deps.metrics.telegramError);
-  deps.ops.attach({ telegram });
-  const notifier = createNotifier({ db: deps.database.db, telegram: bot.telegram, log: deps.logger });
+  shutdown.add('outbox', () => outbox.stop());
+  deps.ops.attach({ telegram, outbox });
   const notifications = await startNotificationWorker({
     boss: deps.boss,
-    deliver: notifier.deliver,
+    record: outbox.record,
     log: deps.logger,
-    onDelivered: deps.metrics.notificationDelivered,
   });
   shutdown.add('notifications', () => notifications.stop());
   await registerCommands(bot.telegram, deps.logger);

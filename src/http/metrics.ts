@@ -1,6 +1,6 @@
 // Prometheus metrics, one prom-client registry per process: what the database holds (tasks and
 // runs by status, queue depth and oldest ready job — read when scraped), what this process saw
-// (run durations, notification lag, Telegram API errors), its browser sessions, and Node's own.
+// (run durations, notification lag, Telegram API calls and errors), its browser sessions, and Node's own.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/client.ts';
 import { countByStatus } from '../db/stats-repo.ts';
@@ -19,7 +19,8 @@ export type Metrics = {
   attach(sources: MetricSources): void;
   runFinished(run: { status: string; startedAt: Date | null; completedAt: Date | null }): void;
   notificationDelivered(event: { at: string }): void;
-  telegramError(method: string, code: string): void;
+  /** Every Bot API call, whichever Telegram object made it: "ok", the HTTP status, or "network". */
+  telegramCall(method: string, outcome: string): void;
 };
 
 const SCRAPE_READ_TIMEOUT_MS = 3000;
@@ -73,6 +74,12 @@ export function createMetrics(log: Logger): Metrics {
     name: 'warmup_notification_delivery_lag_seconds',
     help: 'From a task event to its message delivered in the chat',
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
+    registers,
+  });
+  const telegramCalls = new Counter({
+    name: 'warmup_telegram_api_calls_total',
+    help: 'Bot API calls (every HTTP attempt, retries included) by method and outcome ("ok", the HTTP status, or "network")',
+    labelNames: ['method', 'outcome'],
     registers,
   });
   const telegramErrors = new Counter({
@@ -136,8 +143,9 @@ export function createMetrics(log: Logger): Metrics {
     notificationDelivered(event) {
       deliveryLag.observe(Math.max(0, (Date.now() - Date.parse(event.at)) / 1000));
     },
-    telegramError(method, code) {
-      telegramErrors.inc({ method, code });
+    telegramCall(method, outcome) {
+      telegramCalls.inc({ method, outcome });
+      if (outcome !== 'ok') telegramErrors.inc({ method, code: outcome });
     },
   };
 }

@@ -7,7 +7,7 @@ import type { AccountRunResult } from '../db/accounts-repo.ts';
 import { type Db, retryWhileUnavailable } from '../db/client.ts';
 import { updateRunCounters } from '../db/runs-repo.ts';
 import type { RunRow } from '../db/schema.ts';
-import { findTask } from '../db/tasks-repo.ts';
+import { claimProgressSlot, findTask } from '../db/tasks-repo.ts';
 import type { Logger } from '../logger.ts';
 import { buildTaskEvent } from '../tasks/events.ts';
 import type { JobPort } from '../tasks/ports.ts';
@@ -89,12 +89,11 @@ export function createSessionHandler(deps: SessionJobDeps) {
       return { failed: 'session_unreadable' };
     }
 
-    let lastProgress = 0;
     const onProgress = (counters: Record<string, number>) => {
       runLog.enqueue(async () => {
         if (!(await updateRunCounters(db, ref.runId, ref.runNumber, counters))) return;
-        if (Date.now() - lastProgress < (deps.progressIntervalMs ?? 5000)) return;
-        lastProgress = Date.now();
+        // One progress event per task per interval, however many of its runs are live.
+        if (!(await claimProgressSlot(db, begin.task.id, deps.progressIntervalMs ?? 5000))) return;
         const task = await findTask(db, begin.task.id);
         if (task?.status === 'running') await jobs.publish(db, await buildTaskEvent(db, task, 'progress'));
       });

@@ -1,7 +1,8 @@
-// A bot for command tests that need no queue: real telegraf against the fake Bot API, the test
-// database, a JobPort that records what was asked of it, and the allow-listed people of bot.ts.
+// A bot for command tests that need no queue: real telegraf against the fake Bot API, wired by
+// wireBot as main.ts wires it, the test database, a JobPort that records what was asked of it,
+// and the allow-listed people of bot.ts.
 import { count, eq, sql } from 'drizzle-orm';
-import { createBot } from '../../src/bot/index.ts';
+import { wireBot } from '../../src/bot/wiring.ts';
 import type { Db } from '../../src/db/client.ts';
 import { auditLog, runs, tasks } from '../../src/db/schema.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
@@ -27,7 +28,7 @@ export type ChatBot = {
 
 export async function startChatBot(
   database: TestDatabase,
-  options: { sessionKey?: Buffer; log?: Logger } = {},
+  options: { sessionKey?: Buffer; log?: Logger; now?: () => number } = {},
 ): Promise<ChatBot> {
   const { db } = database;
   for (const role of ['admin', 'operator', 'viewer'] as const) {
@@ -35,13 +36,14 @@ export async function startChatBot(
   }
   const fake = await startFakeBotApi();
   const jobs = recordingJobs();
-  const bot = createBot({
+  const { bot, outbox } = await wireBot({
     token: fake.token,
     apiRoot: fake.apiRoot,
     db,
     jobs,
     log: options.log ?? testLog,
     sessionKey: options.sessionKey,
+    ...(options.now ? { now: options.now } : {}),
   });
   const running = await startBotAgainst(fake, bot);
   return {
@@ -51,6 +53,7 @@ export async function startChatBot(
     tap: (from, data, messageId, chat) => tapIn(fake, from, data, messageId, chat),
     async stop() {
       await running.stop();
+      await outbox.stop();
       await fake.close();
     },
   };

@@ -20,6 +20,8 @@ export type BotDeps = {
   log: Logger;
   /** Encrypts uploaded account sessions; without it /session is refused. */
   sessionKey: Buffer | undefined;
+  /** The clock of the stranger refusal limit (tests drive it). */
+  now?: () => number;
 };
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

@@ -9,7 +9,8 @@ export type RetryReason = 'rate_limited' | 'server_error' | 'network_error';
 
 export type SendOptions = {
   throttle: Throttle;
-  chatId: number;
+  /** The chat the request sends to; undefined for a call that only counts against the global cap. */
+  chatId: number | undefined;
   /** Aborts waiting and retrying (the request in flight too, if `send` passes it on); rejects with an AbortError. */
   signal?: AbortSignal;
   /** Attempts in all, 429s included, before giving up with a DeliveryError that is not permanent. */
@@ -94,7 +95,7 @@ export async function sendWithRetry<T>(
 /** Waits for a throttle slot; books again when a retry_after pause noted meanwhile covers it. */
 async function waitForSlot(
   throttle: Throttle,
-  chatId: number,
+  chatId: number | undefined,
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
   signal: AbortSignal | undefined,
 ): Promise<void> {

@@ -25,12 +25,15 @@ export const TELEGRAM_LIMITS: ThrottleLimits = {
 };
 
 export type Throttle = {
-  /** Books the earliest allowed slot for a send to this chat; returns the ms to wait for it. */
-  reserve(chatId: number): number;
+  /**
+   * Books the earliest allowed slot for a send to this chat (no chat: a call that counts only
+   * against the global cap, such as a callback answer); returns the ms to wait for it.
+   */
+  reserve(chatId: number | undefined): number;
   /** After a 429: this chat (or, without a chat, everyone) sends nothing for `seconds`. */
   noteRetryAfter(chatId: number | undefined, seconds: number): void;
   /** Ms left of a retry_after pause on this chat or on everyone; a slot booked inside it is void. */
-  pausedFor(chatId: number): number;
+  pausedFor(chatId: number | undefined): number;
   /** Ms until this chat's earliest slot, without booking it. */
   peek(chatId: number): number;
 };
@@ -112,9 +115,11 @@ export function createThrottle(
     reserve(chatId) {
       const at = now();
       forget(at);
-      const state = stateOf(chatId);
-      const slot = earliestGlobally(earliestForChat(chatId, state, at));
-      state.slots.push(slot);
+      const state = chatId === undefined ? undefined : stateOf(chatId);
+      const own =
+        chatId === undefined || !state ? Math.max(at, globalPausedUntil) : earliestForChat(chatId, state, at);
+      const slot = earliestGlobally(own);
+      state?.slots.push(slot);
       global.splice(insertionPoint(global, slot), 0, slot);
       return slot - at;
     },
@@ -131,7 +136,8 @@ export function createThrottle(
     },
     pausedFor(chatId) {
       const at = now();
-      return Math.max(0, (chats.get(chatId)?.pausedUntil ?? 0) - at, globalPausedUntil - at);
+      const chat = chatId === undefined ? undefined : chats.get(chatId);
+      return Math.max(0, (chat?.pausedUntil ?? 0) - at, globalPausedUntil - at);
     },
   };
 }

@@ -1,12 +1,24 @@
 // Allow-list: only users in the users table get past this point, with their role and language.
-// Anyone else gets one line with their numeric id (so an admin can /grant it) and an audit entry.
+// Anyone else gets one line with their numeric id (so an admin can /grant it) and an audit entry,
+// at most once per REFUSAL_INTERVAL_MS: strangers cannot spend the team's send budget.
 import type { MiddlewareFn } from 'telegraf';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { findUser, type Role, touchUser } from '../../../db/users-repo.ts';
 import { langOf, textsFor } from '../../i18n/index.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 
+export const REFUSAL_INTERVAL_MS = 10 * 60_000;
+
 export function access(deps: BotDeps): MiddlewareFn<BotContext> {
+  const now = deps.now ?? Date.now;
+  const refused = new Map<number, number>(); // stranger → when they were last refused
+  const mayRefuse = (id: number): boolean => {
+    const at = now();
+    for (const [who, when] of refused) if (at - when >= REFUSAL_INTERVAL_MS) refused.delete(who);
+    if (refused.has(id)) return false;
+    refused.set(id, at);
+    return true;
+  };
   return async (ctx, next) => {
     const from = ctx.from;
     if (!from || from.is_bot) return;
@@ -18,6 +30,7 @@ export function access(deps: BotDeps): MiddlewareFn<BotContext> {
       const isPrivate = ctx.chat?.type === 'private';
       // In groups, strangers' chatter is none of our business; commands and taps get an answer.
       if (!ctx.callbackQuery && !isCommand && !isPrivate) return;
+      if (!mayRefuse(from.id)) return;
       await recordAudit(deps.db, {
         actorId: from.id,
         action: 'access.denied',
