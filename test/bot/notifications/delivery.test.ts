@@ -100,6 +100,12 @@ describe('one refused item never drops another', () => {
     // Progress of A now meets "message to edit not found".
     const running = (await findTask(database().db, a.task.id))!;
     await jobs().publish(database().db, await buildTaskEvent(database().db, running, 'progress'));
+    // The vanished message is forgotten and a new live message takes its place.
+    await h.fake.waitFor(() =>
+      h.fake
+        .messages(chat)
+        .find((m) => m.message_id > live.message_id && String(m.text).includes(`#${a.task.id} `)),
+    );
     const b = await newTask('after-gone', chat);
     await begin(b.refs[0]!);
     await complete(b.refs[0]!);
