@@ -29,7 +29,6 @@ export type Notifier = {
 };
 
 const LIVE = new Set(['restarted', 'started', 'progress']);
-const DIGEST_LINES = 25;
 
 type Item = { ids: number[]; event: TaskEvent; task: TaskRow };
 
@@ -117,17 +116,9 @@ export function createNotifier(deps: { db: Db; telegram: Telegram; log: Logger }
   async function sendDigest(chatId: number, items: Item[], heading: (t: Texts, n: number) => string) {
     const first = items[0]!;
     const t = await textsOf(first.event, first.task);
-    const lines = items
-      .slice(0, DIGEST_LINES)
-      .map(({ event }) => formatTaskEvent(t, event, undefined).split('\n')[0]!);
-    const hidden = Math.max(0, items.length - DIGEST_LINES);
-    const text = fitLines({
-      head: [heading(t, items.length)],
-      body: lines,
-      max: MAX_TEXT,
-      more: t.digest.more,
-      hidden,
-    });
+    // As many tasks as fit in one message (the budget decides, not a fixed count); the rest are counted.
+    const lines = items.map(({ event }) => formatTaskEvent(t, event, undefined).split('\n')[0]!);
+    const text = fitLines({ head: [heading(t, items.length)], body: lines, max: MAX_TEXT, more: t.digest.more });
     await telegram.sendMessage(chatId, text, html);
   }
 
