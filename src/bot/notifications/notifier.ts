@@ -118,7 +118,12 @@ export function createNotifier(deps: { db: Db; telegram: Telegram; log: Logger }
     const t = await textsOf(first.event, first.task);
     // As many tasks as fit in one message (the budget decides, not a fixed count); the rest are counted.
     const lines = items.map(({ event }) => formatTaskEvent(t, event, undefined).split('\n')[0]!);
-    const text = fitLines({ head: [heading(t, items.length)], body: lines, max: MAX_TEXT, more: t.digest.more });
+    const text = fitLines({
+      head: [heading(t, items.length)],
+      body: lines,
+      max: MAX_TEXT,
+      more: t.digest.more,
+    });
     await telegram.sendMessage(chatId, text, html);
   }
 

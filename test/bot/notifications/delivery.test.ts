@@ -70,7 +70,8 @@ async function settled(chatId: number, count: number) {
       const rows = await database()
         .db.select()
         .from(notificationOutbox)
-        .where(eq(notificationOutbox.chatId, chatId));
+        .where(eq(notificationOutbox.chatId, chatId))
+        .orderBy(notificationOutbox.id);
       expect(rows).toHaveLength(count);
       expect(rows.filter((r) => r.settledAt === null)).toEqual([]);
       return rows;
@@ -139,14 +140,29 @@ describe('one refused item never drops another', () => {
   it('a blocked chat is no longer sent to, shows in /readyz, and resumes when it writes again', async () => {
     const chat = people.admin.id;
     const first = await newTask('blocked-a', chat);
-    h.fake.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
+    h.fake.failAll({ status: 403, description: 'Forbidden: bot was blocked by the user', chats: [chat] });
     await begin(first.refs[0]!);
-    await h.fake.waitFor(() => h.outbox.unreachable().some((u) => u.chatId === chat));
+    // Marking it happens after the refused call, where the fake's own waits cannot see it.
+    await vi.waitFor(() => expect(h.outbox.unreachable().map((u) => u.chatId)).toContain(chat), {
+      timeout: 10_000,
+      interval: 20,
+    });
     const callsBefore = h.fake.calls().filter((c) => c.params.chat_id === chat).length;
     await complete(first.refs[0]!);
     const second = await newTask('blocked-b', chat);
     await begin(second.refs[0]!);
     await complete(second.refs[0]!);
+    // Recorded, and waiting: the first one's end and the second's start and end.
+    await vi.waitFor(
+      async () => {
+        const rows = await database()
+          .db.select()
+          .from(notificationOutbox)
+          .where(eq(notificationOutbox.chatId, chat));
+        expect(rows.filter((r) => r.settledAt === null)).toHaveLength(3);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
     const ready = (await (await fetch(`${ops.url}/readyz`)).json()) as {
       checks: Record<string, { details?: { unreachableChats: { chatId: number; reason: string }[] } }>;
     };
@@ -159,7 +175,8 @@ describe('one refused item never drops another', () => {
       .where(eq(auditLog.action, 'chat.unreachable'));
     expect(audit?.details).toMatchObject({ chatId: chat });
     expect(h.fake.calls().filter((c) => c.params.chat_id === chat)).toHaveLength(callsBefore);
-    // The admin writes again: what waited is delivered, folded.
+    // The admin unblocks the bot and writes again: what waited is delivered, folded.
+    h.fake.recover();
     h.fake.sendText({ from: people.admin, text: '/help' });
     await h.fake.waitFor(() => texts(h.fake, chat).some((t) => t.includes(`#${second.task.id} `)));
     expect(h.outbox.unreachable()).toEqual([]);

@@ -5,7 +5,8 @@ import { STATUS_CODES } from 'node:http';
 import { ApiError, type ApiResponse, type FailureSpec } from './types.ts';
 
 /** `untilMs`: a Date.now() deadline; `forMs`: a duration from now; neither: until recover(). */
-export type Outage = FailureSpec & { untilMs?: number; forMs?: number; methods?: string[] };
+/** `methods`/`chats`: only calls of these methods / to these chat ids fail. */
+export type Outage = FailureSpec & { untilMs?: number; forMs?: number; methods?: string[]; chats?: number[] };
 
 /** HTTP status 0 means: destroy the socket instead of answering. */
 export type Outcome = { status: number; response?: ApiResponse };
@@ -35,11 +36,13 @@ export function createFaults() {
       queued.clear();
     },
     /** The failure this call gets, if one is due. */
-    next(method: string): Outcome | undefined {
+    next(method: string, chatId?: unknown): Outcome | undefined {
       if (outage?.until !== undefined && Date.now() >= outage.until) outage = undefined;
-      const spec =
-        queued.get(method)?.shift() ??
-        (outage && (!outage.methods || outage.methods.includes(method)) ? outage : undefined);
+      const hit =
+        outage &&
+        (!outage.methods || outage.methods.includes(method)) &&
+        (!outage.chats || outage.chats.includes(chatId as number));
+      const spec = queued.get(method)?.shift() ?? (hit ? outage : undefined);
       return spec && injected(spec);
     },
   };
