@@ -3,7 +3,8 @@
 // real pipeline (pg-boss → outbox → per-chat lanes → send budget → real telegraf) to the fake Bot
 // API, which enforces the limits (429 + retry_after past 1/s per chat, 20/min per group, 30/s
 // overall). Reports messages, finals delivered, 429s, duplicates, and drain time against the
-// theoretical minimum. Run: node bench/notification-drain.ts  (FINALS=200 PRIVATE=20 GROUPS=5)
+// theoretical minimum. Run: node bench/notification-drain.ts  (FINALS=200 PRIVATE=20 GROUPS=5;
+// DEBUG_429=1 prints every 429 with the accepted sends to that chat)
 import { sql } from 'drizzle-orm';
 import { wireBot } from '../src/bot/wiring.ts';
 import { insertAccount } from '../src/db/accounts-repo.ts';

@@ -78,3 +78,15 @@ export async function clearChatUnreachable(exec: Executor, chatId: number): Prom
 export async function listUnreachableChats(exec: Executor) {
   return exec.select().from(unreachableChats).orderBy(asc(unreachableChats.since));
 }
+
+/** How much waits in the outbox, and for how long the oldest entry has (metrics). */
+export async function outboxBacklog(exec: Db): Promise<{ pending: number; oldestSeconds: number }> {
+  const [row] = await exec
+    .select({
+      pending: sql<number>`count(*)::int`,
+      oldestSeconds: sql<number>`coalesce(extract(epoch from now() - min(${notificationOutbox.createdAt})), 0)::float8`,
+    })
+    .from(notificationOutbox)
+    .where(isNull(notificationOutbox.settledAt));
+  return { pending: row?.pending ?? 0, oldestSeconds: row?.oldestSeconds ?? 0 };
+}

@@ -3,6 +3,7 @@
 // (run durations, notification lag, Telegram API calls and errors), its browser sessions, and Node's own.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/client.ts';
+import { outboxBacklog } from '../db/outbox-repo.ts';
 import { countByStatus } from '../db/stats-repo.ts';
 import type { Boss } from '../jobs/boss.ts';
 import { readQueueStats } from '../jobs/queue-stats.ts';
@@ -63,6 +64,16 @@ export function createMetrics(log: Logger): Metrics {
       if (sources.activeSessions) this.set(sources.activeSessions());
     },
   });
+  const outboxPending = new Gauge({
+    name: 'warmup_notification_outbox_pending',
+    help: 'Task events recorded for a chat and not yet delivered (or settled otherwise)',
+    registers,
+  });
+  const outboxOldest = new Gauge({
+    name: 'warmup_notification_outbox_oldest_seconds',
+    help: 'How long the oldest undelivered outbox entry has waited',
+    registers,
+  });
   const runDuration = new Histogram({
     name: 'warmup_run_duration_seconds',
     help: 'Account runs ended by this worker, from start to end',
@@ -96,6 +107,9 @@ export function createMetrics(log: Logger): Metrics {
       tasks.set({ status }, counts.tasks[status] ?? 0);
       runs.set({ status }, counts.runs[status] ?? 0);
     }
+    const backlog = await outboxBacklog(sources.db);
+    outboxPending.set(backlog.pending);
+    outboxOldest.set(backlog.oldestSeconds);
   }
 
   async function readQueues() {
@@ -123,7 +137,7 @@ export function createMetrics(log: Logger): Metrics {
     contentType: registry.contentType,
     async render() {
       await Promise.all([
-        refresh(readDatabase, [tasks, runs]),
+        refresh(readDatabase, [tasks, runs, outboxPending, outboxOldest]),
         refresh(readQueues, [queueJobs, queueOldest]),
       ]);
       return registry.metrics();
