@@ -65,15 +65,17 @@ async function openStore(config: Config, logger: Logger, shutdown: ReturnType<ty
       port: config.database.embeddedPort,
       log: (line) => logger.trace({ component: 'embedded-postgres' }, line),
     });
-    shutdown.add('embedded-postgres', server.stop);
+    // Left last: the server stops only when no other process of ours (ROLE=bot beside
+    // ROLE=worker on one DATA_DIR) still uses it.
+    shutdown.add('embedded-postgres', server.release);
     logger.info(
       {
         dataDir: config.database.dataDir,
+        clusterDir: server.clusterDir,
         port: config.database.embeddedPort,
-        owned: server.owned,
         ms: Date.now() - started,
       },
-      server.owned ? 'embedded Postgres started' : 'embedded Postgres already running; sharing it',
+      server.started ? 'embedded Postgres started' : 'embedded Postgres already running; sharing it',
     );
     url = server.url;
   }
@@ -280,9 +282,6 @@ async function main(): Promise<void> {
   logger.info({ role: config.role }, 'warmup-bot running');
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // embedded-postgres installs async-exit-hook on import, which on these signals stops the server
-    // and exits at once: no grace for running sessions. Our shutdown stops that server last.
-    process.removeAllListeners(signal);
     process.on(signal, () => {
       if (++signals > 1) {
         logger.warn({ signal }, 'second signal: exiting now');

@@ -1,12 +1,12 @@
 // The entry point as a real child process: embedded Postgres start, reuse, and the one-line
 // answers for a missing token and an unreachable database.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { makeDataDir, removeDataDir } from './support/data-dir.ts';
 import { freePort } from './support/global-setup.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '../src/main.ts');
@@ -31,12 +31,12 @@ function runMain(
 
 const dirs: string[] = [];
 afterAll(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  for (const dir of dirs) await removeDataDir(dir);
 });
 
 describe('main', () => {
   it('starts the embedded database, migrates, explains the missing token; a second start reuses the data', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'warmup-main-'));
+    const dataDir = await makeDataDir('warmup-main-');
     dirs.push(dataDir);
     const port = String(await freePort());
     const env = { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: port };
@@ -69,7 +69,7 @@ describe('main', () => {
 
   it('a worker needs no token', async () => {
     // With ROLE=worker the missing token is no error; the process runs until it is signalled.
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'warmup-main-'));
+    const dataDir = await makeDataDir('warmup-main-');
     dirs.push(dataDir);
     const child = spawn(process.execPath, [MAIN], {
       env: {

@@ -50,7 +50,16 @@ export function createBrowserHost(options: {
   async function launch(): Promise<Browser> {
     const executablePath =
       options.executablePath ?? (await findBrowserExecutable(defaultBrowserSearch({}))).path;
-    const browser = await chromium.launch({ executablePath, headless: options.headless, args: LAUNCH_ARGS });
+    const browser = await chromium.launch({
+      executablePath,
+      headless: options.headless,
+      args: LAUNCH_ARGS,
+      // Our shutdown decides when the browser closes (after the grace period), not Playwright's
+      // own signal handlers, which would close it the instant SIGTERM arrives.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
     browser.on('disconnected', () => {
       if (current === browser) current = null;
       if (!closed) log.warn({ executablePath }, 'browser disconnected; the next run relaunches it');

@@ -1,5 +1,6 @@
 // Reading the page through a site profile: the element of a selector that is most in view (the
-// current feed item, its like button…), visibility checks, and the health markers.
+// current feed item, its like button…), visibility checks, the health markers, and whether a
+// control is on (liked) or enabled.
 import type { ElementHandle, Locator, Page } from 'playwright-core';
 import { abortable, poll, settleWithin } from './abort.ts';
 import { type FailureReason, WarmupFailure } from './outcome.ts';
@@ -14,7 +15,12 @@ const MARKERS: ReadonlyArray<[Marker, SelectorField, string]> = [
 ];
 
 // The few DOM shapes the page function uses (the project compiles without the DOM library).
-type PageElement = { getBoundingClientRect(): { left: number; right: number; top: number; bottom: number } };
+type PageElement = {
+  getBoundingClientRect(): { left: number; right: number; top: number; bottom: number };
+  contains(other: PageElement): boolean;
+  hasAttribute(name: string): boolean;
+  getAttribute(name: string): string | null;
+};
 type PageWindow = {
   innerWidth: number;
   innerHeight: number;
@@ -40,6 +46,17 @@ function mostVisibleIndex(elements: PageElement[], previous?: PageElement | null
   });
   // Used as "has the current item changed?" when a previous element is given.
   return previous !== undefined && best >= 0 && elements[best] === previous ? -2 : best;
+}
+
+/** Runs in the page: is the target one of the matches, inside one, or (when `inward`) holding one? */
+function relatesTo(matches: PageElement[], arg: readonly [PageElement, boolean]): boolean {
+  const [target, outward] = arg;
+  return matches.some((m) => m === target || target.contains(m) || (outward && m.contains(target)));
+}
+
+/** Runs in the page: a control is enabled unless disabled or aria-disabled="true". */
+function isEnabled(el: PageElement): boolean {
+  return !el.hasAttribute('disabled') && el.getAttribute('aria-disabled') !== 'true';
 }
 
 export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSignal) {
@@ -68,6 +85,35 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
   const require = (field: SelectorField, timeoutMs?: number) =>
     requireSelector(`selectors.${field}`, profile.selectors[field] as string, timeoutMs);
 
+  /**
+   * Whether `control` is, holds or sits inside a match of `selector` ("is this like already on?",
+   * with `outward`), or is or holds one ("is this item a LIVE card?", without). Any Playwright
+   * selector works: the matches are found by Playwright, the relation is checked in the page.
+   */
+  async function relates(target: ElementHandle, selector: string, outward: boolean): Promise<boolean> {
+    return guard(page.locator(selector).evaluateAll(relatesTo, [target, outward] as const));
+  }
+
+  /** The most visible match as a handle that keeps pointing at that element while the page changes. */
+  async function mostVisibleHandle(selector: string): Promise<ElementHandle | null> {
+    const found = await mostVisible(selector);
+    return found ? guard(found.elementHandle()) : null;
+  }
+
+  /** Waits until the control is enabled; false when it is still disabled after timeoutMs. */
+  async function waitUntilEnabled(control: Locator, timeoutMs: number): Promise<boolean> {
+    const enabled = await poll(async () => ((await guard(control.evaluate(isEnabled))) ? true : null), {
+      timeoutMs,
+      intervalMs: 100,
+      signal,
+    });
+    return enabled === true;
+  }
+
+  const onLoggedOutPath = () =>
+    profile.loggedOutPath !== undefined &&
+    new RegExp(profile.loggedOutPath).test(new URL(page.url()).pathname);
+
   /** Fails the run with the marker's reason when the page shows one. */
   async function checkMarkers(): Promise<void> {
     for (const [marker, field, text] of MARKERS) {
@@ -75,6 +121,13 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
       if (await anyVisible(selector)) {
         throw new WarmupFailure(marker, `${text} (selectors.${field} is visible on ${page.url()})`);
       }
+    }
+    // After the selectors: a login page that also shows the marker is reported by the marker.
+    if (onLoggedOutPath()) {
+      throw new WarmupFailure(
+        'logged_out',
+        `the account is logged out (the site sent the page to ${new URL(page.url()).pathname}, which matches loggedOutPath)`,
+      );
     }
   }
 
@@ -88,17 +141,28 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
     });
   }
 
-  /** After a page load: wait until either the expected content or a health marker is in view. */
-  async function waitForContent(field: SelectorField, timeoutMs = 15_000): Promise<void> {
+  /**
+   * After a page load: wait until the expected content, a health marker or one of `alsoWatch`
+   * (a dialog over the page) is in view; then `onShown` (markers, dismissals) and the content.
+   */
+  async function waitForContent(
+    field: SelectorField,
+    options: { alsoWatch?: string[]; onShown?: () => Promise<void>; timeoutMs?: number } = {},
+  ): Promise<void> {
     const selector = profile.selectors[field] as string;
-    const watched = [selector, ...MARKERS.map(([, marker]) => profile.selectors[marker] as string)];
+    const watched = [
+      selector,
+      ...MARKERS.map(([, marker]) => profile.selectors[marker] as string),
+      ...(options.alsoWatch ?? []),
+    ];
     const anyShown = async () => {
+      if (onLoggedOutPath()) return true;
       for (const candidate of watched) if (await anyVisible(candidate)) return true;
       return null;
     };
-    await poll(anyShown, { timeoutMs, signal });
-    await checkMarkers();
-    await require(field, 1);
+    await poll(anyShown, { timeoutMs: options.timeoutMs ?? 15_000, signal });
+    await (options.onShown ?? checkMarkers)();
+    await require(field, options.alsoWatch?.length ? 5000 : 1);
   }
 
   async function currentItem(): Promise<ElementHandle | null> {
@@ -130,5 +194,9 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
     waitForContent,
     currentItem,
     waitForItemChange,
+    relates,
+    mostVisibleHandle,
+    waitUntilEnabled,
+    anyVisible,
   };
 }

@@ -1,9 +1,14 @@
 // The behaviour of one session on an open page: follow the sampled plan (watch, skim, like,
-// follow, comment, search) with the sampled delays, checking health markers after every step.
+// follow, comment, search) with the sampled delays, checking health markers and dismissing
+// interruptions after every step, and passing over the items the profile says to skip.
 import type { Page } from 'playwright-core';
 import { poll, sleep } from './abort.ts';
-import { navigationFailure, type WarmupCounters } from './outcome.ts';
+import { createEngagement, type Toggle } from './engagement.ts';
+import { createFeedMoves } from './feed-moves.ts';
+import { createDismisser } from './interruptions.ts';
+import { type WarmupCounters, WarmupFailure } from './outcome.ts';
 import { createPageOps } from './page-ops.ts';
+import { countPendingWrites } from './pending-writes.ts';
 import { describePlan, GLANCE_MS, type ItemPlan, planSession } from './plan.ts';
 import type { Random } from './random.ts';
 import type { WarmupSettings } from './settings.ts';
@@ -20,8 +25,10 @@ export type SessionInput = {
   progress: () => void;
 };
 
-const NAVIGATION_TIMEOUT_MS = 30_000;
 const ACTION_TIMEOUT_MS = 10_000;
+/** A feed of nothing but LIVE cards and ads means the profile's skipItem matches too much. */
+const MAX_SKIPS_IN_A_ROW = 30;
+const PAST = { like: 'liked', follow: 'followed' } as const;
 
 class CapReached extends Error {}
 
@@ -30,11 +37,19 @@ export async function runSession(input: SessionInput): Promise<boolean> {
   const { page, profile, settings, random, signal, counters, log, progress } = input;
   page.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const ops = createPageOps(page, profile, signal);
+  const moves = createFeedMoves(page, profile, ops, signal);
+  const engage = createEngagement({ page, profile, ops, random, signal, log });
+  const dismiss = createDismisser({ page, profile, ops, signal, log });
+  const checkPage = async () => {
+    await ops.checkMarkers();
+    await dismiss();
+  };
   const pendingWrites = countPendingWrites(page);
   const deadline = Date.now() + settings.sessionCapSeconds * 1000;
   const plan = planSession(settings, random);
   log(`seed ${random.seed}; ${describePlan(plan)}`);
-  let followsOwed = 0;
+  // A like or follow that cannot go to its planned item (already on) moves to the next watched one.
+  const owed: Record<Toggle, number> = { like: 0, follow: 0 };
 
   const checkCap = () => {
     if (Date.now() >= deadline) throw new CapReached();
@@ -48,56 +63,55 @@ export async function runSession(input: SessionInput): Promise<boolean> {
   };
   const pauseBeforeAction = () =>
     pause(random.int(settings.delaySeconds.min, settings.delaySeconds.max) * 1000);
-  const click = async (field: SelectorField) => ops.guard((await ops.require(field)).click());
-
   const open = async (url: string, expect: SelectorField) => {
-    try {
-      const response = await ops.guard(
-        page.goto(url, { waitUntil: 'domcontentloaded', timeout: NAVIGATION_TIMEOUT_MS }),
-      );
-      if (response?.status() === 407) throw new Error('net::ERR_PROXY_AUTH (HTTP 407 from the proxy)');
-    } catch (err) {
-      if (signal.aborted) throw err;
-      throw navigationFailure(url, err);
-    }
-    await ops.waitForContent(expect);
+    await moves.goto(url);
+    await ops.waitForContent(expect, {
+      alsoWatch: profile.dismiss.map((rule) => rule.when),
+      onShown: checkPage,
+    });
   };
 
-  const actions = {
-    like: async () => {
-      await click('like');
-      log('liked');
-      return true;
-    },
-    follow: async () => {
-      const button = await ops.mostVisible(profile.selectors.follow);
-      if (!button) {
-        log('no follow button on this item (already followed?); trying a later one');
-        return false;
+  /** One like or follow: never on a control that is already on; one click, verified when possible. */
+  const toggle = async (kind: Toggle) => {
+    const { control, on } = await engage.inspect(kind);
+    if (!control) {
+      log(`no ${kind} button on this item (already ${PAST[kind]}?); trying a later one`);
+      return;
+    }
+    try {
+      if (on) {
+        log(`already ${PAST[kind]}: not clicked; trying a later item`);
+        return;
       }
-      await ops.guard(button.click());
-      followsOwed--;
-      log('followed');
-      return true;
-    },
-    comment: async () => {
-      if (profile.selectors.commentOpen) await click('commentOpen');
-      await click('commentInput');
-      const text = random.pick(settings.commentTemplates);
-      await ops.guard(page.keyboard.type(text, { delay: random.int(20, 70) }));
-      await click('commentSubmit');
-      log(`commented "${text}"`);
-      return true;
-    },
+      await pauseBeforeAction();
+      // A dialog or captcha that came up during the pause would swallow the click.
+      await checkPage();
+      const result = await engage.switchOn(control, kind);
+      if (result === 'unchanged') {
+        log(`clicked ${kind} once, but it did not turn on: not counted, not clicked again`);
+        return;
+      }
+      owed[kind]--;
+      counters[`${kind}s`]++;
+      progress();
+      log(
+        result === 'clicked' ? `${PAST[kind]} (unverified: selectors.${kind}Active is not set)` : PAST[kind],
+      );
+    } finally {
+      await control.dispose().catch(() => {});
+    }
+    await checkPage();
   };
-  const act = async (name: keyof typeof actions) => {
+
+  const comment = async () => {
     await pauseBeforeAction();
-    // A captcha that came up during the pause would swallow the click.
-    await ops.checkMarkers();
-    if (!(await actions[name]())) return;
-    counters[`${name}s`]++;
+    await checkPage();
+    const text = random.pick(settings.commentTemplates);
+    if (!(await engage.comment(text))) return;
+    counters.comments++;
     progress();
-    await ops.checkMarkers();
+    log(`commented "${text}"`);
+    await checkPage();
   };
 
   const visit = async (item: ItemPlan) => {
@@ -105,7 +119,7 @@ export async function runSession(input: SessionInput): Promise<boolean> {
       await pause(random.int(GLANCE_MS.min, GLANCE_MS.max));
       counters.scrolls++;
       progress();
-      await ops.checkMarkers();
+      await checkPage();
       return;
     }
     const seconds = Math.min(item.watchSeconds, Math.floor((await pause(item.watchSeconds * 1000)) / 1000));
@@ -114,33 +128,38 @@ export async function runSession(input: SessionInput): Promise<boolean> {
     progress();
     log(`watched an item for ${seconds} s`);
     checkCap();
-    await ops.checkMarkers();
-    if (item.follow) followsOwed++;
-    if (item.like) await act('like');
-    if (followsOwed > 0) await act('follow');
-    if (item.comment) await act('comment');
+    await checkPage();
+    if (item.like) owed.like++;
+    if (item.follow) owed.follow++;
+    if (owed.like > 0) await toggle('like');
+    if (owed.follow > 0) await toggle('follow');
+    if (item.comment) await comment();
   };
 
   const next = async () => {
     checkCap();
-    const before = await ops.currentItem();
-    const move = profile.next;
-    if (move.kind === 'key') {
-      // Focus left in a comment box would swallow the key.
-      await ops.guard(page.evaluate('document.activeElement && document.activeElement.blur()'));
-      await ops.guard(page.keyboard.press(move.key));
-    } else if (move.kind === 'scroll') {
-      await ops.guard(page.mouse.wheel(0, move.pixels));
-    } else {
-      await ops.guard((await ops.requireSelector('next.selector', move.selector)).click());
+    await moves.next();
+  };
+
+  /** Moves past LIVE cards and ads (selectors.skipItem): not watched, not engaged, not counted. */
+  const passSkipItems = async () => {
+    for (let passed = 0; await moves.onSkipItem(); passed++) {
+      if (passed >= MAX_SKIPS_IN_A_ROW)
+        throw new WarmupFailure(
+          'selector_missing',
+          `${MAX_SKIPS_IN_A_ROW} items in a row matched selectors.skipItem ("${profile.selectors.skipItem}") on ${page.url()}`,
+        );
+      log('passed over an item matching selectors.skipItem (LIVE or an ad)');
+      await pause(random.int(GLANCE_MS.min, GLANCE_MS.max));
+      await next();
+      await checkPage();
     }
-    await ops.waitForItemChange(before);
-    await before?.dispose().catch(() => {});
   };
 
   const visitAll = async (items: ItemPlan[]) => {
     for (const [index, item] of items.entries()) {
       if (index > 0) await next();
+      await passSkipItems();
       checkCap();
       await visit(item);
     }
@@ -164,11 +183,16 @@ export async function runSession(input: SessionInput): Promise<boolean> {
         const results = page.locator(profile.selectors.searchResultItem);
         const count = await ops.guard(results.count());
         await ops.guard(results.nth(random.int(0, Math.min(count, 6) - 1)).click());
-        await ops.waitForContent('feedItem');
+        await ops.waitForContent('feedItem', {
+          alsoWatch: profile.dismiss.map((rule) => rule.when),
+          onShown: checkPage,
+        });
         await visitAll(plan.search.items);
       }
     }
-    if (followsOwed > 0) log(`${followsOwed} follow(s) not done: no follow button on the remaining items`);
+    if (owed.like > 0) log(`${owed.like} like(s) not done: the remaining items were already liked`);
+    if (owed.follow > 0)
+      log(`${owed.follow} follow(s) not done: no follow button, or already followed, on the remaining items`);
   } catch (err) {
     if (!(err instanceof CapReached)) {
       // A marker on the page (a captcha over the button that timed out) explains a failure best.
@@ -181,20 +205,4 @@ export async function runSession(input: SessionInput): Promise<boolean> {
   // Let the last like/comment requests reach the site before the page closes.
   await poll(async () => (pendingWrites() === 0 ? true : null), { timeoutMs: 3000, signal });
   return capped;
-}
-
-/** Counts the page's requests that change something (not GET) and have not finished yet. */
-function countPendingWrites(page: Page): () => number {
-  let pending = 0;
-  const isWrite = (request: { method(): string }) =>
-    request.method() !== 'GET' && request.method() !== 'HEAD';
-  page.on('request', (request) => {
-    if (isWrite(request)) pending++;
-  });
-  const done = (request: { method(): string }) => {
-    if (isWrite(request)) pending--;
-  };
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
-  return () => pending;
 }

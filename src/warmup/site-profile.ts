@@ -21,38 +21,106 @@ const selector = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-export const siteProfileSchema = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty'),
-  startUrl: httpUrl,
-  searchUrl: z
-    .string()
-    .refine((v) => v.includes('{query}'), 'must contain {query} where the keyword goes')
-    .refine((v) => URL.canParse(v.replace('{query}', 'x')), 'must be a URL'),
-  selectors: z.strictObject({
-    feedItem: selector,
-    like: selector,
-    follow: selector,
-    commentOpen: selector.optional(),
-    commentInput: selector,
-    commentSubmit: selector,
-    searchResultItem: selector,
-    loggedOut: selector,
-    captcha: selector,
-    blocked: selector,
-  }),
-  next: z.discriminatedUnion(
-    'kind',
-    [
-      z.strictObject({ kind: z.literal('key'), key: z.string().min(1, 'must name a key such as ArrowDown') }),
-      z.strictObject({
-        kind: z.literal('scroll'),
-        pixels: z.int().min(1, 'must be a positive number of pixels'),
-      }),
-      z.strictObject({ kind: z.literal('click'), selector }),
-    ],
-    'must be { "kind": "key", "key": … }, { "kind": "scroll", "pixels": … } or { "kind": "click", "selector": … }',
-  ),
-});
+const SELECTOR_FIELDS = [
+  'feedItem',
+  'like',
+  'likeActive',
+  'follow',
+  'followActive',
+  'commentOpen',
+  'commentInput',
+  'commentSubmit',
+  'searchResultItem',
+  'skipItem',
+  'loggedIn',
+  'loggedOut',
+  'captcha',
+  'blocked',
+] as const;
+
+const pathPattern = z
+  .string('must be a regular expression string')
+  .min(1, 'must not be empty')
+  .refine((v) => {
+    try {
+      new RegExp(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a valid regular expression');
+
+export const siteProfileSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'must not be empty'),
+    startUrl: httpUrl,
+    searchUrl: z
+      .string()
+      .refine((v) => v.includes('{query}'), 'must contain {query} where the keyword goes')
+      .refine((v) => URL.canParse(v.replace('{query}', 'x')), 'must be a URL'),
+    selectors: z.strictObject({
+      feedItem: selector,
+      like: selector,
+      /** Matches a like control that is already on (the control itself, an ancestor or a child). */
+      likeActive: selector.optional(),
+      follow: selector,
+      followActive: selector.optional(),
+      commentOpen: selector.optional(),
+      commentInput: selector,
+      commentSubmit: selector,
+      searchResultItem: selector,
+      /** Feed items passed over without watching or engaging (LIVE, ads): the item or inside it. */
+      skipItem: selector.optional(),
+      /** Visible only when logged in; reported by the pre-flight check. */
+      loggedIn: selector.optional(),
+      loggedOut: selector,
+      captcha: selector,
+      blocked: selector,
+    }),
+    /** A regular expression on the page URL's path that means "logged out" (a login redirect). */
+    loggedOutPath: pathPattern.optional(),
+    /** Interruptions: when `when` is visible, `click` is clicked (dialogs, banners). */
+    dismiss: z
+      .array(z.strictObject({ name: z.string().trim().min(1).max(60), when: selector, click: selector }))
+      .max(20)
+      .default([]),
+    next: z.discriminatedUnion(
+      'kind',
+      [
+        z.strictObject({
+          kind: z.literal('key'),
+          key: z.string().min(1, 'must name a key such as ArrowDown'),
+        }),
+        z.strictObject({
+          kind: z.literal('scroll'),
+          pixels: z.int().min(1, 'must be a positive number of pixels'),
+        }),
+        z.strictObject({ kind: z.literal('click'), selector }),
+      ],
+      'must be { "kind": "key", "key": … }, { "kind": "scroll", "pixels": … } or { "kind": "click", "selector": … }',
+    ),
+    /** Where each selector comes from ("selectors.like": "…"): JSON has no comments. */
+    notes: z.record(z.string(), z.string()).optional(),
+  })
+  .check((ctx) => {
+    const known = new Set<string>([
+      ...SELECTOR_FIELDS.map((f) => `selectors.${f}`),
+      'startUrl',
+      'searchUrl',
+      'loggedOutPath',
+      'dismiss',
+      'next',
+    ]);
+    for (const key of Object.keys(ctx.value.notes ?? {})) {
+      if (!known.has(key))
+        ctx.issues.push({
+          code: 'custom',
+          input: key,
+          path: ['notes', key],
+          message: 'names no field of the profile',
+        });
+    }
+  });
 
 export type SiteProfile = z.infer<typeof siteProfileSchema>;
 export type SelectorField = keyof SiteProfile['selectors'];
@@ -101,6 +169,9 @@ export function profileSelectors(profile: SiteProfile): Array<[field: string, se
   const entries = Object.entries(profile.selectors)
     .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
     .map(([field, value]): [string, string] => [`selectors.${field}`, value]);
+  profile.dismiss.forEach((rule, i) => {
+    entries.push([`dismiss.${i}.when`, rule.when], [`dismiss.${i}.click`, rule.click]);
+  });
   if (profile.next.kind === 'click') entries.push(['next.selector', profile.next.selector]);
   return entries;
 }

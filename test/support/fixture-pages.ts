@@ -1,5 +1,7 @@
 // The fixture site's HTML: a feed of full-screen items with like/follow/comment controls, a search
 // results page, and the marker pages (logged out, captcha, banned). Every page reports presence.
+// It has the real site's traps: like and follow are toggles (aria-pressed), LIVE cards, a dialog
+// over the feed, and a rich comment editor whose Post stays disabled until real keystrokes arrive.
 export type MarkerState = 'logged_out' | 'captcha' | 'blocked';
 
 const STYLE = `
@@ -10,6 +12,10 @@ const STYLE = `
   #comment-panel.open { display: block; }
   .overlay { position: fixed; inset: 0; background: #fff; z-index: 100; padding: 3em; }
   .result { display: block; height: 80px; margin: 8px; background: #def; }
+  #interests { position: fixed; inset: 0; z-index: 50; background: rgba(0,0,0,.6); color: #fff; padding: 4em; }
+  #me { position: fixed; top: 0; right: 0; z-index: 10; background: #fff; padding: 4px; }
+  #comment-input { min-height: 1.5em; background: #fff; border: 1px solid #999; }
+  .live-badge { background: red; color: #fff; padding: 2px 6px; }
 `;
 
 const MARKERS: Record<MarkerState, string> = {
@@ -56,23 +62,45 @@ const FEED_SCRIPT = `
   function go(i) { if (items[i]) { items[i].scrollIntoView({ block: 'start' }); update(); } }
   addEventListener('scroll', update, { passive: true });
   addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowDown' && document.activeElement?.tagName !== 'INPUT') { e.preventDefault(); go(current + 1); }
+    const typing = document.activeElement?.tagName === 'INPUT' || document.activeElement?.isContentEditable;
+    if (e.key === 'ArrowDown' && !typing) { e.preventDefault(); go(current + 1); }
   });
+  // Draft.js-like: text set from a script shows, but Post is enabled only by typed keys.
+  const editor = document.getElementById('comment-input');
+  const submit = document.getElementById('comment-submit');
+  let typedKeys = 0;
+  function syncSubmit() {
+    const enabled = typedKeys > 0 && editor.textContent.trim() !== '';
+    submit.disabled = !enabled;
+    submit.setAttribute('aria-disabled', String(!enabled));
+  }
+  editor.addEventListener('keydown', (e) => {
+    if (e.key.length === 1 && !e.ctrlKey && !e.metaKey) typedKeys++;
+    setTimeout(syncSubmit);
+  });
+  editor.addEventListener('input', syncSubmit);
   document.addEventListener('click', (e) => {
     const button = e.target.closest('button');
     if (!button) return;
     const item = button.closest('.item')?.dataset.id;
     if (button.matches('.like, .follow')) {
-      button.setAttribute('aria-pressed', 'true');
-      post(button.matches('.like') ? '/api/like' : '/api/follow', { item });
+      const kind = button.matches('.like') ? 'like' : 'follow';
+      const wasOn = button.getAttribute('aria-pressed') === 'true';
+      button.setAttribute('aria-pressed', String(!wasOn));
+      if (kind === 'follow') button.textContent = wasOn ? 'Follow' : 'Following';
+      post('/api/' + (wasOn ? 'un' + kind : kind), { item });
     } else if (button.matches('.comment-open')) {
       commentItem = item;
       document.getElementById('comment-panel').classList.add('open');
     } else if (button.matches('#comment-submit')) {
-      const input = document.getElementById('comment-input');
-      post('/api/comment', { item: commentItem, text: input.value });
-      input.value = '';
+      post('/api/comment', { item: commentItem, text: editor.textContent });
+      editor.textContent = '';
+      typedKeys = 0;
+      syncSubmit();
       document.getElementById('comment-panel').classList.remove('open');
+    } else if (button.matches('#interests .skip')) {
+      document.getElementById('interests').remove();
+      post('/api/dismiss', { item: 'interests' });
     } else if (button.matches('.next')) {
       go(current + 1);
     }
@@ -89,15 +117,31 @@ export function markerPage(state: MarkerState): string {
   return page(state, MARKERS[state], '');
 }
 
-export function feedPage(options: { ids: string[]; followButtons: boolean }): string {
-  const items = options.ids.map(
-    (id) => `<article class="item" data-id="${id}"><h2>Video ${id}</h2><p>by @author_${id}</p>
-  <div class="controls"><button class="like">Like</button>${options.followButtons ? '<button class="follow">Follow</button>' : ''}
+export type FeedItem = { id: string; engaged: boolean; live: boolean };
+
+export function feedPage(options: {
+  items: FeedItem[];
+  followButtons: boolean;
+  dialog: boolean;
+  account: string;
+}): string {
+  const items = options.items.map(
+    ({
+      id,
+      engaged,
+      live,
+    }) => `<article class="item" data-id="${id}">${live ? '<span class="live-badge">LIVE</span>' : ''}
+  <h2>Video ${id}</h2><p>by @author_${id}</p>
+  <div class="controls"><button class="like" aria-pressed="${engaged}">Like</button>${options.followButtons ? `<button class="follow" aria-pressed="${engaged}">${engaged ? 'Following' : 'Follow'}</button>` : ''}
   <button class="comment-open">Comments</button><button class="next">Next</button></div></article>`,
   );
   const panel =
-    '<div id="comment-panel"><input id="comment-input"><button id="comment-submit">Post</button></div>';
-  return page('Feed', items.join('\n') + panel, FEED_SCRIPT);
+    '<div id="comment-panel"><div id="comment-input" contenteditable="true"></div><button id="comment-submit" disabled aria-disabled="true">Post</button></div>';
+  const dialog = options.dialog
+    ? '<div id="interests" role="dialog"><h1>Choose your interests</h1><button class="skip">Skip</button></div>'
+    : '';
+  const me = `<div id="me">@${options.account.replace(/[<>&"]/g, '')}</div>`;
+  return page('Feed', items.join('\n') + panel + dialog + me, FEED_SCRIPT);
 }
 
 export function searchPage(query: string): string {

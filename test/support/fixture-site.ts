@@ -1,6 +1,7 @@
 // A fixture "TikTok" on 127.0.0.1 for real-Chromium tests: serves the feed, search and marker
 // pages, and records server-side, per account cookie (acct=<name>), every view, like, follow,
-// comment and search, and how many sessions (browser tabs) per account are open at once.
+// comment and search, and how many sessions (browser tabs) per account are open at once. Options
+// turn on the real site's traps: items already liked and followed, LIVE cards, a dialog.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseSiteProfile, type SiteProfile } from '../../src/warmup/site-profile.ts';
@@ -17,6 +18,12 @@ export type FixtureOptions = {
   next?: 'key' | 'scroll' | 'click';
   /** Whether items have a follow button (default true). */
   followButtons?: boolean;
+  /** Every Nth item (the Nth, 2Nth, …) is already liked and its author followed. */
+  engagedEvery?: number;
+  /** Every Nth item is a LIVE card (its id starts with "live-"). */
+  liveEvery?: number;
+  /** A "choose your interests" dialog covers the feed on each account's first load. */
+  dialogOnFirstLoad?: boolean;
 };
 
 export type FixtureSite = Awaited<ReturnType<typeof startFixtureSite>>;
@@ -43,6 +50,8 @@ export async function startFixtureSite(options: FixtureOptions = {}) {
   const states = new Map<string, AccountState>();
   const presence = new Map<string, Set<ServerResponse>>(); // account → open presence streams
   const itemCount = options.items ?? 60;
+  const dialogShown = new Set<string>();
+  const every = (n: number | undefined, i: number) => n !== undefined && i % n === n - 1;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const account = accountOf(req);
@@ -68,6 +77,11 @@ export async function startFixtureSite(options: FixtureOptions = {}) {
       return;
     }
     if (req.method === 'GET' && (url.pathname === '/feed' || url.pathname === '/search')) {
+      // A logged-out account is sent to the login page, as the real site does.
+      if (state === 'logged_out') {
+        res.writeHead(302, { location: '/login', 'cache-control': 'no-store' }).end();
+        return;
+      }
       if (state !== 'ok') return send(res, 200, 'text/html', markerPage(state));
       if (url.pathname === '/search') {
         stats.record(account).searches.push(query);
@@ -75,16 +89,26 @@ export async function startFixtureSite(options: FixtureOptions = {}) {
         return send(res, 200, 'text/html', searchPage(query));
       }
       const start = Number(url.searchParams.get('start') ?? 0);
-      const ids = Array.from({ length: itemCount }, (_, i) => `${query ? `${query}-` : ''}${start + i}`);
-      return send(res, 200, 'text/html', feedPage({ ids, followButtons: options.followButtons ?? true }));
+      const items = Array.from({ length: itemCount }, (_, i) => {
+        const live = every(options.liveEvery, i);
+        const id = `${live ? 'live-' : ''}${query ? `${query}-` : ''}${start + i}`;
+        return { id, live, engaged: every(options.engagedEvery, i) };
+      });
+      const dialog = options.dialogOnFirstLoad === true && !dialogShown.has(account);
+      dialogShown.add(account);
+      const followButtons = options.followButtons ?? true;
+      return send(res, 200, 'text/html', feedPage({ items, followButtons, dialog, account }));
     }
-    const kind = /^\/api\/(view|like|follow|comment)$/.exec(url.pathname)?.[1];
+    if (req.method === 'GET' && url.pathname === '/login') {
+      return send(res, 200, 'text/html', markerPage('logged_out'));
+    }
+    const kind = /^\/api\/(view|like|follow|unlike|unfollow|dismiss|comment)$/.exec(url.pathname)?.[1];
     if (req.method === 'POST' && kind) {
       const body = await readJson(req);
       const record = stats.record(account);
       const item = String(body.item);
       if (kind === 'comment') record.comments.push({ item, text: String(body.text ?? '') });
-      else record[kind === 'view' ? 'views' : kind === 'like' ? 'likes' : 'follows'].push(item);
+      else record[kind === 'dismiss' ? 'dismissals' : (`${kind}s` as 'views' | 'likes')].push(item);
       stats.changed();
       return send(res, 200, 'application/json', JSON.stringify({ state }));
     }
@@ -106,15 +130,21 @@ export async function startFixtureSite(options: FixtureOptions = {}) {
       selectors: {
         feedItem: 'article.item',
         like: 'button.like',
+        likeActive: 'button.like[aria-pressed="true"]',
         follow: 'button.follow',
+        followActive: 'button.follow[aria-pressed="true"]',
         commentOpen: 'button.comment-open',
         commentInput: '#comment-input',
         commentSubmit: '#comment-submit',
         searchResultItem: 'a.result',
+        skipItem: '.live-badge',
+        loggedIn: '#me',
         loggedOut: '#login-wall',
         captcha: '#captcha',
         blocked: '#banned',
       },
+      loggedOutPath: '^/login',
+      dismiss: [{ name: 'choose your interests', when: '#interests', click: '#interests button.skip' }],
       next:
         next === 'key'
           ? { kind: 'key', key: 'ArrowDown' }

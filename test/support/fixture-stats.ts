@@ -6,6 +6,11 @@ export type AccountRecord = {
   views: string[];
   likes: string[];
   follows: string[];
+  /** A like or follow clicked again: the toggle turned off (what the engine must never do). */
+  unlikes: string[];
+  unfollows: string[];
+  /** Dialogs clicked away. */
+  dismissals: string[];
   comments: Array<{ item: string; text: string }>;
   searches: string[];
 };
@@ -22,7 +27,16 @@ export function createStats() {
   const record = (account: string) => {
     const existing = records.get(account);
     if (existing) return existing;
-    const created: AccountRecord = { views: [], likes: [], follows: [], comments: [], searches: [] };
+    const created: AccountRecord = {
+      views: [],
+      likes: [],
+      follows: [],
+      unlikes: [],
+      unfollows: [],
+      dismissals: [],
+      comments: [],
+      searches: [],
+    };
     records.set(account, created);
     return created;
   };

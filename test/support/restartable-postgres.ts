@@ -1,11 +1,9 @@
 // A Postgres server of the test's own (embedded, temp data directory, free port) that the test can
 // stop and start again — a database restart — with its data kept; and a migrated database on it.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { openDatabase } from '../../src/db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
+import { makeDataDir, removeDataDir } from './data-dir.ts';
 import type { TestDatabase } from './db.ts';
 import { freePort } from './global-setup.ts';
 
@@ -18,7 +16,7 @@ export type RestartablePostgres = {
 };
 
 export async function startRestartablePostgres(): Promise<RestartablePostgres> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'warmup-restart-pg-'));
+  const dataDir = await makeDataDir('warmup-restart-pg-');
   const options = { dataDir, port: await freePort(), database: 'warmup' };
   let server: EmbeddedServer | undefined = await startEmbeddedPostgres(options);
   await migrateDatabase(server.url);
@@ -40,7 +38,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
     async close() {
       await database.close().catch(() => {});
       await server?.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDataDir(dataDir);
     },
   };
 }

@@ -70,6 +70,32 @@ describe('site profile', () => {
     );
   });
 
+  it('checks the trap fields: state selectors, dismiss rules, loggedOutPath and notes', () => {
+    expect(tiktok.selectors.likeActive).toContain('aria-pressed');
+    expect(tiktok.dismiss.map((rule) => rule.name)).toEqual([
+      'choose your interests',
+      'choose how ads are shown',
+    ]);
+    // Every selector of the built-in profile says where its evidence comes from.
+    const selectorFields = Object.keys(tiktok.selectors).map((field) => `selectors.${field}`);
+    expect(Object.keys(tiktok.notes ?? {})).toEqual(expect.arrayContaining(selectorFields));
+    expect(problemsOf(withSelector('likeActive', 'button['))).toContain(
+      'selectors.likeActive: invalid selector',
+    );
+    expect(problemsOf({ ...tiktok, dismiss: [{ name: 'x', when: '#a', click: 'b >' }] })).toContain(
+      'dismiss.0.click: invalid selector',
+    );
+    expect(problemsOf({ ...tiktok, dismiss: [{ name: 'x', when: '#a' }] })).toContain('dismiss.0.click');
+    expect(problemsOf({ ...tiktok, loggedOutPath: '^/login(' })).toContain(
+      'loggedOutPath: must be a valid regular expression',
+    );
+    expect(problemsOf({ ...tiktok, notes: { 'selectors.lkie': 'typo' } })).toContain(
+      'notes.selectors.lkie: names no field of the profile',
+    );
+    const { dismiss: _, ...withoutDismiss } = tiktok;
+    expect(parseSiteProfile(withoutDismiss).dismiss).toEqual([]);
+  });
+
   it('loads a profile file, and names the file when it is broken', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'profile-'));
     const good = path.join(dir, 'good.json');
@@ -113,5 +139,12 @@ describe('verifySelectorsInBrowser', () => {
     await expect(
       host.withContext({ signal }, (context) => verifySelectorsInBrowser(context, bad)),
     ).rejects.toThrow(/selectors\.captcha: invalid selector "div:bogus-pseudo"/);
+    const badRule = parseSiteProfile({
+      ...tiktok,
+      dismiss: [{ name: 'x', when: 'xpath=//h1[', click: 'b' }],
+    });
+    await expect(
+      host.withContext({ signal }, (context) => verifySelectorsInBrowser(context, badRule)),
+    ).rejects.toThrow(/dismiss\.0\.when: invalid selector/);
   });
 });
