@@ -40,6 +40,7 @@ export function access(deps: BotDeps): MiddlewareFn<BotContext> {
       else if (ctx.chat) await ctx.reply(ctx.t.refusal(from.id));
       return;
     }
+    refused.delete(from.id); // granted meanwhile: should access be revoked, they hear it again
     const username = from.username ?? null;
     if (user.username !== username || user.language !== lang)
       await touchUser(deps.db, from.id, username, lang);
