@@ -6,9 +6,8 @@ import path from 'node:path';
 import type { Telegram } from 'telegraf';
 import { botCommands } from './bot/commands/help/help.ts';
 import { textsFor } from './bot/i18n/index.ts';
-import { bindWebhook, createBot, launchBot, type WebhookServer } from './bot/index.ts';
-import { createNotifier } from './bot/notifications/notifier.ts';
-import { watchTelegram } from './bot/notifications/telegram-watch.ts';
+import { bindWebhook, launchBot, type WebhookServer } from './bot/index.ts';
+import { wireBot } from './bot/wiring.ts';
 import { type Config, ConfigError, loadConfig, type Role, secretValues } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
@@ -169,7 +168,11 @@ async function startBotRole(
   fail: (err: unknown) => void,
   webhook: WebhookServer | undefined,
 ) {
-  const bot = createBot({
+  const {
+    bot,
+    watch: telegram,
+    outbox,
+  } = await wireBot({
     token,
     apiRoot: config.telegram.apiRoot,
     db: deps.database.db,
@@ -177,29 +180,24 @@ async function startBotRole(
     log: deps.logger,
     sessionKey: deps.sessionKey,
     adminIds: config.telegram.adminIds,
-  });
-  const telegram = watchTelegram(bot.telegram, deps.metrics.telegramError);
-  deps.ops.attach({ telegram });
-  // At shutdown every Bot API call in flight is aborted (Telegram may hang): its notification job
-  // fails and pg-boss retries it later, in the next bot process.
-  const sends = new AbortController();
-  abortCallsOn(bot.telegram, sends.signal);
-  const notifier = createNotifier({
-    db: deps.database.db,
-    telegram: bot.telegram,
-    log: deps.logger,
-    signal: sends.signal,
-  });
-  const notifications = await startNotificationWorker({
-    boss: deps.boss,
-    deliver: notifier.deliver,
-    log: deps.logger,
+    onTelegramCall: deps.metrics.telegramCall,
     onDelivered: deps.metrics.notificationDelivered,
   });
-  shutdown.add('notifications', () => {
+  // At shutdown every Bot API call in flight is aborted (Telegram may hang): its outbox entry stays
+  // pending and the next bot process delivers it.
+  const sends = new AbortController();
+  abortCallsOn(bot.telegram, sends.signal);
+  shutdown.add('outbox', () => {
     sends.abort(new Error('shutting down'));
-    return notifications.stop();
+    return outbox.stop();
   });
+  deps.ops.attach({ telegram, outbox });
+  const notifications = await startNotificationWorker({
+    boss: deps.boss,
+    record: outbox.record,
+    log: deps.logger,
+  });
+  shutdown.add('notifications', () => notifications.stop());
   await registerCommands(bot.telegram, deps.logger);
   // Awaited: a refused token or a failed setWebhook is a startup error.
   const receiving = await launchBot(bot, {

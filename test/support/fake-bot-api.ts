@@ -164,7 +164,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   }
 
   function decide(call: ApiCall, signal: AbortSignal): Outcome | Promise<Outcome> {
-    const injected = faults.next(call.method, signal);
+    const injected = faults.next(call.method, call.params.chat_id, signal);
     if (injected) return injected;
     const handler = methods[call.method];
     if (!handler) return failure(404, 'Not Found: method not found');

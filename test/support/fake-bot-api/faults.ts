@@ -5,7 +5,8 @@ import { STATUS_CODES } from 'node:http';
 import { ApiError, type ApiResponse, type FailureSpec } from './types.ts';
 
 /** `untilMs`: a Date.now() deadline; `forMs`: a duration from now; neither: until recover(). */
-export type Outage = FailureSpec & { untilMs?: number; forMs?: number; methods?: string[] };
+/** `methods`/`chats`: only calls of these methods / to these chat ids fail. */
+export type Outage = FailureSpec & { untilMs?: number; forMs?: number; methods?: string[]; chats?: number[] };
 
 /** HTTP status 0 means: destroy the socket instead of answering. */
 export type Outcome = { status: number; response?: ApiResponse };
@@ -28,6 +29,7 @@ export function createFaults() {
   };
 
   return {
+    releaseStalled,
     failNext(method: string, spec: FailureSpec, times = 1): void {
       queued.set(method, [...(queued.get(method) ?? []), ...Array.from({ length: times }, () => spec)]);
     },
@@ -41,13 +43,14 @@ export function createFaults() {
       queued.clear();
       releaseStalled();
     },
-    releaseStalled,
     /** The failure this call gets, if one is due; a stall is held until `signal` (the client left). */
-    next(method: string, signal?: AbortSignal): Outcome | Promise<Outcome> | undefined {
+    next(method: string, chatId?: unknown, signal?: AbortSignal): Outcome | Promise<Outcome> | undefined {
       if (outage?.until !== undefined && Date.now() >= outage.until) outage = undefined;
-      const spec =
-        queued.get(method)?.shift() ??
-        (outage && (!outage.methods || outage.methods.includes(method)) ? outage : undefined);
+      const hit =
+        outage &&
+        (!outage.methods || outage.methods.includes(method)) &&
+        (!outage.chats || outage.chats.includes(chatId as number));
+      const spec = queued.get(method)?.shift() ?? (hit ? outage : undefined);
       if (spec?.stall) {
         return new Promise<Outcome>((resolve) => {
           const release = () => {
