@@ -1,16 +1,14 @@
 // Composition root: the only file that creates things (config, logger, database, workers, bot)
-// and the only one that knows the shutdown order. Roles: bot, worker, all (default).
-import { randomBytes } from 'node:crypto';
+// and the only one that knows the shutdown order. Roles: bot, worker, all (default); ROLE_PARTS says
+// what each one starts.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Telegram } from 'telegraf';
 import { botCommands } from './bot/commands/help/help.ts';
 import { textsFor } from './bot/i18n/index.ts';
-import { bindWebhook, createBot, launchBot, type WebhookServer } from './bot/index.ts';
-import { createNotifier } from './bot/notifications/notifier.ts';
-import { watchTelegram } from './bot/notifications/telegram-watch.ts';
-import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
+import { bindWebhook, launchBot, type WebhookServer } from './bot/index.ts';
+import { wireBot } from './bot/wiring.ts';
+import { type Config, ConfigError, loadConfig, type Role, secretValues } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -23,6 +21,7 @@ import { createTaskJobs } from './jobs/task-jobs.ts';
 import { createWarmupRunner } from './jobs/warmup-runner.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { readOrCreateSessionKey, SessionKeyError } from './tasks/session-key-file.ts';
 import { createBrowserHost } from './warmup/browser.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
 import { createDolphinProvider } from './warmup/providers/dolphin.ts';
@@ -31,6 +30,18 @@ import { loadSiteProfile, SiteProfileError, verifySelectorsInBrowser } from './w
 const NO_TOKEN_MESSAGE =
   'TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), put its token in .env ' +
   'as TELEGRAM_BOT_TOKEN=…, and start again (or run ROLE=worker for a worker without the bot).';
+
+/**
+ * What each role starts. Every role opens the database, serves the ops endpoint and runs pg-boss.
+ * `workers`: account sessions, their dead letters and the reconciler, with the one browser they
+ * need (and pg-boss's maintenance schedule). `bot`: Telegram intake and the notification queue.
+ * A worker never starts the bot, even with TELEGRAM_BOT_TOKEN set; the bot never finds a browser.
+ */
+const ROLE_PARTS: Record<Role, { workers: boolean; bot: boolean }> = {
+  all: { workers: true, bot: true },
+  bot: { workers: false, bot: true },
+  worker: { workers: true, bot: false },
+};
 
 type Closer = { name: string; close: () => Promise<void> };
 
@@ -107,14 +118,10 @@ async function resolveSessionKey(config: Config, logger: Logger): Promise<Buffer
     return undefined;
   }
   const file = path.join(config.database.dataDir, 'session.key');
-  try {
-    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
-  } catch {
-    const key = randomBytes(32);
-    await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+  const { key, created } = await readOrCreateSessionKey(file);
+  if (created)
     logger.warn({ file }, 'SESSION_ENCRYPTION_KEY is not set: generated one for the embedded database');
-    return key;
-  }
+  return key;
 }
 
 type RoleDeps = {
@@ -169,7 +176,11 @@ async function startBotRole(
   fail: (err: unknown) => void,
   webhook: WebhookServer | undefined,
 ) {
-  const bot = createBot({
+  const {
+    bot,
+    watch: telegram,
+    outbox,
+  } = await wireBot({
     token,
     apiRoot: config.telegram.apiRoot,
     db: deps.database.db,
@@ -177,15 +188,22 @@ async function startBotRole(
     log: deps.logger,
     sessionKey: deps.sessionKey,
     adminIds: config.telegram.adminIds,
+    onTelegramCall: deps.metrics.telegramCall,
+    onDelivered: deps.metrics.notificationDelivered,
   });
-  const telegram = watchTelegram(bot.telegram, deps.metrics.telegramError);
-  deps.ops.attach({ telegram });
-  const notifier = createNotifier({ db: deps.database.db, telegram: bot.telegram, log: deps.logger });
+  // At shutdown every Bot API call in flight is aborted (Telegram may hang): its outbox entry stays
+  // pending and the next bot process delivers it.
+  const sends = new AbortController();
+  abortCallsOn(bot.telegram, sends.signal);
+  shutdown.add('outbox', () => {
+    sends.abort(new Error('shutting down'));
+    return outbox.stop();
+  });
+  deps.ops.attach({ telegram, outbox });
   const notifications = await startNotificationWorker({
     boss: deps.boss,
-    deliver: notifier.deliver,
+    record: outbox.record,
     log: deps.logger,
-    onDelivered: deps.metrics.notificationDelivered,
   });
   shutdown.add('notifications', () => notifications.stop());
   await registerCommands(bot.telegram, deps.logger);
@@ -208,12 +226,49 @@ async function startBotRole(
   });
 }
 
+/**
+ * Every call through `telegram` without a signal of its own ends when `signal` aborts. The long poll
+ * brings its own (an abort-controller polyfill, which AbortSignal.any refuses); bot.stop() ends it.
+ */
+function abortCallsOn(telegram: Telegram, signal: AbortSignal) {
+  type CallOptions = NonNullable<Parameters<Telegram['callApi']>[2]>;
+  const ours = signal as unknown as NonNullable<CallOptions['signal']>; // node-fetch takes the native one
+  const callApi = telegram.callApi.bind(telegram);
+  telegram.callApi = ((method, payload, options: CallOptions = {}) =>
+    callApi(
+      method,
+      payload,
+      options.signal ? options : { ...options, signal: ours },
+    )) as typeof telegram.callApi;
+}
+
 async function registerCommands(telegram: Telegram, logger: Logger) {
   try {
     await telegram.setMyCommands(botCommands(textsFor('en')));
     await telegram.setMyCommands(botCommands(textsFor('ru')), { language_code: 'ru' });
   } catch (err) {
     logger.warn({ err }, 'could not register the command menu (the bot works without it)');
+  }
+}
+
+/**
+ * SIGINT/SIGTERM run our shutdown, from the start of startup on (a stop while starting closes what
+ * has started). Any other listener is removed after ours is added, never before: replacing them
+ * all at once closes the signal watcher, and a signal arriving meanwhile was lost (the process then
+ * ran on, deaf: the old 'a worker needs no token' timeout).
+ */
+function takeSignals(onSignal: (signal: NodeJS.Signals) => void, logger: Logger) {
+  let signals = 0;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const ours = () => {
+      if (++signals > 1) {
+        logger.warn({ signal }, 'second signal: exiting now');
+        process.exit(130);
+      }
+      onSignal(signal);
+    };
+    process.on(signal, ours);
+    for (const other of process.listeners(signal)) if (other !== ours) process.removeListener(signal, other);
   }
 }
 
@@ -232,12 +287,15 @@ async function main(): Promise<void> {
   const secrets = secretValues(config);
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
   const shutdown = createShutdown(logger);
+  let exitCode: number | undefined;
   const stop = async (code: number) => {
+    exitCode ??= code; // a startup failure after a signal still exits as the signal asked
     await shutdown.run();
-    process.exit(code);
+    process.exit(exitCode);
   };
   const fail = (err: unknown) => {
-    if (err instanceof StartupError || err instanceof SiteProfileError) console.error(err.message);
+    if (err instanceof StartupError || err instanceof SiteProfileError || err instanceof SessionKeyError)
+      console.error(err.message);
     else if (err instanceof Error && /no Chromium|BROWSER_EXECUTABLE_PATH/.test(err.message))
       console.error(err.message);
     else logger.fatal({ err }, 'startup failed');
@@ -245,13 +303,19 @@ async function main(): Promise<void> {
   };
 
   let ops: OpsServer | undefined;
+  takeSignals((signal) => {
+    logger.info({ signal }, 'shutting down');
+    ops?.setPhase('stopping');
+    void stop(0);
+  }, logger);
   try {
     const { database, url } = await openStore(config, logger, shutdown);
     // TELEGRAM_ADMIN_IDS is read at every check (bot deps below), never written: only the admin
     // rows earlier versions seeded from it are cleared, so a removed id is no admin any more.
     await clearSeededAdminRoles(database.db);
+    const parts = ROLE_PARTS[config.role];
     const token = config.telegram.token;
-    if (config.role !== 'worker' && !token) {
+    if (parts.bot && !token) {
       console.error(NO_TOKEN_MESSAGE);
       await stop(1);
       return;
@@ -272,7 +336,7 @@ async function main(): Promise<void> {
     const boss = await startBoss({
       url,
       log: logger,
-      schedule: config.role !== 'bot',
+      schedule: parts.workers,
       timings: { jobRetentionSeconds: config.retention.jobs * 24 * 3600 },
     });
     shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
@@ -281,32 +345,20 @@ async function main(): Promise<void> {
     const deps = { boss, database, logger, sessionKey, ops, metrics };
     // Bound before any worker claims work and before setWebhook: a taken port is a startup error.
     const webhook =
-      token && config.role !== 'worker' && config.telegram.webhook
+      token && parts.bot && config.telegram.webhook
         ? await bindWebhook(config.telegram.webhook).catch((err: Error) => {
             throw new StartupError(err.message, { cause: err });
           })
         : undefined;
     if (webhook) shutdown.add('webhook', webhook.close);
-    if (config.role !== 'bot') await startWorkerRole(config, deps, shutdown);
-    if (token) await startBotRole(config, token, deps, shutdown, fail, webhook);
+    if (parts.workers) await startWorkerRole(config, deps, shutdown);
+    if (parts.bot && token) await startBotRole(config, token, deps, shutdown, fail, webhook);
   } catch (err) {
     fail(err);
     return;
   }
   ops?.setPhase('running');
   logger.info({ role: config.role }, 'warmup-bot running');
-  let signals = 0;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (++signals > 1) {
-        logger.warn({ signal }, 'second signal: exiting now');
-        process.exit(130);
-      }
-      logger.info({ signal }, 'shutting down');
-      ops?.setPhase('stopping');
-      void stop(0);
-    });
-  }
 }
 
 await main();

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { makeDataDir, removeDataDir } from './support/data-dir.ts';
 import { freePort } from './support/global-setup.ts';
+import { startMain } from './support/main-process.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '../src/main.ts');
 
@@ -69,31 +70,18 @@ describe('main', () => {
 
   it('a worker needs no token', async () => {
     // With ROLE=worker the missing token is no error; the process runs until it is signalled.
+    // startMain fails with the child's output when it exits early, instead of waiting out the timeout.
     const dataDir = await makeDataDir('warmup-main-');
     dirs.push(dataDir);
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        LOG_FORMAT: 'json',
-        HTTP_PORT: '0',
-        ROLE: 'worker',
-        DATA_DIR: dataDir,
-        EMBEDDED_POSTGRES_PORT: String(await freePort()),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const worker = startMain({
+      ROLE: 'worker',
+      DATA_DIR: dataDir,
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
     });
-    let out = '';
-    const running = new Promise<void>((resolve) => {
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('warmup-bot running')) resolve();
-      });
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await running;
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(out).toContain('shutting down');
+    await worker.waitForLog(/^warmup-bot running$/, 60_000);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.output()).toContain('shutting down');
   }, 90_000);
 
   it('an unreachable DATABASE_URL gives one line naming the host, without the password or a stack', async () => {

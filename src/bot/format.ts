@@ -1,5 +1,6 @@
 // Pure text builders for chat messages (HTML parse mode): task cards, details, lists, durations.
-// Everything that came from a user is escaped here and nowhere else.
+// Everything that came from a user is escaped here and nowhere else. Budgets count what Telegram
+// counts (characters after entity parsing), and cuts fall between whole lines, never in markup.
 import type { TaskEvent } from '../tasks/events.ts';
 import type { Status } from '../tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../tasks/queries.ts';
@@ -31,8 +32,87 @@ const ICON: Record<Status, string> = {
   cancelled: '⛔',
 };
 
+/** Shortens plain text (before it is escaped: a cut never lands in markup or an entity). */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  // Never split a surrogate pair: half an emoji is not valid UTF-8 on Telegram's side.
+  if (/[\uD800-\uDBFF]/.test(text[cut - 1] ?? '')) cut -= 1;
+  return `${text.slice(0, cut)}…`;
+}
+
+// Longest user-given pieces, in characters, before escaping: one line must always fit a caption.
+const NAME_MAX = 100;
+const ACCOUNT_MAX = 64;
+const CODE_MAX = 64;
+const REASON_MAX = 300;
+const clip = (text: string, max: number) => escapeHtml(truncate(text, max));
+
+const REFERENCE = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi;
+
+/** The length Telegram counts for a line of our HTML: tags removed, references decoded (UTF-16). */
+export function visibleLength(html: string): number {
+  return html.replace(/<[^>]*>/g, '').replace(REFERENCE, (_, body: string) => {
+    const code = body.startsWith('#')
+      ? Number.parseInt(
+          body.slice(body[1] === 'x' || body[1] === 'X' ? 2 : 1),
+          body[1]?.toLowerCase() === 'x' ? 16 : 10,
+        )
+      : 0;
+    return code > 0xffff ? 'xx' : 'x';
+  }).length;
+}
+
+/** The text of our HTML without markup, escaped again: the last resort that always parses. */
+function plainOf(html: string): string {
+  const decoded = html
+    .replace(/<[^>]*>/g, '')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&amp;', '&');
+  return decoded;
+}
+
+export type LineBudget = {
+  /** Always kept (the caller keeps them short). */
+  head: string[];
+  /** Kept from the start while they fit; the rest become one `more(n)` line. */
+  body: string[];
+  /** Kept after the body when they fit. */
+  tail?: string[];
+  max: number;
+  more: (n: number) => string;
+  /** Lines already left out before the budget (counted in the `more` line). */
+  hidden?: number;
+};
+
+/**
+ * Joins whole lines (each with its markup closed) within `max` visible characters; what does not
+ * fit is named by a closing "…and N more" line instead of being cut off mid-line.
+ */
+export function fitLines({ head, body, tail = [], max, more, hidden = 0 }: LineBudget): string {
+  const size = (lines: string[]) =>
+    lines.reduce((n, l) => n + visibleLength(l), 0) + Math.max(0, lines.length - 1);
+  const tailSize = tail.length > 0 ? size(tail) + 1 : 0;
+  const lines = [...head];
+  let used = size(head);
+  let kept = 0;
+  for (const line of body) {
+    const left = body.length - kept - 1 + hidden;
+    const reserve = left > 0 ? visibleLength(more(left)) + 1 : 0;
+    if (used + visibleLength(line) + 1 + reserve + tailSize > max) break;
+    lines.push(line);
+    used += visibleLength(line) + 1;
+    kept += 1;
+  }
+  const omitted = body.length - kept + hidden;
+  if (omitted > 0) lines.push(more(omitted));
+  const withTail = [...lines, ...tail];
+  if (size(withTail) <= max) return withTail.join('\n');
+  if (size(lines) <= max) return lines.join('\n');
+  // The head alone is too long (it should never be): its plain text, cut, still says something.
+  return escapeHtml(truncate(plainOf(head.join('\n')), max));
 }
 
 /** The message for a task event: what the chat sees at start, during, and at the end. */
@@ -45,25 +125,27 @@ export function formatTaskEvent(
   const status = event.type === 'restarted' ? 'pending' : event.status;
   const word =
     event.type === 'progress' || event.type === 'started' ? t.events[event.type] : t.status[status];
-  const lines = [`${ICON[status]} <b>#${event.taskId}</b> ${escapeHtml(event.taskName)} — ${word}`];
+  const head = [`${ICON[status]} <b>#${event.taskId}</b> ${clip(event.taskName, NAME_MAX)} — ${word}`];
   const ok = event.runs.completed;
-  lines.push(t.task.accounts(ok, event.runs.failed, event.runs.total));
+  head.push(t.task.accounts(ok, event.runs.failed, event.runs.total));
   if (event.durationMs !== null) {
     const d = formatDuration(event.durationMs);
-    lines.push(status === 'running' ? t.task.started(d) : t.task.duration(d));
+    head.push(status === 'running' ? t.task.started(d) : t.task.duration(d));
   }
-  if (event.type === 'failed') lines.push(t.task.failedOf(event.runs.failed, event.runs.total));
-  for (const f of event.failures) {
-    lines.push(
-      `• ${escapeHtml(f.account)}: <code>${escapeHtml(f.code ?? '?')}</code> ${escapeHtml(f.message ?? '')}`,
-    );
-  }
+  if (event.type === 'failed') head.push(t.task.failedOf(event.runs.failed, event.runs.total));
+  const body = event.failures.map(
+    (f) =>
+      `• ${clip(f.account, ACCOUNT_MAX)}: <code>${clip(f.code ?? '?', CODE_MAX)}</code> ${clip(f.message ?? '', REASON_MAX)}`,
+  );
+  const tail: string[] = [];
   if (actor) {
-    if (event.type === 'cancelled') lines.push(t.task.cancelledBy(escapeHtml(actor)));
-    else if (event.runNumber > 1 || event.type === 'restarted')
-      lines.push(t.task.restartedBy(escapeHtml(actor)));
+    const who = clip(actor, NAME_MAX);
+    if (event.type === 'cancelled') tail.push(t.task.cancelledBy(who));
+    else if (event.runNumber > 1 || event.type === 'restarted') tail.push(t.task.restartedBy(who));
   }
-  return truncate(lines.join('\n'), max);
+  // The event lists a few failures; the rest of the failed runs are named by the "more" line.
+  const hidden = Math.max(0, event.runs.failed - event.failures.length);
+  return fitLines({ head, body, tail, max, more: t.task.more, hidden: event.type === 'failed' ? hidden : 0 });
 }
 
 export function formatTaskDetails(
@@ -77,40 +159,40 @@ export function formatTaskDetails(
   const when = (at: Date | null) => (at ? at.toISOString().replace('T', ' ').slice(0, 19) : t.task.none);
   const ok = d.runs.filter((r) => r.status === 'completed').length;
   const failed = d.runs.filter((r) => r.status === 'failed').length;
-  const lines = [
-    `${ICON[status]} <b>#${task.id}</b> ${escapeHtml(task.name)} — ${t.status[status]} (${t.task.run(task.runNumber)})`,
+  const head = [
+    `${ICON[status]} <b>#${task.id}</b> ${clip(task.name, NAME_MAX)} — ${t.status[status]} (${t.task.run(task.runNumber)})`,
     t.task.accounts(ok, failed, d.runs.length),
     `${t.task.created}: ${when(task.createdAt)} · ${t.task.startedAt}: ${when(task.startedAt)} · ${t.task.completedAt}: ${when(task.completedAt)}`,
   ];
   if (task.startedAt) {
-    lines.push(
+    head.push(
       t.task.duration(formatDuration((task.completedAt ?? now).getTime() - task.startedAt.getTime())),
     );
   }
-  if (task.createdBy !== null)
-    lines.push(t.task.createdBy(escapeHtml(names.get(task.createdBy) ?? `id ${task.createdBy}`)));
-  if (task.restartedBy !== null) {
-    lines.push(t.task.restartedBy(escapeHtml(names.get(task.restartedBy) ?? `id ${task.restartedBy}`)));
-  }
-  lines.push('', `<b>${t.task.runs}</b>`);
+  const nameOf = (id: number) => clip(names.get(id) ?? `id ${id}`, NAME_MAX);
+  if (task.createdBy !== null) head.push(t.task.createdBy(nameOf(task.createdBy)));
+  if (task.restartedBy !== null) head.push(t.task.restartedBy(nameOf(task.restartedBy)));
+  head.push('', `<b>${t.task.runs}</b>`);
+  const body: string[] = [];
   for (const r of d.runs) {
     const counters = formatCounters(t, r.counters as Record<string, unknown>);
     const duration = r.startedAt
       ? ` ${formatDuration((r.completedAt ?? now).getTime() - r.startedAt.getTime())}`
       : '';
     const reason = r.reasonCode
-      ? ` <code>${escapeHtml(r.reasonCode)}</code> ${escapeHtml(r.reasonMessage ?? '')}`
+      ? ` <code>${clip(r.reasonCode, CODE_MAX)}</code> ${clip(r.reasonMessage ?? '', REASON_MAX)}`
       : '';
     const capped = r.cappedByTime ? ` (${t.task.capped})` : '';
-    lines.push(
-      `${ICON[r.status]} ${escapeHtml(r.username)}${duration}${counters ? ` — ${counters}` : ''}${capped}${reason}`,
+    body.push(
+      `${ICON[r.status]} ${clip(r.username, ACCOUNT_MAX)}${duration}${counters ? ` — ${counters}` : ''}${capped}${reason}`,
     );
   }
+  // Runs come first; the log tail gets what room is left.
   if (d.log.length > 0) {
-    lines.push('', `<b>${t.task.log}</b>`);
-    for (const l of d.log) lines.push(`<code>${escapeHtml(truncate(`${l.account}: ${l.line}`, 200))}</code>`);
+    body.push('', `<b>${t.task.log}</b>`);
+    for (const l of d.log) body.push(`<code>${clip(`${l.account}: ${l.line}`, 200)}</code>`);
   }
-  return truncate(lines.join('\n'), MAX_TEXT);
+  return fitLines({ head, body, max: MAX_TEXT, more: t.task.more });
 }
 
 const COUNTER_ORDER = ['likes', 'follows', 'comments', 'searches', 'scrolls'] as const;
@@ -125,13 +207,15 @@ export function formatCounters(t: Texts, counters: Record<string, unknown>): str
 
 export function formatTaskList(t: Texts, page: TaskPage, status: Status | undefined): string {
   if (page.total === 0) return status ? t.list.emptyFiltered(t.status[status]) : t.list.empty;
-  const lines = [t.list.header(page.page, page.pages, page.total)];
-  for (const task of page.items) {
+  const body = page.items.map((task) => {
     const s = task.status;
     const failed = task.runsFailed > 0 ? ` · ${t.task.failedOf(task.runsFailed, task.runsTotal)}` : '';
-    lines.push(
-      `${ICON[s]} <b>#${task.id}</b> ${escapeHtml(truncate(task.name, 60))} — ${t.status[s]}${failed}`,
-    );
-  }
-  return truncate(lines.join('\n'), MAX_TEXT);
+    return `${ICON[s]} <b>#${task.id}</b> ${clip(task.name, 60)} — ${t.status[s]}${failed}`;
+  });
+  return fitLines({
+    head: [t.list.header(page.page, page.pages, page.total)],
+    body,
+    max: MAX_TEXT,
+    more: t.task.more,
+  });
 }

@@ -1,7 +1,7 @@
 // createBot: the telegraf bot with its middleware in order — error boundary, access (allow-list,
 // role, language), one Composer per feature, and a fallback for anything unhandled. launchBot:
 // receiving updates through the intake (src/bot/intake), by long polling or a webhook.
-import { Telegraf } from 'telegraf';
+import { Telegraf, type Telegram } from 'telegraf';
 import { type Db, isDatabaseUnavailable } from '../db/client.ts';
 import { forgetHandledUpdates } from '../db/updates-repo.ts';
 import type { Logger } from '../logger.ts';
@@ -21,10 +21,17 @@ import type { WebhookServer } from './intake/webhook.ts';
 export { bindWebhook, WebhookBindError } from './intake/webhook.ts';
 export type { BotContext, BotDeps };
 
-export type CreateBotOptions = BotDeps & { token: string; apiRoot: string };
+export type CreateBotOptions = BotDeps & {
+  token: string;
+  apiRoot: string;
+  /** Applied to bot.telegram and to every update's own Telegram (telegraf makes one per update). */
+  onTelegram?: (telegram: Telegram) => void;
+  /** Told of every update from a chat, before anything else (a chat thought gone is back). */
+  onChat?: (chatId: number) => Promise<void>;
+};
 
 export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
-  const { token, apiRoot, ...deps } = options;
+  const { token, apiRoot, onTelegram, onChat, ...deps } = options;
   // webhookReply off: every API call is a real request whose errors we see (and tests observe).
   const bot = new Telegraf<BotContext>(token, {
     telegram: { apiRoot, webhookReply: false },
@@ -46,6 +53,19 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
     }
   });
 
+  if (onTelegram) {
+    onTelegram(bot.telegram);
+    bot.use((ctx, next) => {
+      onTelegram(ctx.telegram);
+      return next();
+    });
+  }
+  if (onChat) {
+    bot.use(async (ctx, next) => {
+      if (ctx.chat) await onChat(ctx.chat.id);
+      return next();
+    });
+  }
   bot.use(access(deps));
   bot.use(helpFeature());
   bot.use(tasksFeature(deps));

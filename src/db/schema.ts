@@ -102,6 +102,8 @@ export const tasks = pgTable(
     restartedBy: telegramId('restarted_by'),
     /** The live progress message in chatId, edited while the task runs. */
     progressMessageId: integer('progress_message_id'),
+    /** When the last progress event was published: runs of one task share one interval. */
+    progressPublishedAt: stamp('progress_published_at'),
   },
   (t) => [
     check('tasks_status_check', sql.raw(STATUS_CHECK)),
@@ -216,6 +218,47 @@ export const accountLeases = pgTable('account_leases', {
   runId: integer('run_id'),
   holder: text('holder'),
   expiresAt: stamp('expires_at').notNull(),
+});
+
+/** How an outbox entry was settled: sent (alone or in a digest), superseded, or refused by Telegram. */
+export const OUTBOX_OUTCOMES = ['sent', 'stale', 'dropped'] as const;
+export type OutboxOutcome = (typeof OUTBOX_OUTCOMES)[number];
+
+/**
+ * Task events waiting for their chat, in the order they were recorded. A notification job is
+ * done once its event is here (job_id makes recording it twice a no-op); the bot's per-chat lanes
+ * deliver from here and settle each entry.
+ */
+export const notificationOutbox = pgTable(
+  'notification_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    chatId: telegramId('chat_id').notNull(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    jobId: uuid('job_id'),
+    event: jsonb('event').notNull(),
+    createdAt: createdAt(),
+    settledAt: stamp('settled_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [
+    uniqueIndex('notification_outbox_job_key').on(t.jobId),
+    index('notification_outbox_pending_idx').on(t.chatId, t.id).where(sql`settled_at is null`),
+    index('notification_outbox_settled_idx').on(t.settledAt),
+    check(
+      'notification_outbox_outcome_check',
+      sql.raw(`outcome is null or outcome in (${OUTBOX_OUTCOMES.map((o) => `'${o}'`).join(', ')})`),
+    ),
+  ],
+);
+
+/** Chats Telegram said we cannot write to (blocked, kicked, gone); nothing is sent there until one speaks again. */
+export const unreachableChats = pgTable('unreachable_chats', {
+  chatId: telegramId('chat_id').primaryKey(),
+  reason: text('reason').notNull(),
+  since: stamp('since').notNull().defaultNow(),
 });
 
 export type TaskRow = typeof tasks.$inferSelect;

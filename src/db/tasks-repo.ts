@@ -142,3 +142,26 @@ export async function setProgressMessage(
     .set({ progressMessageId: messageId })
     .where(and(eq(tasks.id, taskId), eq(tasks.runNumber, runNumber)));
 }
+
+/**
+ * Progress is folded per task at the source: of all the runs of a running task, only the one that
+ * gets here first in an interval publishes progress. True when this caller may publish now.
+ */
+export async function claimProgressSlot(
+  exec: Executor,
+  taskId: number,
+  intervalMs: number,
+): Promise<boolean> {
+  const rows = await exec
+    .update(tasks)
+    .set({ progressPublishedAt: sql`now()` })
+    .where(
+      and(
+        eq(tasks.id, taskId),
+        eq(tasks.status, 'running'),
+        sql`(${tasks.progressPublishedAt} is null or ${tasks.progressPublishedAt} <= now() - make_interval(secs => ${intervalMs / 1000}))`,
+      ),
+    )
+    .returning({ id: tasks.id });
+  return rows.length > 0;
+}

@@ -1,8 +1,9 @@
 // Prometheus metrics, one prom-client registry per process: what the database holds (tasks and
 // runs by status, queue depth and oldest ready job — read when scraped), what this process saw
-// (run durations, notification lag, Telegram API errors), its browser sessions, and Node's own.
+// (run durations, notification lag, Telegram API calls and errors), its browser sessions, and Node's own.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/client.ts';
+import { outboxBacklog } from '../db/outbox-repo.ts';
 import { countByStatus } from '../db/stats-repo.ts';
 import type { Boss } from '../jobs/boss.ts';
 import { readQueueStats } from '../jobs/queue-stats.ts';
@@ -19,7 +20,8 @@ export type Metrics = {
   attach(sources: MetricSources): void;
   runFinished(run: { status: string; startedAt: Date | null; completedAt: Date | null }): void;
   notificationDelivered(event: { at: string }): void;
-  telegramError(method: string, code: string): void;
+  /** Every Bot API call, whichever Telegram object made it: "ok", the HTTP status, or "network". */
+  telegramCall(method: string, outcome: string): void;
 };
 
 const SCRAPE_READ_TIMEOUT_MS = 3000;
@@ -62,6 +64,16 @@ export function createMetrics(log: Logger): Metrics {
       if (sources.activeSessions) this.set(sources.activeSessions());
     },
   });
+  const outboxPending = new Gauge({
+    name: 'warmup_notification_outbox_pending',
+    help: 'Task events recorded for a chat and not yet delivered (or settled otherwise)',
+    registers,
+  });
+  const outboxOldest = new Gauge({
+    name: 'warmup_notification_outbox_oldest_seconds',
+    help: 'How long the oldest undelivered outbox entry has waited',
+    registers,
+  });
   const runDuration = new Histogram({
     name: 'warmup_run_duration_seconds',
     help: 'Account runs ended by this worker, from start to end',
@@ -73,6 +85,12 @@ export function createMetrics(log: Logger): Metrics {
     name: 'warmup_notification_delivery_lag_seconds',
     help: 'From a task event to its message delivered in the chat',
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
+    registers,
+  });
+  const telegramCalls = new Counter({
+    name: 'warmup_telegram_api_calls_total',
+    help: 'Bot API calls (every HTTP attempt, retries included) by method and outcome ("ok", the HTTP status, or "network")',
+    labelNames: ['method', 'outcome'],
     registers,
   });
   const telegramErrors = new Counter({
@@ -89,6 +107,9 @@ export function createMetrics(log: Logger): Metrics {
       tasks.set({ status }, counts.tasks[status] ?? 0);
       runs.set({ status }, counts.runs[status] ?? 0);
     }
+    const backlog = await outboxBacklog(sources.db);
+    outboxPending.set(backlog.pending);
+    outboxOldest.set(backlog.oldestSeconds);
   }
 
   async function readQueues() {
@@ -116,7 +137,7 @@ export function createMetrics(log: Logger): Metrics {
     contentType: registry.contentType,
     async render() {
       await Promise.all([
-        refresh(readDatabase, [tasks, runs]),
+        refresh(readDatabase, [tasks, runs, outboxPending, outboxOldest]),
         refresh(readQueues, [queueJobs, queueOldest]),
       ]);
       return registry.metrics();
@@ -136,8 +157,9 @@ export function createMetrics(log: Logger): Metrics {
     notificationDelivered(event) {
       deliveryLag.observe(Math.max(0, (Date.now() - Date.parse(event.at)) / 1000));
     },
-    telegramError(method, code) {
-      telegramErrors.inc({ method, code });
+    telegramCall(method, outcome) {
+      telegramCalls.inc({ method, outcome });
+      if (outcome !== 'ok') telegramErrors.inc({ method, code: outcome });
     },
   };
 }

@@ -1,9 +1,14 @@
 // Readiness: named checks run together, each bounded by a timeout; the process is ready when every
 // one passes. A costly check (launching a browser) may keep its last answer for a while.
-export type CheckResult = { ok: boolean; ms: number; error?: string };
+export type CheckResult = { ok: boolean; ms: number; error?: string; details?: unknown };
 export type ReadinessReport = { ready: boolean; checks: Record<string, CheckResult> };
 
-export type CheckOptions = { timeoutMs?: number; cacheMs?: number };
+export type CheckOptions = {
+  timeoutMs?: number;
+  cacheMs?: number;
+  /** Shown with the result, passing or not (what an operator should know about this part). */
+  details?: () => unknown;
+};
 
 export type Readiness = {
   add(name: string, check: () => unknown, options?: CheckOptions): void;
@@ -16,7 +21,11 @@ export function createReadiness(): Readiness {
   const checks = new Map<string, () => Promise<CheckResult>>();
   return {
     add(name, check, options = {}) {
-      const timed = () => runWithin(check, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const timed = async () => {
+        const result = await runWithin(check, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        const details = options.details?.();
+        return details === undefined ? result : { ...result, details };
+      };
       checks.set(name, options.cacheMs ? cached(timed, options.cacheMs) : timed);
     },
     async run() {

@@ -3,6 +3,7 @@
 // the queue dashboard under /admin/queues. Parts are attached as the process brings them up.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Outbox } from '../bot/notifications/outbox.ts';
 import type { TelegramWatch } from '../bot/notifications/telegram-watch.ts';
 import type { Database } from '../db/client.ts';
 import type { Boss } from '../jobs/boss.ts';
@@ -20,6 +21,7 @@ export type OpsParts = {
   workers?: Workers;
   browser?: BrowserHost;
   telegram?: TelegramWatch;
+  outbox?: Pick<Outbox, 'unreachable'>;
 };
 
 export type OpsServer = {
@@ -94,10 +96,16 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     url,
     attach(parts) {
       metrics.attach({ db: parts.database?.db, boss: parts.boss, activeSessions: parts.workers?.active });
-      const { database, boss, browser, telegram } = parts;
+      const { database, boss, browser, telegram, outbox } = parts;
       if (database) readiness.add('database', () => database.sql`select 1`);
       if (boss) readiness.add('pgboss', () => pingBoss(boss));
       if (telegram) readiness.add('bot', () => telegram.check());
+      // A chat that blocked or removed the bot is worth knowing about, not a reason to be unready.
+      if (outbox) {
+        readiness.add('notifications', () => {}, {
+          details: () => ({ unreachableChats: outbox.unreachable() }),
+        });
+      }
       // Opening a context launches Chromium when it is not running: worth doing twice a minute at most.
       if (browser) {
         readiness.add(

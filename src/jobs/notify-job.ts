@@ -1,5 +1,6 @@
-// Consumes the notification queue and hands each task event to the notifier; a job completes
-// once its message went out. Runs in the bot process only: one throttle keeps Telegram's limits.
+// Consumes the notification queue: a job is done once its event is recorded in the chat's outbox
+// (the bot's per-chat lanes deliver from there), so a job is quick, and an expired or retried
+// one records nothing twice (the job id is the outbox key). Runs in the bot process.
 import type { Job } from 'pg-boss';
 import type { Logger } from '../logger.ts';
 import { withSafeErrors } from '../safe-error.ts';
@@ -9,29 +10,26 @@ import { QUEUES } from './queues.ts';
 
 export async function startNotificationWorker(deps: {
   boss: Boss;
-  deliver: (event: TaskEvent) => Promise<void>;
+  record: (event: TaskEvent, jobId: string) => Promise<void>;
   log: Logger;
-  /** Told of every event once its message went out (for the delivery lag metric). */
-  onDelivered?: (event: TaskEvent) => void;
 }): Promise<{ stop(): Promise<void> }> {
   const { boss } = deps.boss;
   const log = deps.log.child({ component: 'notifications' });
   await boss.work(
     QUEUES.notify,
-    { localConcurrency: 20, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5 },
-    withSafeErrors(async ([job]: Job<unknown>[]) => {
-      const parsed = taskEventSchema.safeParse(job?.data);
-      if (!parsed.success) {
-        log.error({ jobId: job?.id }, 'malformed notification dropped');
-        return;
+    // Recording is one insert: take jobs in batches, in the order they were sent. A failed batch
+    // is retried whole, which is harmless since recording a job twice changes nothing.
+    { batchSize: 50, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5 },
+    withSafeErrors(async (jobs: Job<unknown>[]) => {
+      for (const job of jobs) {
+        const parsed = taskEventSchema.safeParse(job.data);
+        if (!parsed.success) log.error({ jobId: job.id }, 'malformed notification dropped');
+        else await deps.record(parsed.data as TaskEvent, job.id);
       }
-      const event = parsed.data as TaskEvent;
-      await deps.deliver(event);
-      deps.onDelivered?.(event);
     }),
   );
   await boss.work(QUEUES.notifyDead, async ([job]: Job<unknown>[]) => {
-    log.error({ jobId: job?.id }, 'a notification could not be delivered after every retry');
+    log.error({ jobId: job?.id }, 'a notification could not be recorded after every retry');
   });
   return {
     async stop() {

@@ -61,7 +61,8 @@ export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise
     },
     { name: QUEUES.notifyDead, policy: 'standard' },
     {
-      // Consumed by the bot process alone, which orders, throttles and folds them per chat.
+      // Recorded into the per-chat outbox by the bot process (quick, and idempotent by job id),
+      // which then orders, throttles and folds them per chat from there.
       name: QUEUES.notify,
       policy: 'standard',
       notify: true,

@@ -4,7 +4,7 @@
 // A session's end is recorded even across a database restart: the write waits for the server.
 import type { Job } from 'pg-boss';
 import { type RunFence, updateRunCounters } from '../db/runs-repo.ts';
-import { findRun, findTask } from '../db/tasks-repo.ts';
+import { claimProgressSlot, findRun, findTask } from '../db/tasks-repo.ts';
 import { describeError } from '../safe-error.ts';
 import { buildTaskEvent } from '../tasks/events.ts';
 import { beginRun, deferRun, staleness } from '../tasks/run-session.ts';
@@ -98,12 +98,11 @@ async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence,
     return { failed: 'session_unreadable' };
   }
 
-  let lastProgress = 0;
   const onProgress = (counters: Record<string, number>) => {
     runLog.enqueue(async () => {
       if (!(await updateRunCounters(db, ref, counters))) return;
-      if (Date.now() - lastProgress < (deps.progressIntervalMs ?? 5000)) return;
-      lastProgress = Date.now();
+      // One progress event per task per interval, however many of its runs are live.
+      if (!(await claimProgressSlot(db, begin.task.id, deps.progressIntervalMs ?? 5000))) return;
       const task = await findTask(db, begin.task.id);
       if (task?.status === 'running') await jobs.publish(db, await buildTaskEvent(db, task, 'progress'));
     });

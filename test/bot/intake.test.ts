@@ -6,7 +6,8 @@ import { Writable } from 'node:stream';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/index.ts';
-import { CONFLICT_MEMORY_MS, watchTelegram } from '../../src/bot/notifications/telegram-watch.ts';
+import { createSendBudget } from '../../src/bot/notifications/send-budget.ts';
+import { CONFLICT_MEMORY_MS, createTelegramWatch } from '../../src/bot/notifications/telegram-watch.ts';
 import { botUpdates } from '../../src/db/schema.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
@@ -39,7 +40,8 @@ async function start(options: { log?: Logger; fake?: FakeBotApi; retryDelayMs?: 
     log: options.log ?? testLog,
     sessionKey: undefined,
   });
-  const watch = watchTelegram(bot.telegram, () => {});
+  const watch = createTelegramWatch();
+  createSendBudget({ onCall: watch.observe }).apply(bot.telegram);
   const receiving = await launchAgainst(fake, bot, {
     db: database().db,
     log: options.log ?? testLog,
@@ -186,11 +188,8 @@ describe('a second poller (409 Conflict)', () => {
       log: testLog,
       sessionKey: undefined,
     });
-    const watch = watchTelegram(
-      telegram,
-      () => {},
-      () => now,
-    );
+    const watch = createTelegramWatch(() => now);
+    createSendBudget({ onCall: watch.observe }).apply(telegram);
     watch.launched();
     fake.failNext('getUpdates', { status: 409 });
     await expect(telegram.callApi('getUpdates', { timeout: 0 })).rejects.toThrow(/409/);

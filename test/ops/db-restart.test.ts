@@ -169,8 +169,14 @@ it('/metrics parses strictly and carries every series', async () => {
   expect(seriesValue(m, 'warmup_browser_sessions_active')).toBe(0);
   expect(m.get('warmup_run_duration_seconds')?.type).toBe('histogram');
   expect(seriesValue(m, 'warmup_run_duration_seconds_count', { status: 'completed' })).toBe(4);
-  expect(seriesValue(m, 'warmup_notification_delivery_lag_seconds_count')).toBeGreaterThanOrEqual(4);
+  // Both completions at least; a start still waiting when its task ended is superseded, not sent.
+  expect(seriesValue(m, 'warmup_notification_delivery_lag_seconds_count')).toBeGreaterThanOrEqual(2);
   expect(m.get('warmup_telegram_api_errors_total')?.type).toBe('counter');
+  expect(
+    seriesValue(m, 'warmup_telegram_api_calls_total', { method: 'sendMessage', outcome: 'ok' }),
+  ).toBeGreaterThan(0);
+  expect(seriesValue(m, 'warmup_notification_outbox_pending')).toBe(0);
+  expect(m.get('warmup_notification_outbox_oldest_seconds')?.type).toBe('gauge');
   expect(seriesValue(m, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   expect(seriesValue(m, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
 });

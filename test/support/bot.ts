@@ -1,8 +1,9 @@
-// The whole chat path for tests: real telegraf against the fake Bot API, real pg-boss on the
-// test database, the notifier consuming the notification queue, and optionally workers.
-import { createBot } from '../../src/bot/index.ts';
-import { createNotifier } from '../../src/bot/notifications/notifier.ts';
-import { type TelegramWatch, watchTelegram } from '../../src/bot/notifications/telegram-watch.ts';
+// The whole chat path for tests: real telegraf against the fake Bot API, wired by wireBot as
+// main.ts wires it, real pg-boss on the test database, the outbox fed by the notification queue,
+// and optionally workers.
+import type { Outbox } from '../../src/bot/notifications/outbox.ts';
+import type { TelegramWatch } from '../../src/bot/notifications/telegram-watch.ts';
+import { type WireBotOptions, wireBot } from '../../src/bot/wiring.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
 import type { Metrics } from '../../src/http/metrics.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
@@ -26,14 +27,21 @@ export type BotHarness = {
   fake: FakeBotApi;
   boss: Boss;
   workers: Workers | undefined;
-  /** Present when metrics were given: the bot's API watch, as main.ts wires it. */
-  telegram: TelegramWatch | undefined;
+  /** The bot's update-intake watch, as main.ts wires it. */
+  telegram: TelegramWatch;
+  outbox: Outbox;
   stop(): Promise<void>;
 };
 
 export async function startBotHarness(
   database: TestDatabase,
-  options: { runner?: SessionRunner; sessionKey?: Buffer; concurrency?: number; metrics?: Metrics } = {},
+  options: {
+    runner?: SessionRunner;
+    sessionKey?: Buffer;
+    concurrency?: number;
+    metrics?: Metrics;
+    wiring?: Pick<WireBotOptions, 'budget' | 'outbox' | 'now'>;
+  } = {},
 ): Promise<BotHarness> {
   const { db } = database;
   await upsertUser(db, { telegramId: people.admin.id, role: 'admin', username: people.admin.username });
@@ -46,23 +54,19 @@ export async function startBotHarness(
   const fake = await startFakeBotApi();
   const boss = await startTestBoss(database);
   const jobs = createTaskJobs(boss.boss, () => 0);
-  const bot = createBot({
+  const { metrics } = options;
+  const { bot, watch, outbox } = await wireBot({
+    ...options.wiring,
     token: fake.token,
     apiRoot: fake.apiRoot,
     db,
     jobs,
     log: testLog,
     sessionKey: options.sessionKey,
-  });
-  const { metrics } = options;
-  const telegram = metrics && watchTelegram(bot.telegram, metrics.telegramError);
-  const notifier = createNotifier({ db, telegram: bot.telegram, log: testLog });
-  const notifications = await startNotificationWorker({
-    boss,
-    deliver: notifier.deliver,
-    log: testLog,
+    onTelegramCall: metrics?.telegramCall,
     onDelivered: metrics?.notificationDelivered,
   });
+  const notifications = await startNotificationWorker({ boss, record: outbox.record, log: testLog });
   const workers = options.runner
     ? await startTestWorkers(database, boss, options.runner, options.concurrency ?? 4, {
         onRunFinished: metrics?.runFinished,
@@ -70,16 +74,18 @@ export async function startBotHarness(
       })
     : undefined;
   const running = await startBotAgainst(fake, bot);
-  telegram?.launched();
+  watch.launched();
   return {
     fake,
     boss,
     workers,
-    telegram,
+    telegram: watch,
+    outbox,
     async stop() {
       await running.stop();
       await workers?.stop(0);
       await notifications.stop();
+      await outbox.stop();
       await boss.boss.stop({ graceful: false, timeout: 1000 });
       await fake.close();
     },

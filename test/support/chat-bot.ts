@@ -1,7 +1,8 @@
-// A bot for command tests that need no queue: real telegraf against the fake Bot API, the test
-// database, a JobPort that records what was asked of it, and the allow-listed people of bot.ts.
+// A bot for command tests that need no queue: real telegraf against the fake Bot API, wired by
+// wireBot as main.ts wires it, the test database, a JobPort that records what was asked of it,
+// and the allow-listed people of bot.ts.
 import { count, eq, sql } from 'drizzle-orm';
-import { createBot } from '../../src/bot/index.ts';
+import { wireBot } from '../../src/bot/wiring.ts';
 import type { Db } from '../../src/db/client.ts';
 import { auditLog, runs, tasks } from '../../src/db/schema.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
@@ -33,7 +34,13 @@ export type ChatBot = {
 
 export async function startChatBot(
   database: TestDatabase,
-  options: { sessionKey?: Buffer; log?: Logger; adminIds?: number[]; fake?: FakeBotApiOptions } = {},
+  options: {
+    sessionKey?: Buffer;
+    log?: Logger;
+    adminIds?: number[];
+    fake?: FakeBotApiOptions;
+    now?: () => number;
+  } = {},
 ): Promise<ChatBot> {
   const { db } = database;
   for (const role of ['admin', 'operator', 'viewer'] as const) {
@@ -41,7 +48,7 @@ export async function startChatBot(
   }
   const fake = await startFakeBotApi(options.fake);
   const jobs = recordingJobs();
-  const bot = createBot({
+  const { bot, outbox } = await wireBot({
     token: fake.token,
     apiRoot: fake.apiRoot,
     db,
@@ -49,6 +56,7 @@ export async function startChatBot(
     log: options.log ?? testLog,
     sessionKey: options.sessionKey,
     adminIds: options.adminIds ?? [],
+    ...(options.now ? { now: options.now } : {}),
   });
   const running = await startBotAgainst(fake, bot);
   return {
@@ -58,6 +66,7 @@ export async function startChatBot(
     tap: (from, data, messageId, chat) => tapIn(fake, from, data, messageId, chat),
     async stop() {
       await running.stop();
+      await outbox.stop();
       await fake.close();
     },
   };

@@ -164,7 +164,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   }
 
   function decide(call: ApiCall, signal: AbortSignal): Outcome | Promise<Outcome> {
-    const injected = faults.next(call.method);
+    const injected = faults.next(call.method, call.params.chat_id, signal);
     if (injected) return injected;
     const handler = methods[call.method];
     if (!handler) return failure(404, 'Not Found: method not found');
@@ -238,6 +238,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     close() {
       closing ??= new Promise<void>((resolve) => {
         updates.close();
+        faults.releaseStalled();
         waiters.failAll(new Error('fake Bot API closed'));
         server.close(() => resolve());
         // Let the answers to released long polls flush before cutting keep-alive connections.

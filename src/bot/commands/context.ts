@@ -22,6 +22,8 @@ export type BotDeps = {
   sessionKey: Buffer | undefined;
   /** TELEGRAM_ADMIN_IDS: admins by configuration, whatever the users table says. */
   adminIds?: readonly number[];
+  /** The clock of the stranger refusal limit (tests drive it). */
+  now?: () => number;
 };
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

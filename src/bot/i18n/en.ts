@@ -85,6 +85,7 @@ export const en = {
   },
 
   task: {
+    more: (n: number) => `…and ${n} more.`,
     accounts: (ok: number, failed: number, total: number) =>
       `Accounts: ${ok} ok · ${failed} failed · ${total} total`,
     failedOf: (failed: number, total: number) => `${failed} of ${total} accounts failed`,

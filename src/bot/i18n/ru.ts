@@ -83,6 +83,7 @@ export const ru: Texts = {
   },
 
   task: {
+    more: (n: number) => `…и ещё ${n}.`,
     accounts: (ok: number, failed: number, total: number) =>
       `Аккаунты: успешно ${ok} · с ошибкой ${failed} · всего ${total}`,
     failedOf: (failed: number, total: number) => `с ошибкой ${failed} из ${total} аккаунтов`,

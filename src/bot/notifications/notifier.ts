@@ -1,40 +1,41 @@
-// Delivers task events to the chat. The start message becomes the live progress message (edited,
-// never a new message per step); completion, failure and cancel are new messages with buttons, a
-// failure with its screenshot. Events that pile up for one chat are folded into a digest.
+// Delivers a chat's pending task events. The start message becomes the live progress message
+// (edited, never a new message per step); completion, failure and cancel are new messages with
+// buttons, a failure with its screenshot. Each item is settled on its own: one refused message
+// never drops another. Events that pile up for one chat are folded into a digest.
 import type { Telegram } from 'telegraf';
 import type { Db } from '../../db/client.ts';
 import { findScreenshot } from '../../db/runs-repo.ts';
-import type { TaskRow } from '../../db/schema.ts';
+import type { OutboxOutcome, TaskRow } from '../../db/schema.ts';
 import { findTask, setProgressMessage } from '../../db/tasks-repo.ts';
 import { findUser } from '../../db/users-repo.ts';
 import type { Logger } from '../../logger.ts';
 import type { TaskEvent } from '../../tasks/events.ts';
+import { isFinished, type Status } from '../../tasks/lifecycle.ts';
 import { actorNames } from '../../tasks/queries.ts';
-import { formatTaskEvent, MAX_CAPTION, MAX_TEXT, truncate } from '../format.ts';
+import { fitLines, formatTaskEvent, MAX_CAPTION, MAX_TEXT } from '../format.ts';
 import { langOf, type Texts, textsFor } from '../i18n/index.ts';
 import { taskKeyboard } from '../keyboards.ts';
-import { createMailboxes } from './mailbox.ts';
-import { DeliveryError, ignoreNotModified, sendWithRetry } from './send-with-retry.ts';
-import { createThrottle, type Throttle } from './throttle.ts';
+import { ChatGoneError, classifyRefusal } from './refusals.ts';
 
-export type Notifier = { deliver(event: TaskEvent): Promise<void> };
+export type PendingEvent = { id: number; event: TaskEvent };
+export type Settle = (ids: number[], outcome: OutboxOutcome) => Promise<void>;
+export type Notifier = {
+  /**
+   * Delivers these events (oldest first) to the chat, settling each as it goes. Throws
+   * ChatGoneError when the chat cannot be written to, or whatever transient trouble stopped it
+   * (the unsettled rest is tried again later).
+   */
+  deliver(chatId: number, pending: PendingEvent[], settle: Settle): Promise<void>;
+};
 
 const LIVE = new Set(['restarted', 'started', 'progress']);
-const DIGEST_LINES = 25;
 
-type Item = { event: TaskEvent; task: TaskRow };
+type Item = { ids: number[]; event: TaskEvent; task: TaskRow };
 
-export function createNotifier(deps: {
-  db: Db;
-  telegram: Telegram;
-  log: Logger;
-  throttle?: Throttle;
-}): Notifier {
+export function createNotifier(deps: { db: Db; telegram: Telegram; log: Logger }): Notifier {
   const { db, telegram } = deps;
   const log = deps.log.child({ component: 'notifier' });
-  const throttle = deps.throttle ?? createThrottle();
-  const send = <T>(chatId: number, call: () => Promise<T>) =>
-    sendWithRetry(() => call(), { throttle, chatId });
+  const html = { parse_mode: 'HTML' as const };
 
   const textsOf = async (event: TaskEvent, task: TaskRow): Promise<Texts> => {
     const speaker = event.actorId ?? task.createdBy;
@@ -44,21 +45,41 @@ export function createNotifier(deps: {
   const actorOf = async (event: TaskEvent) =>
     event.actorId === null ? undefined : (await actorNames(db, [event.actorId])).get(event.actorId);
 
+  /** Runs one send and settles its events; a refusal that concerns only this item settles it as dropped. */
+  async function step(chatId: number, ids: number[], settle: Settle, send: () => Promise<unknown>) {
+    try {
+      await send();
+      await settle(ids, 'sent');
+    } catch (err) {
+      const refusal = classifyRefusal(err);
+      if (refusal === 'chat_gone') throw new ChatGoneError(chatId, err);
+      if (refusal === undefined) throw err;
+      if (refusal === 'not_modified') return settle(ids, 'sent');
+      log.warn({ err, chatId, outbox: ids }, 'Telegram refused a notification; it is dropped');
+      await settle(ids, 'dropped');
+    }
+  }
+
   async function sendLive(chatId: number, { event, task }: Item) {
     const t = await textsOf(event, task);
     const text = formatTaskEvent(t, event, await actorOf(event));
     const keyboard = taskKeyboard(t, task.id, event.status, event.runs, ['refresh']);
     const live = task.progressMessageId;
     if (live !== null) {
-      await send(chatId, () =>
-        telegram.editMessageText(chatId, live, undefined, text, { parse_mode: 'HTML', ...keyboard }),
-      ).catch(ignoreNotModified);
-    } else if (event.type !== 'progress') {
-      const sent = await send(chatId, () =>
-        telegram.sendMessage(chatId, text, { parse_mode: 'HTML', ...keyboard }),
-      );
-      await setProgressMessage(db, task.id, task.runNumber, sent.message_id);
-    }
+      try {
+        await telegram.editMessageText(chatId, live, undefined, text, { ...html, ...keyboard });
+        return;
+      } catch (err) {
+        const refusal = classifyRefusal(err);
+        if (refusal === 'not_modified') return;
+        // Deleted by a user, or too old to edit: forget it and start a new live message.
+        if (refusal !== 'message_gone') throw err;
+        log.info({ chatId, taskId: task.id }, 'live message gone; starting a new one');
+        await setProgressMessage(db, task.id, task.runNumber, null);
+      }
+    } else if (event.type === 'progress') return; // its start went out in a digest: nothing to edit
+    const sent = await telegram.sendMessage(chatId, text, { ...html, ...keyboard });
+    await setProgressMessage(db, task.id, task.runNumber, sent.message_id);
   }
 
   async function sendFinal(chatId: number, { event, task }: Item) {
@@ -69,89 +90,109 @@ export function createNotifier(deps: {
       event.type === 'failed' && event.screenshotRunId
         ? await findScreenshot(db, event.screenshotRunId)
         : undefined;
+    const text = formatTaskEvent(t, event, actor);
+    let sentAsPhoto = false;
     if (shot) {
       const caption = formatTaskEvent(t, event, actor, MAX_CAPTION);
       const photo = { source: shot.png, filename: `task-${task.id}.png` };
-      await send(chatId, () =>
-        telegram.sendPhoto(chatId, photo, { caption, parse_mode: 'HTML', ...keyboard }),
-      );
-    } else {
-      const text = formatTaskEvent(t, event, actor);
-      await send(chatId, () => telegram.sendMessage(chatId, text, { parse_mode: 'HTML', ...keyboard }));
+      try {
+        await telegram.sendPhoto(chatId, photo, { caption, ...html, ...keyboard });
+        sentAsPhoto = true;
+      } catch (err) {
+        if (classifyRefusal(err) !== 'refused') throw err;
+        log.warn({ err, chatId, taskId: task.id }, 'photo refused; sending the notice as text');
+      }
     }
+    if (!sentAsPhoto) await telegram.sendMessage(chatId, text, { ...html, ...keyboard });
     // The live message stops offering Cancel once the task has ended.
     const live = task.progressMessageId;
     if (live !== null) {
-      const text = formatTaskEvent(t, event, actor);
-      await send(chatId, () =>
-        telegram.editMessageText(chatId, live, undefined, text, { parse_mode: 'HTML' }),
-      ).catch((err) => log.debug({ err, taskId: task.id }, 'could not close the live message'));
+      await telegram
+        .editMessageText(chatId, live, undefined, text, html)
+        .catch((err) => log.debug({ err, taskId: task.id }, 'could not close the live message'));
     }
   }
 
   async function sendDigest(chatId: number, items: Item[], heading: (t: Texts, n: number) => string) {
     const first = items[0]!;
     const t = await textsOf(first.event, first.task);
-    const lines = [heading(t, items.length)];
-    for (const { event } of items.slice(0, DIGEST_LINES))
-      lines.push(formatTaskEvent(t, event, undefined).split('\n')[0]!);
-    if (items.length > DIGEST_LINES) lines.push(t.digest.more(items.length - DIGEST_LINES));
-    const text = truncate(lines.join('\n'), MAX_TEXT);
-    await send(chatId, () => telegram.sendMessage(chatId, text, { parse_mode: 'HTML' }));
+    // As many tasks as fit in one message (the budget decides, not a fixed count); the rest are counted.
+    const lines = items.map(({ event }) => formatTaskEvent(t, event, undefined).split('\n')[0]!);
+    const text = fitLines({
+      head: [heading(t, items.length)],
+      body: lines,
+      max: MAX_TEXT,
+      more: t.digest.more,
+    });
+    await telegram.sendMessage(chatId, text, html);
   }
 
   /**
    * Per task, in order: the start (a new live message), the latest progress (an edit of it) and
-   * the end. Within a batch only progress is folded away; several starts or several ends become
-   * one digest each.
+   * the end. Within a batch progress is folded away; several starts or several ends become one
+   * digest each. Newest state wins: news older than the task's current state is settled unsent.
    */
-  async function deliverBatch(chatId: number, events: TaskEvent[]) {
+  async function deliver(chatId: number, pending: PendingEvent[], settle: Settle) {
     const starts = new Map<number, Item>();
-    const finals: Item[] = [];
     const progress = new Map<number, Item>();
-    for (const event of events) {
-      const task = await findTask(db, event.taskId);
-      if (!task || task.runNumber !== event.runNumber) continue; // restarted since: stale news
-      if (!LIVE.has(event.type)) finals.push({ event, task });
-      else if (event.type === 'progress') progress.set(task.id, { event, task });
-      else starts.set(task.id, { event, task }); // "restarted" then "started": the latter says it all
+    const finals: Item[] = [];
+    const stale: number[] = [];
+    const tasksNow = new Map<number, TaskRow | undefined>();
+    for (const { id, event } of pending) {
+      if (!tasksNow.has(event.taskId)) tasksNow.set(event.taskId, await findTask(db, event.taskId));
+      const task = tasksNow.get(event.taskId);
+      if (!task || task.runNumber !== event.runNumber)
+        stale.push(id); // restarted since
+      else if (!LIVE.has(event.type)) finals.push({ ids: [id], event, task });
+      else {
+        const into = event.type === 'progress' ? progress : starts;
+        // "restarted" then "started": the latter says it all; the latest progress says it all.
+        const before = into.get(task.id);
+        if (before) stale.push(...before.ids);
+        into.set(task.id, { ids: [id], event, task });
+      }
     }
-    const finished = new Set(finals.map((f) => f.task.id));
-    // A restart card already on screen is edited into the start rather than repeated.
-    if (starts.size > 1) await sendDigest(chatId, [...starts.values()], (t, n) => t.digest.started(n));
-    else for (const item of starts.values()) await sendLive(chatId, item);
+    const ending = new Set(finals.map((f) => f.task.id));
+    // A start or progress of a task that has ended (its end in this batch, or already sent) says
+    // nothing the end does not: it must not reopen the task.
+    for (const into of [starts, progress]) {
+      for (const [taskId, item] of into) {
+        const over = ending.has(taskId) || isFinished(item.task.status as Status);
+        if (over || (into === progress && item.task.status !== 'running')) {
+          stale.push(...item.ids);
+          into.delete(taskId);
+        }
+      }
+    }
+    await settle(stale, 'stale');
+    if (starts.size > 1) {
+      const items = [...starts.values()];
+      await step(
+        chatId,
+        items.flatMap((i) => i.ids),
+        settle,
+        () => sendDigest(chatId, items, (t, n) => t.digest.started(n)),
+      );
+    } else {
+      for (const item of starts.values()) await step(chatId, item.ids, settle, () => sendLive(chatId, item));
+    }
     for (const item of progress.values()) {
-      if (finished.has(item.task.id) || item.task.status !== 'running') continue;
       const task = await findTask(db, item.task.id); // the start above may have set the live message
-      if (task?.progressMessageId != null) await sendLive(chatId, { event: item.event, task });
+      if (task) await step(chatId, item.ids, settle, () => sendLive(chatId, { ...item, task }));
     }
-    if (finals.length > 1) await sendDigest(chatId, finals, (t, n) => t.digest.finished(n));
-    else if (finals[0]) {
-      const task = (await findTask(db, finals[0].task.id)) ?? finals[0].task;
-      await sendFinal(chatId, { event: finals[0].event, task });
+    if (finals.length > 1) {
+      await step(
+        chatId,
+        finals.flatMap((f) => f.ids),
+        settle,
+        () => sendDigest(chatId, finals, (t, n) => t.digest.finished(n)),
+      );
+    } else if (finals[0]) {
+      const final = finals[0];
+      const task = (await findTask(db, final.task.id)) ?? final.task;
+      await step(chatId, final.ids, settle, () => sendFinal(chatId, { ...final, task }));
     }
   }
 
-  const mailboxes = createMailboxes<TaskEvent>({
-    throttle,
-    order: (a, b) => a.at.localeCompare(b.at),
-    deliver: async (chatId, batch) => {
-      try {
-        await deliverBatch(chatId, batch);
-      } catch (err) {
-        if (err instanceof DeliveryError && err.permanent) {
-          // The chat is gone or the bot was removed: retrying cannot help.
-          log.warn({ chatId, code: err.code, description: err.description }, 'notifications dropped');
-          return;
-        }
-        throw err;
-      }
-    },
-  });
-
-  return {
-    deliver: async (event) => {
-      if (event.chatId !== null) await mailboxes.put(event.chatId, event);
-    },
-  };
+  return { deliver };
 }

@@ -9,7 +9,8 @@ export type RetryReason = 'rate_limited' | 'server_error' | 'network_error';
 
 export type SendOptions = {
   throttle: Throttle;
-  chatId: number;
+  /** The chat the request sends to; undefined for a call that only counts against the global cap. */
+  chatId: number | undefined;
   /** Aborts waiting and retrying (the request in flight too, if `send` passes it on); rejects with an AbortError. */
   signal?: AbortSignal;
   /** Attempts in all, 429s included, before giving up with a DeliveryError that is not permanent. */
@@ -57,7 +58,8 @@ export async function sendWithRetry<T>(
   const random = options.random ?? Math.random;
   let failures = 0;
   for (let attempt = 1; ; attempt++) {
-    await waitForSlot(throttle, chatId, sleep, signal);
+    const slot = await waitForSlot(throttle, chatId, sleep, signal);
+    throttle.dispatched(chatId, slot);
     try {
       return await send(signal);
     } catch (error) {
@@ -91,19 +93,19 @@ export async function sendWithRetry<T>(
   }
 }
 
-/** Waits for a throttle slot; books again when a retry_after pause noted meanwhile covers it. */
+/** Waits for a throttle slot (returns it); books again when a retry_after pause noted meanwhile covers it. */
 async function waitForSlot(
   throttle: Throttle,
-  chatId: number,
+  chatId: number | undefined,
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<number> {
   signal?.throwIfAborted();
   for (;;) {
-    const waitMs = throttle.reserve(chatId);
+    const { waitMs, slot } = throttle.book(chatId);
     if (waitMs > 0) await sleep(waitMs, signal);
     // Timers may fire a few ms early; the throttle's margin covers that, so only a real pause re-books.
-    if (throttle.pausedFor(chatId) <= EARLY_TIMER_TOLERANCE_MS) return;
+    if (throttle.pausedFor(chatId) <= EARLY_TIMER_TOLERANCE_MS) return slot;
   }
 }
 

@@ -25,12 +25,23 @@ export const TELEGRAM_LIMITS: ThrottleLimits = {
 };
 
 export type Throttle = {
-  /** Books the earliest allowed slot for a send to this chat; returns the ms to wait for it. */
-  reserve(chatId: number): number;
+  /**
+   * Books the earliest allowed slot for a send to this chat (no chat: a call that counts only
+   * against the global cap, such as a callback answer); returns the ms to wait for it.
+   */
+  reserve(chatId: number | undefined): number;
+  /** Like reserve(), and says which slot was booked (to hand to dispatched()). */
+  book(chatId: number | undefined): { waitMs: number; slot: number };
+  /**
+   * The request of a booked slot is leaving now. When it leaves late (a busy event loop, a slow
+   * database before it), its slot moves to now: the next send to that chat keeps its full gap
+   * from the real send, not from the planned one.
+   */
+  dispatched(chatId: number | undefined, slot: number): void;
   /** After a 429: this chat (or, without a chat, everyone) sends nothing for `seconds`. */
   noteRetryAfter(chatId: number | undefined, seconds: number): void;
   /** Ms left of a retry_after pause on this chat or on everyone; a slot booked inside it is void. */
-  pausedFor(chatId: number): number;
+  pausedFor(chatId: number | undefined): number;
   /** Ms until this chat's earliest slot, without booking it. */
   peek(chatId: number): number;
 };
@@ -110,13 +121,33 @@ export function createThrottle(
 
   return {
     reserve(chatId) {
+      return this.book(chatId).waitMs;
+    },
+    book(chatId) {
       const at = now();
       forget(at);
-      const state = stateOf(chatId);
-      const slot = earliestGlobally(earliestForChat(chatId, state, at));
-      state.slots.push(slot);
+      const state = chatId === undefined ? undefined : stateOf(chatId);
+      const own =
+        chatId === undefined || !state ? Math.max(at, globalPausedUntil) : earliestForChat(chatId, state, at);
+      const slot = earliestGlobally(own);
+      state?.slots.push(slot);
       global.splice(insertionPoint(global, slot), 0, slot);
-      return slot - at;
+      return { waitMs: slot - at, slot };
+    },
+    dispatched(chatId, slot) {
+      const at = now();
+      if (at <= slot) return;
+      const state = chatId === undefined ? undefined : chats.get(chatId);
+      const own = state?.slots.lastIndexOf(slot) ?? -1;
+      if (state && own >= 0) {
+        state.slots.splice(own, 1);
+        state.slots.splice(insertionPoint(state.slots, at), 0, at);
+      }
+      const shared = global.indexOf(slot);
+      if (shared >= 0) {
+        global.splice(shared, 1);
+        global.splice(insertionPoint(global, at), 0, at);
+      }
     },
     noteRetryAfter(chatId, seconds) {
       const until = now() + Math.max(0, seconds) * 1000 + limits.marginMs;
@@ -131,7 +162,8 @@ export function createThrottle(
     },
     pausedFor(chatId) {
       const at = now();
-      return Math.max(0, (chats.get(chatId)?.pausedUntil ?? 0) - at, globalPausedUntil - at);
+      const chat = chatId === undefined ? undefined : chats.get(chatId);
+      return Math.max(0, (chat?.pausedUntil ?? 0) - at, globalPausedUntil - at);
     },
   };
 }

@@ -33,6 +33,16 @@ function maxInWindow(slots: number[], windowMs: number): number {
 const gaps = (slots: number[]) => slots.slice(1).map((slot, i) => slot - slots[i]!);
 
 describe('one chat', () => {
+  it('keeps the full gap after a send that left late, and counts it once overall', () => {
+    const { throttle, advance } = setup();
+    const { slot } = throttle.book(1);
+    advance(700); // the request left 700 ms after its slot
+    throttle.dispatched(1, slot);
+    expect(throttle.reserve(1)).toBe(1100);
+    // A callback answer (no chat) takes only a global slot, right away.
+    expect(throttle.reserve(undefined)).toBe(0);
+  });
+
   it('sends the first message at once and spaces the next by the interval plus margin', () => {
     const { throttle } = setup();
     expect([throttle.reserve(1), throttle.reserve(1), throttle.reserve(1)]).toEqual([0, 1100, 2200]);

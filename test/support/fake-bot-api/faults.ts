@@ -5,7 +5,8 @@ import { STATUS_CODES } from 'node:http';
 import { ApiError, type ApiResponse, type FailureSpec } from './types.ts';
 
 /** `untilMs`: a Date.now() deadline; `forMs`: a duration from now; neither: until recover(). */
-export type Outage = FailureSpec & { untilMs?: number; forMs?: number; methods?: string[] };
+/** `methods`/`chats`: only calls of these methods / to these chat ids fail. */
+export type Outage = FailureSpec & { untilMs?: number; forMs?: number; methods?: string[]; chats?: number[] };
 
 /** HTTP status 0 means: destroy the socket instead of answering. */
 export type Outcome = { status: number; response?: ApiResponse };
@@ -21,8 +22,14 @@ const DESCRIPTIONS: Record<number, string> = {
 export function createFaults() {
   const queued = new Map<string, FailureSpec[]>();
   let outage: (Outage & { until: number | undefined }) | undefined;
+  const stalled = new Set<() => void>();
+  const releaseStalled = () => {
+    for (const release of stalled) release();
+    stalled.clear();
+  };
 
   return {
+    releaseStalled,
     failNext(method: string, spec: FailureSpec, times = 1): void {
       queued.set(method, [...(queued.get(method) ?? []), ...Array.from({ length: times }, () => spec)]);
     },
@@ -30,16 +37,30 @@ export function createFaults() {
       const until = spec.untilMs ?? (spec.forMs === undefined ? undefined : Date.now() + spec.forMs);
       outage = { status: 502, ...spec, until };
     },
+    /** Ends the faults; stalled requests are cut (the client sees a network error). */
     recover(): void {
       outage = undefined;
       queued.clear();
+      releaseStalled();
     },
-    /** The failure this call gets, if one is due. */
-    next(method: string): Outcome | undefined {
+    /** The failure this call gets, if one is due; a stall is held until `signal` (the client left). */
+    next(method: string, chatId?: unknown, signal?: AbortSignal): Outcome | Promise<Outcome> | undefined {
       if (outage?.until !== undefined && Date.now() >= outage.until) outage = undefined;
-      const spec =
-        queued.get(method)?.shift() ??
-        (outage && (!outage.methods || outage.methods.includes(method)) ? outage : undefined);
+      const hit =
+        outage &&
+        (!outage.methods || outage.methods.includes(method)) &&
+        (!outage.chats || outage.chats.includes(chatId as number));
+      const spec = queued.get(method)?.shift() ?? (hit ? outage : undefined);
+      if (spec?.stall) {
+        return new Promise<Outcome>((resolve) => {
+          const release = () => {
+            stalled.delete(release);
+            resolve({ status: 0 });
+          };
+          stalled.add(release);
+          signal?.addEventListener('abort', release, { once: true });
+        });
+      }
       return spec && injected(spec);
     },
   };

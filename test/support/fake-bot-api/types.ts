@@ -96,6 +96,8 @@ export type FailureSpec = {
   retryAfter?: number;
   /** Destroy the socket instead of answering: the client sees a network error. */
   reset?: boolean;
+  /** Never answer (Telegram hangs): the request is held until the client gives up, recover() or close(). */
+  stall?: boolean;
 };
 
 export type RateLimits = { perChatPerSecond: number; perGroupPerMinute: number; globalPerSecond: number };

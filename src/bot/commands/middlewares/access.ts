@@ -1,6 +1,7 @@
 // Allow-list: only admins configured on the server (TELEGRAM_ADMIN_IDS, read at every check) and
 // users with a role granted in chat get past this point, with their role and language. Anyone else
-// gets one line with their numeric id (so an admin can /grant it) and an audit entry.
+// gets one line with their numeric id (so an admin can /grant it) and an audit entry,
+// at most once per REFUSAL_INTERVAL_MS: strangers cannot spend the team's send budget.
 import type { MiddlewareFn } from 'telegraf';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { effectiveRole, findUser, touchUser } from '../../../db/users-repo.ts';
@@ -8,8 +9,19 @@ import { langOf, textsFor } from '../../i18n/index.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { guardCredentials } from './credentials.ts';
 
+export const REFUSAL_INTERVAL_MS = 10 * 60_000;
+
 export function access(deps: BotDeps): MiddlewareFn<BotContext> {
   const configuredAdmins = new Set(deps.adminIds ?? []);
+  const now = deps.now ?? Date.now;
+  const refused = new Map<number, number>(); // stranger → when they were last refused
+  const mayRefuse = (id: number): boolean => {
+    const at = now();
+    for (const [who, when] of refused) if (at - when >= REFUSAL_INTERVAL_MS) refused.delete(who);
+    if (refused.has(id)) return false;
+    refused.set(id, at);
+    return true;
+  };
   return async (ctx, next) => {
     const from = ctx.from;
     if (!from || from.is_bot) return;
@@ -29,6 +41,7 @@ export function access(deps: BotDeps): MiddlewareFn<BotContext> {
       const isPrivate = ctx.chat?.type === 'private';
       // In groups, strangers' chatter is none of our business; commands and taps get an answer.
       if (!ctx.callbackQuery && !isCommand && !isPrivate) return;
+      if (!mayRefuse(from.id)) return;
       await recordAudit(deps.db, {
         actorId: from.id,
         action: 'access.denied',
@@ -38,6 +51,7 @@ export function access(deps: BotDeps): MiddlewareFn<BotContext> {
       else if (ctx.chat) await ctx.reply(ctx.t.refusal(from.id));
       return;
     }
+    refused.delete(from.id); // granted meanwhile: should access be revoked, they hear it again
     const username = from.username ?? null;
     if (user?.username !== username || user?.language !== lang)
       await touchUser(deps.db, from.id, username, lang);

@@ -1,0 +1,59 @@
+// wireBot: the bot and everything it sends through, wired once — the one send budget (throttle,
+// retry_after, metrics) on every Telegram object, the watch on update intake, the notifier and its
+// per-chat outbox. main.ts and the test harness both start the bot through here.
+import type { Telegraf } from 'telegraf';
+import type { Logger } from '../logger.ts';
+import type { TaskEvent } from '../tasks/events.ts';
+import type { BotContext, BotDeps } from './commands/context.ts';
+import { createBot } from './index.ts';
+import { createNotifier } from './notifications/notifier.ts';
+import { type Outbox, type OutboxOptions, startOutbox } from './notifications/outbox.ts';
+import { type BudgetOptions, createSendBudget, type SendBudget } from './notifications/send-budget.ts';
+import { createTelegramWatch, type TelegramWatch } from './notifications/telegram-watch.ts';
+
+export type WireBotOptions = BotDeps & {
+  token: string;
+  apiRoot: string;
+  /** Every Bot API call's method and outcome (the Telegram metrics). */
+  onTelegramCall?: (method: string, outcome: string) => void;
+  /** Told of every event once its message went out (the delivery lag metric). */
+  onDelivered?: (event: TaskEvent) => void;
+  budget?: Omit<BudgetOptions, 'onCall'>;
+  outbox?: Pick<OutboxOptions, 'sweepMs' | 'retry' | 'keepDays'>;
+  log: Logger;
+};
+
+export type WiredBot = {
+  bot: Telegraf<BotContext>;
+  budget: SendBudget;
+  watch: TelegramWatch;
+  outbox: Outbox;
+};
+
+export async function wireBot(options: WireBotOptions): Promise<WiredBot> {
+  const { onTelegramCall, onDelivered, budget: budgetOptions, outbox: outboxOptions, ...deps } = options;
+  const watch = createTelegramWatch();
+  const budget = createSendBudget({
+    ...budgetOptions,
+    onCall: (method, outcome) => {
+      watch.observe(method, outcome);
+      onTelegramCall?.(method, outcome);
+    },
+  });
+  let outbox: Outbox | undefined;
+  const bot = createBot({
+    ...deps,
+    onTelegram: budget.apply,
+    onChat: async (chatId) => outbox?.chatSpoke(chatId),
+  });
+  const notifier = createNotifier({ db: deps.db, telegram: bot.telegram, log: deps.log });
+  outbox = await startOutbox({
+    ...outboxOptions,
+    db: deps.db,
+    notifier,
+    throttle: budget.throttle,
+    log: deps.log,
+    onDelivered,
+  });
+  return { bot, budget, watch, outbox };
+}

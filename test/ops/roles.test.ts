@@ -1,0 +1,130 @@
+// Roles mean what they say, with TELEGRAM_BOT_TOKEN set for each: a worker process never talks to
+// Telegram (no getUpdates, no notifications sent: they wait for the bot), and a bot process never
+// looks for a browser. Real child processes of src/main.ts against the fake Bot API.
+import { randomBytes } from 'node:crypto';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tasks } from '../../src/db/schema.ts';
+import type { Boss } from '../../src/jobs/boss.ts';
+import { QUEUES } from '../../src/jobs/queues.ts';
+import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
+import { createTask } from '../../src/tasks/create-task.ts';
+import { fixtureAccount } from '../support/accounts.ts';
+import { people } from '../support/bot.ts';
+import { useTestDatabase } from '../support/db.ts';
+import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
+import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { startTestBoss } from '../support/jobs.ts';
+import { startMain } from '../support/main-process.ts';
+import { quickSettings, range } from '../support/quick-settings.ts';
+
+const database = useTestDatabase();
+const key = randomBytes(32);
+let site: FixtureSite;
+let fake: FakeBotApi;
+let dir: string;
+let profilePath: string;
+let boss: Boss;
+
+beforeAll(async () => {
+  site = await startFixtureSite();
+  fake = await startFakeBotApi();
+  dir = await mkdtemp(path.join(tmpdir(), 'warmup-roles-'));
+  profilePath = path.join(dir, 'profile.json');
+  await writeFile(profilePath, JSON.stringify(site.profile));
+  boss = await startTestBoss(database());
+});
+afterAll(async () => {
+  await boss?.boss.stop({ graceful: false, timeout: 1000 });
+  await fake?.close();
+  await site?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const env = (role: string, extra: Record<string, string> = {}) => ({
+  ROLE: role,
+  DATABASE_URL: database().url,
+  SESSION_ENCRYPTION_KEY: key.toString('hex'),
+  WARMUP_SITE_PROFILE: profilePath,
+  TELEGRAM_BOT_TOKEN: fake.token,
+  TELEGRAM_API_ROOT: fake.apiRoot,
+  WORKER_CONCURRENCY: '1',
+  SHUTDOWN_GRACE_SECONDS: '5',
+  LOG_LEVEL: 'info',
+  ...extra,
+});
+
+const notificationStates = async (taskId: number) =>
+  [
+    ...(await database().db.execute<{ state: string }>(
+      sql`select state from pgboss.job where name = ${QUEUES.notify} and (data->>'taskId')::int = ${taskId}`,
+    )),
+  ].map((r) => r.state);
+
+describe('roles with TELEGRAM_BOT_TOKEN set', () => {
+  let taskId: number;
+
+  it('a worker runs sessions and never talks to Telegram; their notifications wait for the bot', async () => {
+    const worker = startMain(env('worker'));
+    await worker.waitForLog(/^warmup-bot running$/);
+    const checks = (await (await fetch(`${await worker.httpUrl()}/readyz`)).json()) as { checks: object };
+    expect(Object.keys(checks.checks).sort()).toEqual(['browser', 'database', 'pgboss', 'process']);
+
+    const accountId = await fixtureAccount(database().db, key, site, 'roles1');
+    const { task } = await createTask(
+      database().db,
+      createTaskJobs(boss.boss, () => 0),
+      {
+        name: 'roles',
+        settings: quickSettings({ videos: range(1), watchSeconds: range(0) }),
+        accountIds: [accountId],
+        chatId: people.operator.id,
+        actorId: people.operator.id,
+      },
+    );
+    taskId = task.id;
+    await vi.waitFor(
+      async () => {
+        const [row] = await database().db.select().from(tasks).where(eq(tasks.id, task.id));
+        expect(row!.status).toBe('completed');
+      },
+      { timeout: 90_000, interval: 250 },
+    );
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+
+    // The whole life of a worker that ran a session: not one Bot API call, and the task's
+    // notifications are still queued.
+    expect(fake.calls()).toEqual([]);
+    const states = await notificationStates(task.id);
+    expect(states.length).toBeGreaterThan(0);
+    expect(new Set(states)).toEqual(new Set(['created']));
+  }, 150_000);
+
+  it('a bot never looks for a browser, and delivers what the worker queued', async () => {
+    // A browser that records being started: the bot must not even look for it.
+    const marker = path.join(dir, 'browser-was-started');
+    const browser = path.join(dir, 'browser.sh');
+    await writeFile(browser, `#!/bin/sh\ntouch '${marker}'\nexit 1\n`, { mode: 0o755 });
+    const bot = startMain(env('bot', { BROWSER_EXECUTABLE_PATH: browser }));
+    await bot.waitForLog(/^warmup-bot running$/);
+    const checks = (await (await fetch(`${await bot.httpUrl()}/readyz`)).json()) as { checks: object };
+    expect(Object.keys(checks.checks)).not.toContain('browser');
+    await fake.waitForCall('getUpdates');
+    await fake.waitFor(() => fake.messages(people.operator.id).length >= 1, { timeout: 30_000 });
+    await vi.waitFor(
+      async () => expect(new Set(await notificationStates(taskId))).toEqual(new Set(['completed'])),
+      {
+        timeout: 30_000,
+        interval: 250,
+      },
+    );
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).not.toContain('browser found');
+    await expect(access(marker)).rejects.toThrow();
+  }, 120_000);
+});
