@@ -96,7 +96,11 @@ export async function clusterDirectory(root: string, user: RunAs): Promise<strin
   if (!userCan(user, '-x', root)) {
     const real = await realpath(root);
     const id = createHash('sha256').update(real).digest('hex').slice(0, 12);
-    const name = path.basename(real).replace(/^\.+/, '').replace(/[^\w.-]/g, '_') || 'data';
+    const name =
+      path
+        .basename(real)
+        .replace(/^\.+/, '')
+        .replace(/[^\w.-]/g, '_') || 'data';
     dir = path.join(SHARED_ROOT, 'data', `${name}-${id}`);
     await mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
   }
