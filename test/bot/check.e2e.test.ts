@@ -2,6 +2,7 @@
 // account's session in real Chromium against the fixture site under the account's lease, and the
 // chat gets a photo saying what the page showed; the account's health follows what was seen.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLease, releaseLease } from '../../src/db/leases-repo.ts';
@@ -129,6 +130,27 @@ it('waits while another session holds the account, and runs once the account is 
     },
   );
   expect(answer.text).toContain('✅ Logged in');
+}, 90_000);
+
+it('through a proxy that refuses says the proxy is unreachable, records proxy_error, and never shows its password', async () => {
+  const { db } = database();
+  // A port that was free a moment ago: nothing listens there.
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const id = await fixtureAccount(db, key, site, 'proxied');
+  await db
+    .update(accounts)
+    .set({ proxyUrl: `http://user:s3cret-pw@127.0.0.1:${port}` })
+    .where(eq(accounts.id, id));
+  const answer = await check('proxied');
+  expect(answer.text).toContain('Proxy or site: not reachable (proxy_error)');
+  expect(answer.text).toContain('Health recorded: proxy_error');
+  expect(await health('proxied')).toBe('proxy_error');
+  expect(JSON.stringify(h.fake.messages(chat))).not.toContain('s3cret-pw');
 }, 90_000);
 
 describe('/check refusals', () => {
