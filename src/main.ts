@@ -27,6 +27,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { readOrCreateSessionKey, SessionKeyError } from './tasks/session-key-file.ts';
 import { createBrowserHost } from './warmup/browser.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
+import { createDolphinProvider } from './warmup/providers/dolphin.ts';
 import { loadSiteProfile, SiteProfileError, verifySelectorsInBrowser } from './warmup/site-profile.ts';
 
 const NO_TOKEN_MESSAGE =
@@ -148,11 +149,25 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: ReturnT
   await host.withContext({ signal: AbortSignal.timeout(60_000) }, (context) =>
     verifySelectorsInBrowser(context, profile),
   );
+  // One client per provider API, shared by warmups and checks.
+  const providers = config.providers.dolphin
+    ? { dolphin: createDolphinProvider({ ...config.providers.dolphin, log: deps.logger }) }
+    : {};
   const workers = await startWorkers({
     boss: deps.boss,
     db: deps.database.db,
-    runner: createWarmupRunner({ host, profile, log: deps.logger }),
-    checker: createAccountChecker({ host, profile, log: deps.logger }),
+    runner: createWarmupRunner({
+      host,
+      profile,
+      log: deps.logger,
+      providers,
+    }),
+    checker: createAccountChecker({
+      host,
+      profile,
+      log: deps.logger,
+      providers,
+    }),
     log: deps.logger,
     concurrency: config.worker.concurrency,
     sessionKey: deps.sessionKey,
