@@ -7,6 +7,7 @@ import type { Telegram } from 'telegraf';
 import { botCommands } from './bot/commands/help/help.ts';
 import { textsFor } from './bot/i18n/index.ts';
 import { bindWebhook, launchBot, type WebhookServer } from './bot/index.ts';
+import { createCheckAnswerSender } from './bot/notifications/check-answer.ts';
 import { wireBot } from './bot/wiring.ts';
 import { type Config, ConfigError, loadConfig, type Role, secretValues } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
@@ -16,6 +17,8 @@ import { clearSeededAdminRoles } from './db/users-repo.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { type OpsServer, startOpsServer } from './http/server.ts';
 import { type Boss, startBoss } from './jobs/boss.ts';
+import { startCheckAnswerWorker } from './jobs/check-answer-job.ts';
+import { createAccountChecker } from './jobs/check-runner.ts';
 import { startNotificationWorker } from './jobs/notify-job.ts';
 import { createTaskJobs } from './jobs/task-jobs.ts';
 import { createWarmupRunner } from './jobs/warmup-runner.ts';
@@ -146,6 +149,10 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: ReturnT
   await host.withContext({ signal: AbortSignal.timeout(60_000) }, (context) =>
     verifySelectorsInBrowser(context, profile),
   );
+  // One client per provider API, shared by warmups and checks.
+  const providers = config.providers.dolphin
+    ? { dolphin: createDolphinProvider({ ...config.providers.dolphin, log: deps.logger }) }
+    : {};
   const workers = await startWorkers({
     boss: deps.boss,
     db: deps.database.db,
@@ -153,9 +160,13 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: ReturnT
       host,
       profile,
       log: deps.logger,
-      providers: config.providers.dolphin
-        ? { dolphin: createDolphinProvider({ ...config.providers.dolphin, log: deps.logger }) }
-        : {},
+      providers,
+    }),
+    checker: createAccountChecker({
+      host,
+      profile,
+      log: deps.logger,
+      providers,
     }),
     log: deps.logger,
     concurrency: config.worker.concurrency,
@@ -206,6 +217,12 @@ async function startBotRole(
     log: deps.logger,
   });
   shutdown.add('notifications', () => notifications.stop());
+  const checkAnswers = await startCheckAnswerWorker({
+    boss: deps.boss,
+    send: createCheckAnswerSender({ db: deps.database.db, telegram: bot.telegram, log: deps.logger }),
+    log: deps.logger,
+  });
+  shutdown.add('check answers', () => checkAnswers.stop());
   await registerCommands(bot.telegram, deps.logger);
   // Awaited: a refused token or a failed setWebhook is a startup error.
   const receiving = await launchBot(bot, {

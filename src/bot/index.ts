@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import { accessAdminFeature } from './commands/access-admin/access-admin.ts';
 import { accountSetFeature } from './commands/account-set/account-set.ts';
 import { accountsFeature } from './commands/accounts/accounts.ts';
+import { checkFeature } from './commands/check/check.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
 import { helpFeature } from './commands/help/help.ts';
 import { access } from './commands/middlewares/access.ts';
@@ -74,6 +75,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(accountSetFeature(deps));
   bot.use(sessionUploadFeature(deps));
   bot.use(accessAdminFeature(deps));
+  bot.use(checkFeature(deps));
 
   // Anything that reached this point was not understood.
   bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true }));

@@ -5,7 +5,8 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { accountLeases } from './schema.ts';
 
-export type LeaseHolder = { accountId: number; runId: number; holder: string };
+/** runId is null for a check, which holds the account's browser without being a run. */
+export type LeaseHolder = { accountId: number; runId: number | null; holder: string };
 export type Lease = { accountId: number; token: number };
 
 const expiry = (seconds: number) => sql`now() + make_interval(secs => ${seconds})`;

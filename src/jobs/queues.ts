@@ -11,6 +11,8 @@ export const QUEUES = {
   notifyDead: 'task-notification-dead',
   reconcile: 'reconcile',
   retention: 'retention',
+  /** A check's answer, sent to the chat by the bot process (the worker never calls Telegram). */
+  checkAnswer: 'account-check-answer',
 } as const;
 
 export const sessionPayload = z.object({
@@ -20,6 +22,38 @@ export const sessionPayload = z.object({
   accountId: z.number().int().positive(),
 });
 export type SessionPayload = z.infer<typeof sessionPayload>;
+
+/** A pre-flight check of one account (/check): the same queue and key as its warmups, never a run. */
+export const checkPayload = z.strictObject({
+  kind: z.literal('check'),
+  accountId: z.number().int().positive(),
+  chatId: z.number().int(),
+  actorId: z.number().int().positive(),
+});
+export type CheckPayload = z.infer<typeof checkPayload>;
+
+/** True for a job the session queue holds that asks for a check rather than a warmup session. */
+export function isCheckJob(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === 'check';
+}
+
+/** What the chat hears of a check; the screenshot travels as base64 (a queue payload is JSON). */
+export const checkAnswerPayload = z.strictObject({
+  chatId: z.number().int(),
+  actorId: z.number().int().positive(),
+  account: z.string(),
+  reachable: z.boolean(),
+  /** logged_in / logged_out / captcha / blocked / unknown when reachable; the failure reason otherwise. */
+  verdict: z.string(),
+  message: z.string(),
+  /** The health recorded on the account, or null when it was left as it was. */
+  health: z.string().nullable(),
+  screenshot: z.string().nullable(),
+});
+export type CheckAnswer = z.infer<typeof checkAnswerPayload>;
+
+/** A check opens one page: a context launch, a 30 s navigation and a screenshot, with room. */
+export const CHECK_EXPIRY_SECONDS = 180;
 
 export type QueueTimings = {
   /** A worker that stops heartbeating for this long is presumed dead (pg-boss minimum: 10). */
@@ -74,11 +108,23 @@ export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise
       expireInSeconds: 120,
       deadLetter: QUEUES.notifyDead,
     },
+    {
+      // Telegram may be away for a moment: a few retries, then the answer (out of date by then) is
+      // dropped. Its screenshot is not kept for the week finished jobs stay.
+      name: QUEUES.checkAnswer,
+      deleteAfterSeconds: 3600,
+      policy: 'standard',
+      notify: true,
+      retryLimit: 5,
+      retryDelay: 2,
+      retryBackoff: true,
+      expireInSeconds: 60,
+    },
     { name: QUEUES.reconcile, policy: 'singleton', retryLimit: 0, expireInSeconds: 120 },
     { name: QUEUES.retention, policy: 'singleton', retryLimit: 2, expireInSeconds: 3600 },
   ];
   for (const { name, ...definition } of definitions) {
-    const options = { ...definition, deleteAfterSeconds: timings.jobRetentionSeconds };
+    const options = { deleteAfterSeconds: timings.jobRetentionSeconds, ...definition };
     const existing = await boss.getQueue(name);
     const changes = updatable(options);
     if (!existing) await boss.createQueue(name, options);

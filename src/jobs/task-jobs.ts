@@ -9,7 +9,14 @@ import { countLiveRuns, setRunJob, undispatchedRuns } from '../db/runs-repo.ts';
 import type { RunRow, TaskRow } from '../db/schema.ts';
 import type { TaskEvent } from '../tasks/events.ts';
 import type { JobPort } from '../tasks/ports.ts';
-import { QUEUES, SESSION_EXPIRY_MARGIN_SECONDS, type SessionPayload, sessionKey } from './queues.ts';
+import {
+  CHECK_EXPIRY_SECONDS,
+  type CheckPayload,
+  QUEUES,
+  SESSION_EXPIRY_MARGIN_SECONDS,
+  type SessionPayload,
+  sessionKey,
+} from './queues.ts';
 
 type DispatchSettings = { parallel: number; pauseMin: number; pauseMax: number; capSeconds: number };
 
@@ -69,6 +76,18 @@ export function createTaskJobs(boss: PgBoss, random: () => number = Math.random)
     async publish(tx: Executor, event: TaskEvent) {
       if (event.chatId === null) return;
       await boss.send(QUEUES.notify, event, { db: fromDrizzle(tx, sql) });
+    },
+
+    async requestCheck(exec: Executor, request) {
+      const payload: CheckPayload = { kind: 'check', ...request };
+      const jobId = await boss.send(QUEUES.session, payload, {
+        db: fromDrizzle(exec, sql),
+        singletonKey: sessionKey(request.accountId),
+        expireInSeconds: CHECK_EXPIRY_SECONDS,
+        // A check is asked for now: an answer minutes later, after a retry, would be out of date.
+        retryLimit: 0,
+      });
+      if (!jobId) throw new Error(`pg-boss refused the check job for account ${request.accountId}`);
     },
   };
 }

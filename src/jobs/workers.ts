@@ -1,5 +1,5 @@
-// Starts this process's workers: account sessions (WORKER_CONCURRENCY at once), their dead
-// letters, the reconciler and daily retention. stop() hands running sessions back after the grace
+// Starts this process's workers: account sessions and checks (WORKER_CONCURRENCY at once), their
+// dead letters, the reconciler and daily retention. stop() hands running sessions back after the grace
 // period.
 import type { Job } from 'pg-boss';
 import type { Db } from '../db/client.ts';
@@ -8,8 +8,10 @@ import type { Logger } from '../logger.ts';
 import { withSafeErrors } from '../safe-error.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './account-lease.ts';
 import type { Boss } from './boss.ts';
+import { createCheckHandler } from './check-job.ts';
+import type { AccountChecker } from './check-runner.ts';
 import { createDeadLetterHandler } from './dead-letter-job.ts';
-import { QUEUES } from './queues.ts';
+import { isCheckJob, QUEUES } from './queues.ts';
 import { reconcile } from './reconcile-job.ts';
 import { applyRetention, DEFAULT_RETENTION_DAYS, type RetentionDays } from './retention-job.ts';
 import { createSessionHandler } from './session-job.ts';
@@ -20,6 +22,8 @@ export type WorkerDeps = {
   boss: Boss;
   db: Db;
   runner: SessionRunner;
+  /** Runs /check; without one a check is answered that this worker cannot run it. */
+  checker?: AccountChecker;
   log: Logger;
   concurrency: number;
   sessionKey: Buffer | undefined;
@@ -58,6 +62,17 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     ...(deps.progressIntervalMs !== undefined ? { progressIntervalMs: deps.progressIntervalMs } : {}),
     onRunFinished: deps.onRunFinished,
   });
+  const checkHandler = createCheckHandler({
+    db: deps.db,
+    log,
+    checker: deps.checker,
+    sessionKey: deps.sessionKey,
+    lease: { ...DEFAULT_LEASE_TIMINGS, ...deps.lease },
+    shutdown: shutdown.signal,
+    answer: async (answer) => {
+      await boss.send(QUEUES.checkAnswer, answer);
+    },
+  });
   await boss.work(
     QUEUES.session,
     {
@@ -72,7 +87,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     withSafeErrors(async (batch: Job<unknown>[]) => {
       active++;
       try {
-        return await sessionHandler(batch);
+        // Checks share the queue (and the account's singleton key) with warmups; they are no run.
+        const [job] = batch;
+        return job && isCheckJob(job.data) ? await checkHandler(job) : await sessionHandler(batch);
       } finally {
         active--;
       }

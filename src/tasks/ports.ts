@@ -14,4 +14,12 @@ export type JobPort = {
   cancelRuns(tx: Executor, runs: readonly RunRow[]): Promise<void>;
   /** Queue a notification for the task's chat (durable, retried). */
   publish(tx: Executor, event: TaskEvent): Promise<void>;
+  /**
+   * Queue a pre-flight check of the account: on the account's session queue, so it never shares
+   * the account's browser with a warmup; its answer goes to chatId.
+   */
+  requestCheck(
+    exec: Executor,
+    request: { accountId: number; chatId: number; actorId: number },
+  ): Promise<void>;
 };

@@ -1,12 +1,17 @@
 // The whole chat path for tests: real telegraf against the fake Bot API, wired by wireBot as
 // main.ts wires it, real pg-boss on the test database, the outbox fed by the notification queue,
 // and optionally workers.
+
+import { createCheckAnswerSender } from '../../src/bot/notifications/check-answer.ts';
 import type { Outbox } from '../../src/bot/notifications/outbox.ts';
 import type { TelegramWatch } from '../../src/bot/notifications/telegram-watch.ts';
 import { type WireBotOptions, wireBot } from '../../src/bot/wiring.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
 import type { Metrics } from '../../src/http/metrics.ts';
+import type { LeaseTimings } from '../../src/jobs/account-lease.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
+import { startCheckAnswerWorker } from '../../src/jobs/check-answer-job.ts';
+import type { AccountChecker } from '../../src/jobs/check-runner.ts';
 import { startNotificationWorker } from '../../src/jobs/notify-job.ts';
 import type { SessionRunner } from '../../src/jobs/session-runner.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
@@ -37,6 +42,8 @@ export async function startBotHarness(
   database: TestDatabase,
   options: {
     runner?: SessionRunner;
+    checker?: AccountChecker;
+    lease?: Partial<LeaseTimings>;
     sessionKey?: Buffer;
     concurrency?: number;
     metrics?: Metrics;
@@ -67,10 +74,17 @@ export async function startBotHarness(
     onDelivered: metrics?.notificationDelivered,
   });
   const notifications = await startNotificationWorker({ boss, record: outbox.record, log: testLog });
+  const checkAnswers = await startCheckAnswerWorker({
+    boss,
+    send: createCheckAnswerSender({ db, telegram: bot.telegram, log: testLog }),
+    log: testLog,
+  });
   const workers = options.runner
     ? await startTestWorkers(database, boss, options.runner, options.concurrency ?? 4, {
         onRunFinished: metrics?.runFinished,
         sessionKey: options.sessionKey,
+        ...(options.checker ? { checker: options.checker } : {}),
+        ...(options.lease ? { lease: options.lease } : {}),
       })
     : undefined;
   const running = await startBotAgainst(fake, bot);
@@ -85,6 +99,7 @@ export async function startBotHarness(
       await running.stop();
       await workers?.stop(0);
       await notifications.stop();
+      await checkAnswers.stop();
       await outbox.stop();
       await boss.boss.stop({ graceful: false, timeout: 1000 });
       await fake.close();

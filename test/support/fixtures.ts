@@ -94,6 +94,9 @@ export function recordingJobs(): RecordingJobs {
     async publish(_tx: Executor, event: TaskEvent) {
       jobs.events.push(event);
     },
+    async requestCheck() {
+      throw new Error('recordingJobs does not run checks');
+    },
   };
   return jobs;
 }

@@ -28,6 +28,7 @@ export const en = {
       '/new — create a task (guided), or /new accounts=a,b preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — run a finished task again (all accounts, or failed only)',
       '/cancel &lt;id&gt; — stop a queued or running task',
+      '/check &lt;account&gt; — open the account through its proxy and say whether it is logged in',
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — add an account',
@@ -235,6 +236,28 @@ export const en = {
     done: (username: string, identity: string) => `Account @${username} now shows: ${identity}.`,
     doneCdp: (username: string, profile: string) =>
       `Account @${username} now runs in the anti-detect profile ${profile}.`,
+  },
+
+  check: {
+    usage: 'Usage: /check &lt;account&gt; — e.g. /check alice',
+    badUsername: (value: string) => `"${value}" is not an account name. Send /accounts for the list.`,
+    unknownAccount: (username: string) => `There is no account @${username}. Send /accounts for the list.`,
+    queued: (username: string) => `Checking @${username}… (answer within a minute)`,
+    queuedBusy: (username: string) =>
+      `@${username} is in a browser session right now; the check runs as soon as that session ends.`,
+    header: (username: string) => `🔎 Check of @${username}`,
+    reachable: 'Proxy and site: reachable',
+    unreachable: (reason: string) => `Proxy or site: not reachable (${reason})`,
+    notRun: (reason: string) => `The check did not run (${reason})`,
+    states: {
+      logged_in: '✅ Logged in',
+      logged_out: '🔒 Logged out',
+      captcha: '🧩 Stuck at a captcha',
+      blocked: '⛔ Blocked',
+      unknown: '❔ Login state unclear',
+    } as Record<string, string>,
+    health: (health: string) => `Health recorded: ${health}`,
+    healthKept: 'Health left as it was.',
   },
 
   session: {

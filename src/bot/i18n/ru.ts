@@ -27,6 +27,7 @@ export const ru: Texts = {
       '/new — создать задачу (пошагово), или /new accounts=a,b preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — перезапустить завершённую задачу (все аккаунты или только упавшие)',
       '/cancel &lt;id&gt; — остановить задачу в очереди или в работе',
+      '/check &lt;аккаунт&gt; — открыть аккаунт через его прокси и сказать, выполнен ли вход',
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — добавить аккаунт',
@@ -234,6 +235,28 @@ export const ru: Texts = {
     done: (username: string, identity: string) => `Аккаунт @${username} теперь выглядит так: ${identity}.`,
     doneCdp: (username: string, profile: string) =>
       `Аккаунт @${username} теперь работает в антидетект-профиле ${profile}.`,
+  },
+
+  check: {
+    usage: 'Как: /check &lt;аккаунт&gt; — например, /check alice',
+    badUsername: (value: string) => `«${value}» — не имя аккаунта. Список: /accounts.`,
+    unknownAccount: (username: string) => `Аккаунта @${username} нет. Список: /accounts.`,
+    queued: (username: string) => `Проверяю @${username}… (ответ в течение минуты)`,
+    queuedBusy: (username: string) =>
+      `@${username} сейчас в сессии браузера; проверка начнётся, как только она закончится.`,
+    header: (username: string) => `🔎 Проверка @${username}`,
+    reachable: 'Прокси и сайт: доступны',
+    unreachable: (reason: string) => `Прокси или сайт: недоступны (${reason})`,
+    notRun: (reason: string) => `Проверка не выполнена (${reason})`,
+    states: {
+      logged_in: '✅ Вход выполнен',
+      logged_out: '🔒 Не авторизован',
+      captcha: '🧩 Капча',
+      blocked: '⛔ Заблокирован',
+      unknown: '❔ Состояние входа неясно',
+    } as Record<string, string>,
+    health: (health: string) => `Записано состояние: ${health}`,
+    healthKept: 'Состояние аккаунта не изменено.',
   },
 
   session: {

@@ -1,0 +1,45 @@
+// /check <account> (operator): queue a pre-flight check of one account on its session queue (so it
+// never shares the account's browser with a warmup) and say so at once; the worker's answer, with
+// a screenshot, arrives as its own message (src/bot/notifications/check-answer.ts).
+import { Composer } from 'telegraf';
+import { findAccountsByUsernames } from '../../../db/accounts-repo.ts';
+import { recordAudit } from '../../../db/audit-repo.ts';
+import { liveLeaseAccounts } from '../../../db/leases-repo.ts';
+import { escapeHtml } from '../../format.ts';
+import { parseAccountRef } from '../account-input.ts';
+import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { shownInput } from '../quoted-input.ts';
+
+export function checkFeature(deps: BotDeps) {
+  const feature = new Composer<BotContext>();
+  const { db } = deps;
+
+  feature.command('check', async (ctx) => {
+    if (!(await requireRole(ctx, db, 'operator', 'check'))) return;
+    const t = ctx.t.check;
+    const args = commandArgs(ctx);
+    if (args.length !== 1) return void (await ctx.reply(t.usage, { parse_mode: 'HTML' }));
+    const name = parseAccountRef(args[0]!);
+    if (!name) {
+      const shown = shownInput(args[0]!) ?? ctx.t.hiddenLink;
+      return void (await ctx.reply(t.badUsername(shown), { parse_mode: 'HTML' }));
+    }
+    const [account] = await findAccountsByUsernames(db, [name]);
+    if (!account) return void (await ctx.reply(t.unknownAccount(escapeHtml(name)), { parse_mode: 'HTML' }));
+    const chatId = ctx.chat!.id;
+    await db.transaction(async (tx) => {
+      await deps.jobs.requestCheck(tx, { accountId: account.id, chatId, actorId: ctx.actor.id });
+      await recordAudit(tx, {
+        actorId: ctx.actor.id,
+        action: 'account.check',
+        details: { accountId: account.id, username: account.username },
+      });
+    });
+    // A warmup holding the account keeps the check queued behind it: say so rather than promise a minute.
+    const busy = (await liveLeaseAccounts(db)).has(account.id);
+    const shown = escapeHtml(account.username);
+    await ctx.reply(busy ? t.queuedBusy(shown) : t.queued(shown), { parse_mode: 'HTML' });
+  });
+
+  return feature;
+}
