@@ -9,7 +9,6 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runs } from '../../src/db/schema.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
-import { QUEUES } from '../../src/jobs/queues.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
