@@ -276,7 +276,8 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-async function canConnect(url: string): Promise<boolean> {
+/** True when a server answers `select 1` at url (with its credentials). */
+export async function canConnect(url: string): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await sql`select 1`;

@@ -7,8 +7,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { canConnect } from '../../src/db/embedded.ts';
 import { SHARED_ROOT } from '../../src/db/embedded-host.ts';
 import { removeDataDir } from '../support/data-dir.ts';
 import { freePort } from '../support/global-setup.ts';
@@ -66,19 +66,7 @@ function startUser(dataDir: string, port: number): User {
 
 async function serverUp(dataDir: string, port: number): Promise<boolean> {
   const password = (await readFile(path.join(dataDir, 'pg-password'), 'utf8')).trim();
-  const sql = postgres(`postgres://postgres:${password}@127.0.0.1:${port}/postgres`, {
-    max: 1,
-    connect_timeout: 2,
-    onnotice: () => {},
-  });
-  try {
-    await sql`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
+  return canConnect(`postgres://postgres:${password}@127.0.0.1:${port}/postgres`);
 }
 
 const dirs: string[] = [];
