@@ -1,7 +1,44 @@
 // Русские тексты: та же форма, что у en.ts.
 import type { Texts } from './en.ts';
+import { type PluralForms, plural } from './intl.ts';
+
+const n = (count: number, forms: PluralForms) => plural('ru', count, forms);
+/** 1 аккаунт, 2 аккаунта, 5 аккаунтов, 21 аккаунт. */
+const accountsN = (count: number) =>
+  n(count, { one: '# аккаунт', few: '# аккаунта', many: '# аккаунтов', other: '# аккаунта' });
+/** Из 1 аккаунта, из 2 аккаунтов, из 5 аккаунтов, из 21 аккаунта. */
+const accountsOf = (count: number) =>
+  n(count, { one: '# аккаунта', few: '# аккаунтов', many: '# аккаунтов', other: '# аккаунта' });
 
 export const ru: Texts = {
+  locale: { lang: 'ru', timeZone: 'UTC' },
+  units: { h: (v: string) => `${v} ч`, m: (v: string) => `${v} мин`, s: (v: string) => `${v} с` },
+  roles: { viewer: 'наблюдатель', operator: 'оператор', admin: 'администратор' },
+  health: {
+    ok: 'в порядке',
+    unknown: 'ещё не проверен',
+    logged_out: 'вышел из аккаунта',
+    captcha: 'упёрся в капчу',
+    blocked: 'заблокирован',
+    proxy_error: 'прокси не работает',
+  },
+  reasons: {
+    logged_out: (account: string) =>
+      `вышел из аккаунта. Загрузите свежую сессию: отправьте JSON-файл с подписью /session ${account}.`,
+    captcha: (_account: string) =>
+      'упёрся в капчу. Откройте аккаунт вручную, пройдите капчу и перезапустите задачу.',
+    blocked: (_account: string) => 'аккаунт заблокирован. Проверьте его вручную; прогревать его пока нельзя.',
+    proxy_error: (_account: string) => 'прокси не сработал. Проверьте прокси этого аккаунта в /accounts.',
+    navigation_timeout: (_account: string) => 'сайт не загрузился вовремя. Обычно помогает перезапуск.',
+    selector_missing: (_account: string) =>
+      'страница выглядела не так, как ожидалось. Попробуйте позже; если повторится, сообщите разработчикам.',
+    browser_crashed: (_account: string) => 'браузер упал. Обычно помогает перезапуск.',
+    worker_lost: (_account: string) =>
+      'исполнитель, который вёл прогрев, остановился. Обычно помогает перезапуск.',
+    expired: (_account: string) => 'слишком долго ждал в очереди. Обычно помогает перезапуск.',
+    cancelled: (_account: string) => 'отменено.',
+    other: (_account: string) => 'не удалось по неожиданной причине; подробности в /task.',
+  },
   refusal: (id: number) =>
     `Это закрытый бот. Ваш Telegram id: ${id}; попросите администратора выдать доступ.`,
   forbidden: (role: string) => `Ваша роль (${role}) этого не позволяет.`,
@@ -85,7 +122,7 @@ export const ru: Texts = {
     more: (n: number) => `…и ещё ${n}.`,
     accounts: (ok: number, failed: number, total: number) =>
       `Аккаунты: успешно ${ok} · с ошибкой ${failed} · всего ${total}`,
-    failedOf: (failed: number, total: number) => `с ошибкой ${failed} из ${total} аккаунтов`,
+    failedOf: (failed: number, total: number) => `с ошибкой ${failed} из ${accountsOf(total)}`,
     duration: (d: string) => `Длительность: ${d}`,
     started: (d: string) => `Выполняется ${d}`,
     restartedBy: (who: string) => `Перезапустил(а) ${who}`,
@@ -160,16 +197,16 @@ export const ru: Texts = {
     noHealthy: 'Нет исправных аккаунтов: все разлогинены, заблокированы или упёрлись в капчу. См. /accounts.',
     noAccounts: 'Аккаунтов пока нет. Администратор добавляет их командой /account_add &lt;username&gt;.',
     badSettings: (problems: string) => `Эти настройки не годятся: ${problems}.`,
-    created: (id: number, n: number, preset: string) =>
-      `Задача #${id} создана: аккаунтов ${n}, пресет ${preset}.`,
+    created: (id: number, count: number, preset: string) =>
+      `Задача #${id} создана: ${accountsN(count)}, пресет ${preset}.`,
     defaultPreset: 'по умолчанию',
     pickAccounts: (selected: number, total: number) =>
       `Новая задача, шаг 1 из 3: выберите аккаунты (выбрано ${selected} из ${total}; ⚠️ — неисправен).`,
-    pickPreset: (n: number) => `Новая задача, шаг 2 из 3: выберите пресет для аккаунтов: ${n}.`,
+    pickPreset: (count: number) => `Новая задача, шаг 2 из 3: выберите пресет для ${accountsOf(count)}.`,
     presetLine: (name: string, videos: string, likes: string, follows: string, comments: string) =>
       `<b>${name}</b>: видео ${videos}, лайки ${likes}, подписки ${follows}, комментарии ${comments}`,
-    confirm: (n: number, names: string, preset: string) =>
-      `Новая задача, шаг 3 из 3: аккаунтов ${n} (${names}), пресет ${preset}. Создать?`,
+    confirm: (count: number, names: string, preset: string) =>
+      `Новая задача, шаг 3 из 3: ${accountsN(count)} (${names}), пресет ${preset}. Создать?`,
     cancelled: 'Отменено, ничего не создано.',
     pickSome: 'Сначала выберите хотя бы один аккаунт.',
     stale: 'Этот черновик устарел или уже завершён. Начните заново: /new.',
@@ -191,7 +228,7 @@ export const ru: Texts = {
     badUsername: (value: string) =>
       `«${value}» — не имя пользователя TikTok: буквы, цифры, _ и ., от 2 до 24 символов (@ в начале можно).`,
     badProxy:
-      'Прокси должен выглядеть так: http://host:port или http://user:pass@host:port (http или https).',
+      'Прокси должен выглядеть так: http://host:port или http://user:pass@host:port (можно и https://).',
     added: (username: string) =>
       `Аккаунт @${username} добавлен. Привяжите вход: JSON-файл с подписью /session ${username}.`,
     addedWithProxy: (username: string, host: string) =>
@@ -202,22 +239,24 @@ export const ru: Texts = {
 
   session: {
     usage:
-      'Отправьте сессию JSON-файлом (storage state Playwright или экспорт cookies) с подписью /session &lt;username&gt;.',
+      'Отправьте сессию JSON-файлом (storageState из Playwright или выгрузку куки) с подписью /session &lt;username&gt;.',
     noKey: 'Сессии нельзя сохранить: на сервере не задан SESSION_ENCRYPTION_KEY.',
     unknownAccount: (username: string) =>
       `Аккаунта @${username} нет. Сначала добавьте его: /account_add ${username}.`,
     tooBig: (kb: number) => `Файл слишком большой для сессии (не больше ${kb} КБ).`,
-    notJson: 'Это не JSON. Отправьте storage state Playwright или экспорт cookies.',
-    badShape: (detail: string) => `Это не storage state Playwright и не список cookies (${detail}).`,
-    noCookies: 'В файле нет ни одной cookie.',
-    badCookie: (n: number, name: string, rule: string) => `Cookie ${n} (${name}): ${rule}.`,
+    notJson: 'Это не JSON. Отправьте storageState из Playwright или выгрузку куки.',
+    badShape: (detail: string) => `Это не storageState из Playwright и не список куки (${detail}).`,
+    noCookies: 'В файле нет ни одной куки.',
+    badCookie: (n: number, name: string, rule: string) => `Куки ${n} (${name}): ${rule}.`,
     cookieRules: {
       domain: 'нужен домен, например .tiktok.com',
-      expires: 'expires должен быть -1 (cookie сессии) или временем Unix в секундах после 1970 года',
-      sameSite: 'sameSite должен быть Strict, Lax или None',
+      expires:
+        '<code>expires</code> должен быть -1 (куки на время сессии) или временем в секундах от начала 1970 года',
+      sameSite:
+        '<code>sameSite</code> должен быть <code>Strict</code>, <code>Lax</code> или <code>None</code>',
     },
     unreadable: 'Не удалось прочитать файл с сервера Bot API. Отправьте его ещё раз.',
-    attached: (username: string, cookies: number) => `Сессия привязана к @${username} (cookies: ${cookies}).`,
+    attached: (username: string, cookies: number) => `Сессия привязана к @${username} (куки: ${cookies}).`,
     deleted: 'Сообщение с файлом удалено из чата.',
     notDeleted: 'Не удалось удалить сообщение с файлом: удалите его, пожалуйста, сами.',
   },
@@ -227,7 +266,7 @@ export const ru: Texts = {
     usageRevoke: 'Формат: /revoke &lt;user_id&gt; — например, /revoke 123456789',
     badUserId: (text: string) =>
       `«${text}» — не Telegram id: это целое число, пользователь видит его, когда пишет мне.`,
-    badRole: (text: string) => `«${text}» — не роль: viewer, operator или admin.`,
+    badRole: (text: string) => `«${text}» — не роль: напишите одну из viewer|operator|admin.`,
     notYourself: 'Свой доступ менять или отзывать нельзя; попросите другого администратора.',
     granted: (id: number, role: string) => `Пользователь ${id} получил доступ с ролью ${role}.`,
     changed: (id: number, from: string, to: string) => `Пользователь ${id}: ${from} → ${to}.`,

@@ -6,6 +6,7 @@ import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.t
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { escapeHtml, MAX_TEXT } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
+import { dateTime } from '../../i18n/intl.ts';
 import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
@@ -69,6 +70,11 @@ export function accountsFeature(deps: BotDeps) {
   return feature;
 }
 
+/** The health state in the reader's words (an unexpected state reads as "not checked yet"). */
+function healthWord(t: Texts, health: string): string {
+  return health in t.health ? t.health[health as keyof Texts['health']] : t.health.unknown;
+}
+
 export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
   if (rows.length === 0) return t.accounts.empty;
   const lines = [t.accounts.header(rows.length)];
@@ -76,10 +82,8 @@ export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
   for (const [i, a] of rows.entries()) {
     const host = proxyHost(a.proxyUrl);
     const line = [
-      `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — <code>${escapeHtml(a.health)}</code>`,
-      a.lastWarmedAt
-        ? t.accounts.lastWarmed(a.lastWarmedAt.toISOString().slice(0, 16).replace('T', ' '))
-        : t.accounts.neverWarmed,
+      `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — ${healthWord(t, a.health)}`,
+      a.lastWarmedAt ? t.accounts.lastWarmed(dateTime(t.locale, a.lastWarmedAt)) : t.accounts.neverWarmed,
       a.hasSession ? t.accounts.session : t.accounts.noSession,
       ...(host ? [t.accounts.proxy(escapeHtml(host))] : []),
     ].join(' · ');
