@@ -19,7 +19,7 @@ import { HEALTH_STATES } from '../../src/db/vocabulary.ts';
 import type { TaskEvent } from '../../src/tasks/events.ts';
 import { STATUSES } from '../../src/tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../../src/tasks/queries.ts';
-import { FAILURE_REASONS } from '../../src/warmup/outcome.ts';
+import { FAILURE_CODES } from '../../src/warmup/failure-reasons.ts';
 
 // Names the user chose (task names, usernames) may be English; they are taken out before checking.
 const NAMES = ['morning warmup', 'carol', 'alice', 'bob'];
@@ -57,11 +57,11 @@ const event = (over: Partial<TaskEvent>): TaskEvent => ({
   status: 'failed',
   chatId: 1,
   actorId: 1,
-  runs: { pending: 0, running: 0, completed: 1, failed: FAILURE_REASONS.length + 1, cancelled: 0, total: 11 },
+  runs: { pending: 0, running: 0, completed: 1, failed: FAILURE_CODES.length + 2, cancelled: 0, total: 21 },
   startedAt: null,
   completedAt: null,
   durationMs: 252_000,
-  failures: [...FAILURE_REASONS, 'worker_lost', 'expired', 'something_new', null].map((code, i) => ({
+  failures: [...FAILURE_CODES, 'something_new', null].map((code, i) => ({
     runId: i,
     account: 'carol',
     code,
@@ -238,11 +238,33 @@ describe('plurals, durations and times', () => {
     ).toContain('Выполняется 4 мин 12 с');
   });
 
+  it('says how long ago an account was warmed within the last day, the date and zone before', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    const row = (at: string) => ({
+      id: 1,
+      username: 'alice',
+      proxyUrl: null,
+      health: 'ok',
+      lastWarmedAt: new Date(at),
+      hasSession: true,
+    });
+    const rows = [
+      row('2026-12-01T09:55:00Z'),
+      row('2026-12-01T07:00:00Z'),
+      row('2026-11-29T07:00:00Z'),
+    ] as unknown as Parameters<typeof formatAccounts>[1];
+    expect(formatAccounts(textsFor('ru', 'Europe/Moscow'), rows, now).split('\n').slice(1)).toEqual([
+      '✅ <b>@alice</b> — в порядке · прогрет 5 мин. назад · сессия ✓',
+      '✅ <b>@alice</b> — в порядке · прогрет 3 ч назад · сессия ✓',
+      '✅ <b>@alice</b> — в порядке · прогрет 29.11.2026, 10:00 GMT+3 · сессия ✓',
+    ]);
+  });
+
   it('shows absolute times in the team timezone, with the zone', () => {
     const moscow = formatTaskDetails(textsFor('ru', 'Europe/Moscow'), details(), new Map());
-    expect(moscow).toContain('Создана: 01.12.2026, 12:58:23 GMT+3');
+    expect(moscow).toContain('Создана: 01.12.2026, 12:58 GMT+3');
     const utc = formatTaskDetails(textsFor('en'), details(), new Map());
-    expect(utc).toContain('Created: 12/01/2026, 09:58:23 UTC');
+    expect(utc).toContain('Created: 12/01/2026, 09:58 UTC');
   });
 });
 
@@ -271,7 +293,7 @@ describe('failure reasons', () => {
   });
 
   it('every reason the engine knows has its own sentence in both languages', () => {
-    for (const code of FAILURE_REASONS) {
+    for (const code of FAILURE_CODES) {
       expect(Object.keys(ru.reasons)).toContain(code);
       expect(ru.reasons[code]('carol')).not.toBe(ru.reasons.other('carol'));
     }

@@ -134,7 +134,7 @@ describe('access', () => {
     const { task } = await makeTask(database().db, ['failed']);
     const before = await snapshot();
     const answer = await tap(people.viewer, `r:${task.id}`);
-    expect(answer).toBe('Ваша роль (viewer) этого не позволяет.');
+    expect(answer).toBe('Ваша роль (наблюдатель) этого не позволяет.');
     expect(await snapshot()).toEqual(before);
     const rows = await database().db.select().from(auditLog).where(eq(auditLog.actorId, people.viewer.id));
     expect(rows.map((r) => r.action)).toContain('access.forbidden');

@@ -1,5 +1,6 @@
 // English texts: every sentence the bot says, in one place. ru.ts has the same shape.
 // Values that come from users (task names, usernames) arrive already HTML-escaped.
+import type { FailureCode } from '../../warmup/failure-reasons.ts';
 import { type Locale, type PluralForms, plural } from './intl.ts';
 
 const n = (count: number, forms: PluralForms) => plural('en', count, forms);
@@ -39,8 +40,15 @@ export const en = {
     worker_lost: (_account: string) => 'the worker running it stopped. A restart usually helps.',
     expired: (_account: string) => 'it waited in the queue too long. A restart usually helps.',
     cancelled: (_account: string) => 'cancelled.',
+    session_unreadable: (account: string) =>
+      `its saved session cannot be read. Upload it again: send the JSON with the caption /session ${account}.`,
+    bad_settings: (_account: string) =>
+      "the task's settings are no longer valid. Create a new task with /new.",
+    internal_error: (_account: string) => 'an unexpected error in the worker. A restart usually helps.',
+    interrupted: (_account: string) => 'it was interrupted. A restart usually helps.',
+    job_lost: (_account: string) => 'its queued job was lost. A restart usually helps.',
     other: (_account: string) => 'failed for an unexpected reason; the details are in /task.',
-  },
+  } satisfies Record<FailureCode | 'other', (account: string) => string>,
   refusal: (id: number) =>
     `This bot is private. Your Telegram id is ${id}; ask an admin to grant you access.`,
   forbidden: (role: string) => `Your role (${role}) does not allow that.`,

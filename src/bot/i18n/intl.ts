@@ -36,7 +36,7 @@ export function duration(ms: number, units: Units): string {
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** 01.12.2026, 12:58 GMT+3 / 12/01/2026, 09:58 UTC: the date and time in the locale's zone. */
+/** 01.12.2026, 12:58 GMT+3 / 12/01/2026, 09:58 UTC: the date and minute in the locale's zone. */
 export function dateTime(locale: Locale, at: Date): string {
   const key = `${locale.lang}|${locale.timeZone}`;
   let f = dateFormats.get(key);
@@ -48,11 +48,22 @@ export function dateTime(locale: Locale, at: Date): string {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
-      second: '2-digit',
       hourCycle: 'h23',
       timeZoneName: 'short',
     });
     dateFormats.set(key, f);
   }
   return f.format(at);
+}
+
+const HOUR_MS = 3_600_000;
+
+/** "5 мин. назад" / "5 min. ago" within the last day (what reads better on a phone), else dateTime. */
+export function sinceOrDateTime(locale: Locale, at: Date, now: Date): string {
+  const ago = now.getTime() - at.getTime();
+  if (ago < 0 || ago >= 24 * HOUR_MS) return dateTime(locale, at);
+  const rtf = new Intl.RelativeTimeFormat(locale.lang, { numeric: 'auto', style: 'short' });
+  return ago < HOUR_MS
+    ? rtf.format(-Math.floor(ago / 60_000), 'minute')
+    : rtf.format(-Math.floor(ago / HOUR_MS), 'hour');
 }

@@ -6,7 +6,7 @@ import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.t
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { escapeHtml, MAX_TEXT } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
-import { dateTime } from '../../i18n/intl.ts';
+import { sinceOrDateTime } from '../../i18n/intl.ts';
 import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
@@ -75,7 +75,7 @@ function healthWord(t: Texts, health: string): string {
   return health in t.health ? t.health[health as keyof Texts['health']] : t.health.unknown;
 }
 
-export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
+export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date()): string {
   if (rows.length === 0) return t.accounts.empty;
   const lines = [t.accounts.header(rows.length)];
   let length = lines[0]!.length;
@@ -83,7 +83,9 @@ export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
     const host = proxyHost(a.proxyUrl);
     const line = [
       `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — ${healthWord(t, a.health)}`,
-      a.lastWarmedAt ? t.accounts.lastWarmed(dateTime(t.locale, a.lastWarmedAt)) : t.accounts.neverWarmed,
+      a.lastWarmedAt
+        ? t.accounts.lastWarmed(sinceOrDateTime(t.locale, a.lastWarmedAt, now))
+        : t.accounts.neverWarmed,
       a.hasSession ? t.accounts.session : t.accounts.noSession,
       ...(host ? [t.accounts.proxy(escapeHtml(host))] : []),
     ].join(' · ');
