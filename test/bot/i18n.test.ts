@@ -283,12 +283,12 @@ describe('failure reasons', () => {
   it('a logged-out account is told in one sentence with its next step, without code, selector or URL', () => {
     const notice = formatTaskEvent(ru, loggedOut, undefined);
     expect(notice).toContain(
-      '• carol: вышел из аккаунта. Загрузите свежую сессию: отправьте JSON-файл с подписью /session carol.',
+      '• carol: вышел из аккаунта — загрузите свежую сессию: отправьте JSON-файл с подписью /session carol.',
     );
     for (const technical of ['logged_out', 'selectors', 'http', 'feed.test'])
       expect(notice).not.toContain(technical);
     expect(formatTaskEvent(en, loggedOut, undefined)).toContain(
-      '• carol: logged out. Upload a fresh session: send the JSON with the caption /session carol.',
+      '• carol: logged out — upload a fresh session: send the JSON with the caption /session carol.',
     );
   });
 
@@ -302,7 +302,7 @@ describe('failure reasons', () => {
   it('/task keeps the code and the detail in its log section only', () => {
     const text = formatTaskDetails(ru, details(), new Map());
     const [runs, log] = text.split('Последние строки журнала');
-    expect(runs).toMatch(/❌ alice 1 мин 5 с — .* — вышел из аккаунта\. Загрузите свежую сессию/);
+    expect(runs).toMatch(/❌ alice 1 мин 5 с — .* — вышел из аккаунта — загрузите свежую сессию/);
     expect(runs).not.toContain('logged_out');
     expect(log).toContain(
       '<code>alice: logged_out selectors.loggedOut is visible on http://feed.test/feed</code>',

@@ -26,27 +26,27 @@ export const en = {
    */
   reasons: {
     logged_out: (account: string) =>
-      `logged out. Upload a fresh session: send the JSON with the caption /session ${account}.`,
+      `logged out — upload a fresh session: send the JSON with the caption /session ${account}.`,
     captcha: (_account: string) =>
-      'stopped at a captcha. Open the account by hand, solve it, then restart the task.',
+      'stopped at a captcha — open the account by hand, solve it, then restart the task.',
     blocked: (_account: string) =>
-      'the account is blocked. Check it by hand; it cannot be warmed up for now.',
+      'the account is blocked — check it by hand; it cannot be warmed up for now.',
     proxy_error: (_account: string) =>
-      'the proxy did not work. Check the proxy of this account in /accounts.',
-    navigation_timeout: (_account: string) => 'the site did not load in time. A restart usually helps.',
+      'the proxy did not work — check the proxy of this account in /accounts.',
+    navigation_timeout: (_account: string) => 'the site did not load in time — a restart usually helps.',
     selector_missing: (_account: string) =>
-      'the page did not look as expected. Try again later; if it repeats, tell the developers.',
-    browser_crashed: (_account: string) => 'the browser crashed. A restart usually helps.',
-    worker_lost: (_account: string) => 'the worker running it stopped. A restart usually helps.',
-    expired: (_account: string) => 'it waited in the queue too long. A restart usually helps.',
+      'the page did not look as expected — try again later; if it repeats, tell the developers.',
+    browser_crashed: (_account: string) => 'the browser crashed — a restart usually helps.',
+    worker_lost: (_account: string) => 'the worker running it stopped — a restart usually helps.',
+    expired: (_account: string) => 'it waited in the queue too long — a restart usually helps.',
     cancelled: (_account: string) => 'cancelled.',
     session_unreadable: (account: string) =>
-      `its saved session cannot be read. Upload it again: send the JSON with the caption /session ${account}.`,
+      `its saved session cannot be read — upload it again: send the JSON with the caption /session ${account}.`,
     bad_settings: (_account: string) =>
-      "the task's settings are no longer valid. Create a new task with /new.",
-    internal_error: (_account: string) => 'an unexpected error in the worker. A restart usually helps.',
-    interrupted: (_account: string) => 'it was interrupted. A restart usually helps.',
-    job_lost: (_account: string) => 'its queued job was lost. A restart usually helps.',
+      "the task's settings are no longer valid — create a new task with /new.",
+    internal_error: (_account: string) => 'an unexpected error in the worker — a restart usually helps.',
+    interrupted: (_account: string) => 'it was interrupted — a restart usually helps.',
+    job_lost: (_account: string) => 'its queued job was lost — a restart usually helps.',
     other: (_account: string) => 'failed for an unexpected reason; the details are in /task.',
   } satisfies Record<FailureCode | 'other', (account: string) => string>,
   refusal: (id: number) =>
