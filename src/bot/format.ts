@@ -23,7 +23,8 @@ export function formatDuration(ms: number, units: Units = EN_UNITS): string {
 
 /** The sentence for why a run failed, with the step that fixes it; never the code or the detail. */
 export function formatReason(t: Texts, code: string | null, account: string): string {
-  const key = (code ?? 'other') in t.reasons ? ((code ?? 'other') as keyof Texts['reasons']) : 'other';
+  // Own keys only: a code such as "toString" or "__proto__" must not reach Object.prototype.
+  const key = code !== null && Object.hasOwn(t.reasons, code) ? (code as keyof Texts['reasons']) : 'other';
   return t.reasons[key](account);
 }
 

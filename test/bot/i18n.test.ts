@@ -61,7 +61,7 @@ const event = (over: Partial<TaskEvent>): TaskEvent => ({
   startedAt: null,
   completedAt: null,
   durationMs: 252_000,
-  failures: [...FAILURE_CODES, 'something_new', null].map((code, i) => ({
+  failures: [...FAILURE_CODES, 'something_new', 'toString', '__proto__', null].map((code, i) => ({
     runId: i,
     account: 'carol',
     code,
@@ -290,6 +290,18 @@ describe('failure reasons', () => {
     expect(formatTaskEvent(en, loggedOut, undefined)).toContain(
       '• carol: logged out — upload a fresh session: send the JSON with the caption /session carol.',
     );
+  });
+
+  it('a code it does not know, even one named like a property of every object, reads as unexpected', () => {
+    for (const code of ['something_new', 'toString', '__proto__', '__defineSetter__', null]) {
+      expect(
+        formatTaskEvent(
+          ru,
+          event({ failures: [{ runId: 1, account: 'carol', code, message: null }] }),
+          undefined,
+        ),
+      ).toContain('• carol: не удалось по неожиданной причине; подробности в /task.');
+    }
   });
 
   it('every reason the engine knows has its own sentence in both languages', () => {

@@ -72,7 +72,7 @@ export function accountsFeature(deps: BotDeps) {
 
 /** The health state in the reader's words (an unexpected state reads as "not checked yet"). */
 function healthWord(t: Texts, health: string): string {
-  return health in t.health ? t.health[health as keyof Texts['health']] : t.health.unknown;
+  return Object.hasOwn(t.health, health) ? t.health[health as keyof Texts['health']] : t.health.unknown;
 }
 
 export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date()): string {
