@@ -21,6 +21,11 @@ export function formatDuration(ms: number, units: Units = EN_UNITS): string {
   return duration(ms, units);
 }
 
+/** An account's health state in the reader's words (an unexpected state reads as "not checked yet"). */
+export function formatHealth(t: Texts, health: string): string {
+  return Object.hasOwn(t.health, health) ? t.health[health as keyof Texts['health']] : t.health.unknown;
+}
+
 /** The sentence for why a run failed, with the step that fixes it; never the code or the detail. */
 export function formatReason(t: Texts, code: string | null, account: string): string {
   // Own keys only: a code such as "toString" or "__proto__" must not reach Object.prototype.

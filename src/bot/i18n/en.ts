@@ -101,6 +101,9 @@ export const en = {
   restartBusy: (id: number, why: string) => `Task #${id} was not restarted: ${why}.`,
   restartNothingFailed: (id: number) =>
     `Task #${id} has no failed accounts to restart. Use /restart ${id} to run all again.`,
+  restartWarning: (id: number, lines: string) =>
+    `Task #${id} was not restarted yet: these accounts cannot be warmed up now.\n${lines}\nFix them first, or restart anyway.`,
+  restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Task #${id} cancelled.`,
   cancelRefused: (id: number, why: string) => `Task #${id} was not cancelled: ${why}.`,
 
@@ -122,6 +125,8 @@ export const en = {
   buttons: {
     restart: '🔁 Restart',
     restartFailed: '🔁 Restart failed',
+    restartAnyway: '🔁 Restart anyway',
+    restartFailedAnyway: '🔁 Restart failed anyway',
     cancel: '⛔ Cancel',
     details: 'ℹ️ Details',
     refresh: '🔄 Refresh',

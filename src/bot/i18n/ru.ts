@@ -97,6 +97,9 @@ export const ru: Texts = {
   restartBusy: (id: number, why: string) => `Задача #${id} не перезапущена: ${why}.`,
   restartNothingFailed: (id: number) =>
     `В задаче #${id} нет упавших аккаунтов. Чтобы запустить все заново: /restart ${id}.`,
+  restartWarning: (id: number, lines: string) =>
+    `Задача #${id} пока не перезапущена: эти аккаунты сейчас не прогреть.\n${lines}\nСначала исправьте их или перезапустите всё равно.`,
+  restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Задача #${id} отменена.`,
   cancelRefused: (id: number, why: string) => `Задача #${id} не отменена: ${why}.`,
 
@@ -117,6 +120,8 @@ export const ru: Texts = {
   buttons: {
     restart: '🔁 Перезапуск',
     restartFailed: '🔁 Только упавшие',
+    restartAnyway: '🔁 Всё равно перезапустить',
+    restartFailedAnyway: '🔁 Упавшие всё равно',
     cancel: '⛔ Отменить',
     details: 'ℹ️ Подробнее',
     refresh: '🔄 Обновить',

@@ -4,7 +4,7 @@
 import { Composer } from 'telegraf';
 import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
-import { escapeHtml, MAX_TEXT } from '../../format.ts';
+import { escapeHtml, formatHealth, MAX_TEXT } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { sinceOrDateTime } from '../../i18n/intl.ts';
 import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
@@ -70,11 +70,6 @@ export function accountsFeature(deps: BotDeps) {
   return feature;
 }
 
-/** The health state in the reader's words (an unexpected state reads as "not checked yet"). */
-function healthWord(t: Texts, health: string): string {
-  return Object.hasOwn(t.health, health) ? t.health[health as keyof Texts['health']] : t.health.unknown;
-}
-
 export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date()): string {
   if (rows.length === 0) return t.accounts.empty;
   const lines = [t.accounts.header(rows.length)];
@@ -82,7 +77,7 @@ export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date(
   for (const [i, a] of rows.entries()) {
     const host = proxyHost(a.proxyUrl);
     const line = [
-      `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — ${healthWord(t, a.health)}`,
+      `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — ${formatHealth(t, a.health)}`,
       a.lastWarmedAt
         ? t.accounts.lastWarmed(sinceOrDateTime(t.locale, a.lastWarmedAt, now))
         : t.accounts.neverWarmed,
