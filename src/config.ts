@@ -71,6 +71,13 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: positiveInt(0, 3600, 30),
   WARMUP_SITE_PROFILE: optionalText,
   BROWSER_EXECUTABLE_PATH: optionalText,
+  DOLPHIN_API_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+\/?$/, 'must be the local API root, e.g. http://127.0.0.1:3001')
+      .optional(),
+  ),
+  DOLPHIN_API_TOKEN: optionalText,
   SESSION_ENCRYPTION_KEY: optionalText.pipe(
     z
       .string()
@@ -130,6 +137,8 @@ export type Config = {
   /** Days kept: run log lines and failure screenshots, the audit trail, finished pg-boss jobs. */
   retention: { logLines: number; screenshots: number; audit: number; jobs: number };
   warmup: { siteProfilePath: string | undefined; browserExecutablePath: string | undefined };
+  /** Anti-detect providers for accounts whose browser is `cdp`; the token is a secret. */
+  providers: { dolphin: { baseUrl: string; token: string | undefined } | undefined };
   security: { sessionKey: Buffer | undefined };
   log: { level: string; format: 'auto' | 'json' | 'pretty' };
   /** Health, readiness and metrics; the queue dashboard when adminPassword is set. */
@@ -203,6 +212,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       jobs: e.RETENTION_JOB_DAYS,
     },
     warmup: { siteProfilePath: e.WARMUP_SITE_PROFILE, browserExecutablePath: e.BROWSER_EXECUTABLE_PATH },
+    providers: {
+      dolphin: e.DOLPHIN_API_URL ? { baseUrl: e.DOLPHIN_API_URL, token: e.DOLPHIN_API_TOKEN } : undefined,
+    },
     security: { sessionKey: e.SESSION_ENCRYPTION_KEY ? decodeKey(e.SESSION_ENCRYPTION_KEY) : undefined },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminPassword: e.ADMIN_PASSWORD },
@@ -227,6 +239,7 @@ export function secretValues(config: Config): string[] {
     key?.toString('hex'),
     key?.toString('base64'),
     databasePassword(config.database.url),
+    config.providers.dolphin?.token,
   ];
   return values.filter((v): v is string => typeof v === 'string' && v !== '');
 }

@@ -24,6 +24,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { readOrCreateSessionKey, SessionKeyError } from './tasks/session-key-file.ts';
 import { createBrowserHost } from './warmup/browser.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
+import { createDolphinProvider } from './warmup/providers/dolphin.ts';
 import { loadSiteProfile, SiteProfileError, verifySelectorsInBrowser } from './warmup/site-profile.ts';
 
 const NO_TOKEN_MESSAGE =
@@ -148,7 +149,14 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: ReturnT
   const workers = await startWorkers({
     boss: deps.boss,
     db: deps.database.db,
-    runner: createWarmupRunner({ host, profile, log: deps.logger }),
+    runner: createWarmupRunner({
+      host,
+      profile,
+      log: deps.logger,
+      providers: config.providers.dolphin
+        ? { dolphin: createDolphinProvider({ ...config.providers.dolphin, log: deps.logger }) }
+        : {},
+    }),
     log: deps.logger,
     concurrency: config.worker.concurrency,
     sessionKey: deps.sessionKey,

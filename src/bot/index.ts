@@ -6,6 +6,7 @@ import { type Db, isDatabaseUnavailable } from '../db/client.ts';
 import { forgetHandledUpdates } from '../db/updates-repo.ts';
 import type { Logger } from '../logger.ts';
 import { accessAdminFeature } from './commands/access-admin/access-admin.ts';
+import { accountSetFeature } from './commands/account-set/account-set.ts';
 import { accountsFeature } from './commands/accounts/accounts.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
 import { helpFeature } from './commands/help/help.ts';
@@ -70,6 +71,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(tasksFeature(deps));
   bot.use(newTaskFeature(deps));
   bot.use(accountsFeature(deps));
+  bot.use(accountSetFeature(deps));
   bot.use(sessionUploadFeature(deps));
   bot.use(accessAdminFeature(deps));
 

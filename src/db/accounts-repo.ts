@@ -5,7 +5,7 @@ import { type AccountRow, accounts, runs } from './schema.ts';
 
 export async function insertAccount(
   exec: Executor,
-  account: { username: string; proxyUrl?: string | null; createdBy?: number | null },
+  account: { username: string; proxyUrl?: string | null; createdBy?: number | null; identity?: unknown },
 ) {
   const [row] = await exec
     .insert(accounts)
@@ -13,6 +13,7 @@ export async function insertAccount(
       username: account.username,
       proxyUrl: account.proxyUrl ?? null,
       createdBy: account.createdBy ?? null,
+      identity: account.identity ?? null,
     })
     .onConflictDoNothing()
     .returning();
@@ -42,6 +43,9 @@ export async function listAccountSummaries(exec: Executor) {
       proxyUrl: accounts.proxyUrl,
       health: accounts.health,
       lastWarmedAt: accounts.lastWarmedAt,
+      identity: accounts.identity,
+      browser: accounts.browser,
+      browserProfile: accounts.browserProfile,
       hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
     })
     .from(accounts)
@@ -55,6 +59,30 @@ export async function findAccountsByUsernames(exec: Executor, usernames: readonl
     .select()
     .from(accounts)
     .where(inArray(sql`lower(${accounts.username})`, lower));
+}
+
+/** Every stored identity but the given account's: what a new or changed identity must differ from. */
+export async function listOtherIdentities(exec: Executor, exceptAccountId?: number): Promise<unknown[]> {
+  const rows = await exec
+    .select({ id: accounts.id, identity: accounts.identity })
+    .from(accounts)
+    .where(sql`${accounts.identity} is not null`);
+  return rows.filter((r) => r.id !== exceptAccountId).map((r) => r.identity);
+}
+
+export async function setAccountIdentity(exec: Executor, accountId: number, identity: unknown) {
+  await exec.update(accounts).set({ identity, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
+}
+
+export async function setAccountBrowser(
+  exec: Executor,
+  accountId: number,
+  choice: { browser: 'local' | 'cdp'; browserProfile: unknown },
+) {
+  await exec
+    .update(accounts)
+    .set({ browser: choice.browser, browserProfile: choice.browserProfile, updatedAt: sql`now()` })
+    .where(eq(accounts.id, accountId));
 }
 
 export async function findAccount(exec: Executor, id: number) {

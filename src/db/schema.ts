@@ -71,12 +71,19 @@ export const accounts = pgTable(
     healthUpdatedAt: stamp('health_updated_at'),
     lastWarmedAt: stamp('last_warmed_at'),
     locale: text('locale'),
+    /** The browser identity every context of this account shows (src/warmup/identity.ts). */
+    identity: jsonb('identity'),
+    /** local: the worker's Chromium with the identity; cdp: the anti-detect profile below. */
+    browser: text('browser').notNull().default('local'),
+    /** {provider, profileId, injectSession} for a cdp browser (src/warmup/providers/provider.ts). */
+    browserProfile: jsonb('browser_profile'),
     createdBy: telegramId('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`),
+    check('accounts_browser_check', sql`${t.browser} in ('local', 'cdp')`),
     check('accounts_health_check', sql.raw(inList('health', HEALTH_STATES))),
   ],
 );

@@ -7,6 +7,11 @@ export type SessionAccount = {
   username: string;
   proxyUrl: string | null;
   locale: string | null;
+  /** The stored browser identity (jsonb, read with readIdentity); null on rows made before it. */
+  identity: unknown;
+  /** `local` (the worker's Chromium) or `cdp` (an anti-detect profile, browserProfile). */
+  browser: string;
+  browserProfile: unknown;
   /** Decrypted Playwright storage state, when the account has a saved session. */
   storageState: unknown;
 };

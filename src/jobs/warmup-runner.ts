@@ -1,17 +1,29 @@
-// The real SessionRunner: a fresh browser context (the account's session, proxy and locale) on
-// the worker's one browser, and the warmup engine inside it.
+// The real SessionRunner: the warmup engine in the account's browser — a fresh context (its
+// session, proxy and stored identity) on the worker's one Chromium, or its anti-detect profile.
+import type { BrowserContext } from 'playwright-core';
 import type { Logger } from '../logger.ts';
-import type { BrowserHost } from '../warmup/browser.ts';
+import type { BrowserHost, ContextOptions } from '../warmup/browser.ts';
 import { runWarmup, type StorageState } from '../warmup/engine.ts';
+import { fallbackIdentity, readIdentity } from '../warmup/identity.ts';
+import { withProfileContext } from '../warmup/providers/profile-session.ts';
+import {
+  browserProfileSchema,
+  PROVIDER_RETRYABLE,
+  type ProfileProvider,
+  ProviderError,
+  type ProviderName,
+} from '../warmup/providers/provider.ts';
 import { createRandom } from '../warmup/random.ts';
 import { warmupSettingsSchema } from '../warmup/settings.ts';
 import type { SiteProfile } from '../warmup/site-profile.ts';
-import { failedOutcome, type SessionRunner } from './session-runner.ts';
+import { failedOutcome, type SessionAccount, type SessionRunner } from './session-runner.ts';
 
 export function createWarmupRunner(deps: {
   host: BrowserHost;
   profile: SiteProfile;
   log: Logger;
+  /** The anti-detect providers this worker reaches, for accounts whose browser is `cdp`. */
+  providers?: Partial<Record<ProviderName, ProfileProvider>>;
 }): SessionRunner {
   return async (input) => {
     const settings = warmupSettingsSchema.safeParse(input.settings);
@@ -21,29 +33,52 @@ export function createWarmupRunner(deps: {
     if (input.account.proxyUrl && !proxy)
       return failedOutcome('proxy_error', 'the proxy URL cannot be parsed', false);
     let opened = false;
+    const run = (context: BrowserContext) => {
+      opened = true;
+      return runWarmup({
+        context,
+        profile: deps.profile,
+        settings: settings.data,
+        random: createRandom(),
+        signal: input.signal,
+        log: input.log,
+        onProgress: (counters) => input.onProgress({ ...counters }),
+      });
+    };
     try {
+      if (input.account.browser === 'cdp') {
+        const profile = browserProfileSchema.safeParse(input.account.browserProfile);
+        if (!profile.success)
+          return failedOutcome('bad_settings', 'the account has no valid anti-detect profile set', false);
+        const provider = deps.providers?.[profile.data.provider];
+        if (!provider)
+          return failedOutcome(
+            'provider_unreachable',
+            `no ${profile.data.provider} API is set up on this worker`,
+            true,
+          );
+        const { storageState } = accountContextOptions(input.account);
+        const outcome = await withProfileContext(
+          provider,
+          profile.data,
+          { signal: input.signal, ...(storageState ? { storageState } : {}) },
+          run,
+        );
+        // The profile keeps its own cookies; they replace our stored session only when it was put in.
+        if (outcome.status === 'completed' && !profile.data.injectSession) {
+          const { storageState: _, ...rest } = outcome;
+          return rest;
+        }
+        return outcome;
+      }
       return await deps.host.withContext(
-        {
-          ...(input.account.storageState ? { storageState: input.account.storageState as StorageState } : {}),
-          ...(proxy ? { proxy } : {}),
-          ...(input.account.locale ? { locale: input.account.locale } : {}),
-          signal: input.signal,
-        },
-        (context) => {
-          opened = true;
-          return runWarmup({
-            context,
-            profile: deps.profile,
-            settings: settings.data,
-            random: createRandom(),
-            signal: input.signal,
-            log: input.log,
-            onProgress: (counters) => input.onProgress({ ...counters }),
-          });
-        },
+        { ...accountContextOptions(input.account), ...(proxy ? { proxy } : {}), signal: input.signal },
+        run,
       );
     } catch (err) {
       if (input.signal.aborted) return failedOutcome('cancelled', 'the session was stopped', false);
+      if (err instanceof ProviderError)
+        return failedOutcome(err.reason, err.message, PROVIDER_RETRYABLE[err.reason]);
       // The saved session itself is refused (a cookie Playwright rejects): a retry repeats it.
       if (!opened && input.account.storageState && isSessionRefused(err))
         return failedOutcome(
@@ -58,6 +93,18 @@ export function createWarmupRunner(deps: {
         true,
       );
     }
+  };
+}
+
+/** The account's own part of its context: its session and its identity. */
+export function accountContextOptions(
+  account: Pick<SessionAccount, 'id' | 'identity' | 'locale' | 'storageState'>,
+): Omit<ContextOptions, 'signal'> {
+  // A row from before identities were stored gets one drawn from its id: the same every run.
+  const identity = readIdentity(account.identity) ?? fallbackIdentity(account.id, createRandom);
+  return {
+    ...(account.storageState ? { storageState: account.storageState as StorageState } : {}),
+    identity: account.locale && !account.identity ? { ...identity, locale: account.locale } : identity,
   };
 }
 

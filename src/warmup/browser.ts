@@ -1,20 +1,35 @@
 // The browser host: one Chromium per worker process, launched on first use and relaunched after
 // it dies, and a fresh context per account run that is always closed (on success, error or abort).
+// It owns what no account may leak: WebRTC only through the proxy, no automation flag, the sandbox.
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { abortable, openAbortable, settleWithin } from './abort.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './browser-executable.ts';
+import type { BrowserIdentity } from './identity.ts';
+import { userAgentFor } from './identity.ts';
 import type { StorageState } from './outcome.ts';
 
-/** Flags that work as root in a container with a closed network (see docs/site-profile.md). */
-export const LAUNCH_ARGS = [
-  '--no-sandbox',
+/** Flags that work in a container with a closed network (see docs/site-profile.md). */
+const BASE_ARGS = [
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // navigator.webdriver stays false, by the browser itself rather than a script patching pages.
+  '--disable-blink-features=AutomationControlled',
+  // WebRTC may use only the context's proxy: no UDP around it, so no ICE candidate carries the
+  // worker's own address. Headless reads the first switch, a headed Chrome the second.
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
+
+/** Chromium's sandbox cannot start as root; anywhere else it stays on. */
+export function launchArgs(options: { root: boolean }): string[] {
+  return options.root ? ['--no-sandbox', ...BASE_ARGS] : [...BASE_ARGS];
+}
+
+export const runsAsRoot = (): boolean => process.getuid?.() === 0;
 
 const CONTEXT_CLOSE_TIMEOUT_MS = 5000;
 
@@ -28,6 +43,8 @@ export type ContextOptions = {
   proxy?: { server: string; username?: string; password?: string };
   locale?: string;
   viewport?: { width: number; height: number };
+  /** The account's stored identity; wins over locale and viewport. */
+  identity?: BrowserIdentity;
   signal: AbortSignal;
 };
 
@@ -41,6 +58,8 @@ export function createBrowserHost(options: {
   executablePath?: string;
   headless: boolean;
   log: HostLog;
+  /** Whether the worker runs as root (default: asked of the process). */
+  root?: boolean;
 }): BrowserHost {
   const { log } = options;
   let current: Browser | null = null;
@@ -53,7 +72,7 @@ export function createBrowserHost(options: {
     const browser = await chromium.launch({
       executablePath,
       headless: options.headless,
-      args: LAUNCH_ARGS,
+      args: launchArgs({ root: options.root ?? runsAsRoot() }),
       // Our shutdown decides when the browser closes (after the grace period), not Playwright's
       // own signal handlers, which would close it the instant SIGTERM arrives.
       handleSIGINT: false,
@@ -84,11 +103,25 @@ export function createBrowserHost(options: {
 
   return {
     async withContext(contextOptions, fn) {
-      const { signal, storageState, proxy, locale, viewport } = contextOptions;
+      const { signal, storageState, proxy, identity } = contextOptions;
       signal.throwIfAborted();
       const browser = await abortable(getBrowser(), signal);
       const context = await openAbortable(
-        browser.newContext({ storageState, proxy, locale, viewport }),
+        browser.newContext({
+          storageState,
+          proxy,
+          locale: identity?.locale ?? contextOptions.locale,
+          viewport: identity?.viewport ?? contextOptions.viewport,
+          // Playwright ties Accept-Language and navigator.languages to the locale.
+          ...(identity
+            ? {
+                screen: identity.screen,
+                deviceScaleFactor: identity.deviceScaleFactor,
+                timezoneId: identity.timezoneId,
+                userAgent: identity.userAgent ?? userAgentFor(browser.version()),
+              }
+            : {}),
+        }),
         signal,
       );
       try {

@@ -156,6 +156,15 @@ describe('/account_add', () => {
   });
 });
 
+const berlin = {
+  country: 'DE',
+  locale: 'de-DE',
+  timezoneId: 'Europe/Berlin',
+  screen: { width: 1920, height: 1080 },
+  viewport: { width: 1920, height: 1000 },
+  deviceScaleFactor: 1,
+};
+
 describe('/accounts', () => {
   it('shows health, last warmup, session and proxy host — never the session or the password', async () => {
     const { db } = database();
@@ -165,11 +174,15 @@ describe('/accounts', () => {
       .where(eq(accounts.username, 'bob'));
     const alice = (await accountNamed('Alice'))!;
     await attachSession(db, alice.id, Buffer.from('an encrypted session'));
+    await db.update(accounts).set({ identity: berlin }).where(eq(accounts.id, alice.id));
+    await db.update(accounts).set({ identity: null }).where(eq(accounts.username, 'bob'));
     const reply = await bot.ask(people.operator, '/accounts');
     expect(reply.split('\n')).toEqual([
       'Accounts (2):',
       '❔ @Alice — not checked yet · never warmed · session ✓',
+      '    DE · de-DE · Europe/Berlin · 1920×1000@1x',
       '✅ @bob — ok · last warmed 01/02/2030, 03:04 UTC · no session · proxy proxy.example:8080',
+      '    identity not stored yet (one drawn from its id is used; /account_set stores one)',
     ]);
     expect(await bot.ask(people.viewer, '/accounts')).toContain(
       '✅ @bob — в порядке · прогрет 02.01.2030, 03:04 UTC · нет сессии',

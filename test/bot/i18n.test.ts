@@ -253,7 +253,8 @@ describe('plurals, durations and times', () => {
       row('2026-12-01T07:00:00Z'),
       row('2026-11-29T07:00:00Z'),
     ] as unknown as Parameters<typeof formatAccounts>[1];
-    expect(formatAccounts(textsFor('ru', 'Europe/Moscow'), rows, now).split('\n').slice(1)).toEqual([
+    const shown = formatAccounts(textsFor('ru', 'Europe/Moscow'), rows, now).split('\n');
+    expect(shown.filter((l) => l.startsWith('✅'))).toEqual([
       '✅ <b>@alice</b> — в порядке · прогрет 5 мин. назад · сессия ✓',
       '✅ <b>@alice</b> — в порядке · прогрет 3 ч назад · сессия ✓',
       '✅ <b>@alice</b> — в порядке · прогрет 29.11.2026, 10:00 GMT+3 · сессия ✓',

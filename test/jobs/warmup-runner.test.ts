@@ -26,7 +26,16 @@ it('a session the browser refuses ends session_unreadable, not retryable', async
   const good = site.storageStateFor('refused');
   const storageState = { ...good, cookies: good.cookies.map((c) => ({ ...c, expires: -5 })) };
   const outcome = await runner({
-    account: { id: 1, username: 'refused', proxyUrl: null, locale: null, storageState },
+    account: {
+      id: 1,
+      username: 'refused',
+      proxyUrl: null,
+      locale: null,
+      identity: null,
+      browser: 'local',
+      browserProfile: null,
+      storageState,
+    },
     settings: quickSettings(),
     signal: new AbortController().signal,
     log: () => {},

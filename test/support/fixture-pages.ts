@@ -153,3 +153,36 @@ export function searchPage(query: string): string {
   );
   return page('Search', `<h1>Results for ${safe}</h1>${results.join('\n')}`, '');
 }
+
+/**
+ * What a site can learn of the browser: the page posts navigator.webdriver, the user agent,
+ * languages, timezone, screen and every ICE candidate an RTCPeerConnection gathers to /api/probe.
+ */
+export function probePage(): string {
+  return `<!doctype html><html><body><pre id="report">probing…</pre><script>
+(async () => {
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  pc.createDataChannel('probe');
+  const candidates = [];
+  pc.onicecandidate = (e) => { if (e.candidate && e.candidate.candidate) candidates.push(e.candidate.candidate); };
+  const gathered = new Promise((resolve) => {
+    pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') resolve(); };
+  });
+  await pc.setLocalDescription(await pc.createOffer());
+  await gathered;
+  pc.close();
+  const report = {
+    webdriver: navigator.webdriver,
+    userAgent: navigator.userAgent,
+    languages: [...navigator.languages],
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    screen: [screen.width, screen.height],
+    viewport: [innerWidth, innerHeight],
+    deviceScaleFactor: devicePixelRatio,
+    candidates,
+  };
+  await fetch('/api/probe', { method: 'POST', body: JSON.stringify(report) });
+  document.getElementById('report').textContent = JSON.stringify(report);
+})();
+</script></body></html>`;
+}

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseSiteProfile, type SiteProfile } from '../../src/warmup/site-profile.ts';
-import { feedPage, markerPage, searchPage } from './fixture-pages.ts';
+import { feedPage, markerPage, probePage, searchPage } from './fixture-pages.ts';
 import { createStats } from './fixture-stats.ts';
 
 export type { AccountRecord, FixtureStats } from './fixture-stats.ts';
@@ -24,6 +24,22 @@ export type FixtureOptions = {
   liveEvery?: number;
   /** A "choose your interests" dialog covers the feed on each account's first load. */
   dialogOnFirstLoad?: boolean;
+};
+
+/** One visit of /probe: what the page saw (posted back) and the headers the request carried. */
+export type ProbeReport = {
+  account: string;
+  headers: { userAgent: string; acceptLanguage: string };
+  page: {
+    webdriver: boolean;
+    userAgent: string;
+    languages: string[];
+    timezone: string;
+    screen: [number, number];
+    viewport: [number, number];
+    deviceScaleFactor: number;
+    candidates: string[];
+  };
 };
 
 export type FixtureSite = Awaited<ReturnType<typeof startFixtureSite>>;
@@ -51,6 +67,7 @@ export async function startFixtureSite(options: FixtureOptions = {}) {
   const presence = new Map<string, Set<ServerResponse>>(); // account → open presence streams
   const itemCount = options.items ?? 60;
   const dialogShown = new Set<string>();
+  const probes: ProbeReport[] = [];
   const every = (n: number | undefined, i: number) => n !== undefined && i % n === n - 1;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -98,6 +115,18 @@ export async function startFixtureSite(options: FixtureOptions = {}) {
       dialogShown.add(account);
       const followButtons = options.followButtons ?? true;
       return send(res, 200, 'text/html', feedPage({ items, followButtons, dialog, account }));
+    }
+    if (req.method === 'GET' && url.pathname === '/probe') return send(res, 200, 'text/html', probePage());
+    if (req.method === 'POST' && url.pathname === '/api/probe') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const headers = {
+        userAgent: req.headers['user-agent'] ?? '',
+        acceptLanguage: req.headers['accept-language'] ?? '',
+      };
+      probes.push({ account, headers, page: JSON.parse(body) });
+      stats.changed();
+      return send(res, 200, 'application/json', '{}');
     }
     if (req.method === 'GET' && url.pathname === '/login') {
       return send(res, 200, 'text/html', markerPage('logged_out'));
@@ -159,6 +188,8 @@ export async function startFixtureSite(options: FixtureOptions = {}) {
     url,
     profile,
     stats,
+    /** Every /probe report, in arrival order. */
+    probes,
     /** Sets what the account sees from now on; open pages show the marker at once (pushed). */
     accountState(account: string, state: AccountState) {
       states.set(account, state);

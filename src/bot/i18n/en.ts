@@ -78,6 +78,7 @@ export const en = {
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — add an account',
+      '/account_set &lt;username&gt; key=value… — change its browser identity (country, locale, timezone, viewport, scale, user_agent)',
       'send a JSON file with the caption /session &lt;username&gt; — attach a login session',
       '/grant &lt;user_id&gt; viewer|operator|admin, /revoke &lt;user_id&gt; — manage access',
     ],
@@ -252,6 +253,40 @@ export const en = {
       `Account @${username} added with proxy ${host}. Attach its login: send a JSON file with the caption /session ${username}.`,
     proxyFirst: 'The username comes first and the proxy second: /account_add &lt;username&gt; [proxy_url].',
     exists: (username: string) => `Account @${username} already exists.`,
+    noIdentity: 'identity not stored yet (one drawn from its id is used; /account_set stores one)',
+    fixedUserAgent: 'fixed user agent',
+    cdp: (profile: string) => `anti-detect profile ${profile}`,
+  },
+
+  accountSet: {
+    usage:
+      'Usage: /account_set &lt;username&gt; key=value… — keys: country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (a full string, or auto), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
+    unknownAccount: (username: string) => `There is no account @${username}.`,
+    notPair: (text: string) => `"${text}" is not a key=value setting.`,
+    unknownKey: (key: string) =>
+      `There is no setting "${key}". Settings: country, locale, timezone, viewport, scale, user_agent, identity, shared, browser, profile, inject_session.`,
+    repeated: (key: string) => `"${key}" is given twice.`,
+    badValue: {
+      country: (v: string) => `"${v}" is not a country I know: use a two-letter code such as US, DE, BR.`,
+      locale: (v: string) => `"${v}" is not a locale: use one such as en-US or de-DE.`,
+      timezone: (v: string) => `"${v}" is not a timezone: use an IANA name such as Europe/Berlin.`,
+      viewport: (v: string) =>
+        `"${v}" is not a viewport: use WIDTHxHEIGHT, e.g. 1920x1000 (at least 800x500).`,
+      scale: (v: string) => `"${v}" is not a device scale: use a number from 1 to 3, e.g. 1.25.`,
+      user_agent: (v: string) => `"${v}" is not a user agent: give the full string, or auto.`,
+      identity: (v: string) => `identity=${v}: the only value is identity=new (a fresh draw).`,
+      shared: (v: string) => `shared=${v}: use shared=yes to allow an identity another account has.`,
+      browser: (v: string) => `"${v}" is not a browser: use browser=local or browser=cdp.`,
+      profile: (v: string) =>
+        v
+          ? `"${v}" is not a profile: use profile=dolphin:&lt;profile id&gt;.`
+          : 'A cdp browser needs a profile first: profile=dolphin:&lt;profile id&gt;.',
+      inject_session: (v: string) => `inject_session=${v}: use yes or no.`,
+    },
+    clash: 'Another account already has exactly this identity. Add shared=yes if they should share it.',
+    done: (username: string, identity: string) => `Account @${username} now shows: ${identity}.`,
+    doneCdp: (username: string, profile: string) =>
+      `Account @${username} now runs in the anti-detect profile ${profile}.`,
   },
 
   session: {

@@ -74,6 +74,7 @@ export const ru: Texts = {
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — добавить аккаунт',
+      '/account_set &lt;username&gt; ключ=значение… — изменить профиль браузера (<code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>)',
       'JSON-файл с подписью /session &lt;username&gt; — привязать сессию входа',
       '/grant &lt;user_id&gt; viewer|operator|admin, /revoke &lt;user_id&gt; — доступ',
     ],
@@ -247,6 +248,42 @@ export const ru: Texts = {
       `Аккаунт @${username} добавлен с прокси ${host}. Привяжите вход: JSON-файл с подписью /session ${username}.`,
     proxyFirst: 'Сначала имя пользователя, потом прокси: /account_add &lt;username&gt; [proxy_url].',
     exists: (username: string) => `Аккаунт @${username} уже есть.`,
+    noIdentity: 'профиль браузера ещё не сохранён (используется выведенный из id; /account_set сохранит его)',
+    fixedUserAgent: 'свой <code>User-Agent</code>',
+    cdp: (profile: string) => `антидетект-профиль ${profile}`,
+  },
+
+  accountSet: {
+    usage:
+      'Формат: /account_set &lt;username&gt; ключ=значение… — ключи: <code>country</code> (DE), <code>locale</code> (de-DE), <code>timezone</code> (<code>Europe/Berlin</code>), <code>viewport</code> (1920x1000), <code>scale</code> (1, 1.25…), user_agent (строка целиком или <code>auto</code>), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
+    unknownAccount: (username: string) => `Аккаунта @${username} нет.`,
+    notPair: (text: string) => `«${text}» — не настройка вида ключ=значение.`,
+    unknownKey: (key: string) =>
+      `Настройки «${key}» нет. Есть: <code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>, <code>identity</code>, <code>shared</code>, <code>browser</code>, <code>profile</code>, <code>inject_session</code>.`,
+    repeated: (key: string) => `«${key}» указан дважды.`,
+    badValue: {
+      country: (v: string) => `«${v}» — незнакомая страна: нужен двухбуквенный код, например US, DE, BR.`,
+      locale: (v: string) => `«${v}» — не локаль: нужна такая, как en-US или de-DE.`,
+      timezone: (v: string) =>
+        `«${v}» — не часовой пояс: нужно имя часового пояса, например <code>Europe/Berlin</code>.`,
+      viewport: (v: string) =>
+        `«${v}» — не размер окна: ШИРИНАxВЫСОТА, например 1920x1000 (не меньше 800x500).`,
+      scale: (v: string) => `«${v}» — не масштаб: число от 1 до 3, например 1.25.`,
+      user_agent: (v: string) => `«${v}» — не <code>User-Agent</code>: строка целиком или <code>auto</code>.`,
+      identity: (v: string) => `identity=${v}: возможно только identity=new (новый профиль).`,
+      shared: (v: string) =>
+        `shared=${v}: shared=yes разрешает профиль, который уже есть у другого аккаунта.`,
+      browser: (v: string) => `«${v}» — не браузер: browser=local или browser=cdp.`,
+      profile: (v: string) =>
+        v
+          ? `«${v}» — не профиль: profile=dolphin:&lt;id профиля&gt;.`
+          : 'Для cdp сначала нужен профиль: profile=dolphin:&lt;id профиля&gt;.',
+      inject_session: (v: string) => `inject_session=${v}: yes или no.`,
+    },
+    clash: 'У другого аккаунта уже точно такой профиль. Добавьте shared=yes, если им можно его делить.',
+    done: (username: string, identity: string) => `Аккаунт @${username} теперь выглядит так: ${identity}.`,
+    doneCdp: (username: string, profile: string) =>
+      `Аккаунт @${username} теперь работает в антидетект-профиле ${profile}.`,
   },
 
   session: {

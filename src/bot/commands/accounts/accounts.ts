@@ -4,6 +4,9 @@
 import { Composer } from 'telegraf';
 import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
+import { chooseIdentity } from '../../../tasks/account-identity.ts';
+import { type BrowserIdentity, describeIdentity, readIdentity } from '../../../warmup/identity.ts';
+import { browserProfileSchema } from '../../../warmup/providers/provider.ts';
 import { escapeHtml, formatHealth, MAX_TEXT } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { sinceOrDateTime } from '../../i18n/intl.ts';
@@ -52,6 +55,8 @@ export function accountsFeature(deps: BotDeps) {
         username,
         proxyUrl: proxy?.url ?? null,
         createdBy: ctx.actor.id,
+        // Chosen once, here, unlike every other account's; /account_set changes it.
+        identity: await chooseIdentity(tx),
       });
       if (inserted) {
         await recordAudit(tx, {
@@ -70,12 +75,22 @@ export function accountsFeature(deps: BotDeps) {
   return feature;
 }
 
+/** The browser an account shows a site: its anti-detect profile, or its stored identity. */
+function browserLine(t: Texts, a: AccountSummary, identity: BrowserIdentity | undefined): string {
+  const profile = browserProfileSchema.safeParse(a.browserProfile);
+  if (a.browser === 'cdp' && profile.success)
+    return t.accounts.cdp(escapeHtml(`${profile.data.provider}:${profile.data.profileId}`));
+  if (!identity) return t.accounts.noIdentity;
+  return `${escapeHtml(describeIdentity(identity))}${identity.userAgent ? ` · ${t.accounts.fixedUserAgent}` : ''}`;
+}
+
 export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date()): string {
   if (rows.length === 0) return t.accounts.empty;
   const lines = [t.accounts.header(rows.length)];
   let length = lines[0]!.length;
   for (const [i, a] of rows.entries()) {
     const host = proxyHost(a.proxyUrl);
+    const identity = readIdentity(a.identity);
     const line = [
       `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — ${formatHealth(t, a.health)}`,
       a.lastWarmedAt
@@ -84,13 +99,14 @@ export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date(
       a.hasSession ? t.accounts.session : t.accounts.noSession,
       ...(host ? [t.accounts.proxy(escapeHtml(host))] : []),
     ].join(' · ');
+    const shown = `${line}\n    ${browserLine(t, a, identity)}`;
     // Room is kept for the "…and N more" line.
-    if (length + line.length + 1 > MAX_TEXT - 64) {
+    if (length + shown.length + 1 > MAX_TEXT - 64) {
       lines.push(t.accounts.more(rows.length - i));
       break;
     }
-    lines.push(line);
-    length += line.length + 1;
+    lines.push(shown);
+    length += shown.length + 1;
   }
   return lines.join('\n');
 }
