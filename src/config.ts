@@ -98,12 +98,30 @@ const envSchema = z.object({
   RETENTION_AUDIT_DAYS: positiveInt(1, 3650, 180),
   RETENTION_JOB_DAYS: positiveInt(1, 365, 7),
   ACCOUNT_LEASE_SECONDS: positiveInt(10, 600, 30),
+  TIMEZONE: optionalText.pipe(
+    z
+      .string()
+      .refine(isTimeZone, 'must be an IANA timezone name such as Europe/Moscow or UTC')
+      .default('UTC'),
+  ),
 });
+
+/** True when this runtime's Intl knows the IANA zone name. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type Role = 'all' | 'bot' | 'worker';
 
 export type Config = {
   role: Role;
+  /** TIMEZONE: the team's IANA zone; the bot shows absolute times in it. */
+  timeZone: string;
   telegram: {
     token: string | undefined;
     apiRoot: string;
@@ -165,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data!;
   return {
     role: e.ROLE,
+    timeZone: e.TIMEZONE,
     telegram: {
       token: e.TELEGRAM_BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),

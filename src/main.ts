@@ -199,6 +199,7 @@ async function startBotRole(
     log: deps.logger,
     sessionKey: deps.sessionKey,
     adminIds: config.telegram.adminIds,
+    timeZone: config.timeZone,
     onTelegramCall: deps.metrics.telegramCall,
     onDelivered: deps.metrics.notificationDelivered,
   });

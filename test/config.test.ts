@@ -33,6 +33,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads TIMEZONE as an IANA name, UTC by default, and refuses an unknown zone', () => {
+    expect(loadConfig({}).timeZone).toBe('UTC');
+    expect(loadConfig({ TIMEZONE: ' ' }).timeZone).toBe('UTC');
+    expect(loadConfig({ TIMEZONE: 'Europe/Moscow' }).timeZone).toBe('Europe/Moscow');
+    expect(() => loadConfig({ TIMEZONE: 'Moscow' })).toThrow(
+      /TIMEZONE: must be an IANA timezone name such as Europe\/Moscow or UTC \(got "Moscow"\)/,
+    );
+  });
+
   it('reads every setting', () => {
     const config = loadConfig({
       TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',

@@ -5,6 +5,7 @@ import type { TaskEvent } from '../tasks/events.ts';
 import type { Status } from '../tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../tasks/queries.ts';
 import type { Texts } from './i18n/index.ts';
+import { dateTime, duration, type Units } from './i18n/intl.ts';
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
@@ -13,15 +14,23 @@ export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** 4m 12s; 42s; 1h 05m. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${s}s`;
-  return `${s}s`;
+const EN_UNITS: Units = { h: (v) => `${v}h`, m: (v) => `${v}m`, s: (v) => `${v}s` };
+
+/** 4m 12s; 42s; 1h 05m — or, with Russian units, 4 мин 12 с. */
+export function formatDuration(ms: number, units: Units = EN_UNITS): string {
+  return duration(ms, units);
+}
+
+/** An account's health state in the reader's words (an unexpected state reads as "not checked yet"). */
+export function formatHealth(t: Texts, health: string): string {
+  return Object.hasOwn(t.health, health) ? t.health[health as keyof Texts['health']] : t.health.unknown;
+}
+
+/** The sentence for why a run failed, with the step that fixes it; never the code or the detail. */
+export function formatReason(t: Texts, code: string | null, account: string): string {
+  // Own keys only: a code such as "toString" or "__proto__" must not reach Object.prototype.
+  const key = code !== null && Object.hasOwn(t.reasons, code) ? (code as keyof Texts['reasons']) : 'other';
+  return t.reasons[key](account);
 }
 
 const ICON: Record<Status, string> = {
@@ -129,14 +138,15 @@ export function formatTaskEvent(
   const ok = event.runs.completed;
   head.push(t.task.accounts(ok, event.runs.failed, event.runs.total));
   if (event.durationMs !== null) {
-    const d = formatDuration(event.durationMs);
+    const d = formatDuration(event.durationMs, t.units);
     head.push(status === 'running' ? t.task.started(d) : t.task.duration(d));
   }
   if (event.type === 'failed') head.push(t.task.failedOf(event.runs.failed, event.runs.total));
-  const body = event.failures.map(
-    (f) =>
-      `• ${clip(f.account, ACCOUNT_MAX)}: <code>${clip(f.code ?? '?', CODE_MAX)}</code> ${clip(f.message ?? '', REASON_MAX)}`,
-  );
+  // The person reads what happened and what to do; the code and its detail stay in /task's log.
+  const body = event.failures.map((f) => {
+    const account = clip(f.account, ACCOUNT_MAX);
+    return `• ${account}: ${formatReason(t, f.code, account)}`;
+  });
   const tail: string[] = [];
   if (actor) {
     const who = clip(actor, NAME_MAX);
@@ -156,7 +166,9 @@ export function formatTaskDetails(
 ): string {
   const { task } = d;
   const status = task.status;
-  const when = (at: Date | null) => (at ? at.toISOString().replace('T', ' ').slice(0, 19) : t.task.none);
+  const when = (at: Date | null) => (at ? dateTime(t.locale, at) : t.task.none);
+  const span = (from: Date, to: Date | null) =>
+    formatDuration((to ?? now).getTime() - from.getTime(), t.units);
   const ok = d.runs.filter((r) => r.status === 'completed').length;
   const failed = d.runs.filter((r) => r.status === 'failed').length;
   const head = [
@@ -165,31 +177,31 @@ export function formatTaskDetails(
     `${t.task.created}: ${when(task.createdAt)} · ${t.task.startedAt}: ${when(task.startedAt)} · ${t.task.completedAt}: ${when(task.completedAt)}`,
   ];
   if (task.startedAt) {
-    head.push(
-      t.task.duration(formatDuration((task.completedAt ?? now).getTime() - task.startedAt.getTime())),
-    );
+    head.push(t.task.duration(span(task.startedAt, task.completedAt)));
   }
   const nameOf = (id: number) => clip(names.get(id) ?? `id ${id}`, NAME_MAX);
   if (task.createdBy !== null) head.push(t.task.createdBy(nameOf(task.createdBy)));
   if (task.restartedBy !== null) head.push(t.task.restartedBy(nameOf(task.restartedBy)));
   head.push('', `<b>${t.task.runs}</b>`);
   const body: string[] = [];
+  // Technical detail (reason code, selector, URL) belongs to the log section, not the run lines.
+  const technical: string[] = [];
   for (const r of d.runs) {
     const counters = formatCounters(t, r.counters as Record<string, unknown>);
-    const duration = r.startedAt
-      ? ` ${formatDuration((r.completedAt ?? now).getTime() - r.startedAt.getTime())}`
-      : '';
-    const reason = r.reasonCode
-      ? ` <code>${clip(r.reasonCode, CODE_MAX)}</code> ${clip(r.reasonMessage ?? '', REASON_MAX)}`
-      : '';
+    const took = r.startedAt ? ` ${span(r.startedAt, r.completedAt)}` : '';
+    const account = clip(r.username, ACCOUNT_MAX);
+    const reason = r.status === 'failed' ? ` — ${formatReason(t, r.reasonCode, account)}` : '';
+    if (r.reasonCode) {
+      technical.push(
+        `<code>${account}: ${clip(r.reasonCode, CODE_MAX)} ${clip(r.reasonMessage ?? '', REASON_MAX)}</code>`,
+      );
+    }
     const capped = r.cappedByTime ? ` (${t.task.capped})` : '';
-    body.push(
-      `${ICON[r.status]} ${clip(r.username, ACCOUNT_MAX)}${duration}${counters ? ` — ${counters}` : ''}${capped}${reason}`,
-    );
+    body.push(`${ICON[r.status]} ${account}${took}${counters ? ` — ${counters}` : ''}${capped}${reason}`);
   }
   // Runs come first; the log tail gets what room is left.
-  if (d.log.length > 0) {
-    body.push('', `<b>${t.task.log}</b>`);
+  if (d.log.length > 0 || technical.length > 0) {
+    body.push('', `<b>${t.task.log}</b>`, ...technical);
     for (const l of d.log) body.push(`<code>${clip(`${l.account}: ${l.line}`, 200)}</code>`);
   }
   return fitLines({ head, body, max: MAX_TEXT, more: t.task.more });

@@ -10,6 +10,8 @@ import type { Texts } from './i18n/index.ts';
 export const TASK_ACTIONS = {
   r: 'restart',
   rf: 'restartFailed',
+  ra: 'restartAnyway',
+  rfa: 'restartFailedAnyway',
   c: 'cancel',
   d: 'details',
   f: 'refresh',
@@ -23,7 +25,7 @@ export type Callback =
 
 const MAX_ID = 2_147_483_647; // Postgres integer
 
-const TASK_RE = /^(r|rf|c|d|f):([1-9]\d{0,9})$/;
+const TASK_RE = /^(r|rf|ra|rfa|c|d|f):([1-9]\d{0,9})$/;
 // l:<status>:<page>[:a<id>|:b<id>] — "a": the tasks older than id (next page), "b": newer (back).
 // Without a cursor (buttons sent before keyset paging) the page number is used as an offset.
 const LIST_RE = new RegExp(`^l:(all|${STATUSES.join('|')}):([1-9]\\d{0,5})(?::([ab])([1-9]\\d{0,9}))?$`);
@@ -88,6 +90,14 @@ export function taskKeyboard(
       Markup.button.callback(t.buttons[action], encodeCallback({ kind: 'task', action, taskId })),
     );
   return Markup.inlineKeyboard(chunk(buttons, 3));
+}
+
+/** Under a restart warning: restart as asked although some accounts are unhealthy. */
+export function restartAnywayKeyboard(t: Texts, taskId: number, scope: 'all' | 'failed') {
+  const action: TaskAction = scope === 'all' ? 'restartAnyway' : 'restartFailedAnyway';
+  return Markup.inlineKeyboard([
+    Markup.button.callback(t.buttons[action], encodeCallback({ kind: 'task', action, taskId })),
+  ]);
 }
 
 /** ◀ and ▶ carry the ids at the page's edges, so the next page is read by key, not by offset. */

@@ -46,7 +46,12 @@ export async function wireBot(options: WireBotOptions): Promise<WiredBot> {
     onTelegram: budget.apply,
     onChat: async (chatId) => outbox?.chatSpoke(chatId),
   });
-  const notifier = createNotifier({ db: deps.db, telegram: bot.telegram, log: deps.log });
+  const notifier = createNotifier({
+    db: deps.db,
+    telegram: bot.telegram,
+    log: deps.log,
+    ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
+  });
   outbox = await startOutbox({
     ...outboxOptions,
     db: deps.db,

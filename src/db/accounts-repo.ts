@@ -1,7 +1,7 @@
 // Account rows: the TikTok usernames, their proxy, encrypted session and health.
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { type AccountRow, accounts } from './schema.ts';
+import { type AccountRow, accounts, runs } from './schema.ts';
 
 export async function insertAccount(
   exec: Executor,
@@ -22,6 +22,16 @@ export async function insertAccount(
 
 export async function listAccounts(exec: Executor) {
   return exec.select().from(accounts).orderBy(asc(accounts.username));
+}
+
+/** The accounts of a task (one run each) whose health is one of `healths`, by name: a restart warning. */
+export async function taskAccountsWithHealth(exec: Executor, taskId: number, healths: readonly string[]) {
+  return exec
+    .select({ username: accounts.username, health: accounts.health })
+    .from(runs)
+    .innerJoin(accounts, eq(accounts.id, runs.accountId))
+    .where(and(eq(runs.taskId, taskId), inArray(accounts.health, healths as AccountRow['health'][])))
+    .orderBy(asc(accounts.username));
 }
 
 /** Every account without its session blob (which can be large): whether one is attached suffices. */

@@ -93,10 +93,10 @@ describe('access', () => {
       'Your role (operator) does not allow that.',
     );
     expect(await bot.ask(people.viewer, `/grant ${people.viewer.id} admin`)).toBe(
-      'Ваша роль (viewer) этого не позволяет.',
+      'Ваша роль (наблюдатель) этого не позволяет.',
     );
     expect(await bot.ask(people.viewer, `/revoke ${admin.id}`)).toBe(
-      'Ваша роль (viewer) этого не позволяет.',
+      'Ваша роль (наблюдатель) этого не позволяет.',
     );
     expect(await snapshot()).toEqual(before);
     const forbidden = await database()
@@ -113,7 +113,7 @@ describe('access', () => {
 
   it('an admin answers in Russian to a Russian speaker', async () => {
     expect(await bot.ask({ ...admin, language_code: 'ru' }, '/grant 77 admin')).toBe(
-      'Пользователь 77 получил доступ с ролью admin.',
+      'Пользователь 77 получил доступ с ролью администратор.',
     );
     expect(await bot.ask({ ...admin, language_code: 'ru' }, '/revoke 77')).toBe(
       'Пользователь 77 больше не имеет доступа.',

@@ -179,13 +179,13 @@ describe('/accounts', () => {
     const reply = await bot.ask(people.operator, '/accounts');
     expect(reply.split('\n')).toEqual([
       'Accounts (2):',
-      '❔ @Alice — unknown · never warmed · session ✓',
+      '❔ @Alice — not checked yet · never warmed · session ✓',
       '    DE · de-DE · Europe/Berlin · 1920×1000@1x',
-      '✅ @bob — ok · last warmed 2030-01-02 03:04 · no session · proxy proxy.example:8080',
+      '✅ @bob — ok · last warmed 01/02/2030, 03:04 UTC · no session · proxy proxy.example:8080',
       '    identity not stored yet (one drawn from its id is used; /account_set stores one)',
     ]);
     expect(await bot.ask(people.viewer, '/accounts')).toContain(
-      '✅ @bob — ok · прогрет 2030-01-02 03:04 · нет сессии',
+      '✅ @bob — в порядке · прогрет 02.01.2030, 03:04 UTC · нет сессии',
     );
   });
 

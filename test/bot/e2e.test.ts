@@ -117,13 +117,16 @@ describe('from /new to the completion message', () => {
   }, 120_000);
 });
 
-it('a logged-out account ends with a failure photo giving logged_out and a Restart button', async () => {
+it('a logged-out account ends with a failure photo saying so, with the fix and a Restart button', async () => {
   h.fake.sendText({
     from: people.operator,
     text: '/new accounts=gone videos=2-2 watch=1-1 likes=0-0 delay=0-0',
   });
-  const photo = await h.fake.waitFor(() => said().find((s) => s.m.photo && s.text.includes('logged_out')), {
-    timeout: 90_000,
-  });
+  const photo = await h.fake.waitFor(
+    () => said().find((s) => s.m.photo && s.text.includes('logged out — upload a fresh session')),
+    {
+      timeout: 90_000,
+    },
+  );
   expect(buttonsOf(photo.m).map(([text]) => text)).toContain('🔁 Restart');
 }, 120_000);

@@ -115,7 +115,7 @@ describe('guided', () => {
     }
     expect(await bot.tap(op, 'n:a', id + 1000)).toBe(stale);
     expect(await bot.tap(people.admin, 'n:a', id)).toBe(stale);
-    expect(await bot.tap(people.viewer, 'n:a', id)).toBe('Ваша роль (viewer) этого не позволяет.');
+    expect(await bot.tap(people.viewer, 'n:a', id)).toBe('Ваша роль (наблюдатель) этого не позволяет.');
     expect(draftMessage(id).text).toBe(text);
     expect(await snapshot()).toEqual(before);
   });

@@ -108,9 +108,9 @@ describe('with accounts', () => {
   it('a viewer is refused, in their language, and the attempt is audited', async () => {
     const before = await snapshot();
     expect(await bot.ask(people.viewer, '/new accounts=alice')).toBe(
-      'Ваша роль (viewer) этого не позволяет.',
+      'Ваша роль (наблюдатель) этого не позволяет.',
     );
-    expect(await bot.ask(people.viewer, '/new')).toBe('Ваша роль (viewer) этого не позволяет.');
+    expect(await bot.ask(people.viewer, '/new')).toBe('Ваша роль (наблюдатель) этого не позволяет.');
     expect(await snapshot()).toEqual(before);
     const [denied] = await database()
       .db.select({ n: count() })

@@ -75,15 +75,16 @@ describe('a task in the chat', () => {
     expect(h.fake.calls('sendMessage').length - sentBefore).toBe(1);
   });
 
-  it('a logged-out account ends with a failure photo naming logged_out, with a Restart button', async () => {
+  it('a logged-out account ends with a failure photo saying it is logged out and how to fix it, with a Restart button', async () => {
     const { task } = await newTask('locked');
     await steer.waitFor(() => steer.openSessions().some((n) => n.startsWith('locked')));
     steer.release();
     const photo = await h.fake.waitFor(() =>
       h.fake.messages(chat).find((m) => m.photo && String(m.caption).includes(`#${task.id}`)),
     );
-    expect(photo.caption).toContain('logged_out');
-    expect(photo.caption).toContain('1 of 1 accounts failed');
+    expect(photo.caption).toContain('logged out — upload a fresh session');
+    expect(photo.caption).not.toContain('logged_out');
+    expect(photo.caption).toContain('1 of 1 account failed');
     expect(labels(photo)).toContain('🔁 Restart');
     const upload = h.fake.calls('sendPhoto').at(-1)!;
     expect(upload.uploads.photo?.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');

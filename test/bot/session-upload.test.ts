@@ -286,7 +286,7 @@ describe('/session upload', () => {
         return local.fake.waitFor(() => local.fake.messages(admin.id)[before]);
       };
       const state = { ...storageState, cookies: storageState.cookies.slice(0, 1) };
-      expect((await send(JSON.stringify(state))).text).toContain('Session attached for @Alice (1 cookies).');
+      expect((await send(JSON.stringify(state))).text).toContain('Session attached for @Alice (1 cookie).');
       const [call] = local.fake.calls('getFile');
       const answered = call?.response as { result: { file_path: string } } | undefined;
       expect(String(answered?.result.file_path)).toMatch(new RegExp(`^${dir}/`));

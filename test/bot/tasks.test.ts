@@ -1,8 +1,8 @@
 // Task commands and buttons through real telegraf and the fake Bot API: bad input gets a short
 // specific answer and changes nothing; access is enforced on commands and taps alike.
-import { count, eq, sql } from 'drizzle-orm';
+import { count, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, tasks } from '../../src/db/schema.ts';
+import { accounts, auditLog, tasks } from '../../src/db/schema.ts';
 import { type BotHarness, people, startBotHarness } from '../support/bot.ts';
 import { askIn, buttonsOf, tapIn } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
@@ -104,6 +104,47 @@ describe('restart and cancel', () => {
     expect(row!.runNumber).toBe(task.runNumber + 1);
   });
 
+  it('a restart of a task with logged-out or blocked accounts asks first; "Restart anyway" restarts', async () => {
+    const { db } = database();
+    const { task, runs: taskRuns } = await makeTask(db, ['failed', 'failed', 'completed']);
+    const [a, b] = taskRuns.map((r) => r.accountId);
+    await db.update(accounts).set({ health: 'logged_out' }).where(eq(accounts.id, a!));
+    await db.update(accounts).set({ health: 'blocked' }).where(eq(accounts.id, b!));
+    const names = await db
+      .select()
+      .from(accounts)
+      .where(inArray(accounts.id, [a!, b!]))
+      .orderBy(accounts.username);
+    // Only this task's row: other tests' notifications may still touch theirs meanwhile.
+    const mine = async () => (await db.select().from(tasks).where(eq(tasks.id, task.id)))[0];
+    const before = await mine();
+
+    const chat = people.operator.id;
+    // Other tests' notifications may arrive in this chat too: the replies are found by their text.
+    const said = (start: string) =>
+      h.fake.waitFor(() => h.fake.messages(chat).find((m) => String(m.text).startsWith(start)));
+    h.fake.sendText({ from: people.operator, text: `/restart ${task.id}` });
+    const warning = await said(`Task #${task.id} was not restarted yet`);
+    expect(String(warning.text).split('\n')).toEqual([
+      `Task #${task.id} was not restarted yet: these accounts cannot be warmed up now.`,
+      ...names.map((n) => `• @${n.username} — ${n.id === a ? 'logged out' : 'blocked'}`),
+      'Fix them first, or restart anyway.',
+    ]);
+    expect(buttonsOf(warning)).toEqual([['🔁 Restart anyway', `ra:${task.id}`]]);
+    // The Restart button of the failure notice asks the same, in the tapper's language.
+    expect(await tapIn(h.fake, { ...people.operator, language_code: 'ru' }, `rf:${task.id}`, 1)).toBe('');
+    const ru = await said(`Задача #${task.id} пока не перезапущена`);
+    expect(String(ru.text)).toContain(`Задача #${task.id} пока не перезапущена`);
+    expect(String(ru.text)).toContain('вышел из аккаунта');
+    expect(buttonsOf(ru)).toEqual([['🔁 Упавшие всё равно', `rfa:${task.id}`]]);
+    expect(await mine()).toEqual(before);
+
+    expect(await tap(people.viewer, `ra:${task.id}`)).toBe('Ваша роль (наблюдатель) этого не позволяет.');
+    expect(await tap(people.operator, `ra:${task.id}`)).toBe(`Task #${task.id} restarted.`);
+    const [row] = await db.select().from(tasks).where(eq(tasks.id, task.id));
+    expect(row).toMatchObject({ status: 'pending', runNumber: task.runNumber + 1 });
+  });
+
   it('cancel ends a queued task and announces it once', async () => {
     const { task } = await makeTask(database().db, ['pending', 'pending']);
     await database().db.update(tasks).set({ chatId: people.operator.id }).where(eq(tasks.id, task.id));
@@ -134,7 +175,7 @@ describe('access', () => {
     const { task } = await makeTask(database().db, ['failed']);
     const before = await snapshot();
     const answer = await tap(people.viewer, `r:${task.id}`);
-    expect(answer).toBe('Ваша роль (viewer) этого не позволяет.');
+    expect(answer).toBe('Ваша роль (наблюдатель) этого не позволяет.');
     expect(await snapshot()).toEqual(before);
     const rows = await database().db.select().from(auditLog).where(eq(auditLog.actorId, people.viewer.id));
     expect(rows.map((r) => r.action)).toContain('access.forbidden');

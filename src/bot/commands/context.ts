@@ -22,6 +22,8 @@ export type BotDeps = {
   sessionKey: Buffer | undefined;
   /** TELEGRAM_ADMIN_IDS: admins by configuration, whatever the users table says. */
   adminIds?: readonly number[];
+  /** TIMEZONE: the IANA zone absolute times are shown in (UTC when not given). */
+  timeZone?: string;
   /** The clock of the stranger refusal limit (tests drive it). */
   now?: () => number;
 };
@@ -49,7 +51,7 @@ export async function requireRole(ctx: BotContext, db: Db, needed: Role, action:
     action: 'access.forbidden',
     details: { attempted: action, role: ctx.actor.role },
   });
-  const text = ctx.t.forbidden(ctx.actor.role);
+  const text = ctx.t.forbidden(ctx.t.roles[ctx.actor.role]);
   if (ctx.callbackQuery) await ctx.answerCbQuery(text, { show_alert: true });
   else await ctx.reply(text);
   return false;

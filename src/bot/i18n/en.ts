@@ -1,7 +1,54 @@
 // English texts: every sentence the bot says, in one place. ru.ts has the same shape.
 // Values that come from users (task names, usernames) arrive already HTML-escaped.
+import type { FailureCode } from '../../warmup/failure-reasons.ts';
+import { type Locale, type PluralForms, plural } from './intl.ts';
+
+const n = (count: number, forms: PluralForms) => plural('en', count, forms);
+const accountsN = (count: number) => n(count, { one: '# account', other: '# accounts' });
 
 export const en = {
+  /** The language and timezone these texts speak in; textsFor() swaps in the team's timezone. */
+  locale: { lang: 'en', timeZone: 'UTC' } as Locale,
+  /** Duration units: 4m 12s. */
+  units: { h: (v: string) => `${v}h`, m: (v: string) => `${v}m`, s: (v: string) => `${v}s` },
+  roles: { viewer: 'viewer', operator: 'operator', admin: 'admin' },
+  health: {
+    ok: 'ok',
+    unknown: 'not checked yet',
+    logged_out: 'logged out',
+    captcha: 'stuck at a captcha',
+    blocked: 'blocked',
+    proxy_error: 'proxy not working',
+  },
+  /**
+   * Why a run failed, for a person, with the step that fixes it. The reason code and the
+   * technical detail stay in the run log (and /task's log section).
+   */
+  reasons: {
+    logged_out: (account: string) =>
+      `logged out — upload a fresh session: send the JSON with the caption /session ${account}.`,
+    captcha: (_account: string) =>
+      'stopped at a captcha — open the account by hand, solve it, then restart the task.',
+    blocked: (_account: string) =>
+      'the account is blocked — check it by hand; it cannot be warmed up for now.',
+    proxy_error: (_account: string) =>
+      'the proxy did not work — check the proxy of this account in /accounts.',
+    navigation_timeout: (_account: string) => 'the site did not load in time — a restart usually helps.',
+    selector_missing: (_account: string) =>
+      'the page did not look as expected — try again later; if it repeats, tell the developers.',
+    browser_crashed: (_account: string) => 'the browser crashed — a restart usually helps.',
+    worker_lost: (_account: string) => 'the worker running it stopped — a restart usually helps.',
+    expired: (_account: string) => 'it waited in the queue too long — a restart usually helps.',
+    cancelled: (_account: string) => 'cancelled.',
+    session_unreadable: (account: string) =>
+      `its saved session cannot be read — upload it again: send the JSON with the caption /session ${account}.`,
+    bad_settings: (_account: string) =>
+      "the task's settings are no longer valid — create a new task with /new.",
+    internal_error: (_account: string) => 'an unexpected error in the worker — a restart usually helps.',
+    interrupted: (_account: string) => 'it was interrupted — a restart usually helps.',
+    job_lost: (_account: string) => 'its queued job was lost — a restart usually helps.',
+    other: (_account: string) => 'failed for an unexpected reason; the details are in /task.',
+  } satisfies Record<FailureCode | 'other', (account: string) => string>,
   refusal: (id: number) =>
     `This bot is private. Your Telegram id is ${id}; ask an admin to grant you access.`,
   forbidden: (role: string) => `Your role (${role}) does not allow that.`,
@@ -56,6 +103,9 @@ export const en = {
   restartBusy: (id: number, why: string) => `Task #${id} was not restarted: ${why}.`,
   restartNothingFailed: (id: number) =>
     `Task #${id} has no failed accounts to restart. Use /restart ${id} to run all again.`,
+  restartWarning: (id: number, lines: string) =>
+    `Task #${id} was not restarted yet: these accounts cannot be warmed up now.\n${lines}\nFix them first, or restart anyway.`,
+  restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Task #${id} cancelled.`,
   cancelRefused: (id: number, why: string) => `Task #${id} was not cancelled: ${why}.`,
 
@@ -77,6 +127,8 @@ export const en = {
   buttons: {
     restart: '🔁 Restart',
     restartFailed: '🔁 Restart failed',
+    restartAnyway: '🔁 Restart anyway',
+    restartFailedAnyway: '🔁 Restart failed anyway',
     cancel: '⛔ Cancel',
     details: 'ℹ️ Details',
     refresh: '🔄 Refresh',
@@ -89,7 +141,7 @@ export const en = {
     more: (n: number) => `…and ${n} more.`,
     accounts: (ok: number, failed: number, total: number) =>
       `Accounts: ${ok} ok · ${failed} failed · ${total} total`,
-    failedOf: (failed: number, total: number) => `${failed} of ${total} accounts failed`,
+    failedOf: (failed: number, total: number) => `${failed} of ${accountsN(total)} failed`,
     duration: (d: string) => `Duration: ${d}`,
     started: (d: string) => `Running for ${d}`,
     restartedBy: (who: string) => `Restarted by ${who}`,
@@ -114,8 +166,8 @@ export const en = {
     restarted: 'restarted',
   },
   digest: {
-    finished: (n: number) => `${n} tasks finished:`,
-    started: (n: number) => `${n} tasks started:`,
+    finished: (count: number) => `${n(count, { one: '# task', other: '# tasks' })} finished:`,
+    started: (count: number) => `${n(count, { one: '# task', other: '# tasks' })} started:`,
     more: (n: number) => `…and ${n} more. Send /list for all.`,
   },
   counters: {
@@ -165,16 +217,16 @@ export const en = {
       'No healthy accounts: every account is logged out, blocked or stuck at a captcha. See /accounts.',
     noAccounts: 'There are no accounts yet. An admin adds them with /account_add &lt;username&gt;.',
     badSettings: (problems: string) => `These settings do not work: ${problems}.`,
-    created: (id: number, n: number, preset: string) =>
-      `Task #${id} created: ${n} accounts, preset ${preset}.`,
+    created: (id: number, count: number, preset: string) =>
+      `Task #${id} created: ${accountsN(count)}, preset ${preset}.`,
     defaultPreset: 'default',
     pickAccounts: (selected: number, total: number) =>
       `New task, step 1 of 3: pick the accounts (${selected} of ${total} selected; ⚠️ = not healthy).`,
-    pickPreset: (n: number) => `New task, step 2 of 3: pick a preset for ${n} accounts.`,
+    pickPreset: (count: number) => `New task, step 2 of 3: pick a preset for ${accountsN(count)}.`,
     presetLine: (name: string, videos: string, likes: string, follows: string, comments: string) =>
       `<b>${name}</b>: videos ${videos}, likes ${likes}, follows ${follows}, comments ${comments}`,
-    confirm: (n: number, names: string, preset: string) =>
-      `New task, step 3 of 3: ${n} accounts (${names}), preset ${preset}. Create it?`,
+    confirm: (count: number, names: string, preset: string) =>
+      `New task, step 3 of 3: ${accountsN(count)} (${names}), preset ${preset}. Create it?`,
     cancelled: 'Cancelled; nothing was created.',
     pickSome: 'Pick at least one account first.',
     stale: 'This draft has expired or is finished. Send /new to start again.',
@@ -279,7 +331,7 @@ export const en = {
     },
     unreadable: 'I could not read that file from the Bot API server. Send it again.',
     attached: (username: string, cookies: number) =>
-      `Session attached for @${username} (${cookies} cookies).`,
+      `Session attached for @${username} (${n(cookies, { one: '# cookie', other: '# cookies' })}).`,
     deleted: 'The message with the file was deleted from the chat.',
     notDeleted: 'I could not delete the message with the file: please delete it yourself.',
   },

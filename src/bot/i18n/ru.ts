@@ -1,7 +1,51 @@
 // Русские тексты: та же форма, что у en.ts.
 import type { Texts } from './en.ts';
+import { type PluralForms, plural } from './intl.ts';
+
+const n = (count: number, forms: PluralForms) => plural('ru', count, forms);
+/** 1 аккаунт, 2 аккаунта, 5 аккаунтов, 21 аккаунт. */
+const accountsN = (count: number) =>
+  n(count, { one: '# аккаунт', few: '# аккаунта', many: '# аккаунтов', other: '# аккаунта' });
+/** Из 1 аккаунта, из 2 аккаунтов, из 5 аккаунтов, из 21 аккаунта. */
+const accountsOf = (count: number) =>
+  n(count, { one: '# аккаунта', few: '# аккаунтов', many: '# аккаунтов', other: '# аккаунта' });
 
 export const ru: Texts = {
+  locale: { lang: 'ru', timeZone: 'UTC' },
+  units: { h: (v: string) => `${v} ч`, m: (v: string) => `${v} мин`, s: (v: string) => `${v} с` },
+  roles: { viewer: 'наблюдатель', operator: 'оператор', admin: 'администратор' },
+  health: {
+    ok: 'в порядке',
+    unknown: 'ещё не проверен',
+    logged_out: 'вышел из аккаунта',
+    captcha: 'упёрся в капчу',
+    blocked: 'заблокирован',
+    proxy_error: 'прокси не работает',
+  },
+  reasons: {
+    logged_out: (account: string) =>
+      `вышел из аккаунта — загрузите свежую сессию: отправьте JSON-файл с подписью /session ${account}.`,
+    captcha: (_account: string) =>
+      'упёрся в капчу — откройте аккаунт вручную, пройдите капчу и перезапустите задачу.',
+    blocked: (_account: string) =>
+      'аккаунт заблокирован — проверьте его вручную; прогревать его пока нельзя.',
+    proxy_error: (_account: string) => 'прокси не сработал — проверьте прокси этого аккаунта в /accounts.',
+    navigation_timeout: (_account: string) => 'сайт не загрузился вовремя — обычно помогает перезапуск.',
+    selector_missing: (_account: string) =>
+      'страница выглядела не так, как ожидалось — попробуйте позже; если повторится, сообщите разработчикам.',
+    browser_crashed: (_account: string) => 'браузер упал — обычно помогает перезапуск.',
+    worker_lost: (_account: string) =>
+      'исполнитель, который вёл прогрев, остановился — обычно помогает перезапуск.',
+    expired: (_account: string) => 'слишком долго ждал в очереди — обычно помогает перезапуск.',
+    cancelled: (_account: string) => 'отменено.',
+    session_unreadable: (account: string) =>
+      `сохранённую сессию не удаётся прочитать — загрузите её заново: отправьте JSON-файл с подписью /session ${account}.`,
+    bad_settings: (_account: string) => 'настройки задачи больше не годятся — создайте новую задачу: /new.',
+    internal_error: (_account: string) => 'неожиданная ошибка у исполнителя — обычно помогает перезапуск.',
+    interrupted: (_account: string) => 'прогрев прервался — обычно помогает перезапуск.',
+    job_lost: (_account: string) => 'задание потерялось в очереди — обычно помогает перезапуск.',
+    other: (_account: string) => 'не удалось по неожиданной причине; подробности в /task.',
+  },
   refusal: (id: number) =>
     `Это закрытый бот. Ваш Telegram id: ${id}; попросите администратора выдать доступ.`,
   forbidden: (role: string) => `Ваша роль (${role}) этого не позволяет.`,
@@ -31,7 +75,7 @@ export const ru: Texts = {
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — добавить аккаунт',
-      '/account_set &lt;username&gt; ключ=значение… — изменить профиль браузера (country, locale, timezone, viewport, scale, user_agent)',
+      '/account_set &lt;username&gt; ключ=значение… — изменить профиль браузера (<code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>)',
       'JSON-файл с подписью /session &lt;username&gt; — привязать сессию входа',
       '/grant &lt;user_id&gt; viewer|operator|admin, /revoke &lt;user_id&gt; — доступ',
     ],
@@ -55,6 +99,9 @@ export const ru: Texts = {
   restartBusy: (id: number, why: string) => `Задача #${id} не перезапущена: ${why}.`,
   restartNothingFailed: (id: number) =>
     `В задаче #${id} нет упавших аккаунтов. Чтобы запустить все заново: /restart ${id}.`,
+  restartWarning: (id: number, lines: string) =>
+    `Задача #${id} пока не перезапущена: эти аккаунты сейчас не прогреть.\n${lines}\nСначала исправьте их или перезапустите всё равно.`,
+  restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Задача #${id} отменена.`,
   cancelRefused: (id: number, why: string) => `Задача #${id} не отменена: ${why}.`,
 
@@ -75,6 +122,8 @@ export const ru: Texts = {
   buttons: {
     restart: '🔁 Перезапуск',
     restartFailed: '🔁 Только упавшие',
+    restartAnyway: '🔁 Всё равно перезапустить',
+    restartFailedAnyway: '🔁 Упавшие всё равно',
     cancel: '⛔ Отменить',
     details: 'ℹ️ Подробнее',
     refresh: '🔄 Обновить',
@@ -87,7 +136,7 @@ export const ru: Texts = {
     more: (n: number) => `…и ещё ${n}.`,
     accounts: (ok: number, failed: number, total: number) =>
       `Аккаунты: успешно ${ok} · с ошибкой ${failed} · всего ${total}`,
-    failedOf: (failed: number, total: number) => `с ошибкой ${failed} из ${total} аккаунтов`,
+    failedOf: (failed: number, total: number) => `с ошибкой ${failed} из ${accountsOf(total)}`,
     duration: (d: string) => `Длительность: ${d}`,
     started: (d: string) => `Выполняется ${d}`,
     restartedBy: (who: string) => `Перезапустил(а) ${who}`,
@@ -162,16 +211,16 @@ export const ru: Texts = {
     noHealthy: 'Нет исправных аккаунтов: все разлогинены, заблокированы или упёрлись в капчу. См. /accounts.',
     noAccounts: 'Аккаунтов пока нет. Администратор добавляет их командой /account_add &lt;username&gt;.',
     badSettings: (problems: string) => `Эти настройки не годятся: ${problems}.`,
-    created: (id: number, n: number, preset: string) =>
-      `Задача #${id} создана: аккаунтов ${n}, пресет ${preset}.`,
+    created: (id: number, count: number, preset: string) =>
+      `Задача #${id} создана: ${accountsN(count)}, пресет ${preset}.`,
     defaultPreset: 'по умолчанию',
     pickAccounts: (selected: number, total: number) =>
       `Новая задача, шаг 1 из 3: выберите аккаунты (выбрано ${selected} из ${total}; ⚠️ — неисправен).`,
-    pickPreset: (n: number) => `Новая задача, шаг 2 из 3: выберите пресет для аккаунтов: ${n}.`,
+    pickPreset: (count: number) => `Новая задача, шаг 2 из 3: выберите пресет для ${accountsOf(count)}.`,
     presetLine: (name: string, videos: string, likes: string, follows: string, comments: string) =>
       `<b>${name}</b>: видео ${videos}, лайки ${likes}, подписки ${follows}, комментарии ${comments}`,
-    confirm: (n: number, names: string, preset: string) =>
-      `Новая задача, шаг 3 из 3: аккаунтов ${n} (${names}), пресет ${preset}. Создать?`,
+    confirm: (count: number, names: string, preset: string) =>
+      `Новая задача, шаг 3 из 3: ${accountsN(count)} (${names}), пресет ${preset}. Создать?`,
     cancelled: 'Отменено, ничего не создано.',
     pickSome: 'Сначала выберите хотя бы один аккаунт.',
     stale: 'Этот черновик устарел или уже завершён. Начните заново: /new.',
@@ -193,7 +242,7 @@ export const ru: Texts = {
     badUsername: (value: string) =>
       `«${value}» — не имя пользователя TikTok: буквы, цифры, _ и ., от 2 до 24 символов (@ в начале можно).`,
     badProxy:
-      'Прокси должен выглядеть так: http://host:port или http://user:pass@host:port (http или https).',
+      'Прокси должен выглядеть так: http://host:port или http://user:pass@host:port (можно и https://).',
     added: (username: string) =>
       `Аккаунт @${username} добавлен. Привяжите вход: JSON-файл с подписью /session ${username}.`,
     addedWithProxy: (username: string, host: string) =>
@@ -201,26 +250,27 @@ export const ru: Texts = {
     proxyFirst: 'Сначала имя пользователя, потом прокси: /account_add &lt;username&gt; [proxy_url].',
     exists: (username: string) => `Аккаунт @${username} уже есть.`,
     noIdentity: 'профиль браузера ещё не сохранён (используется выведенный из id; /account_set сохранит его)',
-    fixedUserAgent: 'свой user agent',
+    fixedUserAgent: 'свой <code>User-Agent</code>',
     cdp: (profile: string) => `антидетект-профиль ${profile}`,
   },
 
   accountSet: {
     usage:
-      'Формат: /account_set &lt;username&gt; ключ=значение… — ключи: country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (строка целиком или auto), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
+      'Формат: /account_set &lt;username&gt; ключ=значение… — ключи: <code>country</code> (DE), <code>locale</code> (de-DE), <code>timezone</code> (<code>Europe/Berlin</code>), <code>viewport</code> (1920x1000), <code>scale</code> (1, 1.25…), user_agent (строка целиком или <code>auto</code>), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
     unknownAccount: (username: string) => `Аккаунта @${username} нет.`,
     notPair: (text: string) => `«${text}» — не настройка вида ключ=значение.`,
     unknownKey: (key: string) =>
-      `Настройки «${key}» нет. Есть: country, locale, timezone, viewport, scale, user_agent, identity, shared, browser, profile, inject_session.`,
+      `Настройки «${key}» нет. Есть: <code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>, <code>identity</code>, <code>shared</code>, <code>browser</code>, <code>profile</code>, <code>inject_session</code>.`,
     repeated: (key: string) => `«${key}» указан дважды.`,
     badValue: {
       country: (v: string) => `«${v}» — незнакомая страна: нужен двухбуквенный код, например US, DE, BR.`,
       locale: (v: string) => `«${v}» — не локаль: нужна такая, как en-US или de-DE.`,
-      timezone: (v: string) => `«${v}» — не часовой пояс: нужно имя IANA, например Europe/Berlin.`,
+      timezone: (v: string) =>
+        `«${v}» — не часовой пояс: нужно имя часового пояса, например <code>Europe/Berlin</code>.`,
       viewport: (v: string) =>
         `«${v}» — не размер окна: ШИРИНАxВЫСОТА, например 1920x1000 (не меньше 800x500).`,
       scale: (v: string) => `«${v}» — не масштаб: число от 1 до 3, например 1.25.`,
-      user_agent: (v: string) => `«${v}» — не user agent: строка целиком или auto.`,
+      user_agent: (v: string) => `«${v}» — не <code>User-Agent</code>: строка целиком или <code>auto</code>.`,
       identity: (v: string) => `identity=${v}: возможно только identity=new (новый профиль).`,
       shared: (v: string) =>
         `shared=${v}: shared=yes разрешает профиль, который уже есть у другого аккаунта.`,
@@ -261,22 +311,24 @@ export const ru: Texts = {
 
   session: {
     usage:
-      'Отправьте сессию JSON-файлом (storage state Playwright или экспорт cookies) с подписью /session &lt;username&gt;.',
+      'Отправьте сессию JSON-файлом (storageState из Playwright или выгрузку куки) с подписью /session &lt;username&gt;.',
     noKey: 'Сессии нельзя сохранить: на сервере не задан SESSION_ENCRYPTION_KEY.',
     unknownAccount: (username: string) =>
       `Аккаунта @${username} нет. Сначала добавьте его: /account_add ${username}.`,
     tooBig: (kb: number) => `Файл слишком большой для сессии (не больше ${kb} КБ).`,
-    notJson: 'Это не JSON. Отправьте storage state Playwright или экспорт cookies.',
-    badShape: (detail: string) => `Это не storage state Playwright и не список cookies (${detail}).`,
-    noCookies: 'В файле нет ни одной cookie.',
-    badCookie: (n: number, name: string, rule: string) => `Cookie ${n} (${name}): ${rule}.`,
+    notJson: 'Это не JSON. Отправьте storageState из Playwright или выгрузку куки.',
+    badShape: (detail: string) => `Это не storageState из Playwright и не список куки (${detail}).`,
+    noCookies: 'В файле нет ни одной куки.',
+    badCookie: (n: number, name: string, rule: string) => `Куки ${n} (${name}): ${rule}.`,
     cookieRules: {
       domain: 'нужен домен, например .tiktok.com',
-      expires: 'expires должен быть -1 (cookie сессии) или временем Unix в секундах после 1970 года',
-      sameSite: 'sameSite должен быть Strict, Lax или None',
+      expires:
+        '<code>expires</code> должен быть -1 (куки на время сессии) или временем в секундах от начала 1970 года',
+      sameSite:
+        '<code>sameSite</code> должен быть <code>Strict</code>, <code>Lax</code> или <code>None</code>',
     },
     unreadable: 'Не удалось прочитать файл с сервера Bot API. Отправьте его ещё раз.',
-    attached: (username: string, cookies: number) => `Сессия привязана к @${username} (cookies: ${cookies}).`,
+    attached: (username: string, cookies: number) => `Сессия привязана к @${username} (куки: ${cookies}).`,
     deleted: 'Сообщение с файлом удалено из чата.',
     notDeleted: 'Не удалось удалить сообщение с файлом: удалите его, пожалуйста, сами.',
   },
@@ -286,7 +338,7 @@ export const ru: Texts = {
     usageRevoke: 'Формат: /revoke &lt;user_id&gt; — например, /revoke 123456789',
     badUserId: (text: string) =>
       `«${text}» — не Telegram id: это целое число, пользователь видит его, когда пишет мне.`,
-    badRole: (text: string) => `«${text}» — не роль: viewer, operator или admin.`,
+    badRole: (text: string) => `«${text}» — не роль: напишите одну из viewer|operator|admin.`,
     notYourself: 'Свой доступ менять или отзывать нельзя; попросите другого администратора.',
     granted: (id: number, role: string) => `Пользователь ${id} получил доступ с ролью ${role}.`,
     changed: (id: number, from: string, to: string) => `Пользователь ${id}: ${from} → ${to}.`,

@@ -32,7 +32,13 @@ const LIVE = new Set(['restarted', 'started', 'progress']);
 
 type Item = { ids: number[]; event: TaskEvent; task: TaskRow };
 
-export function createNotifier(deps: { db: Db; telegram: Telegram; log: Logger }): Notifier {
+export function createNotifier(deps: {
+  db: Db;
+  telegram: Telegram;
+  log: Logger;
+  /** TIMEZONE for absolute times; UTC when not given. */
+  timeZone?: string;
+}): Notifier {
   const { db, telegram } = deps;
   const log = deps.log.child({ component: 'notifier' });
   const html = { parse_mode: 'HTML' as const };
@@ -40,7 +46,7 @@ export function createNotifier(deps: { db: Db; telegram: Telegram; log: Logger }
   const textsOf = async (event: TaskEvent, task: TaskRow): Promise<Texts> => {
     const speaker = event.actorId ?? task.createdBy;
     const user = speaker === null ? undefined : await findUser(db, speaker);
-    return textsFor(langOf(user?.language));
+    return textsFor(langOf(user?.language), deps.timeZone);
   };
   const actorOf = async (event: TaskEvent) =>
     event.actorId === null ? undefined : (await actorNames(db, [event.actorId])).get(event.actorId);

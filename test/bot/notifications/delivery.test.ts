@@ -133,7 +133,7 @@ describe('one refused item never drops another', () => {
     });
     const final = await finalOf(chat, t.task.id);
     expect(final.photo).toBeUndefined();
-    expect(String(final.text)).toContain('logged_out');
+    expect(String(final.text)).toContain('logged out — upload a fresh session');
     expect(h.fake.calls('sendPhoto').at(-1)?.status).toBe(400);
   }, 30_000);
 

@@ -76,12 +76,15 @@ export function accessAdminFeature(deps: BotDeps) {
 
   const answer = (ctx: BotContext, userId: number, role: Role | null, outcome: Outcome): string => {
     const t = ctx.t.grants;
+    const word = (r: Role) => ctx.t.roles[r];
     switch (outcome.kind) {
       case 'applied':
         if (role === null) return t.revoked(userId);
-        return outcome.previous ? t.changed(userId, outcome.previous, role) : t.granted(userId, role);
+        return outcome.previous
+          ? t.changed(userId, word(outcome.previous), word(role))
+          : t.granted(userId, word(role));
       case 'unchanged':
-        return t.unchanged(userId, role ?? '');
+        return t.unchanged(userId, role ? word(role) : '');
       case 'notAUser':
         return t.notAUser(userId);
       case 'lastAdmin':

@@ -7,8 +7,9 @@ import { recordAudit } from '../../../db/audit-repo.ts';
 import { chooseIdentity } from '../../../tasks/account-identity.ts';
 import { type BrowserIdentity, describeIdentity, readIdentity } from '../../../warmup/identity.ts';
 import { browserProfileSchema } from '../../../warmup/providers/provider.ts';
-import { escapeHtml, MAX_TEXT } from '../../format.ts';
+import { escapeHtml, formatHealth, MAX_TEXT } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
+import { sinceOrDateTime } from '../../i18n/intl.ts';
 import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
@@ -83,7 +84,7 @@ function browserLine(t: Texts, a: AccountSummary, identity: BrowserIdentity | un
   return `${escapeHtml(describeIdentity(identity))}${identity.userAgent ? ` · ${t.accounts.fixedUserAgent}` : ''}`;
 }
 
-export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
+export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date()): string {
   if (rows.length === 0) return t.accounts.empty;
   const lines = [t.accounts.header(rows.length)];
   let length = lines[0]!.length;
@@ -91,9 +92,9 @@ export function formatAccounts(t: Texts, rows: AccountSummary[]): string {
     const host = proxyHost(a.proxyUrl);
     const identity = readIdentity(a.identity);
     const line = [
-      `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — <code>${escapeHtml(a.health)}</code>`,
+      `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — ${formatHealth(t, a.health)}`,
       a.lastWarmedAt
-        ? t.accounts.lastWarmed(a.lastWarmedAt.toISOString().slice(0, 16).replace('T', ' '))
+        ? t.accounts.lastWarmed(sinceOrDateTime(t.locale, a.lastWarmedAt, now))
         : t.accounts.neverWarmed,
       a.hasSession ? t.accounts.session : t.accounts.noSession,
       ...(host ? [t.accounts.proxy(escapeHtml(host))] : []),

@@ -11,7 +11,7 @@ export function helpFeature() {
     const lines = [t.help.intro, '', ...t.help.viewer];
     if (hasRole(actor, 'operator')) lines.push(...t.help.operator);
     if (hasRole(actor, 'admin')) lines.push(...t.help.admin);
-    lines.push('', t.help.role(actor.role));
+    lines.push('', t.help.role(t.roles[actor.role]));
     await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
   });
   return feature;

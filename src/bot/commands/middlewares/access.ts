@@ -26,7 +26,7 @@ export function access(deps: BotDeps): MiddlewareFn<BotContext> {
     const from = ctx.from;
     if (!from || from.is_bot) return;
     const lang = langOf(from.language_code);
-    ctx.t = textsFor(lang);
+    ctx.t = textsFor(lang, deps.timeZone);
     // Credentials go before anything else happens: even a refused stranger's message is deleted.
     return guardCredentials(ctx, () => allowList(ctx, next));
   };

@@ -1,13 +1,17 @@
 // Task commands and buttons: /list, /task, /restart, /cancel, and the Restart, Restart failed,
 // Cancel, Details, Refresh and paging buttons. Parse, authorize, call a use case, answer.
-// Success of restart and cancel is announced by the notifier (one message per event).
+// Success of restart and cancel is announced by the notifier (one message per event). A restart
+// of a task with logged-out, captcha or blocked accounts asks first ("Restart anyway").
 import { Composer } from 'telegraf';
+import { taskAccountsWithHealth } from '../../../db/accounts-repo.ts';
+import { findTask } from '../../../db/tasks-repo.ts';
 import { cancelTask } from '../../../tasks/cancel-task.ts';
-import { isStatus, type Status } from '../../../tasks/lifecycle.ts';
+import { canApply, isStatus, type Status } from '../../../tasks/lifecycle.ts';
 import { actorNames, getTaskDetails, listTasksPage, type PageCursor } from '../../../tasks/queries.ts';
 import { type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
-import { formatTaskDetails, formatTaskList } from '../../format.ts';
-import { decodeCallback, listKeyboard, taskKeyboard } from '../../keyboards.ts';
+import { UNWARMABLE_HEALTH } from '../../../warmup/failure-reasons.ts';
+import { escapeHtml, formatHealth, formatTaskDetails, formatTaskList } from '../../format.ts';
+import { decodeCallback, listKeyboard, restartAnywayKeyboard, taskKeyboard } from '../../keyboards.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';
@@ -54,6 +58,21 @@ export function tasksFeature(deps: BotDeps) {
     const keyboard = listKeyboard(ctx.t, status, result);
     if (edit) return ctx.editMessageText(text, { parse_mode: 'HTML', ...keyboard }).catch(ignoreNotModified);
     return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
+  };
+
+  /** The warning (with its "Restart anyway" button) when a restartable task has unhealthy accounts. */
+  const restartWarning = async (ctx: BotContext, taskId: number, scope: RestartScope) => {
+    const task = await findTask(db, taskId);
+    if (!task || !canApply('restart', task.status)) return undefined;
+    const unwell = await taskAccountsWithHealth(db, taskId, UNWARMABLE_HEALTH);
+    if (unwell.length === 0) return undefined;
+    const lines = unwell.map((a) =>
+      ctx.t.restartWarningLine(escapeHtml(a.username), formatHealth(ctx.t, a.health)),
+    );
+    return {
+      text: ctx.t.restartWarning(taskId, lines.join('\n')),
+      ...restartAnywayKeyboard(ctx.t, taskId, scope),
+    };
   };
 
   const restart = async (
@@ -110,7 +129,10 @@ export function tasksFeature(deps: BotDeps) {
     if (args[1] !== undefined && args[1].toLowerCase() !== 'failed') {
       return ctx.reply(ctx.t.badScope(shownInput(args[1], 32) ?? ctx.t.hiddenLink), { parse_mode: 'HTML' });
     }
-    const refusal = await restart(ctx, id, args[1] ? 'failed' : 'all');
+    const scope = args[1] ? 'failed' : 'all';
+    const warning = await restartWarning(ctx, id, scope);
+    if (warning) return ctx.reply(warning.text, { parse_mode: 'HTML', reply_markup: warning.reply_markup });
+    const refusal = await restart(ctx, id, scope);
     if (refusal) await ctx.reply(refusal, { parse_mode: 'HTML' });
   });
 
@@ -134,17 +156,23 @@ export function tasksFeature(deps: BotDeps) {
       return;
     }
     const { action, taskId } = cb;
-    const changes = action === 'restart' || action === 'restartFailed' || action === 'cancel';
+    const changes = action !== 'details' && action !== 'refresh';
     if (changes && !(await requireRole(ctx, db, 'operator', action))) return;
     if (action === 'details' || action === 'refresh') {
       await ctx.answerCbQuery();
       await sendDetails(ctx, taskId, action === 'refresh');
       return;
     }
-    const refusal =
-      action === 'cancel'
-        ? await cancel(ctx, taskId)
-        : await restart(ctx, taskId, action === 'restart' ? 'all' : 'failed');
+    const scope = action === 'restart' || action === 'restartAnyway' ? 'all' : 'failed';
+    if (action === 'restart' || action === 'restartFailed') {
+      const warning = await restartWarning(ctx, taskId, scope);
+      if (warning) {
+        await ctx.answerCbQuery();
+        await ctx.reply(warning.text, { parse_mode: 'HTML', reply_markup: warning.reply_markup });
+        return;
+      }
+    }
+    const refusal = action === 'cancel' ? await cancel(ctx, taskId) : await restart(ctx, taskId, scope);
     const done = action === 'cancel' ? ctx.t.cancelled(taskId) : ctx.t.restarted(taskId);
     await ctx.answerCbQuery(refusal ?? done, refusal ? { show_alert: true } : {});
   });

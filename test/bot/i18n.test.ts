@@ -1,0 +1,324 @@
+// The texts per language: every builder rendered in Russian holds no English word outside
+// commands, names and placeholders; ru.ts and en.ts have the same keys and parameters; plurals,
+// durations, reasons with their next step, and times in the team's timezone.
+import { describe, expect, it } from 'vitest';
+import { formatAccounts } from '../../src/bot/commands/accounts/accounts.ts';
+import { botCommands } from '../../src/bot/commands/help/help.ts';
+import {
+  formatCounters,
+  formatDuration,
+  formatTaskDetails,
+  formatTaskEvent,
+  formatTaskList,
+} from '../../src/bot/format.ts';
+import { en } from '../../src/bot/i18n/en.ts';
+import { textsFor } from '../../src/bot/i18n/index.ts';
+import { ru } from '../../src/bot/i18n/ru.ts';
+import { listKeyboard, taskKeyboard } from '../../src/bot/keyboards.ts';
+import { HEALTH_STATES } from '../../src/db/vocabulary.ts';
+import type { TaskEvent } from '../../src/tasks/events.ts';
+import { STATUSES } from '../../src/tasks/lifecycle.ts';
+import type { TaskDetails, TaskPage } from '../../src/tasks/queries.ts';
+import { FAILURE_CODES } from '../../src/warmup/failure-reasons.ts';
+
+// Names the user chose (task names, usernames) may be English; they are taken out before checking.
+const NAMES = ['morning warmup', 'carol', 'alice', 'bob'];
+// Proper names and a file format, written the same in Russian.
+const ALLOWED = new Set(['TikTok', 'Telegram', 'JSON', 'Playwright']);
+// Words typed as arguments of a command (/restart 42 failed, /grant 1 operator).
+const ARGUMENT = String.raw`\d+|<[^>]*>|\[[^\]]*\]|pending|running|completed|failed|cancelled|viewer|operator|admin`;
+
+/** The Latin words of 4+ letters a Russian reader would see outside commands, names and placeholders. */
+function englishWords(html: string): string[] {
+  let text = html
+    .replace(/<code>[\s\S]*?<\/code>/g, ' ') // technical detail: the log section only
+    .replace(/<[^>]*>/g, ' ')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+  for (const name of NAMES) text = text.replaceAll(name, ' ');
+  text = text
+    .replace(/\S+:\/\/\S*/g, ' ') // URLs in examples
+    .replace(new RegExp(String.raw`\/\w+((\s+(${ARGUMENT}))(?=[\s.,;)]|$))*`, 'g'), ' ') // commands and their arguments
+    .replace(/<[^>]*>|\[[^\]]*\]/g, ' ') // placeholders: <username>, [page]
+    .replace(/\b\w*[a-z][A-Z]\w*/g, ' ') // identifiers: storageState
+    .replace(/@\w+/g, ' ')
+    .replace(/\S*[=_]\S*/g, ' ') // key=value arguments, setting names
+    .replace(/\w+(\|\w+)+/g, ' ') // viewer|operator|admin: argument choices
+    .replace(/\S*\w\.\w\S*/g, ' '); // hosts: proxy.example:8080, .tiktok.com
+  return (text.match(/[A-Za-z]{4,}/g) ?? []).filter((w) => !ALLOWED.has(w));
+}
+
+const event = (over: Partial<TaskEvent>): TaskEvent => ({
+  type: 'failed',
+  taskId: 7,
+  taskName: 'morning warmup',
+  runNumber: 2,
+  status: 'failed',
+  chatId: 1,
+  actorId: 1,
+  runs: { pending: 0, running: 0, completed: 1, failed: FAILURE_CODES.length + 2, cancelled: 0, total: 21 },
+  startedAt: null,
+  completedAt: null,
+  durationMs: 252_000,
+  failures: [...FAILURE_CODES, 'something_new', 'toString', '__proto__', null].map((code, i) => ({
+    runId: i,
+    account: 'carol',
+    code,
+    message: 'the account is logged out (selectors.loggedOut is visible on http://feed.test/feed)',
+  })),
+  screenshotRunId: null,
+  at: '2026-12-01T09:58:23.000Z',
+  ...over,
+});
+
+const details = (over: Partial<TaskDetails['task']> = {}) =>
+  ({
+    task: {
+      id: 7,
+      name: 'morning warmup',
+      status: 'failed',
+      runNumber: 2,
+      createdAt: new Date('2026-12-01T09:58:23Z'),
+      startedAt: new Date('2026-12-01T10:00:00Z'),
+      completedAt: new Date('2026-12-01T10:04:12Z'),
+      createdBy: 1,
+      restartedBy: 1,
+      ...over,
+    },
+    runs: [
+      ...STATUSES.map((status) => ({
+        status,
+        username: 'alice',
+        counters: {
+          itemsViewed: 3,
+          watchSeconds: 40,
+          likes: 1,
+          follows: 1,
+          comments: 1,
+          searches: 1,
+          scrolls: 4,
+        },
+        startedAt: new Date('2026-12-01T10:00:00Z'),
+        completedAt: new Date('2026-12-01T10:01:05Z'),
+        reasonCode: status === 'failed' ? 'logged_out' : null,
+        reasonMessage: status === 'failed' ? 'selectors.loggedOut is visible on http://feed.test/feed' : null,
+        cappedByTime: status === 'completed',
+      })),
+    ],
+    history: [],
+    log: [{ at: new Date(), account: 'alice', line: 'navigation to http://feed.test/feed' }],
+  }) as unknown as TaskDetails;
+
+const page = (total: number) =>
+  ({
+    items: STATUSES.map((status, i) => ({
+      id: i + 1,
+      name: 'morning warmup',
+      status,
+      runsFailed: 1,
+      runsTotal: 21,
+    })),
+    page: 1,
+    pages: 2,
+    total,
+  }) as unknown as TaskPage;
+
+/** Every message a builder makes, in the given texts, with sample data covering each branch. */
+function renderAll(t: typeof en): string[] {
+  const out: string[] = [];
+  for (const type of ['started', 'progress', 'completed', 'failed', 'cancelled', 'restarted'] as const) {
+    const status =
+      type === 'started' || type === 'progress' ? 'running' : type === 'restarted' ? 'pending' : type;
+    out.push(formatTaskEvent(t, event({ type, status }), '@bob'));
+  }
+  for (const status of STATUSES) out.push(formatTaskDetails(t, details({ status }), new Map([[1, '@bob']])));
+  out.push(formatTaskList(t, page(12), undefined), formatTaskList(t, page(0), undefined));
+  for (const status of STATUSES) out.push(formatTaskList(t, page(0), status));
+  out.push(formatCounters(t, { itemsViewed: 2, watchSeconds: 2, likes: 1, follows: 1, scrolls: 12 }));
+  out.push(
+    formatAccounts(t, [
+      ...HEALTH_STATES.map((health, i) => ({
+        id: i,
+        username: 'alice',
+        proxyUrl: i % 2 ? 'http://user:pass@proxy.example:8080' : null,
+        health,
+        lastWarmedAt: i % 2 ? new Date('2026-12-01T09:58:23Z') : null,
+        hasSession: i % 2 === 0,
+      })),
+    ] as unknown as Parameters<typeof formatAccounts>[1]),
+    formatAccounts(t, []),
+  );
+  out.push([t.help.intro, ...t.help.viewer, ...t.help.operator, ...t.help.admin].join('\n'));
+  for (const role of ['viewer', 'operator', 'admin'] as const)
+    out.push(t.help.role(t.roles[role]), t.forbidden(t.roles[role]));
+  out.push(...botCommands(t).map((c) => c.description));
+  for (const status of STATUSES) {
+    const kb = taskKeyboard(t, 7, status, { failed: 1, cancelled: 1 });
+    out.push(...kb.reply_markup.inline_keyboard.flat().map((b) => b.text));
+  }
+  out.push(
+    ...listKeyboard(t, 'failed', page(12))
+      .reply_markup.inline_keyboard.flat()
+      .map((b) => b.text),
+  );
+  return out;
+}
+
+type Leaf = { path: string; value: unknown };
+function leaves(value: unknown, path = ''): Leaf[] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k));
+  }
+  return [{ path, value }];
+}
+/** A leaf as the user would read it: a function called with a sample for each parameter. */
+const rendered = (v: unknown): string[] =>
+  typeof v === 'function'
+    ? [String(v(...Array.from({ length: v.length }, () => 3)))]
+    : Array.isArray(v)
+      ? v.map(String)
+      : [String(v)];
+
+describe('Russian texts', () => {
+  it('every builder, rendered in Russian, shows no English word outside names and commands', () => {
+    const found = renderAll(ru).flatMap((m) => englishWords(m).map((w) => `${w} in: ${m.slice(0, 80)}`));
+    expect(found).toEqual([]);
+  });
+
+  it('every text of ru.ts, with sample values, holds no English word outside names and commands', () => {
+    const found = leaves(ru)
+      .filter((l) => l.path !== 'locale.timeZone')
+      .flatMap((l) => rendered(l.value).flatMap((m) => englishWords(m).map((w) => `${l.path}: ${w}`)));
+    expect(found).toEqual([]);
+  });
+
+  it('the guard sees an English word that slips into a Russian message', () => {
+    expect(englishWords('Аккаунт <code>logged_out</code> /restart 42 failed — still logged out')).toEqual([
+      'still',
+      'logged',
+    ]);
+    expect(englishWords('Задача /list failed 2: running')).toEqual(['running']);
+  });
+
+  it('ru.ts and en.ts have the same keys, each text taking the same number of parameters', () => {
+    const shape = (texts: unknown) =>
+      leaves(texts).map(
+        (l) => `${l.path}:${typeof l.value === 'function' ? `fn/${l.value.length}` : typeof l.value}`,
+      );
+    expect(shape(ru)).toEqual(shape(en));
+  });
+});
+
+describe('plurals, durations and times', () => {
+  it('counts accounts with the forms of each language', () => {
+    const made = (t: typeof en, n: number) => t.newTask.created(1, n, 'light');
+    expect([1, 2, 5, 11, 21].map((n) => made(ru, n))).toEqual([
+      'Задача #1 создана: 1 аккаунт, пресет light.',
+      'Задача #1 создана: 2 аккаунта, пресет light.',
+      'Задача #1 создана: 5 аккаунтов, пресет light.',
+      'Задача #1 создана: 11 аккаунтов, пресет light.',
+      'Задача #1 создана: 21 аккаунт, пресет light.',
+    ]);
+    expect(ru.task.failedOf(1, 1)).toBe('с ошибкой 1 из 1 аккаунта');
+    expect(ru.task.failedOf(1, 5)).toBe('с ошибкой 1 из 5 аккаунтов');
+    expect([1, 2].map((n) => made(en, n))).toEqual([
+      'Task #1 created: 1 account, preset light.',
+      'Task #1 created: 2 accounts, preset light.',
+    ]);
+  });
+
+  it('writes durations in the units of the language', () => {
+    expect(formatDuration(252_000, ru.units)).toBe('4 мин 12 с');
+    expect(formatDuration(252_000, en.units)).toBe('4m 12s');
+    expect(formatDuration(3_900_000, ru.units)).toBe('1 ч 05 мин');
+    expect(formatDuration(42_000)).toBe('42s');
+    expect(
+      formatTaskEvent(ru, event({ type: 'progress', status: 'running', failures: [] }), undefined),
+    ).toContain('Выполняется 4 мин 12 с');
+  });
+
+  it('says how long ago an account was warmed within the last day, the date and zone before', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    const row = (at: string) => ({
+      id: 1,
+      username: 'alice',
+      proxyUrl: null,
+      health: 'ok',
+      lastWarmedAt: new Date(at),
+      hasSession: true,
+    });
+    const rows = [
+      row('2026-12-01T09:55:00Z'),
+      row('2026-12-01T07:00:00Z'),
+      row('2026-11-29T07:00:00Z'),
+    ] as unknown as Parameters<typeof formatAccounts>[1];
+    const shown = formatAccounts(textsFor('ru', 'Europe/Moscow'), rows, now).split('\n');
+    expect(shown.filter((l) => l.startsWith('✅'))).toEqual([
+      '✅ <b>@alice</b> — в порядке · прогрет 5 мин. назад · сессия ✓',
+      '✅ <b>@alice</b> — в порядке · прогрет 3 ч назад · сессия ✓',
+      '✅ <b>@alice</b> — в порядке · прогрет 29.11.2026, 10:00 GMT+3 · сессия ✓',
+    ]);
+  });
+
+  it('shows absolute times in the team timezone, with the zone', () => {
+    const moscow = formatTaskDetails(textsFor('ru', 'Europe/Moscow'), details(), new Map());
+    expect(moscow).toContain('Создана: 01.12.2026, 12:58 GMT+3');
+    const utc = formatTaskDetails(textsFor('en'), details(), new Map());
+    expect(utc).toContain('Created: 12/01/2026, 09:58 UTC');
+  });
+});
+
+describe('failure reasons', () => {
+  const loggedOut = event({
+    failures: [
+      {
+        runId: 1,
+        account: 'carol',
+        code: 'logged_out',
+        message: 'selectors.loggedOut is visible on http://feed.test/feed',
+      },
+    ],
+  });
+
+  it('a logged-out account is told in one sentence with its next step, without code, selector or URL', () => {
+    const notice = formatTaskEvent(ru, loggedOut, undefined);
+    expect(notice).toContain(
+      '• carol: вышел из аккаунта — загрузите свежую сессию: отправьте JSON-файл с подписью /session carol.',
+    );
+    for (const technical of ['logged_out', 'selectors', 'http', 'feed.test'])
+      expect(notice).not.toContain(technical);
+    expect(formatTaskEvent(en, loggedOut, undefined)).toContain(
+      '• carol: logged out — upload a fresh session: send the JSON with the caption /session carol.',
+    );
+  });
+
+  it('a code it does not know, even one named like a property of every object, reads as unexpected', () => {
+    for (const code of ['something_new', 'toString', '__proto__', '__defineSetter__', null]) {
+      expect(
+        formatTaskEvent(
+          ru,
+          event({ failures: [{ runId: 1, account: 'carol', code, message: null }] }),
+          undefined,
+        ),
+      ).toContain('• carol: не удалось по неожиданной причине; подробности в /task.');
+    }
+  });
+
+  it('every reason the engine knows has its own sentence in both languages', () => {
+    for (const code of FAILURE_CODES) {
+      expect(Object.keys(ru.reasons)).toContain(code);
+      expect(ru.reasons[code]('carol')).not.toBe(ru.reasons.other('carol'));
+    }
+  });
+
+  it('/task keeps the code and the detail in its log section only', () => {
+    const text = formatTaskDetails(ru, details(), new Map());
+    const [runs, log] = text.split('Последние строки журнала');
+    expect(runs).toMatch(/❌ alice 1 мин 5 с — .* — вышел из аккаунта — загрузите свежую сессию/);
+    expect(runs).not.toContain('logged_out');
+    expect(log).toContain(
+      '<code>alice: logged_out selectors.loggedOut is visible on http://feed.test/feed</code>',
+    );
+  });
+});
