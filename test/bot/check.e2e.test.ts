@@ -171,6 +171,6 @@ describe('/check refusals', () => {
   });
 
   it('from a viewer is refused', async () => {
-    expect(await reply(people.viewer, '/check alice')).toMatch(/viewer/);
+    expect(await reply(people.viewer, '/check alice')).toMatch(/наблюдатель/);
   });
 });
