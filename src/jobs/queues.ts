@@ -100,11 +100,13 @@ export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise
       name: QUEUES.notify,
       policy: 'standard',
       notify: true,
-      // Telegram can be away for a while; keep trying for about an hour before giving up.
-      retryLimit: 25,
-      retryDelay: 2,
+      // Recording needs only our own database (Telegram is the outbox's business), so a job fails
+      // only while the database is away: retry soon after it is back — at most 15 s apart — for
+      // about an hour, instead of a backoff that would hold notifications minutes after an outage.
+      retryLimit: 240,
+      retryDelay: 1,
       retryBackoff: true,
-      retryDelayMax: 300,
+      retryDelayMax: 15,
       expireInSeconds: 120,
       deadLetter: QUEUES.notifyDead,
     },

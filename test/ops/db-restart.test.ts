@@ -155,9 +155,11 @@ it('/metrics parses strictly and carries every series', async () => {
     async () => {
       const body = await (await fetch(`${ops.url}/metrics`)).text();
       expect(body).toContain('warmup_telegram_api_errors_total{method="getUpdates",code="502"} 1');
+      // The first test's notifications go to a group, at most one per 3 s: wait until they all left.
+      expect(body).toContain('warmup_notification_outbox_pending 0');
       return body;
     },
-    { timeout: 10_000, interval: 200 },
+    { timeout: 30_000, interval: 200 },
   );
   const m = parsePrometheus(text);
   expect(m.get('warmup_tasks')?.type).toBe('gauge');
