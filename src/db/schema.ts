@@ -2,11 +2,13 @@
 // lifecycleColumns(), so no task kind or run can lack started_at/completed_at again.
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
   check,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -18,7 +20,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { HEALTH_STATES, inList, STATUSES } from './vocabulary.ts';
+import { HEALTH_STATES, inList, PROGRAMME_STATUSES, SLOT_STATUSES, STATUSES } from './vocabulary.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -77,6 +79,15 @@ export const accounts = pgTable(
     browser: text('browser').notNull().default('local'),
     /** {provider, profileId, injectSession} for a cdp browser (src/warmup/providers/provider.ts). */
     browserProfile: jsonb('browser_profile'),
+    /**
+     * Set when a session ended captcha / blocked / logged_out: every programme leaves the account
+     * out until a person resumes it (a button, /account_resume, a new /session).
+     */
+    quarantinedAt: stamp('quarantined_at'),
+    /** The failure code that quarantined it. */
+    quarantineReason: text('quarantine_reason'),
+    /** The run whose failure quarantined it (for its screenshot). */
+    quarantineRunId: integer('quarantine_run_id'),
     createdBy: telegramId('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -104,11 +115,17 @@ export const tasks = pgTable(
     progressMessageId: integer('progress_message_id'),
     /** When the last progress event was published: runs of one task share one interval. */
     progressPublishedAt: stamp('progress_published_at'),
+    /** Set for a task the programme scheduler created, with the programme day it belongs to. */
+    programmeId: integer('programme_id').references((): AnyPgColumn => programmes.id, {
+      onDelete: 'set null',
+    }),
+    programmeDay: integer('programme_day'),
   },
   (t) => [
     check('tasks_status_check', sql.raw(STATUS_CHECK)),
     check('tasks_kind_check', sql`${t.kind} in ('warmup', 'upload')`),
     index('tasks_status_id_idx').on(t.status, t.id.desc()),
+    index('tasks_programme_idx').on(t.programmeId, t.programmeDay).where(sql`programme_id is not null`),
   ],
 );
 
@@ -242,6 +259,8 @@ export const notificationOutbox = pgTable(
     createdAt: createdAt(),
     settledAt: stamp('settled_at'),
     outcome: text('outcome'),
+    /** Not delivered before this (the chat's quiet hours); then folded into the morning digest. */
+    heldUntil: stamp('held_until'),
   },
   (t) => [
     uniqueIndex('notification_outbox_job_key').on(t.jobId),
@@ -261,8 +280,128 @@ export const unreachableChats = pgTable('unreachable_chats', {
   since: stamp('since').notNull().defaultNow(),
 });
 
+/** Per-chat preferences; a chat without a row uses the defaults (TIMEZONE, no quiet hours, no digest). */
+export const chatSettings = pgTable(
+  'chat_settings',
+  {
+    chatId: telegramId('chat_id').primaryKey(),
+    /** IANA name overriding TIMEZONE for this chat (/tz); null: the team's TIMEZONE. */
+    timeZone: text('time_zone'),
+    /** Quiet hours (/quiet 23:00-08:00) as minutes after local midnight; both null: none. */
+    quietFrom: integer('quiet_from'),
+    quietUntil: integer('quiet_until'),
+    /** Whether a failure that quarantines an account still comes at once during quiet hours. */
+    quietUrgent: boolean('quiet_urgent').notNull().default(true),
+    /** The daily summary's local time (/digest 09:00) in minutes after midnight; null: none. */
+    digestAt: integer('digest_at'),
+    /** The local date (in the chat's timezone) of the last daily summary: one per day. */
+    digestSentOn: date('digest_sent_on', { mode: 'string' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('chat_settings_quiet_check', sql`(${t.quietFrom} is null) = (${t.quietUntil} is null)`),
+    check('chat_settings_quiet_from_check', sql`${t.quietFrom} between 0 and 1439`),
+    check('chat_settings_quiet_until_check', sql`${t.quietUntil} between 0 and 1439`),
+    check('chat_settings_digest_at_check', sql`${t.digestAt} between 0 and 1439`),
+  ],
+);
+
+/**
+ * A warmup programme: accounts warmed every day for `ramp.length` days from `startDate`, each day
+ * with its preset, `sessionsMin`–`sessionsMax` sessions per account at random times inside the
+ * daily windows of `timeZone`, at least `minGapMinutes` apart.
+ */
+export const programmes = pgTable(
+  'programmes',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    status: text('status', { enum: PROGRAMME_STATUSES }).notNull().default('active'),
+    /** The preset of each day, day 1 first: ["observer", "observer", "light", …]. */
+    ramp: jsonb('ramp').$type<string[]>().notNull(),
+    /** Daily windows as minutes after local midnight: [{ from: 600, until: 780 }, …]. */
+    windows: jsonb('windows').$type<{ from: number; until: number }[]>().notNull(),
+    timeZone: text('time_zone').notNull(),
+    sessionsMin: integer('sessions_min').notNull(),
+    sessionsMax: integer('sessions_max').notNull(),
+    minGapMinutes: integer('min_gap_minutes').notNull(),
+    /** Day 1's local date in timeZone. */
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    /** Seeds the draw of session times, so every process draws the same slots. */
+    seed: integer('seed').notNull(),
+    /** Where its tasks report and where the quarantine notice goes. */
+    chatId: telegramId('chat_id'),
+    createdBy: telegramId('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('programmes_status_check', sql.raw(inList('status', PROGRAMME_STATUSES))),
+    check('programmes_sessions_check', sql`${t.sessionsMin} >= 1 and ${t.sessionsMax} >= ${t.sessionsMin}`),
+    uniqueIndex('programmes_live_name_key')
+      .on(sql`lower(${t.name})`)
+      .where(sql`status in ('active', 'paused')`),
+  ],
+);
+
+/** The accounts of a programme; one added or removed mid-way takes part from/until a day. */
+export const programmeAccounts = pgTable(
+  'programme_accounts',
+  {
+    programmeId: integer('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** The first programme day the account takes part in. */
+    fromDay: integer('from_day').notNull().default(1),
+    /** The first day it no longer takes part in; null: until the end. */
+    untilDay: integer('until_day'),
+  },
+  (t) => [primaryKey({ columns: [t.programmeId, t.accountId] })],
+);
+
+/**
+ * One session of one account on one programme day. The key makes every slot exist once however
+ * many schedulers run; a slot becomes a task once (planned → created in the task's transaction).
+ */
+export const programmeSlots = pgTable(
+  'programme_slots',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    programmeId: integer('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    /** The slot's number within its account's day, from 1. */
+    seq: integer('seq').notNull(),
+    preset: text('preset').notNull(),
+    dueAt: stamp('due_at').notNull(),
+    /** The end of the window it was drawn in: a missed slot runs late until then, else is skipped. */
+    windowEndsAt: stamp('window_ends_at').notNull(),
+    status: text('status', { enum: SLOT_STATUSES }).notNull().default('planned'),
+    /** Why it was skipped: missed (window closed while down), quarantined, paused, stopped, removed. */
+    skipReason: text('skip_reason'),
+    taskId: integer('task_id').references(() => tasks.id, { onDelete: 'set null' }),
+    settledAt: stamp('settled_at'),
+  },
+  (t) => [
+    check('programme_slots_status_check', sql.raw(inList('status', SLOT_STATUSES))),
+    uniqueIndex('programme_slots_key').on(t.programmeId, t.accountId, t.day, t.seq),
+    index('programme_slots_due_idx').on(t.dueAt).where(sql`status = 'planned'`),
+  ],
+);
+
 export type TaskRow = typeof tasks.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type ChatSettingsRow = typeof chatSettings.$inferSelect;
+export type ProgrammeRow = typeof programmes.$inferSelect;
+export type ProgrammeAccountRow = typeof programmeAccounts.$inferSelect;
+export type ProgrammeSlotRow = typeof programmeSlots.$inferSelect;

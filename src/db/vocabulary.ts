@@ -22,6 +22,18 @@ export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 export const HEALTH_STATES = ['unknown', 'ok', 'logged_out', 'captcha', 'blocked', 'proxy_error'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
+/** A warmup programme: running its days, paused by a person, stopped early, or past its last day. */
+export const PROGRAMME_STATUSES = ['active', 'paused', 'stopped', 'finished'] as const;
+export type ProgrammeStatus = (typeof PROGRAMME_STATUSES)[number];
+
+/**
+ * A programme slot (one session of one account on one programme day): planned, turned into a
+ * task, or skipped (its window closed while we were down, the account was quarantined, the
+ * programme paused) — the skip reason says which.
+ */
+export const SLOT_STATUSES = ['planned', 'created', 'skipped'] as const;
+export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
 export function isStatus(value: string): value is Status {
   return (STATUSES as readonly string[]).includes(value);
 }
