@@ -1,5 +1,7 @@
 // Русские тексты: та же форма, что у en.ts.
+
 import type { Texts } from './en.ts';
+import { fleetRu } from './fleet.ru.ts';
 import { type PluralForms, plural } from './intl.ts';
 
 const n = (count: number, forms: PluralForms) => plural('ru', count, forms);
@@ -350,4 +352,5 @@ export const ru: Texts = {
     lastAdmin: (id: number) => `Пользователь ${id} — последний администратор; сначала назначьте другого.`,
     noLongerAdmin: 'Вы больше не администратор, поэтому ничего не изменено.',
   },
+  fleet: fleetRu,
 };

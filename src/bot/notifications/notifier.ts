@@ -12,6 +12,7 @@ import type { Logger } from '../../logger.ts';
 import type { TaskEvent } from '../../tasks/events.ts';
 import { isFinished, type Status } from '../../tasks/lifecycle.ts';
 import { actorNames } from '../../tasks/queries.ts';
+import { resumeButtons } from '../commands/quarantine/notice.ts';
 import { fitLines, formatTaskEvent, MAX_CAPTION, MAX_TEXT } from '../format.ts';
 import { langOf, type Texts, textsFor } from '../i18n/index.ts';
 import { taskKeyboard } from '../keyboards.ts';
@@ -91,7 +92,9 @@ export function createNotifier(deps: {
   async function sendFinal(chatId: number, { event, task }: Item) {
     const t = await textsOf(event, task);
     const actor = await actorOf(event);
-    const keyboard = taskKeyboard(t, task.id, event.status, event.runs, ['refresh']);
+    const buttons = taskKeyboard(t, task.id, event.status, event.runs, ['refresh']).reply_markup;
+    const resume = event.type === 'failed' ? resumeButtons(t, event.quarantined) : [];
+    const keyboard = { reply_markup: { inline_keyboard: [...resume, ...buttons.inline_keyboard] } };
     const shot =
       event.type === 'failed' && event.screenshotRunId
         ? await findScreenshot(db, event.screenshotRunId)
@@ -186,15 +189,18 @@ export function createNotifier(deps: {
       const task = await findTask(db, item.task.id); // the start above may have set the live message
       if (task) await step(chatId, item.ids, settle, () => sendLive(chatId, { ...item, task }));
     }
-    if (finals.length > 1) {
+    // A failure that paused an account is never folded: its screenshot and Resume button matter.
+    const alone = finals.filter((f) => f.event.type === 'failed' && (f.event.quarantined?.length ?? 0) > 0);
+    const folded = finals.filter((f) => !alone.includes(f));
+    if (folded.length > 1) {
       await step(
         chatId,
-        finals.flatMap((f) => f.ids),
+        folded.flatMap((f) => f.ids),
         settle,
-        () => sendDigest(chatId, finals, (t, n) => t.digest.finished(n)),
+        () => sendDigest(chatId, folded, (t, n) => t.digest.finished(n)),
       );
-    } else if (finals[0]) {
-      const final = finals[0];
+    } else alone.unshift(...folded);
+    for (const final of alone) {
       const task = (await findTask(db, final.task.id)) ?? final.task;
       await step(chatId, final.ids, settle, () => sendFinal(chatId, { ...final, task }));
     }
