@@ -77,7 +77,11 @@ export const fleetEn = {
       `Restart ${runsN(runs)} of ${tasksN(tasks)} (${filter})?`,
     buttons: { confirm: '🔁 Restart them', cancel: '✖️ Cancel' },
     done: (runs: number, tasks: number) => `Restarted ${runsN(runs)} of ${tasksN(tasks)}.`,
-    busy: (tasks: number) => `${tasksN(tasks)} had not finished and were left alone.`,
+    busy: (tasks: number) =>
+      n(tasks, {
+        one: '# task had not finished and was left alone.',
+        other: '# tasks had not finished and were left alone.',
+      }),
     nothingLeft: 'None of those runs is still failed: nothing was restarted.',
     cancelled: 'Nothing was restarted.',
     badButton: 'That button is not valid. Send /retry_failed again.',
