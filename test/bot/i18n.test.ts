@@ -2,8 +2,11 @@
 // commands, names and placeholders; ru.ts and en.ts have the same keys and parameters; plurals,
 // durations, reasons with their next step, and times in the team's timezone.
 import { describe, expect, it } from 'vitest';
+import { formatAccountPage } from '../../src/bot/commands/account-page/format.ts';
+import { accountKeyboard } from '../../src/bot/commands/account-page/keyboard.ts';
 import { formatAccounts } from '../../src/bot/commands/accounts/accounts.ts';
 import { botCommands } from '../../src/bot/commands/help/help.ts';
+import { resumeButtons } from '../../src/bot/commands/quarantine/notice.ts';
 import {
   formatCounters,
   formatDuration,
@@ -22,11 +25,12 @@ import type { TaskDetails, TaskPage } from '../../src/tasks/queries.ts';
 import { FAILURE_CODES } from '../../src/warmup/failure-reasons.ts';
 
 // Names the user chose (task names, usernames) may be English; they are taken out before checking.
-const NAMES = ['morning warmup', 'carol', 'alice', 'bob'];
+const NAMES = ['morning warmup', 'carol', 'alice', 'bob', 'spring'];
 // Proper names and a file format, written the same in Russian.
 const ALLOWED = new Set(['TikTok', 'Telegram', 'JSON', 'Playwright']);
 // Words typed as arguments of a command (/restart 42 failed, /grant 1 operator).
-const ARGUMENT = String.raw`\d+|<[^>]*>|\[[^\]]*\]|pending|running|completed|failed|cancelled|viewer|operator|admin`;
+// (/retry_failed captcha: failure codes are arguments too.)
+const ARGUMENT = String.raw`\d+|<[^>]*>|\[[^\]]*\]|pending|running|completed|failed|cancelled|viewer|operator|admin|${FAILURE_CODES.join('|')}`;
 
 /** The Latin words of 4+ letters a Russian reader would see outside commands, names and placeholders. */
 function englishWords(html: string): string[] {
@@ -157,6 +161,55 @@ function renderAll(t: typeof en): string[] {
     const kb = taskKeyboard(t, 7, status, { failed: 1, cancelled: 1 });
     out.push(...kb.reply_markup.inline_keyboard.flat().map((b) => b.text));
   }
+  // Quarantine: the notice's line per reason, its Resume button; the account page; /retry_failed.
+  const quarantined = ['captcha', 'blocked', 'logged_out', 'something_new'].map((reason, i) => ({
+    runId: i,
+    accountId: i + 1,
+    account: 'carol',
+    reason,
+  }));
+  out.push(formatTaskEvent(t, event({ quarantined }), '@bob'));
+  out.push(
+    ...resumeButtons(t, quarantined)
+      .flat()
+      .map((b) => b.text),
+  );
+  const at = new Date('2026-12-01T09:58:23Z');
+  const run = (status: string) => ({
+    taskId: 7,
+    status,
+    counters: { itemsViewed: 2, watchSeconds: 30, likes: 1 },
+    reasonCode: status === 'failed' ? 'captcha' : null,
+    startedAt: status === 'pending' ? null : at,
+    completedAt: status === 'running' || status === 'pending' ? null : at,
+    updatedAt: at,
+  });
+  for (const paused of [true, false]) {
+    const account = {
+      username: 'carol',
+      health: 'captcha' as const,
+      healthUpdatedAt: paused ? at : null,
+      identity: null,
+      browser: 'local',
+      browserProfile: null,
+      quarantinedAt: paused ? at : null,
+      quarantineReason: paused ? 'captcha' : null,
+    };
+    out.push(
+      formatAccountPage(t, {
+        account,
+        programmes: paused
+          ? ['active', 'paused', 'stopped', 'finished'].map((status) => ({ name: 'spring', status }))
+          : [],
+        runs: paused ? STATUSES.map(run) : [],
+      }),
+    );
+  }
+  out.push(
+    ...accountKeyboard(t, { id: 1, quarantined: true, hasRun: true })
+      .reply_markup.inline_keyboard.flat()
+      .map((b) => b.text),
+  );
   out.push(
     ...listKeyboard(t, 'failed', page(12))
       .reply_markup.inline_keyboard.flat()
