@@ -45,7 +45,9 @@ export function quarantineFeature(deps: BotDeps) {
     // Answers are plain text: no HTML, so the name goes as it is.
     const name = result.ok ? result.account.username : result.username;
     await ctx.answerCbQuery(result.ok ? t.resumed(name) : t.notPaused(name));
-    await dropButton(ctx, data).catch((err) => deps.log.debug({ err }, 'could not take the Resume button off'));
+    await dropButton(ctx, data).catch((err) =>
+      deps.log.debug({ err }, 'could not take the Resume button off'),
+    );
   });
 
   return feature;
