@@ -4,16 +4,20 @@
 // a new /session each lift it.
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { Telegram } from 'telegraf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotifier } from '../../src/bot/notifications/notifier.ts';
 import { accounts, auditLog } from '../../src/db/schema.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
+import { beginRun, finishRun } from '../../src/tasks/run-session.ts';
 import { type BotHarness, people, startBotHarness } from '../support/bot.ts';
 import { askIn, buttonsOf, tapIn } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import type { FakeMessage } from '../support/fake-bot-api.ts';
-import { makeAccounts } from '../support/fixtures.ts';
-import { completed, failed, steeredRunner } from '../support/jobs.ts';
+import { makeAccounts, recordingJobs } from '../support/fixtures.ts';
+import { completed, failed, steeredRunner, testLog } from '../support/jobs.ts';
+import { tinyPng } from '../support/png.ts';
 
 const database = useTestDatabase();
 const steer = steeredRunner({
@@ -141,5 +145,57 @@ describe('quarantine', () => {
     const reply = await h.fake.waitFor(() => h.fake.messages(from.id)[before]);
     expect(String(reply.text)).toContain('It was paused; programmes include it again.');
     expect((await account()).quarantinedAt).toBeNull();
+  });
+
+  it('in a burst of finals, the one that paused an account comes alone with its photo; the rest fold', async () => {
+    const { db } = database();
+    const jobs = recordingJobs();
+    const end = async (prefix: string, code: string | null) => {
+      const [id] = (await makeAccounts(db, 1, prefix)) as [number];
+      const made = await createTask(db, jobs, {
+        name: prefix,
+        settings,
+        accountIds: [id],
+        chatId: 4242,
+        actorId: null,
+      });
+      const ref = { runId: made.runs[0]!.id, runNumber: 1 };
+      await beginRun(db, jobs, ref);
+      await finishRun(
+        db,
+        jobs,
+        ref,
+        code
+          ? { kind: 'failed', code, message: `${code} seen`, screenshot: tinyPng() }
+          : { kind: 'completed', counters: {}, cappedByTime: false },
+      );
+      return { accountId: id, event: jobs.events.filter((e) => e.taskId === made.task.id).at(-1)! };
+    };
+    const plain = await end('burst-plain', 'navigation_timeout');
+    const paused = await end('burst-paused', 'blocked');
+    const done = await end('burst-done', null);
+    expect(paused.event.quarantined).toEqual([
+      expect.objectContaining({ accountId: paused.accountId, reason: 'blocked' }),
+    ]);
+    expect(plain.event.quarantined).toEqual([]);
+    const notifier = createNotifier({
+      db,
+      telegram: new Telegram(h.fake.token, { apiRoot: h.fake.apiRoot }),
+      log: testLog,
+    });
+    const settledAs: string[] = [];
+    await notifier.deliver(
+      4242,
+      [plain, paused, done].map((x, i) => ({ id: i + 1, event: x.event })),
+      async (ids, outcome) => void settledAs.push(`${ids.join(',')}:${outcome}`),
+    );
+    const sent = h.fake.messages(4242);
+    expect(sent).toHaveLength(2);
+    const digest = sent.find((m) => !m.photo)!;
+    expect(String(digest.text)).toMatch(/^2 tasks finished:/);
+    const photo = sent.find((m) => m.photo)!;
+    expect(String(photo.caption)).toContain('is paused in all programmes: the account is blocked');
+    expect(buttonsOf(photo)).toContainEqual([expect.stringContaining('Resume'), `qr:${paused.accountId}`]);
+    expect(settledAs.filter((s) => !s.startsWith(':')).sort()).toEqual(['1,3:sent', '2:sent']);
   });
 });
