@@ -118,6 +118,7 @@ describe('/account', () => {
     expect(await bot.ask(op, '/account')).toContain('Usage: /account');
     expect(await bot.ask(op, '/account no/pe')).toContain('is not an account name');
     expect(await bot.ask(people.viewer, '/account dave')).toContain('Запусков ещё не было.');
+    expect(buttonsOf(bot.fake.messages(people.viewer.id).at(-1))).toEqual([]);
   });
 
   it('Check queues a check; Restart last restarts the task of the last run (operator only)', async () => {

@@ -1,6 +1,7 @@
 // /account <name> (viewer+): one account at a glance — health, identity, quarantine, programmes,
 // the last 10 runs — with Check (queues a pre-flight check, as /check does), Resume (while paused)
-// and Restart last (the task of its latest run: its failed runs when that run failed, else all).
+// and Restart last (the task of its latest run: its failed runs when that run failed, else all),
+// shown to operators (a viewer sees the page alone).
 import { Composer } from 'telegraf';
 import { chatTimeZone, lastRunsOfAccount, programmesOfAccount } from '../../../db/account-page-repo.ts';
 import { findAccount, findAccountsByUsernames } from '../../../db/accounts-repo.ts';
@@ -10,7 +11,7 @@ import { escapeHtml } from '../../format.ts';
 import { textsFor } from '../../i18n/index.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { queueCheck } from '../check/check.ts';
-import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { type BotContext, type BotDeps, commandArgs, hasRole, requireRole } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';
 import { formatAccountPage } from './format.ts';
 import { accountKeyboard, decodeAccountCallback, isAccountCallbackData } from './keyboard.ts';
@@ -28,11 +29,14 @@ export function accountPageFeature(deps: BotDeps) {
     const zone = ctx.chat ? await chatTimeZone(db, ctx.chat.id) : undefined;
     const t = textsFor(ctx.actor.lang, zone ?? deps.timeZone);
     const text = formatAccountPage(t, { account, programmes, runs });
-    const keyboard = accountKeyboard(t, {
-      id: account.id,
-      quarantined: account.quarantinedAt !== null,
-      hasRun: runs.length > 0,
-    });
+    // Every button acts (check, resume, restart): a viewer gets the page alone.
+    const keyboard = hasRole(ctx.actor, 'operator')
+      ? accountKeyboard(t, {
+          id: account.id,
+          quarantined: account.quarantinedAt !== null,
+          hasRun: runs.length > 0,
+        })
+      : {};
     await ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
   };
 
