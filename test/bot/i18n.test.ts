@@ -168,7 +168,8 @@ function renderAll(t: typeof en): string[] {
     account: 'carol',
     reason,
   }));
-  out.push(formatTaskEvent(t, event({ quarantined }), '@bob'));
+  for (const some of [quarantined, quarantined.slice(3)])
+    out.push(formatTaskEvent(t, event({ quarantined: some }), '@bob'));
   out.push(
     ...resumeButtons(t, quarantined)
       .flat()

@@ -28,6 +28,8 @@ export const fleetEn = {
         `logged out — upload a fresh session (/session ${account}), which resumes it, or tap Resume.`,
       other: 'it needs a look by hand — then tap Resume.',
     },
+    more: (count: number) =>
+      `⏸ …and ${n(count, { one: '# more account', other: '# more accounts' })} paused: /account &lt;name&gt; shows each.`,
     resumeButton: (account: string) => `▶️ Resume ${account}`,
     resumed: (account: string) => `@${account} resumed: programmes include it again.`,
     notPaused: (account: string) => `@${account} is not paused (resumed already).`,

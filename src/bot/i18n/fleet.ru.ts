@@ -38,6 +38,8 @@ export const fleetRu: FleetTexts = {
         `вышел из аккаунта — загрузите свежую сессию (/session ${account}), это снимет паузу, или нажмите «Продолжить».`,
       other: 'нужна проверка вручную — затем нажмите «Продолжить».',
     },
+    more: (count: number) =>
+      `⏸ …и ещё ${n(count, { one: '# аккаунт', few: '# аккаунта', many: '# аккаунтов', other: '# аккаунта' })} на паузе: /account &lt;имя&gt; покажет каждый.`,
     resumeButton: (account: string) => `▶️ Продолжить ${account}`,
     resumed: (account: string) => `@${account} снова в работе: программы опять его включают.`,
     notPaused: (account: string) => `@${account} не на паузе (уже продолжен).`,

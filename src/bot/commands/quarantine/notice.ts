@@ -10,6 +10,10 @@ import type { Texts } from '../../i18n/index.ts';
 const ACCOUNT_MAX = 64;
 const MAX_ID = 2_147_483_647;
 const RESUME_RE = /^qr:([1-9]\d{0,9})$/;
+// A captcha wave can pause many accounts of one task at once: the notice (a photo caption, at most
+// 1024 characters) names a few and counts the rest; the buttons stay a short column.
+const LINES_MAX = 3;
+const BUTTONS_MAX = 6;
 
 export function encodeResume(accountId: number): string {
   return `qr:${accountId}`;
@@ -33,17 +37,22 @@ export function quarantineWhy(t: Texts, reason: string, account: string): string
 type Quarantined = NonNullable<TaskEvent['quarantined']>;
 
 export function quarantineLines(t: Texts, quarantined: Quarantined | undefined): string[] {
-  return (quarantined ?? []).map((q) => {
+  const all = quarantined ?? [];
+  const lines = all.slice(0, LINES_MAX).map((q) => {
     const account = escapeHtml(truncate(q.account, ACCOUNT_MAX));
     return t.fleet.quarantine.notice(account, quarantineWhy(t, q.reason, account));
   });
+  if (all.length > LINES_MAX) lines.push(t.fleet.quarantine.more(all.length - LINES_MAX));
+  return lines;
 }
 
 export function resumeButtons(t: Texts, quarantined: Quarantined | undefined): InlineKeyboardButton[][] {
-  return (quarantined ?? []).map((q) => [
-    Markup.button.callback(
-      t.fleet.quarantine.resumeButton(truncate(q.account, 24)),
-      encodeResume(q.accountId),
-    ),
-  ]);
+  return (quarantined ?? [])
+    .slice(0, BUTTONS_MAX)
+    .map((q) => [
+      Markup.button.callback(
+        t.fleet.quarantine.resumeButton(truncate(q.account, 24)),
+        encodeResume(q.accountId),
+      ),
+    ]);
 }
