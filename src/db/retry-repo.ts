@@ -1,8 +1,8 @@
 // The failed runs /retry_failed is about: failed for a reason (or any), inside a window of time
 // by their end, optionally of one task (re-read under that task's lock before a restart).
-import { and, asc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { runs } from './schema.ts';
+import { accounts, runs } from './schema.ts';
 
 export type FailedRunFilter = { reason: string | null; since: Date; until: Date };
 
@@ -17,8 +17,13 @@ function failedIn(filter: FailedRunFilter): SQL {
 
 export async function failedRunsIn(exec: Executor, filter: FailedRunFilter) {
   return exec
-    .select({ runId: runs.id, taskId: runs.taskId })
+    .select({
+      runId: runs.id,
+      taskId: runs.taskId,
+      paused: sql<boolean>`${accounts.quarantinedAt} is not null`,
+    })
     .from(runs)
+    .innerJoin(accounts, eq(accounts.id, runs.accountId))
     .where(failedIn(filter))
     .orderBy(asc(runs.taskId), asc(runs.id));
 }

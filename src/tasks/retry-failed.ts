@@ -10,13 +10,14 @@ import { resetRuns } from './restart-task.ts';
 
 export type { FailedRunFilter };
 
-export type FailedSelection = { runs: number; tasks: number; byTask: Map<number, number[]> };
+/** `paused`: how many of the runs are of accounts in quarantine (they will likely fail again). */
+export type FailedSelection = { runs: number; tasks: number; paused: number; byTask: Map<number, number[]> };
 
 export async function findFailedRuns(db: Db, filter: FailedRunFilter): Promise<FailedSelection> {
   const rows = await failedRunsIn(db, filter);
   const byTask = new Map<number, number[]>();
   for (const r of rows) byTask.set(r.taskId, [...(byTask.get(r.taskId) ?? []), r.runId]);
-  return { runs: rows.length, tasks: byTask.size, byTask };
+  return { runs: rows.length, tasks: byTask.size, paused: rows.filter((r) => r.paused).length, byTask };
 }
 
 export type RetryResult = { runs: number; tasks: number; busy: number };

@@ -4,7 +4,7 @@
 // confirmation restarts nothing.
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunRow, runs, tasks } from '../../src/db/schema.ts';
+import { accounts, type RunRow, runs, tasks } from '../../src/db/schema.ts';
 import { restartTask } from '../../src/tasks/restart-task.ts';
 import { buttonsOf, type ChatBot, people, startChatBot } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
@@ -65,8 +65,11 @@ describe('/retry_failed', () => {
     const busy = await makeTask(db, ['failed', 'running']);
     await failedAt(busy.runs[0]!, 'captcha', '1 hour');
 
+    await db.update(accounts).set({ quarantinedAt: sql`now()` }).where(eq(accounts.id, b.runs[0]!.accountId));
     const question = await ask('/retry_failed captcha since=24h');
-    expect(question).toBe('Restart 5 failed runs of 4 tasks (captcha, last 24 h)?');
+    expect(question).toBe(
+      'Restart 5 failed runs of 4 tasks (captcha, last 24 h)?\n1 of them is of a paused account (/account_resume it first, or it will likely fail again).',
+    );
     const [[, confirm], [, cancel]] = buttonsOf(lastMessage()) as [[string, string], [string, string]];
     const messageId = lastMessage().message_id;
 

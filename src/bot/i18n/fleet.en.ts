@@ -77,6 +77,12 @@ export const fleetEn = {
     nothing: (filter: string) => `No failed runs to restart (${filter}).`,
     confirm: (runs: number, tasks: number, filter: string) =>
       `Restart ${runsN(runs)} of ${tasksN(tasks)} (${filter})?`,
+    paused: (count: number) =>
+      n(count, {
+        one: '# of them is of a paused account (/account_resume it first, or it will likely fail again).',
+        other:
+          '# of them are of paused accounts (/account_resume them first, or they will likely fail again).',
+      }),
     buttons: { confirm: '🔁 Restart them', cancel: '✖️ Cancel' },
     done: (runs: number, tasks: number) => `Restarted ${runsN(runs)} of ${tasksN(tasks)}.`,
     busy: (tasks: number) =>

@@ -86,6 +86,8 @@ export const fleetRu: FleetTexts = {
     nothing: (filter: string) => `Нет неудачных запусков для перезапуска (${filter}).`,
     confirm: (runs: number, tasks: number, filter: string) =>
       `Перезапустить ${runsN(runs)} из ${tasksOf(tasks)} (${filter})?`,
+    paused: (count: number) =>
+      `${n(count, { one: 'Из них # — аккаунт на паузе', few: 'Из них # — аккаунты на паузе', many: 'Из них # — аккаунты на паузе', other: 'Из них # — аккаунты на паузе' })} (сначала /account_resume, иначе, скорее всего, снова будет сбой).`,
     buttons: { confirm: '🔁 Перезапустить', cancel: '✖️ Отмена' },
     done: (runs: number, tasks: number) => `Перезапущено: ${runsN(runs)} из ${tasksOf(tasks)}.`,
     busy: (tasks: number) => `Не тронуто, потому что ещё не завершилось: ${tasksN(tasks)}.`,

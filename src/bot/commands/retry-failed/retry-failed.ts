@@ -54,7 +54,11 @@ export function retryFailedFeature(deps: BotDeps) {
     });
     const filter = describeFilter(ctx.t, parsed.reason, parsed.sinceSeconds);
     if (found.runs === 0) return void (await ctx.reply(r.nothing(filter), { parse_mode: 'HTML' }));
-    await ctx.reply(r.confirm(found.runs, found.tasks, filter), {
+    const question = [
+      r.confirm(found.runs, found.tasks, filter),
+      ...(found.paused ? [r.paused(found.paused)] : []),
+    ];
+    await ctx.reply(question.join('\n'), {
       parse_mode: 'HTML',
       ...Markup.inlineKeyboard([
         Markup.button.callback(r.buttons.confirm, encodeRetryConfirm(parsed.reason, since, until)),
