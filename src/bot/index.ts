@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import { accessAdminFeature } from './commands/access-admin/access-admin.ts';
 import { accountSetFeature } from './commands/account-set/account-set.ts';
 import { accountsFeature } from './commands/accounts/accounts.ts';
+import { chatSettingsFeature } from './commands/chat-settings/chat-settings.ts';
 import { checkFeature } from './commands/check/check.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
 import { helpFeature } from './commands/help/help.ts';
@@ -76,6 +77,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(sessionUploadFeature(deps));
   bot.use(accessAdminFeature(deps));
   bot.use(checkFeature(deps));
+  bot.use(chatSettingsFeature(deps));
 
   // Anything that reached this point was not understood.
   bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true }));

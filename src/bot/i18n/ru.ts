@@ -1,4 +1,6 @@
 // Русские тексты: та же форма, что у en.ts.
+
+import { chatRu } from './chat.ru.ts';
 import type { Texts } from './en.ts';
 import { type PluralForms, plural } from './intl.ts';
 
@@ -350,4 +352,5 @@ export const ru: Texts = {
     lastAdmin: (id: number) => `Пользователь ${id} — последний администратор; сначала назначьте другого.`,
     noLongerAdmin: 'Вы больше не администратор, поэтому ничего не изменено.',
   },
+  chat: chatRu,
 };

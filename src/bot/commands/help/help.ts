@@ -8,8 +8,8 @@ export function helpFeature() {
   const feature = new Composer<BotContext>();
   feature.command(['start', 'help'], async (ctx) => {
     const { t, actor } = ctx;
-    const lines = [t.help.intro, '', ...t.help.viewer];
-    if (hasRole(actor, 'operator')) lines.push(...t.help.operator);
+    const lines = [t.help.intro, '', ...t.help.viewer, ...t.chat.help.viewer];
+    if (hasRole(actor, 'operator')) lines.push(...t.help.operator, ...t.chat.help.operator);
     if (hasRole(actor, 'admin')) lines.push(...t.help.admin);
     lines.push('', t.help.role(t.roles[actor.role]));
     await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
@@ -21,5 +21,8 @@ const MENU = ['new', 'list', 'task', 'restart', 'cancel', 'accounts', 'help'] as
 
 /** The command menu Telegram shows, in the texts' language; registered at startup. */
 export function botCommands(t: Texts) {
-  return MENU.map((command) => ({ command, description: t.menu[command] }));
+  return [
+    ...MENU.map((command) => ({ command, description: t.menu[command] })),
+    { command: 'stats', description: t.chat.menu.stats },
+  ];
 }
