@@ -1,6 +1,7 @@
 // Wall-clock time in an IANA zone, DST-safe, with nothing but Intl: the local date and minute of
-// an instant, the instant of a local date and minute (a time the clocks skip lands just after the
-// gap; a time they pass twice, on its first occurrence), clock strings ("23:00"), quiet windows.
+// an instant, the instant of a local date and minute (as Temporal's "compatible": a time the
+// clocks skip moves forward by the gap, 02:30 → 03:30; a time they pass twice is its first
+// occurrence), clock strings ("23:00"), quiet windows.
 
 const parts = new Map<string, Intl.DateTimeFormat>();
 
@@ -67,7 +68,7 @@ export function zonedInstant(date: string, minute: number, timeZone: string): Da
     const back = localTime(at, timeZone);
     if (back.date === date && back.minute === minute) return at;
   }
-  // Skipped by the clocks (spring forward): the first instant after the gap.
+  // Skipped by the clocks (spring forward): moved forward by the gap, as a clock left unadjusted.
   return new Date(wall - before);
 }
 
