@@ -51,7 +51,12 @@ describe('summary data', () => {
       expect(option.xAxis.data).toHaveLength(14);
       const byName = new Map(option.series.map((s) => [s.name, s.data as number[]]));
       expect(sum(byName.get(t.chat.chart.completed)!)).toBe(data.period.completed);
-      const text = formatSummary(t, { data, attention: [], programmes: [], now: new Date('2026-12-01T08:00:00Z') }).text;
+      const text = formatSummary(t, {
+        data,
+        attention: [],
+        programmes: [],
+        now: new Date('2026-12-01T08:00:00Z'),
+      }).text;
       const caption = formatStatsCaption(t, data);
       for (const [reason, count] of Object.entries(data.period.byReason)) {
         const word = (t.chat.reasons as Record<string, string>)[reason]!;
@@ -81,7 +86,13 @@ describe('summary data', () => {
       data,
       now: new Date('2026-12-01T08:00:00Z'),
       attention: [
-        { id: 7, username: 'alice', health: 'captcha', quarantinedAt: new Date(), quarantineReason: 'captcha' },
+        {
+          id: 7,
+          username: 'alice',
+          health: 'captcha',
+          quarantinedAt: new Date(),
+          quarantineReason: 'captcha',
+        },
         { id: 8, username: 'bob', health: 'proxy_error', quarantinedAt: null, quarantineReason: null },
       ],
       programmes: [
@@ -94,9 +105,9 @@ describe('summary data', () => {
     expect(text).toContain('@bob — proxy not working');
     expect(text).toContain('spring — day 5/14, running');
     expect(text).toContain('later — day 0/7, starts later');
-    expect(keyboard?.reply_markup.inline_keyboard.flat().map((b) => 'callback_data' in b && b.callback_data)).toEqual([
-      'qr:7',
-    ]);
+    expect(
+      keyboard?.reply_markup.inline_keyboard.flat().map((b) => 'callback_data' in b && b.callback_data),
+    ).toEqual(['qr:7']);
     expect(programmeDay('2026-11-27', '2026-12-01')).toBe(5);
   });
 });

@@ -14,14 +14,23 @@ const at = (iso: string) => new Date(iso);
 
 describe('local time', () => {
   it('turns a local date and minute into the instant, either side of a DST change', () => {
-    expect(zonedInstant('2027-03-27', 9 * 60, 'Europe/Berlin').toISOString()).toBe('2027-03-27T08:00:00.000Z');
-    expect(zonedInstant('2027-03-28', 9 * 60, 'Europe/Berlin').toISOString()).toBe('2027-03-28T07:00:00.000Z');
+    expect(zonedInstant('2027-03-27', 9 * 60, 'Europe/Berlin').toISOString()).toBe(
+      '2027-03-27T08:00:00.000Z',
+    );
+    expect(zonedInstant('2027-03-28', 9 * 60, 'Europe/Berlin').toISOString()).toBe(
+      '2027-03-28T07:00:00.000Z',
+    );
     // 02:30 does not exist on 28 March: moved forward by the gap, to 03:30 CEST (Temporal's "compatible").
     expect(zonedInstant('2027-03-28', 150, 'Europe/Berlin').toISOString()).toBe('2027-03-28T01:30:00.000Z');
     // 02:30 happens twice on 31 October: the first one (CEST).
     expect(zonedInstant('2027-10-31', 150, 'Europe/Berlin').toISOString()).toBe('2027-10-31T00:30:00.000Z');
-    expect(zonedInstant('2026-12-01', 12 * 60, 'Europe/Moscow').toISOString()).toBe('2026-12-01T09:00:00.000Z');
-    expect(localTime(at('2027-10-31T01:30:00Z'), 'Europe/Berlin')).toEqual({ date: '2027-10-31', minute: 150 });
+    expect(zonedInstant('2026-12-01', 12 * 60, 'Europe/Moscow').toISOString()).toBe(
+      '2026-12-01T09:00:00.000Z',
+    );
+    expect(localTime(at('2027-10-31T01:30:00Z'), 'Europe/Berlin')).toEqual({
+      date: '2027-10-31',
+      minute: 150,
+    });
   });
 
   it('knows where a quiet window that wraps midnight ends', () => {
