@@ -9,6 +9,7 @@ import { accessAdminFeature } from './commands/access-admin/access-admin.ts';
 import { accountPageFeature } from './commands/account-page/account-page.ts';
 import { accountSetFeature } from './commands/account-set/account-set.ts';
 import { accountsFeature } from './commands/accounts/accounts.ts';
+import { chatSettingsFeature } from './commands/chat-settings/chat-settings.ts';
 import { checkFeature } from './commands/check/check.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
 import { helpFeature } from './commands/help/help.ts';
@@ -82,6 +83,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(quarantineFeature(deps));
   bot.use(accountPageFeature(deps));
   bot.use(retryFailedFeature(deps));
+  bot.use(chatSettingsFeature(deps));
 
   // Anything that reached this point was not understood.
   bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true }));

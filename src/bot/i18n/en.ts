@@ -2,6 +2,7 @@
 // Values that come from users (task names, usernames) arrive already HTML-escaped.
 
 import type { FailureCode } from '../../warmup/failure-reasons.ts';
+import { chatEn } from './chat.en.ts';
 import { fleetEn } from './fleet.en.ts';
 import { type Locale, type PluralForms, plural } from './intl.ts';
 
@@ -356,6 +357,7 @@ export const en = {
     noLongerAdmin: 'You are no longer an admin, so nothing was changed.',
   },
   fleet: fleetEn,
+  chat: chatEn,
 };
 
 export type Texts = typeof en;

@@ -1,5 +1,6 @@
 // Русские тексты: та же форма, что у en.ts.
 
+import { chatRu } from './chat.ru.ts';
 import type { Texts } from './en.ts';
 import { fleetRu } from './fleet.ru.ts';
 import { type PluralForms, plural } from './intl.ts';
@@ -353,4 +354,5 @@ export const ru: Texts = {
     noLongerAdmin: 'Вы больше не администратор, поэтому ничего не изменено.',
   },
   fleet: fleetRu,
+  chat: chatRu,
 };
