@@ -2,6 +2,7 @@
 // Values that come from users (task names, usernames) arrive already HTML-escaped.
 import type { FailureCode } from '../../warmup/failure-reasons.ts';
 import { type Locale, type PluralForms, plural } from './intl.ts';
+import { nextStepsEn } from './next-steps.en.ts';
 
 const n = (count: number, forms: PluralForms) => plural('en', count, forms);
 const accountsN = (count: number) => n(count, { one: '# account', other: '# accounts' });
@@ -11,6 +12,7 @@ export const en = {
   locale: { lang: 'en', timeZone: 'UTC' } as Locale,
   /** Duration units: 4m 12s. */
   units: { h: (v: string) => `${v}h`, m: (v: string) => `${v}m`, s: (v: string) => `${v}s` },
+  nextSteps: nextStepsEn,
   roles: { viewer: 'viewer', operator: 'operator', admin: 'admin' },
   health: {
     ok: 'ok',
@@ -31,8 +33,8 @@ export const en = {
       'stopped at a captcha — open the account by hand, solve it, then restart the task.',
     blocked: (_account: string) =>
       'the account is blocked — check it by hand; it cannot be warmed up for now.',
-    proxy_error: (_account: string) =>
-      'the proxy did not work — check the proxy of this account in /accounts.',
+    proxy_error: (account: string) =>
+      `the proxy did not work — check the account and its proxy: /check ${account}.`,
     navigation_timeout: (_account: string) => 'the site did not load in time — a restart usually helps.',
     selector_missing: (_account: string) =>
       'the page did not look as expected — try again later; if it repeats, tell the developers.',
@@ -104,7 +106,7 @@ export const en = {
   restartNothingFailed: (id: number) =>
     `Task #${id} has no failed accounts to restart. Use /restart ${id} to run all again.`,
   restartWarning: (id: number, lines: string) =>
-    `Task #${id} was not restarted yet: these accounts cannot be warmed up now.\n${lines}\nFix them first, or restart anyway.`,
+    `Task #${id} was not restarted yet: these accounts cannot be warmed up now.\n${lines}`,
   restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Task #${id} cancelled.`,
   cancelRefused: (id: number, why: string) => `Task #${id} was not cancelled: ${why}.`,
@@ -129,6 +131,8 @@ export const en = {
     restartFailed: '🔁 Restart failed',
     restartAnyway: '🔁 Restart anyway',
     restartFailedAnyway: '🔁 Restart failed anyway',
+    restartHealthy: '🔁 Restart the healthy ones',
+    restartFailedHealthy: '🔁 Restart the healthy failed ones',
     cancel: '⛔ Cancel',
     details: 'ℹ️ Details',
     refresh: '🔄 Refresh',
@@ -185,6 +189,7 @@ export const en = {
     restart: 'Restart a task: /restart 42 [failed]',
     cancel: 'Cancel a task: /cancel 42',
     accounts: 'Accounts and their health',
+    check: 'Check an account: /check alice',
     help: 'What I can do',
   },
   list: {

@@ -1,6 +1,7 @@
 // Русские тексты: та же форма, что у en.ts.
 import type { Texts } from './en.ts';
 import { type PluralForms, plural } from './intl.ts';
+import { nextStepsRu } from './next-steps.ru.ts';
 
 const n = (count: number, forms: PluralForms) => plural('ru', count, forms);
 /** 1 аккаунт, 2 аккаунта, 5 аккаунтов, 21 аккаунт. */
@@ -13,6 +14,7 @@ const accountsOf = (count: number) =>
 export const ru: Texts = {
   locale: { lang: 'ru', timeZone: 'UTC' },
   units: { h: (v: string) => `${v} ч`, m: (v: string) => `${v} мин`, s: (v: string) => `${v} с` },
+  nextSteps: nextStepsRu,
   roles: { viewer: 'наблюдатель', operator: 'оператор', admin: 'администратор' },
   health: {
     ok: 'в порядке',
@@ -29,7 +31,8 @@ export const ru: Texts = {
       'упёрся в капчу — откройте аккаунт вручную, пройдите капчу и перезапустите задачу.',
     blocked: (_account: string) =>
       'аккаунт заблокирован — проверьте его вручную; прогревать его пока нельзя.',
-    proxy_error: (_account: string) => 'прокси не сработал — проверьте прокси этого аккаунта в /accounts.',
+    proxy_error: (account: string) =>
+      `прокси не сработал — проверьте аккаунт и его прокси: /check ${account}.`,
     navigation_timeout: (_account: string) => 'сайт не загрузился вовремя — обычно помогает перезапуск.',
     selector_missing: (_account: string) =>
       'страница выглядела не так, как ожидалось — попробуйте позже; если повторится, сообщите разработчикам.',
@@ -100,7 +103,7 @@ export const ru: Texts = {
   restartNothingFailed: (id: number) =>
     `В задаче #${id} нет упавших аккаунтов. Чтобы запустить все заново: /restart ${id}.`,
   restartWarning: (id: number, lines: string) =>
-    `Задача #${id} пока не перезапущена: эти аккаунты сейчас не прогреть.\n${lines}\nСначала исправьте их или перезапустите всё равно.`,
+    `Задача #${id} пока не перезапущена: эти аккаунты сейчас не прогреть.\n${lines}`,
   restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Задача #${id} отменена.`,
   cancelRefused: (id: number, why: string) => `Задача #${id} не отменена: ${why}.`,
@@ -124,6 +127,8 @@ export const ru: Texts = {
     restartFailed: '🔁 Только упавшие',
     restartAnyway: '🔁 Всё равно перезапустить',
     restartFailedAnyway: '🔁 Упавшие всё равно',
+    restartHealthy: '🔁 Перезапустить исправные',
+    restartFailedHealthy: '🔁 Перезапустить исправные упавшие',
     cancel: '⛔ Отменить',
     details: 'ℹ️ Подробнее',
     refresh: '🔄 Обновить',
@@ -180,6 +185,7 @@ export const ru: Texts = {
     restart: 'Перезапуск: /restart 42 [failed]',
     cancel: 'Отменить задачу: /cancel 42',
     accounts: 'Аккаунты и их состояние',
+    check: 'Проверить аккаунт: /check alice',
     help: 'Что я умею',
   },
   list: {

@@ -12,6 +12,7 @@ import type { Logger } from '../../logger.ts';
 import type { TaskEvent } from '../../tasks/events.ts';
 import { isFinished, type Status } from '../../tasks/lifecycle.ts';
 import { actorNames } from '../../tasks/queries.ts';
+import { nextStepButtons, withNextSteps } from '../commands/check/keyboard.ts';
 import { fitLines, formatTaskEvent, MAX_CAPTION, MAX_TEXT } from '../format.ts';
 import { langOf, type Texts, textsFor } from '../i18n/index.ts';
 import { taskKeyboard } from '../keyboards.ts';
@@ -69,7 +70,10 @@ export function createNotifier(deps: {
   async function sendLive(chatId: number, { event, task }: Item) {
     const t = await textsOf(event, task);
     const text = formatTaskEvent(t, event, await actorOf(event));
-    const keyboard = taskKeyboard(t, task.id, event.status, event.runs, ['refresh']);
+    const keyboard = withNextSteps(
+      taskKeyboard(t, task.id, event.status, event.runs, ['refresh']),
+      nextStepButtons(t, event.failures),
+    );
     const live = task.progressMessageId;
     if (live !== null) {
       try {
@@ -91,7 +95,10 @@ export function createNotifier(deps: {
   async function sendFinal(chatId: number, { event, task }: Item) {
     const t = await textsOf(event, task);
     const actor = await actorOf(event);
-    const keyboard = taskKeyboard(t, task.id, event.status, event.runs, ['refresh']);
+    const keyboard = withNextSteps(
+      taskKeyboard(t, task.id, event.status, event.runs, ['refresh']),
+      nextStepButtons(t, event.failures),
+    );
     const shot =
       event.type === 'failed' && event.screenshotRunId
         ? await findScreenshot(db, event.screenshotRunId)
