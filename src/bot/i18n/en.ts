@@ -1,10 +1,12 @@
 // English texts: every sentence the bot says, in one place. ru.ts has the same shape.
 // Values that come from users (task names, usernames) arrive already HTML-escaped.
 import type { FailureCode } from '../../warmup/failure-reasons.ts';
-import { type Locale, type PluralForms, plural } from './intl.ts';
+import { type Locale, number, type PluralForms, plural } from './intl.ts';
 import { nextStepsEn } from './next-steps.en.ts';
 
 const n = (count: number, forms: PluralForms) => plural('en', count, forms);
+/** A count or measure as the language writes it: 12,345 / 12 345. */
+const num = (value: number) => number('en', value);
 const accountsN = (count: number) => n(count, { one: '# account', other: '# accounts' });
 
 export const en = {
@@ -142,10 +144,10 @@ export const en = {
   },
 
   task: {
-    more: (n: number) => `…and ${n} more.`,
+    more: (n: number) => `…and ${num(n)} more.`,
     accounts: (ok: number, failed: number, total: number) =>
-      `Accounts: ${ok} ok · ${failed} failed · ${total} total`,
-    failedOf: (failed: number, total: number) => `${failed} of ${accountsN(total)} failed`,
+      `Accounts: ${num(ok)} ok · ${num(failed)} failed · ${num(total)} total`,
+    failedOf: (failed: number, total: number) => `${num(failed)} of ${accountsN(total)} failed`,
     duration: (d: string) => `Duration: ${d}`,
     started: (d: string) => `Running for ${d}`,
     restartedBy: (who: string) => `Restarted by ${who}`,
@@ -172,10 +174,10 @@ export const en = {
   digest: {
     finished: (count: number) => `${n(count, { one: '# task', other: '# tasks' })} finished:`,
     started: (count: number) => `${n(count, { one: '# task', other: '# tasks' })} started:`,
-    more: (n: number) => `…and ${n} more. Send /list for all.`,
+    more: (n: number) => `…and ${num(n)} more. Send /list for all.`,
   },
   counters: {
-    watched: (items: number, seconds: number) => `watched ${items} (${seconds} s)`,
+    watched: (items: number, seconds: number) => `watched ${num(items)} (${num(seconds)} s)`,
     likes: 'likes',
     follows: 'follows',
     comments: 'comments',
@@ -197,8 +199,8 @@ export const en = {
     emptyFiltered: (status: string) => `No ${status} tasks.`,
     header: (page: number, pages: number | undefined, total: number) =>
       pages === undefined
-        ? `Tasks — page ${page} (more than ${total})`
-        : `Tasks — page ${page} of ${pages} (${total} in all)`,
+        ? `Tasks — page ${num(page)} (more than ${num(total)})`
+        : `Tasks — page ${num(page)} of ${num(pages)} (${num(total)} in all)`,
   },
   newTask: {
     notKeyValue: (token: string) =>
@@ -226,7 +228,7 @@ export const en = {
       `Task #${id} created: ${accountsN(count)}, preset ${preset}.`,
     defaultPreset: 'default',
     pickAccounts: (selected: number, total: number) =>
-      `New task, step 1 of 3: pick the accounts (${selected} of ${total} selected; ⚠️ = not healthy).`,
+      `New task, step 1 of 3: pick the accounts (${num(selected)} of ${num(total)} selected; ⚠️ = not healthy).`,
     pickPreset: (count: number) => `New task, step 2 of 3: pick a preset for ${accountsN(count)}.`,
     presetLine: (name: string, videos: string, likes: string, follows: string, comments: string) =>
       `<b>${name}</b>: videos ${videos}, likes ${likes}, follows ${follows}, comments ${comments}`,
@@ -240,14 +242,14 @@ export const en = {
   },
 
   accounts: {
-    header: (n: number) => `Accounts (${n}):`,
+    header: (n: number) => `Accounts (${num(n)}):`,
     empty: 'No accounts yet. An admin adds one with /account_add &lt;username&gt; [proxy_url].',
     lastWarmed: (when: string) => `last warmed ${when}`,
     neverWarmed: 'never warmed',
     session: 'session ✓',
     noSession: 'no session',
     proxy: (host: string) => `proxy ${host}`,
-    more: (n: number) => `…and ${n} more.`,
+    more: (n: number) => `…and ${num(n)} more.`,
     usageAdd:
       'Usage: /account_add &lt;username&gt; [proxy_url] — e.g. /account_add alice http://user:pass@proxy.example:8080',
     badUsername: (value: string) =>
@@ -323,7 +325,7 @@ export const en = {
     noKey: 'Sessions cannot be stored: SESSION_ENCRYPTION_KEY is not configured on the server.',
     unknownAccount: (username: string) =>
       `There is no account @${username}. Add it first with /account_add ${username}.`,
-    tooBig: (kb: number) => `That file is too big for a session (at most ${kb} KB).`,
+    tooBig: (kb: number) => `That file is too big for a session (at most ${num(kb)} KB).`,
     notJson: 'That file is not JSON. Send a Playwright storage state or an exported cookie list.',
     badShape: (detail: string) =>
       `That file is neither a Playwright storage state nor a cookie list (${detail}).`,

@@ -1,9 +1,11 @@
 // Русские тексты: та же форма, что у en.ts.
 import type { Texts } from './en.ts';
-import { type PluralForms, plural } from './intl.ts';
+import { number, type PluralForms, plural } from './intl.ts';
 import { nextStepsRu } from './next-steps.ru.ts';
 
 const n = (count: number, forms: PluralForms) => plural('ru', count, forms);
+/** A count or measure as the language writes it: 12,345 / 12 345. */
+const num = (value: number) => number('ru', value);
 /** 1 аккаунт, 2 аккаунта, 5 аккаунтов, 21 аккаунт. */
 const accountsN = (count: number) =>
   n(count, { one: '# аккаунт', few: '# аккаунта', many: '# аккаунтов', other: '# аккаунта' });
@@ -138,10 +140,10 @@ export const ru: Texts = {
   },
 
   task: {
-    more: (n: number) => `…и ещё ${n}.`,
+    more: (n: number) => `…и ещё ${num(n)}.`,
     accounts: (ok: number, failed: number, total: number) =>
-      `Аккаунты: успешно ${ok} · с ошибкой ${failed} · всего ${total}`,
-    failedOf: (failed: number, total: number) => `с ошибкой ${failed} из ${accountsOf(total)}`,
+      `Аккаунты: успешно ${num(ok)} · с ошибкой ${num(failed)} · всего ${num(total)}`,
+    failedOf: (failed: number, total: number) => `с ошибкой ${num(failed)} из ${accountsOf(total)}`,
     duration: (d: string) => `Длительность: ${d}`,
     started: (d: string) => `Выполняется ${d}`,
     restartedBy: (who: string) => `Перезапустил(а) ${who}`,
@@ -166,12 +168,12 @@ export const ru: Texts = {
     restarted: 'перезапущена',
   },
   digest: {
-    finished: (n: number) => `Завершено задач: ${n}.`,
-    started: (n: number) => `Запущено задач: ${n}.`,
-    more: (n: number) => `…и ещё ${n}. Все задачи: /list.`,
+    finished: (n: number) => `Завершено задач: ${num(n)}.`,
+    started: (n: number) => `Запущено задач: ${num(n)}.`,
+    more: (n: number) => `…и ещё ${num(n)}. Все задачи: /list.`,
   },
   counters: {
-    watched: (items: number, seconds: number) => `просмотрено ${items} (${seconds} с)`,
+    watched: (items: number, seconds: number) => `просмотрено ${num(items)} (${num(seconds)} с)`,
     likes: 'лайков',
     follows: 'подписок',
     comments: 'комментариев',
@@ -193,8 +195,8 @@ export const ru: Texts = {
     emptyFiltered: (status: string) => `Задач со статусом «${status}» нет.`,
     header: (page: number, pages: number | undefined, total: number) =>
       pages === undefined
-        ? `Задачи — страница ${page} (больше ${total})`
-        : `Задачи — страница ${page} из ${pages} (всего ${total})`,
+        ? `Задачи — страница ${num(page)} (больше ${num(total)})`
+        : `Задачи — страница ${num(page)} из ${num(pages)} (всего ${num(total)})`,
   },
   newTask: {
     notKeyValue: (token: string) =>
@@ -221,7 +223,7 @@ export const ru: Texts = {
       `Задача #${id} создана: ${accountsN(count)}, пресет ${preset}.`,
     defaultPreset: 'по умолчанию',
     pickAccounts: (selected: number, total: number) =>
-      `Новая задача, шаг 1 из 3: выберите аккаунты (выбрано ${selected} из ${total}; ⚠️ — неисправен).`,
+      `Новая задача, шаг 1 из 3: выберите аккаунты (выбрано ${num(selected)} из ${num(total)}; ⚠️ — неисправен).`,
     pickPreset: (count: number) => `Новая задача, шаг 2 из 3: выберите пресет для ${accountsOf(count)}.`,
     presetLine: (name: string, videos: string, likes: string, follows: string, comments: string) =>
       `<b>${name}</b>: видео ${videos}, лайки ${likes}, подписки ${follows}, комментарии ${comments}`,
@@ -235,14 +237,14 @@ export const ru: Texts = {
   },
 
   accounts: {
-    header: (n: number) => `Аккаунты (${n}):`,
+    header: (n: number) => `Аккаунты (${num(n)}):`,
     empty: 'Аккаунтов пока нет. Администратор добавляет их: /account_add &lt;username&gt; [proxy_url].',
     lastWarmed: (when: string) => `прогрет ${when}`,
     neverWarmed: 'ещё не прогревался',
     session: 'сессия ✓',
     noSession: 'нет сессии',
     proxy: (host: string) => `прокси ${host}`,
-    more: (n: number) => `…и ещё ${n}.`,
+    more: (n: number) => `…и ещё ${num(n)}.`,
     usageAdd:
       'Формат: /account_add &lt;username&gt; [proxy_url] — например, /account_add alice http://user:pass@proxy.example:8080',
     badUsername: (value: string) =>
@@ -321,7 +323,7 @@ export const ru: Texts = {
     noKey: 'Сессии нельзя сохранить: на сервере не задан SESSION_ENCRYPTION_KEY.',
     unknownAccount: (username: string) =>
       `Аккаунта @${username} нет. Сначала добавьте его: /account_add ${username}.`,
-    tooBig: (kb: number) => `Файл слишком большой для сессии (не больше ${kb} КБ).`,
+    tooBig: (kb: number) => `Файл слишком большой для сессии (не больше ${num(kb)} КБ).`,
     notJson: 'Это не JSON. Отправьте storageState из Playwright или выгрузку куки.',
     badShape: (detail: string) => `Это не storageState из Playwright и не список куки (${detail}).`,
     noCookies: 'В файле нет ни одной куки.',
@@ -334,7 +336,8 @@ export const ru: Texts = {
         '<code>sameSite</code> должен быть <code>Strict</code>, <code>Lax</code> или <code>None</code>',
     },
     unreadable: 'Не удалось прочитать файл с сервера Bot API. Отправьте его ещё раз.',
-    attached: (username: string, cookies: number) => `Сессия привязана к @${username} (куки: ${cookies}).`,
+    attached: (username: string, cookies: number) =>
+      `Сессия привязана к @${username} (куки: ${num(cookies)}).`,
     deleted: 'Сообщение с файлом удалено из чата.',
     notDeleted: 'Не удалось удалить сообщение с файлом: удалите его, пожалуйста, сами.',
   },
