@@ -4,24 +4,17 @@
 // of a task with logged-out, captcha, blocked or quarantined accounts asks first ("Restart the
 // healthy ones", offered when there are some, and "Restart anyway").
 import { Composer } from 'telegraf';
-import { taskRunAccounts } from '../../../db/accounts-repo.ts';
-import { findTask } from '../../../db/tasks-repo.ts';
 import { cancelTask } from '../../../tasks/cancel-task.ts';
-import { canApply, isStatus, type Status } from '../../../tasks/lifecycle.ts';
+import { isStatus, type Status } from '../../../tasks/lifecycle.ts';
 import { actorNames, getTaskDetails, listTasksPage, type PageCursor } from '../../../tasks/queries.ts';
-import { cannotWarm, type RestartScope, resetFrom, restartTask } from '../../../tasks/restart-task.ts';
-import { escapeHtml, formatHealth, formatTaskDetails, formatTaskList } from '../../format.ts';
-import {
-  decodeCallback,
-  listKeyboard,
-  restartAnywayKeyboard,
-  type TaskAction,
-  taskKeyboard,
-} from '../../keyboards.ts';
+import { type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
+import { formatTaskDetails, formatTaskList } from '../../format.ts';
+import { decodeCallback, listKeyboard, type TaskAction, taskKeyboard } from '../../keyboards.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { nextStepButtons, withNextSteps } from '../check/keyboard.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';
+import { restartWarning } from './restart-warning.ts';
 
 const MAX_TASK_ID = 2_147_483_647;
 
@@ -87,31 +80,6 @@ export function tasksFeature(deps: BotDeps) {
     return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
   };
 
-  /**
-   * The warning when a restart would reset runs of accounts that cannot be warmed now: which and
-   * why, with "Restart the healthy ones" (when some are healthy) and "Restart anyway".
-   */
-  const restartWarning = async (ctx: BotContext, taskId: number, scope: 'all' | 'failed') => {
-    const task = await findTask(db, taskId);
-    if (!task || !canApply('restart', task.status)) return undefined;
-    const from = resetFrom(scope);
-    const reset = (await taskRunAccounts(db, taskId)).filter((r) => from.includes(r.status));
-    const unwell = reset.filter(cannotWarm);
-    if (unwell.length === 0) return undefined;
-    const healthy = reset.length - unwell.length;
-    const lines = unwell.map((a) => {
-      const why =
-        a.health === 'ok' || a.health === 'unknown'
-          ? ctx.t.nextSteps.quarantined
-          : formatHealth(ctx.t, a.health);
-      return ctx.t.restartWarningLine(escapeHtml(a.username), why);
-    });
-    return {
-      text: `${ctx.t.restartWarning(taskId, lines.join('\n'))}\n${ctx.t.nextSteps.warningChoice(healthy)}`,
-      ...restartAnywayKeyboard(ctx.t, taskId, scope, healthy > 0),
-    };
-  };
-
   const restart = async (
     ctx: BotContext,
     taskId: number,
@@ -172,7 +140,7 @@ export function tasksFeature(deps: BotDeps) {
       return ctx.reply(ctx.t.badScope(shownInput(args[1], 32) ?? ctx.t.hiddenLink), { parse_mode: 'HTML' });
     }
     const scope = args[1] ? 'failed' : 'all';
-    const warning = await restartWarning(ctx, id, scope);
+    const warning = await restartWarning(db, ctx, id, scope);
     if (warning) return ctx.reply(warning.text, { parse_mode: 'HTML', reply_markup: warning.reply_markup });
     const { refusal } = await restart(ctx, id, scope);
     if (refusal) await ctx.reply(refusal, { parse_mode: 'HTML' });
@@ -207,7 +175,7 @@ export function tasksFeature(deps: BotDeps) {
     }
     const scope = SCOPE_OF[action];
     if (action === 'restart' || action === 'restartFailed') {
-      const warning = await restartWarning(ctx, taskId, action === 'restart' ? 'all' : 'failed');
+      const warning = await restartWarning(db, ctx, taskId, action === 'restart' ? 'all' : 'failed');
       if (warning) {
         await ctx.answerCbQuery();
         await ctx.reply(warning.text, { parse_mode: 'HTML', reply_markup: warning.reply_markup });
