@@ -7,7 +7,7 @@ import { Composer } from 'telegraf';
 import { cancelTask } from '../../../tasks/cancel-task.ts';
 import { isStatus, type Status } from '../../../tasks/lifecycle.ts';
 import { actorNames, getTaskDetails, listTasksPage, type PageCursor } from '../../../tasks/queries.ts';
-import { type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
+import { isHealthyScope, type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
 import { formatTaskDetails, formatTaskList } from '../../format.ts';
 import { decodeCallback, listKeyboard, type TaskAction, taskKeyboard } from '../../keyboards.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
@@ -93,8 +93,8 @@ export function tasksFeature(deps: BotDeps) {
     });
     const done = ctx.t.restarted(taskId);
     if (result.ok) {
-      const healthyOnly = scope === 'healthy' || scope === 'failedHealthy';
-      return { done: healthyOnly ? ctx.t.nextSteps.restartedHealthy(taskId, result.runs.length) : done };
+      const healthy = isHealthyScope(scope);
+      return { done: healthy ? ctx.t.nextSteps.restartedHealthy(taskId, result.runs.length) : done };
     }
     if (result.reason === 'not_found') return { refusal: ctx.t.notFound(taskId), done };
     if (result.reason === 'nothing_failed') return { refusal: ctx.t.restartNothingFailed(taskId), done };
