@@ -3,7 +3,6 @@
 // durations, reasons with their next step, and times in the team's timezone.
 import { describe, expect, it } from 'vitest';
 import { formatAccounts } from '../../src/bot/commands/accounts/accounts.ts';
-import { nextStepButtons } from '../../src/bot/commands/check/keyboard.ts';
 import { botCommands } from '../../src/bot/commands/help/help.ts';
 import {
   formatCounters,
@@ -17,6 +16,7 @@ import { textsFor } from '../../src/bot/i18n/index.ts';
 import { ago, dateTime, number } from '../../src/bot/i18n/intl.ts';
 import { ru } from '../../src/bot/i18n/ru.ts';
 import { listKeyboard, restartAnywayKeyboard, taskKeyboard } from '../../src/bot/keyboards.ts';
+import { nextStepButtons } from '../../src/bot/next-steps.ts';
 import { HEALTH_STATES } from '../../src/db/vocabulary.ts';
 import type { TaskEvent } from '../../src/tasks/events.ts';
 import { STATUSES } from '../../src/tasks/lifecycle.ts';

@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botCommands } from '../../src/bot/commands/help/help.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
+import { MAX_NEXT_STEP_BUTTONS, nextStepButtons } from '../../src/bot/next-steps.ts';
 import { auditLog } from '../../src/db/schema.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
@@ -127,6 +128,26 @@ describe('Check buttons for a proxy that failed', () => {
     ['k:nobody', /There is no account @nobody/],
   ])('a forged or stale Check tap %s gets a short answer', async (data, answer) => {
     expect(await tapIn(h.fake, people.operator, data, 1)).toMatch(answer);
+  });
+});
+
+describe('how many next-step buttons a message carries', () => {
+  it('twenty proxy failures give three buttons; reasons without a tap and odd codes give none', () => {
+    const t = textsFor('en');
+    const many = Array.from({ length: 20 }, (_, i) => ({ account: `proxy${i}`, code: 'proxy_error' }));
+    expect(nextStepButtons(t, many).map((b) => b.text)).toEqual([
+      '🔎 Check proxy0',
+      '🔎 Check proxy1',
+      '🔎 Check proxy2',
+    ]);
+    expect(MAX_NEXT_STEP_BUTTONS).toBe(3);
+    const twice = [...Array(3).fill({ account: 'carol', code: 'proxy_error' })];
+    expect(nextStepButtons(t, twice)).toHaveLength(1);
+    const none = ['logged_out', 'captcha', 'blocked', 'toString', '__proto__', null].map((code) => ({
+      account: 'carol',
+      code,
+    }));
+    expect(nextStepButtons(t, none)).toEqual([]);
   });
 });
 

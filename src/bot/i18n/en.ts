@@ -153,7 +153,7 @@ export const en = {
     restartedBy: (who: string) => `Restarted by ${who}`,
     cancelledBy: (who: string) => `Cancelled by ${who}`,
     createdBy: (who: string) => `Created by ${who}`,
-    run: (n: number) => `run ${n}`,
+    run: (n: number) => `run ${num(n)}`,
     created: 'Created',
     startedAt: 'Started',
     completedAt: 'Finished',

@@ -149,7 +149,7 @@ export const ru: Texts = {
     restartedBy: (who: string) => `Перезапустил(а) ${who}`,
     cancelledBy: (who: string) => `Отменил(а) ${who}`,
     createdBy: (who: string) => `Создал(а) ${who}`,
-    run: (n: number) => `запуск ${n}`,
+    run: (n: number) => `запуск ${num(n)}`,
     created: 'Создана',
     startedAt: 'Начата',
     completedAt: 'Завершена',

@@ -10,8 +10,8 @@ import { actorNames, getTaskDetails, listTasksPage, type PageCursor } from '../.
 import { isHealthyScope, type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
 import { formatTaskDetails, formatTaskList } from '../../format.ts';
 import { decodeCallback, listKeyboard, type TaskAction, taskKeyboard } from '../../keyboards.ts';
+import { nextStepButtons, withNextSteps } from '../../next-steps.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
-import { nextStepButtons, withNextSteps } from '../check/keyboard.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';
 import { restartWarning } from './restart-warning.ts';
