@@ -5,7 +5,7 @@ import type { TaskEvent } from '../tasks/events.ts';
 import type { Status } from '../tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../tasks/queries.ts';
 import type { Texts } from './i18n/index.ts';
-import { ago, dateTime, duration, number, type Units } from './i18n/intl.ts';
+import { ago, dateTime, dateTimeAgo, duration, number, type Units } from './i18n/intl.ts';
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
@@ -168,8 +168,7 @@ export function formatTaskDetails(
   const status = task.status;
   const when = (at: Date | null) => (at ? dateTime(t.locale, at) : t.task.none);
   // Started and finished say how long ago too: "did it run this morning?" is read at a glance.
-  const whenAgo = (at: Date | null) =>
-    at ? `${dateTime(t.locale, at)} (${ago(t.locale, at, now)})` : t.task.none;
+  const whenAgo = (at: Date | null) => (at ? dateTimeAgo(t.locale, at, now) : t.task.none);
   const span = (from: Date, to: Date | null) =>
     formatDuration((to ?? now).getTime() - from.getTime(), t.units);
   const ok = d.runs.filter((r) => r.status === 'completed').length;

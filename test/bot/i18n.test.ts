@@ -318,6 +318,9 @@ describe('plurals, durations and times', () => {
     expect(utc).toContain('Created: 1 Dec 2026, 09:58 UTC');
     expect(utc).toContain('Started: 1 Dec 2026, 10:00 UTC (9 min. ago)');
     expect(utc).toContain('Finished: 1 Dec 2026, 10:04 UTC (5 min. ago)');
+    // Long after, the time alone: no "(1 Dec 2026, …)" twice.
+    const later = formatTaskDetails(en, details(), new Map(), new Date('2027-03-01T00:00:00Z')).split('\n');
+    expect(later).toContain('Finished: 1 Dec 2026, 10:04 UTC');
     const running = formatTaskDetails(en, details({ status: 'running', completedAt: null }), new Map(), now);
     expect(running).not.toContain('Finished');
     expect(dateTime(textsFor('en', 'Europe/Moscow').locale, new Date('2026-12-01T11:05:00Z'))).toBe(

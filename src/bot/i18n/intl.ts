@@ -82,11 +82,11 @@ const relatives = new Map<Lang, Intl.RelativeTimeFormat>();
 
 /**
  * "5 мин. назад" / "5 min. ago", "3 ч назад" / "3 hr. ago", "3 дн. назад" / "3 days ago";
- * "сейчас" / "now" within the minute. Beyond a month (or in the future: a clock skew), dateTime.
+ * "сейчас" / "now" within the minute. Undefined beyond a month, or in the future (a clock skew).
  */
-export function ago(locale: Locale, at: Date, now: Date): string {
+export function relative(locale: Locale, at: Date, now: Date): string | undefined {
   const past = now.getTime() - at.getTime();
-  if (past < -60_000 || past >= 30 * DAY_MS) return dateTime(locale, at);
+  if (past < -60_000 || past >= 30 * DAY_MS) return undefined;
   let rtf = relatives.get(locale.lang);
   if (!rtf) {
     rtf = new Intl.RelativeTimeFormat(locale.lang, { numeric: 'auto', style: 'short' });
@@ -96,6 +96,17 @@ export function ago(locale: Locale, at: Date, now: Date): string {
   if (past < HOUR_MS) return rtf.format(-Math.floor(past / 60_000), 'minute');
   if (past < DAY_MS) return rtf.format(-Math.floor(past / HOUR_MS), 'hour');
   return rtf.format(-Math.floor(past / DAY_MS), 'day');
+}
+
+/** relative(), or the date and time where a relative one would not read well. */
+export function ago(locale: Locale, at: Date, now: Date): string {
+  return relative(locale, at, now) ?? dateTime(locale, at);
+}
+
+/** dateTime with how long ago beside it while that reads well: "1 Dec 2026, 10:00 UTC (5 min. ago)". */
+export function dateTimeAgo(locale: Locale, at: Date, now: Date): string {
+  const rel = relative(locale, at, now);
+  return rel ? `${dateTime(locale, at)} (${rel})` : dateTime(locale, at);
 }
 
 /** "5 мин. назад" / "5 min. ago" within the last day (what reads better on a phone), else dateTime. */
