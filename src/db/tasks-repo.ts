@@ -56,11 +56,6 @@ export async function findRun(exec: Executor, runId: number) {
   return row;
 }
 
-export async function runStatusesOf(exec: Executor, taskId: number): Promise<RunRow['status'][]> {
-  const rows = await exec.select({ status: runs.status }).from(runs).where(eq(runs.taskId, taskId));
-  return rows.map((r) => r.status);
-}
-
 /** Each run's status, and whether it carries the task's current run number. */
 export async function runStatesOf(exec: Executor, taskId: number) {
   return exec

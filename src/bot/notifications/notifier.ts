@@ -16,6 +16,7 @@ import { resumeButtons } from '../commands/quarantine/notice.ts';
 import { fitLines, formatTaskEvent, MAX_CAPTION, MAX_TEXT } from '../format.ts';
 import { langOf, type Texts, textsFor } from '../i18n/index.ts';
 import { taskKeyboard } from '../keyboards.ts';
+import { nextStepButtons, withNextSteps } from '../next-steps.ts';
 import { chatTimeZone } from '../summary/chat-locale.ts';
 import { ChatGoneError, classifyRefusal } from './refusals.ts';
 
@@ -72,7 +73,10 @@ export function createNotifier(deps: {
     const { event, task } = item;
     const t = await textsOf(item);
     const text = formatTaskEvent(t, event, await actorOf(event));
-    const keyboard = taskKeyboard(t, task.id, event.status, event.runs, ['refresh']);
+    const keyboard = withNextSteps(
+      taskKeyboard(t, task.id, event.status, event.runs, ['refresh']),
+      nextStepButtons(t, event.failures),
+    );
     const live = task.progressMessageId;
     if (live !== null) {
       try {
@@ -95,7 +99,10 @@ export function createNotifier(deps: {
     const { event, task } = item;
     const t = await textsOf(item);
     const actor = await actorOf(event);
-    const buttons = taskKeyboard(t, task.id, event.status, event.runs, ['refresh']).reply_markup;
+    const buttons = withNextSteps(
+      taskKeyboard(t, task.id, event.status, event.runs, ['refresh']),
+      nextStepButtons(t, event.failures),
+    ).reply_markup;
     const resume = event.type === 'failed' ? resumeButtons(t, event.quarantined) : [];
     const keyboard = { reply_markup: { inline_keyboard: [...resume, ...buttons.inline_keyboard] } };
     const shot =

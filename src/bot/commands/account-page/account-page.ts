@@ -13,6 +13,7 @@ import { parseAccountRef } from '../account-input.ts';
 import { queueCheck } from '../check/check.ts';
 import { type BotContext, type BotDeps, commandArgs, hasRole, requireRole } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';
+import { restartRefusal } from '../tasks/restart-refusal.ts';
 import { formatAccountPage } from './format.ts';
 import { accountKeyboard, decodeAccountCallback, isAccountCallbackData } from './keyboard.ts';
 
@@ -78,13 +79,7 @@ export function accountPageFeature(deps: BotDeps) {
       chatId: ctx.chat?.id ?? null,
     });
     if (result.ok) return void (await ctx.answerCbQuery(ctx.t.restarted(last.taskId)));
-    const refusal =
-      result.reason === 'not_found'
-        ? ctx.t.notFound(last.taskId)
-        : result.reason === 'nothing_failed'
-          ? ctx.t.restartNothingFailed(last.taskId)
-          : ctx.t.restartBusy(last.taskId, ctx.t.why[result.status]);
-    await ctx.answerCbQuery(refusal, { show_alert: true });
+    await ctx.answerCbQuery(restartRefusal(ctx.t, last.taskId, result), { show_alert: true });
   });
 
   return feature;

@@ -25,6 +25,7 @@ const MENU = [
   'restart',
   'cancel',
   'accounts',
+  'check',
   'account',
   'retry_failed',
   'stats',
