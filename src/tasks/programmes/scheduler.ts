@@ -1,0 +1,110 @@
+// The programme scheduler, one tick: plan today's and tomorrow's slots of every live programme
+// (the same draw in every process, inserted once by key), then settle each slot that is due —
+// skipped when its window has closed, its account is quarantined or the programme paused, else
+// claimed and turned into an ordinary task in one transaction. `now` is an argument: tests drive it.
+import type { Db } from '../../db/client.ts';
+import {
+  claimSlot,
+  dueSlots,
+  insertSlots,
+  listLiveProgrammes,
+  type NewSlot,
+  participantsOn,
+  setProgrammeStatus,
+  setSlotTask,
+  skipSlot,
+} from '../../db/programmes-repo.ts';
+import type { ProgrammeRow } from '../../db/schema.ts';
+import type { Logger } from '../../logger.ts';
+import { resolveSettings } from '../../warmup/settings.ts';
+import { createTask } from '../create-task.ts';
+import type { JobPort } from '../ports.ts';
+import { programmeDayAt } from './calendar.ts';
+import { drawSlots } from './slots.ts';
+
+export type SkipReason = 'missed' | 'quarantined' | 'paused' | 'stopped' | 'removed';
+
+export type TickReport = {
+  planned: number;
+  created: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  finished: number[];
+};
+
+export type TickDeps = { db: Db; jobs: JobPort; now: Date; log: Logger };
+
+export async function tickProgrammes(deps: TickDeps): Promise<TickReport> {
+  const report: TickReport = { planned: 0, created: 0, skipped: {}, finished: [] };
+  for (const programme of await listLiveProgrammes(deps.db)) {
+    try {
+      await tickOne(deps, programme, report);
+    } catch (err) {
+      deps.log.error({ err, programmeId: programme.id }, 'programme tick failed');
+    }
+  }
+  if (
+    report.planned + report.created + report.finished.length > 0 ||
+    Object.keys(report.skipped).length > 0
+  ) {
+    deps.log.info({ ...report }, 'programmes ticked');
+  }
+  return report;
+}
+
+async function tickOne(deps: TickDeps, programme: ProgrammeRow, report: TickReport) {
+  const { db, now } = deps;
+  const today = programmeDayAt(programme, now);
+  for (const day of [today, today + 1]) {
+    if (day < 1 || day > programme.ramp.length) continue;
+    report.planned += await planDay(db, programme, day);
+  }
+  for (const { slot, quarantinedAt } of await dueSlots(db, programme.id, now)) {
+    const reason: SkipReason | undefined =
+      now.getTime() > slot.windowEndsAt.getTime()
+        ? 'missed'
+        : quarantinedAt
+          ? 'quarantined'
+          : programme.status === 'paused'
+            ? 'paused'
+            : undefined;
+    if (reason) {
+      if (await skipSlot(db, slot.id, reason, now))
+        report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
+      continue;
+    }
+    const created = await db.transaction(async (tx) => {
+      const claimed = await claimSlot(tx, slot.id, now);
+      if (!claimed) return false;
+      const { task } = await createTask(tx, deps.jobs, {
+        name: `${programme.name} · day ${slot.day}`,
+        settings: resolveSettings(slot.preset),
+        accountIds: [slot.accountId],
+        chatId: programme.chatId,
+        actorId: null,
+        programmeId: programme.id,
+        programmeDay: slot.day,
+      });
+      await setSlotTask(tx, slot.id, task.id);
+      return true;
+    });
+    if (created) report.created++;
+  }
+  if (
+    today > programme.ramp.length &&
+    (await setProgrammeStatus(db, programme.id, ['active', 'paused'], 'finished'))
+  ) {
+    report.finished.push(programme.id);
+  }
+}
+
+/** Draws and inserts one day's slots of every participant; returns how many were new. */
+async function planDay(db: Db, programme: ProgrammeRow, day: number): Promise<number> {
+  const participants = await participantsOn(db, programme.id, day);
+  const slots: NewSlot[] = participants.flatMap(({ accountId }) =>
+    drawSlots(programme, accountId, day)
+      // A programme made in the afternoon does not owe the morning's sessions.
+      .filter((s) => s.windowEndsAt.getTime() > programme.createdAt.getTime())
+      .map((s) => ({ programmeId: programme.id, accountId, day, ...s })),
+  );
+  return insertSlots(db, slots);
+}
