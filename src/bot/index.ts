@@ -13,6 +13,7 @@ import type { BotContext, BotDeps } from './commands/context.ts';
 import { helpFeature } from './commands/help/help.ts';
 import { access } from './commands/middlewares/access.ts';
 import { newTaskFeature } from './commands/new-task/new-task.ts';
+import { programmesFeature } from './commands/programmes/programmes.ts';
 import { sessionUploadFeature } from './commands/session-upload/session-upload.ts';
 import { tasksFeature } from './commands/tasks/tasks.ts';
 import { createIntake } from './intake/intake.ts';
@@ -76,6 +77,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(sessionUploadFeature(deps));
   bot.use(accessAdminFeature(deps));
   bot.use(checkFeature(deps));
+  bot.use(programmesFeature(deps));
 
   // Anything that reached this point was not understood.
   bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true }));

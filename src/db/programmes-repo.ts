@@ -77,7 +77,7 @@ export async function participantsOn(exec: Executor, programmeId: number, day: n
     .from(programmeAccounts)
     .innerJoin(accounts, eq(accounts.id, programmeAccounts.accountId))
     .where(and(eq(programmeAccounts.programmeId, programmeId), takesPart(day)))
-    .orderBy(asc(accounts.username));
+    .orderBy(sql`lower(${accounts.username})`);
 }
 
 /** Every account ever in the programme, with the days it takes part. */
@@ -93,7 +93,7 @@ export async function programmeMembers(exec: Executor, programmeId: number) {
     .from(programmeAccounts)
     .innerJoin(accounts, eq(accounts.id, programmeAccounts.accountId))
     .where(eq(programmeAccounts.programmeId, programmeId))
-    .orderBy(asc(accounts.username));
+    .orderBy(sql`lower(${accounts.username})`);
 }
 
 /** Adds the account from `fromDay`, or brings a removed one back from then (its past stays in its slots). */

@@ -20,9 +20,10 @@ import type { TaskEvent } from '../../src/tasks/events.ts';
 import { STATUSES } from '../../src/tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../../src/tasks/queries.ts';
 import { FAILURE_CODES } from '../../src/warmup/failure-reasons.ts';
+import { programmeSamples } from './programmes-samples.ts';
 
 // Names the user chose (task names, usernames) may be English; they are taken out before checking.
-const NAMES = ['morning warmup', 'carol', 'alice', 'bob'];
+const NAMES = ['morning warmup', 'carol', 'alice', 'bob', 'spring'];
 // Proper names and a file format, written the same in Russian.
 const ALLOWED = new Set(['TikTok', 'Telegram', 'JSON', 'Playwright']);
 // Words typed as arguments of a command (/restart 42 failed, /grant 1 operator).
@@ -157,6 +158,7 @@ function renderAll(t: typeof en): string[] {
     const kb = taskKeyboard(t, 7, status, { failed: 1, cancelled: 1 });
     out.push(...kb.reply_markup.inline_keyboard.flat().map((b) => b.text));
   }
+  out.push(...programmeSamples(t));
   out.push(
     ...listKeyboard(t, 'failed', page(12))
       .reply_markup.inline_keyboard.flat()

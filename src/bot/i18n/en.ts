@@ -2,6 +2,7 @@
 // Values that come from users (task names, usernames) arrive already HTML-escaped.
 import type { FailureCode } from '../../warmup/failure-reasons.ts';
 import { type Locale, type PluralForms, plural } from './intl.ts';
+import { programmesEn } from './programmes.en.ts';
 
 const n = (count: number, forms: PluralForms) => plural('en', count, forms);
 const accountsN = (count: number) => n(count, { one: '# account', other: '# accounts' });
@@ -70,12 +71,14 @@ export const en = {
       '/list [status] [page] — tasks, newest first',
       '/task &lt;id&gt; — details of one task',
       '/accounts — accounts and their health',
+      "/plans — warmup programmes; /plan &lt;id&gt; — one programme's next days and history",
     ],
     operator: [
       '/new — create a task (guided), or /new accounts=a,b preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — run a finished task again (all accounts, or failed only)',
       '/cancel &lt;id&gt; — stop a queued or running task',
       '/check &lt;account&gt; — open the account through its proxy and say whether it is logged in',
+      '/plan name=… accounts=… window=… — warm accounts for days on a ramp (send /plan for an example)',
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — add an account',
@@ -185,6 +188,8 @@ export const en = {
     restart: 'Restart a task: /restart 42 [failed]',
     cancel: 'Cancel a task: /cancel 42',
     accounts: 'Accounts and their health',
+    plans: 'Warmup programmes',
+    plan: 'Create a programme, or see one: /plan 3',
     help: 'What I can do',
   },
   list: {
@@ -195,6 +200,7 @@ export const en = {
         ? `Tasks — page ${page} (more than ${total})`
         : `Tasks — page ${page} of ${pages} (${total} in all)`,
   },
+  programmes: programmesEn,
   newTask: {
     notKeyValue: (token: string) =>
       `"${token}" is not key=value. Example: /new accounts=alice,bob preset=light likes=2-5`,

@@ -1,6 +1,7 @@
 // Русские тексты: та же форма, что у en.ts.
 import type { Texts } from './en.ts';
 import { type PluralForms, plural } from './intl.ts';
+import { programmesRu } from './programmes.ru.ts';
 
 const n = (count: number, forms: PluralForms) => plural('ru', count, forms);
 /** 1 аккаунт, 2 аккаунта, 5 аккаунтов, 21 аккаунт. */
@@ -66,12 +67,14 @@ export const ru: Texts = {
       '/list [статус] [страница] — задачи, новые сначала',
       '/task &lt;id&gt; — подробности задачи',
       '/accounts — аккаунты и их состояние',
+      '/plans — программы прогрева; /plan &lt;id&gt; — ближайшие дни и история программы',
     ],
     operator: [
       '/new — создать задачу (пошагово), или /new accounts=a,b preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — перезапустить завершённую задачу (все аккаунты или только упавшие)',
       '/cancel &lt;id&gt; — остановить задачу в очереди или в работе',
       '/check &lt;аккаунт&gt; — открыть аккаунт через его прокси и сказать, выполнен ли вход',
+      '/plan name=… accounts=… window=… — прогревать аккаунты несколько дней по нарастающей (пример — /plan)',
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — добавить аккаунт',
@@ -180,6 +183,8 @@ export const ru: Texts = {
     restart: 'Перезапуск: /restart 42 [failed]',
     cancel: 'Отменить задачу: /cancel 42',
     accounts: 'Аккаунты и их состояние',
+    plans: 'Программы прогрева',
+    plan: 'Создать программу или открыть её: /plan 3',
     help: 'Что я умею',
   },
   list: {
@@ -190,6 +195,7 @@ export const ru: Texts = {
         ? `Задачи — страница ${page} (больше ${total})`
         : `Задачи — страница ${page} из ${pages} (всего ${total})`,
   },
+  programmes: programmesRu,
   newTask: {
     notKeyValue: (token: string) =>
       `«${token}» — не в формате ключ=значение. Пример: /new accounts=alice,bob preset=light likes=2-5`,

@@ -17,7 +17,7 @@ export function helpFeature() {
   return feature;
 }
 
-const MENU = ['new', 'list', 'task', 'restart', 'cancel', 'accounts', 'help'] as const;
+const MENU = ['new', 'list', 'task', 'restart', 'cancel', 'accounts', 'plans', 'plan', 'help'] as const;
 
 /** The command menu Telegram shows, in the texts' language; registered at startup. */
 export function botCommands(t: Texts) {
