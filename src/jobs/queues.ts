@@ -127,7 +127,7 @@ export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise
     { name: QUEUES.reconcile, policy: 'singleton', retryLimit: 0, expireInSeconds: 120 },
     { name: QUEUES.retention, policy: 'singleton', retryLimit: 2, expireInSeconds: 3600 },
     // The next minute's tick does the work of a failed one: no retries.
-    { name: QUEUES.programmes, policy: 'singleton', retryLimit: 0, expireInSeconds: 120 },
+    { name: QUEUES.programmes, policy: 'singleton', notify: true, retryLimit: 0, expireInSeconds: 120 },
   ];
   for (const { name, ...definition } of definitions) {
     const options = { deleteAfterSeconds: timings.jobRetentionSeconds, ...definition };

@@ -37,6 +37,8 @@ export type WorkerDeps = {
    */
   heartbeatRefreshSeconds?: number;
   retention?: RetentionDays;
+  /** The programme scheduler's clock (tests drive it); the real one otherwise. */
+  programmeClock?: () => Date;
 };
 
 export type Workers = {
@@ -116,7 +118,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       await applyRetention({ db: deps.db, log, days });
     }),
   );
-  const tick = createProgrammeTick({ db: deps.db, jobs, log });
+  const tick = createProgrammeTick({
+    db: deps.db,
+    jobs,
+    log,
+    ...(deps.programmeClock ? { now: deps.programmeClock } : {}),
+  });
   await boss.work(
     QUEUES.programmes,
     { pollingIntervalSeconds: 10 },
