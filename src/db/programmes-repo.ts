@@ -150,6 +150,15 @@ export async function insertSlots(exec: Executor, slots: readonly NewSlot[]): Pr
   return rows.length;
 }
 
+/** The last programme day with any slot drawn, 0 when none. */
+export async function lastPlannedDay(exec: Executor, programmeId: number): Promise<number> {
+  const [row] = await exec
+    .select({ day: sql<number | null>`max(${programmeSlots.day})` })
+    .from(programmeSlots)
+    .where(eq(programmeSlots.programmeId, programmeId));
+  return row?.day ?? 0;
+}
+
 /** Planned slots due by `now`, oldest first, with their account's quarantine. */
 export async function dueSlots(exec: Executor, programmeId: number, now: Date) {
   return exec

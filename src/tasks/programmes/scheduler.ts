@@ -7,6 +7,7 @@ import {
   claimSlot,
   dueSlots,
   insertSlots,
+  lastPlannedDay,
   listLiveProgrammes,
   type NewSlot,
   participantsOn,
@@ -14,7 +15,7 @@ import {
   setSlotTask,
   skipSlot,
 } from '../../db/programmes-repo.ts';
-import type { ProgrammeRow } from '../../db/schema.ts';
+import type { ProgrammeRow, ProgrammeSlotRow } from '../../db/schema.ts';
 import type { Logger } from '../../logger.ts';
 import { resolveSettings } from '../../warmup/settings.ts';
 import { createTask } from '../create-task.ts';
@@ -54,8 +55,10 @@ export async function tickProgrammes(deps: TickDeps): Promise<TickReport> {
 async function tickOne(deps: TickDeps, programme: ProgrammeRow, report: TickReport) {
   const { db, now } = deps;
   const today = programmeDayAt(programme, now);
-  for (const day of [today, today + 1]) {
-    if (day < 1 || day > programme.ramp.length) continue;
+  // Today and tomorrow every time (an account added for tomorrow joins its draw); after an outage
+  // of days, the days nobody planned too, so that their slots are recorded as missed.
+  const from = Math.max(1, Math.min(today, (await lastPlannedDay(db, programme.id)) + 1));
+  for (let day = from; day <= Math.min(today + 1, programme.ramp.length); day++) {
     report.planned += await planDay(db, programme, day);
   }
   for (const { slot, quarantinedAt } of await dueSlots(db, programme.id, now)) {
@@ -72,20 +75,13 @@ async function tickOne(deps: TickDeps, programme: ProgrammeRow, report: TickRepo
         report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
       continue;
     }
-    const created = await db.transaction(async (tx) => {
-      const claimed = await claimSlot(tx, slot.id, now);
-      if (!claimed) return false;
-      const { task } = await createTask(tx, deps.jobs, {
-        name: `${programme.name} · day ${slot.day}`,
-        settings: resolveSettings(slot.preset),
-        accountIds: [slot.accountId],
-        chatId: programme.chatId,
-        actorId: null,
-        programmeId: programme.id,
-        programmeDay: slot.day,
-      });
-      await setSlotTask(tx, slot.id, task.id);
-      return true;
+    const created = await createSlotTask(deps, programme, slot).catch((err: unknown) => {
+      // The slot stays planned: the next tick tries again, until its window closes.
+      deps.log.error(
+        { err, programmeId: programme.id, slotId: slot.id },
+        'could not create the task of a slot',
+      );
+      return false;
     });
     if (created) report.created++;
   }
@@ -95,6 +91,30 @@ async function tickOne(deps: TickDeps, programme: ProgrammeRow, report: TickRepo
   ) {
     report.finished.push(programme.id);
   }
+}
+
+/** Claims the slot and creates its task in one transaction; false when another tick had it. */
+async function createSlotTask(
+  deps: TickDeps,
+  programme: ProgrammeRow,
+  slot: ProgrammeSlotRow,
+): Promise<boolean> {
+  const { now } = deps;
+  return deps.db.transaction(async (tx) => {
+    const claimed = await claimSlot(tx, slot.id, now);
+    if (!claimed) return false;
+    const { task } = await createTask(tx, deps.jobs, {
+      name: `${programme.name} · day ${slot.day}`,
+      settings: resolveSettings(slot.preset),
+      accountIds: [slot.accountId],
+      chatId: programme.chatId,
+      actorId: null,
+      programmeId: programme.id,
+      programmeDay: slot.day,
+    });
+    await setSlotTask(tx, slot.id, task.id);
+    return true;
+  });
 }
 
 /** Draws and inserts one day's slots of every participant; returns how many were new. */

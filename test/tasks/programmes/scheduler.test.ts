@@ -179,6 +179,31 @@ describe('a 6-hour outage', () => {
   });
 });
 
+describe('an outage of days', () => {
+  it('records the slots of the days nobody planned as missed', async () => {
+    const { db } = database();
+    const jobs = recordingJobs();
+    const start = new Date('2027-09-01T00:00:00Z');
+    const { programme } = await newProgramme(
+      'days=5 window=08:00-20:00 sessions=2 gap=60m start=2027-09-01',
+      start,
+      2,
+    );
+    await tickProgrammes({ db, jobs, now: start, log: testLog }); // plans days 1 and 2
+    const back = new Date('2027-09-04T07:00:00Z'); // day 4, before its window
+    await tickProgrammes({ db, jobs, now: back, log: testLog });
+    const slots = await slotsOf(programme.id);
+    const byDay = (day: number) => slots.filter((s) => s.day === day);
+    for (const day of [1, 2, 3]) {
+      expect(byDay(day)).toHaveLength(4);
+      expect(byDay(day).every((s) => s.status === 'skipped' && s.skipReason === 'missed')).toBe(true);
+    }
+    expect(byDay(4).every((s) => s.status === 'planned')).toBe(true);
+    expect(byDay(5)).toHaveLength(4);
+    expect(jobs.dispatched).toHaveLength(0);
+  });
+});
+
 describe('paused programmes and quarantined accounts', () => {
   it('a paused programme skips its due slots; resumed, it goes on', async () => {
     const { db } = database();
