@@ -137,6 +137,20 @@ export type NewSlot = {
   windowEndsAt: Date;
 };
 
+/** The accounts that already have their slots of a day (a day's slots of one account go in together). */
+export async function accountsPlannedOn(
+  exec: Executor,
+  programmeId: number,
+  day: number,
+): Promise<Set<number>> {
+  const rows = await exec
+    .select({ accountId: programmeSlots.accountId })
+    .from(programmeSlots)
+    .where(and(eq(programmeSlots.programmeId, programmeId), eq(programmeSlots.day, day)))
+    .groupBy(programmeSlots.accountId);
+  return new Set(rows.map((r) => r.accountId));
+}
+
 /** Inserts slots not there yet; returns how many were new. */
 export async function insertSlots(exec: Executor, slots: readonly NewSlot[]): Promise<number> {
   if (slots.length === 0) return 0;

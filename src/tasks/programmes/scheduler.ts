@@ -4,6 +4,7 @@
 // claimed and turned into an ordinary task in one transaction. `now` is an argument: tests drive it.
 import type { Db } from '../../db/client.ts';
 import {
+  accountsPlannedOn,
   claimSlot,
   dueSlots,
   insertSlots,
@@ -119,7 +120,10 @@ async function createSlotTask(
 
 /** Draws and inserts one day's slots of every participant; returns how many were new. */
 async function planDay(db: Db, programme: ProgrammeRow, day: number): Promise<number> {
-  const participants = await participantsOn(db, programme.id, day);
+  const planned = await accountsPlannedOn(db, programme.id, day);
+  // Only accounts without their day yet: a conflicting insert would still use up sequence values.
+  const participants = (await participantsOn(db, programme.id, day)).filter((p) => !planned.has(p.accountId));
+  if (participants.length === 0) return 0;
   const slots: NewSlot[] = participants.flatMap(({ accountId }) =>
     drawSlots(programme, accountId, day)
       // A programme made in the afternoon does not owe the morning's sessions.
