@@ -4,6 +4,7 @@
 import type { TaskEvent } from '../tasks/events.ts';
 import type { Status } from '../tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../tasks/queries.ts';
+import { quarantineLines } from './commands/quarantine/notice.ts';
 import type { Texts } from './i18n/index.ts';
 import { dateTime, duration, type Units } from './i18n/intl.ts';
 
@@ -142,6 +143,8 @@ export function formatTaskEvent(
     head.push(status === 'running' ? t.task.started(d) : t.task.duration(d));
   }
   if (event.type === 'failed') head.push(t.task.failedOf(event.runs.failed, event.runs.total));
+  // Told once, before anything a tight caption could cut: the account is out of every programme.
+  if (event.type === 'failed') head.push(...quarantineLines(t, event.quarantined));
   // The person reads what happened and what to do; the code and its detail stay in /task's log.
   const body = event.failures.map((f) => {
     const account = clip(f.account, ACCOUNT_MAX);

@@ -1,8 +1,8 @@
 // Restart a finished task: all runs, or only the failed and cancelled ones. One transaction resets
 // the task and the runs (clearing both timestamps), bumps the run number, audits and enqueues.
-import { eq, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import { recordAudit } from '../db/audit-repo.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Executor } from '../db/client.ts';
 import { transitionRows } from '../db/lifecycle-repo.ts';
 import { type RunRow, runs, type TaskRow, tasks } from '../db/schema.ts';
 import { findTask, runStatusesOf, runsOfTask } from '../db/tasks-repo.ts';
@@ -45,30 +45,58 @@ export async function restartTask(db: Db, jobs: JobPort, input: RestartInput): P
       if (!statuses.some((s) => from.includes(s))) return { ok: false, reason: 'nothing_failed' };
     }
 
-    const [task] = await transitionRows(tx, tasks, TRANSITIONS.restart, eq(tasks.id, input.taskId), {
-      runNumber: sql`${tasks.runNumber} + 1`,
-      restartedBy: input.actorId,
-      chatId: input.chatId ?? current.chatId,
-      progressMessageId: null,
-    });
-    if (!task) throw new Error(`task ${input.taskId} changed under its row lock`);
-    const reset = await transitionRows(tx, runs, TRANSITIONS.restart, runsOfTask(task.id, from), {
-      runNumber: task.runNumber,
-      counters: {},
-      cappedByTime: false,
-      reasonCode: null,
-      reasonMessage: null,
-      attempts: 0,
-      jobId: null,
-    });
-    await recordAudit(tx, {
+    const { task, reset } = await resetRuns(tx, jobs, {
+      current,
+      runsWhere: (t) => runsOfTask(t.id, from),
       actorId: input.actorId,
+      chatId: input.chatId ?? null,
       action: input.scope === 'all' ? 'task.restart' : 'task.restart_failed',
-      taskId: task.id,
-      details: { runNumber: task.runNumber, runs: reset.map((r) => r.id) },
     });
-    await jobs.dispatch(tx, task);
-    await jobs.publish(tx, await buildTaskEvent(tx, task, 'restarted', input.actorId));
     return { ok: true, task, runs: reset };
   });
+}
+
+/**
+ * The restart itself, under the task's row lock taken by the caller (the task is restartable):
+ * the task back to PENDING with the next run number, the runs `runsWhere` picks reset with it,
+ * audited, dispatched, announced.
+ */
+export async function resetRuns(
+  tx: Executor,
+  jobs: JobPort,
+  input: {
+    current: TaskRow;
+    runsWhere: (task: TaskRow) => SQL | undefined;
+    actorId: number | null;
+    chatId: number | null;
+    action: string;
+    details?: Record<string, unknown>;
+  },
+): Promise<{ task: TaskRow; reset: RunRow[] }> {
+  const { current } = input;
+  const [task] = await transitionRows(tx, tasks, TRANSITIONS.restart, eq(tasks.id, current.id), {
+    runNumber: sql`${tasks.runNumber} + 1`,
+    restartedBy: input.actorId,
+    chatId: input.chatId ?? current.chatId,
+    progressMessageId: null,
+  });
+  if (!task) throw new Error(`task ${current.id} changed under its row lock`);
+  const reset = await transitionRows(tx, runs, TRANSITIONS.restart, input.runsWhere(task), {
+    runNumber: task.runNumber,
+    counters: {},
+    cappedByTime: false,
+    reasonCode: null,
+    reasonMessage: null,
+    attempts: 0,
+    jobId: null,
+  });
+  await recordAudit(tx, {
+    actorId: input.actorId,
+    action: input.action,
+    taskId: task.id,
+    details: { ...input.details, runNumber: task.runNumber, runs: reset.map((r) => r.id) },
+  });
+  await jobs.dispatch(tx, task);
+  await jobs.publish(tx, await buildTaskEvent(tx, task, 'restarted', input.actorId));
+  return { task, reset };
 }

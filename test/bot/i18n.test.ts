@@ -2,8 +2,11 @@
 // commands, names and placeholders; ru.ts and en.ts have the same keys and parameters; plurals,
 // durations, reasons with their next step, and times in the team's timezone.
 import { describe, expect, it } from 'vitest';
+import { formatAccountPage } from '../../src/bot/commands/account-page/format.ts';
+import { accountKeyboard } from '../../src/bot/commands/account-page/keyboard.ts';
 import { formatAccounts } from '../../src/bot/commands/accounts/accounts.ts';
 import { botCommands } from '../../src/bot/commands/help/help.ts';
+import { resumeButtons } from '../../src/bot/commands/quarantine/notice.ts';
 import {
   formatCounters,
   formatDuration,
@@ -15,6 +18,9 @@ import { en } from '../../src/bot/i18n/en.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
 import { ru } from '../../src/bot/i18n/ru.ts';
 import { listKeyboard, taskKeyboard } from '../../src/bot/keyboards.ts';
+import { chartSpec } from '../../src/bot/summary/chart.ts';
+import { buildSummaryData } from '../../src/bot/summary/summary-data.ts';
+import { formatStatsCaption, formatSummary } from '../../src/bot/summary/summary-text.ts';
 import { HEALTH_STATES } from '../../src/db/vocabulary.ts';
 import type { TaskEvent } from '../../src/tasks/events.ts';
 import { STATUSES } from '../../src/tasks/lifecycle.ts';
@@ -27,7 +33,8 @@ const NAMES = ['morning warmup', 'carol', 'alice', 'bob', 'spring'];
 // Proper names and a file format, written the same in Russian.
 const ALLOWED = new Set(['TikTok', 'Telegram', 'JSON', 'Playwright']);
 // Words typed as arguments of a command (/restart 42 failed, /grant 1 operator).
-const ARGUMENT = String.raw`\d+|<[^>]*>|\[[^\]]*\]|pending|running|completed|failed|cancelled|viewer|operator|admin`;
+// (/retry_failed captcha: failure codes are arguments too.)
+const ARGUMENT = String.raw`\d+|<[^>]*>|\[[^\]]*\]|pending|running|completed|failed|cancelled|viewer|operator|admin|reset|${FAILURE_CODES.join('|')}`;
 
 /** The Latin words of 4+ letters a Russian reader would see outside commands, names and placeholders. */
 function englishWords(html: string): string[] {
@@ -38,6 +45,7 @@ function englishWords(html: string): string[] {
     .replaceAll('&gt;', '>')
     .replaceAll('&amp;', '&');
   for (const name of NAMES) text = text.replaceAll(name, ' ');
+  text = text.replace(/\b[A-Z][a-z]+\/[A-Z][A-Za-z_]+\b/g, ' '); // IANA zone names: Europe/Moscow
   text = text
     .replace(/\S+:\/\/\S*/g, ' ') // URLs in examples
     .replace(new RegExp(String.raw`\/\w+((\s+(${ARGUMENT}))(?=[\s.,;)]|$))*`, 'g'), ' ') // commands and their arguments
@@ -151,6 +159,7 @@ function renderAll(t: typeof en): string[] {
     formatAccounts(t, []),
   );
   out.push([t.help.intro, ...t.help.viewer, ...t.help.operator, ...t.help.admin].join('\n'));
+  out.push(...renderSummaries(t));
   for (const role of ['viewer', 'operator', 'admin'] as const)
     out.push(t.help.role(t.roles[role]), t.forbidden(t.roles[role]));
   out.push(...botCommands(t).map((c) => c.description));
@@ -159,12 +168,106 @@ function renderAll(t: typeof en): string[] {
     out.push(...kb.reply_markup.inline_keyboard.flat().map((b) => b.text));
   }
   out.push(...programmeSamples(t));
+  // Quarantine: the notice's line per reason, its Resume button; the account page; /retry_failed.
+  const quarantined = ['captcha', 'blocked', 'logged_out', 'something_new'].map((reason, i) => ({
+    runId: i,
+    accountId: i + 1,
+    account: 'carol',
+    reason,
+  }));
+  for (const some of [quarantined, quarantined.slice(3)])
+    out.push(formatTaskEvent(t, event({ quarantined: some }), '@bob'));
+  out.push(
+    ...resumeButtons(t, quarantined)
+      .flat()
+      .map((b) => b.text),
+  );
+  const at = new Date('2026-12-01T09:58:23Z');
+  const run = (status: string) => ({
+    taskId: 7,
+    status,
+    counters: { itemsViewed: 2, watchSeconds: 30, likes: 1 },
+    reasonCode: status === 'failed' ? 'captcha' : null,
+    startedAt: status === 'pending' ? null : at,
+    completedAt: status === 'running' || status === 'pending' ? null : at,
+    updatedAt: at,
+  });
+  for (const paused of [true, false]) {
+    const account = {
+      username: 'carol',
+      health: 'captcha' as const,
+      healthUpdatedAt: paused ? at : null,
+      identity: null,
+      browser: 'local',
+      browserProfile: null,
+      quarantinedAt: paused ? at : null,
+      quarantineReason: paused ? 'captcha' : null,
+    };
+    out.push(
+      formatAccountPage(t, {
+        account,
+        programmes: paused
+          ? ['active', 'paused', 'stopped', 'finished'].map((status) => ({ name: 'spring', status }))
+          : [],
+        runs: paused ? STATUSES.map(run) : [],
+      }),
+    );
+  }
+  out.push(
+    ...accountKeyboard(t, { id: 1, quarantined: true, hasRun: true })
+      .reply_markup.inline_keyboard.flat()
+      .map((b) => b.text),
+  );
   out.push(
     ...listKeyboard(t, 'failed', page(12))
       .reply_markup.inline_keyboard.flat()
       .map((b) => b.text),
   );
   return out;
+}
+
+/** The daily summary, /stats and the chart's words, with every reason and account state. */
+function renderSummaries(t: typeof en): string[] {
+  const rows = [...FAILURE_CODES, 'something_new', null].flatMap((reason, i) => [
+    { day: '2026-12-01', recent: i % 2 === 0, status: 'failed' as const, reason, n: i + 1 },
+    { day: '2026-11-30', recent: false, status: 'completed' as const, reason: null, n: 2 },
+  ]);
+  const data = buildSummaryData(rows, '2026-12-01', 14);
+  const summary = (attention: boolean) =>
+    formatSummary(t, {
+      data,
+      now: new Date('2026-12-01T08:00:00Z'),
+      attention: attention
+        ? HEALTH_STATES.map((health, i) => ({
+            id: i,
+            username: 'alice',
+            health,
+            quarantinedAt: i % 2 ? new Date() : null,
+            quarantineReason: i % 2 ? 'captcha' : null,
+          }))
+        : [],
+      programmes: ['active', 'paused'].flatMap((status) =>
+        ['2026-11-27', '2026-12-05', '2026-10-01'].map((startDate) => ({
+          name: 'spring',
+          status,
+          rampLength: 14,
+          startDate,
+          today: '2026-12-01',
+        })),
+      ),
+    });
+  const spec = chartSpec(t, data);
+  const full = summary(true);
+  return [
+    full.text,
+    summary(false).text,
+    ...(full.keyboard?.reply_markup.inline_keyboard.flat().map((b) => b.text) ?? []),
+    formatStatsCaption(t, data),
+    formatStatsCaption(t, buildSummaryData([], '2026-12-01', 1)),
+    spec.title,
+    ...spec.series.map((s) => s.name),
+    [...t.chat.help.viewer, ...t.chat.help.operator].join('\n'),
+  ];
 }
 
 type Leaf = { path: string; value: unknown };

@@ -1,6 +1,9 @@
 // English texts: every sentence the bot says, in one place. ru.ts has the same shape.
 // Values that come from users (task names, usernames) arrive already HTML-escaped.
+
 import type { FailureCode } from '../../warmup/failure-reasons.ts';
+import { chatEn } from './chat.en.ts';
+import { fleetEn } from './fleet.en.ts';
 import { type Locale, type PluralForms, plural } from './intl.ts';
 import { programmesEn } from './programmes.en.ts';
 
@@ -359,6 +362,8 @@ export const en = {
     lastAdmin: (id: number) => `User ${id} is the last admin; make someone else admin first.`,
     noLongerAdmin: 'You are no longer an admin, so nothing was changed.',
   },
+  fleet: fleetEn,
+  chat: chatEn,
 };
 
 export type Texts = typeof en;

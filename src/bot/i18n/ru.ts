@@ -1,5 +1,8 @@
 // Русские тексты: та же форма, что у en.ts.
+
+import { chatRu } from './chat.ru.ts';
 import type { Texts } from './en.ts';
+import { fleetRu } from './fleet.ru.ts';
 import { type PluralForms, plural } from './intl.ts';
 import { programmesRu } from './programmes.ru.ts';
 
@@ -356,4 +359,6 @@ export const ru: Texts = {
     lastAdmin: (id: number) => `Пользователь ${id} — последний администратор; сначала назначьте другого.`,
     noLongerAdmin: 'Вы больше не администратор, поэтому ничего не изменено.',
   },
+  fleet: fleetRu,
+  chat: chatRu,
 };

@@ -26,20 +26,31 @@ export function checkFeature(deps: BotDeps) {
     }
     const [account] = await findAccountsByUsernames(db, [name]);
     if (!account) return void (await ctx.reply(t.unknownAccount(escapeHtml(name)), { parse_mode: 'HTML' }));
-    const chatId = ctx.chat!.id;
-    await db.transaction(async (tx) => {
-      await deps.jobs.requestCheck(tx, { accountId: account.id, chatId, actorId: ctx.actor.id });
-      await recordAudit(tx, {
-        actorId: ctx.actor.id,
-        action: 'account.check',
-        details: { accountId: account.id, username: account.username },
-      });
-    });
-    // A warmup holding the account keeps the check queued behind it: say so rather than promise a minute.
-    const busy = (await liveLeaseAccounts(db)).has(account.id);
-    const shown = escapeHtml(account.username);
-    await ctx.reply(busy ? t.queuedBusy(shown) : t.queued(shown), { parse_mode: 'HTML' });
+    await ctx.reply(await queueCheck(deps, ctx, account), { parse_mode: 'HTML' });
   });
 
   return feature;
+}
+
+/** Queues the check (audited) and returns the answer: queued, or queued behind a running session. */
+export async function queueCheck(
+  deps: BotDeps,
+  ctx: BotContext,
+  account: { id: number; username: string },
+): Promise<string> {
+  const { db } = deps;
+  const t = ctx.t.check;
+  const chatId = ctx.chat!.id;
+  await db.transaction(async (tx) => {
+    await deps.jobs.requestCheck(tx, { accountId: account.id, chatId, actorId: ctx.actor.id });
+    await recordAudit(tx, {
+      actorId: ctx.actor.id,
+      action: 'account.check',
+      details: { accountId: account.id, username: account.username },
+    });
+  });
+  // A warmup holding the account keeps the check queued behind it: say so rather than promise a minute.
+  const busy = (await liveLeaseAccounts(db)).has(account.id);
+  const shown = escapeHtml(account.username);
+  return busy ? t.queuedBusy(shown) : t.queued(shown);
 }
