@@ -15,6 +15,7 @@ import type { BotContext, BotDeps } from './commands/context.ts';
 import { helpFeature } from './commands/help/help.ts';
 import { access } from './commands/middlewares/access.ts';
 import { newTaskFeature } from './commands/new-task/new-task.ts';
+import { programmesFeature } from './commands/programmes/programmes.ts';
 import { quarantineFeature } from './commands/quarantine/quarantine.ts';
 import { retryFailedFeature } from './commands/retry-failed/retry-failed.ts';
 import { sessionUploadFeature } from './commands/session-upload/session-upload.ts';
@@ -84,6 +85,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(accountPageFeature(deps));
   bot.use(retryFailedFeature(deps));
   bot.use(chatSettingsFeature(deps));
+  bot.use(programmesFeature(deps));
 
   // Anything that reached this point was not understood.
   bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true }));

@@ -11,6 +11,9 @@ export type NewTask = {
   settings: unknown;
   chatId: number | null;
   createdBy: number | null;
+  /** Set for a task a programme's scheduler created. */
+  programmeId?: number | null;
+  programmeDay?: number | null;
 };
 
 export async function insertTaskWithRuns(

@@ -28,6 +28,7 @@ import type { TaskEvent } from '../../src/tasks/events.ts';
 import { STATUSES } from '../../src/tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../../src/tasks/queries.ts';
 import { FAILURE_CODES } from '../../src/warmup/failure-reasons.ts';
+import { programmeSamples } from './programmes-samples.ts';
 
 // Names the user chose (task names, usernames) may be English; they are taken out before checking.
 const NAMES = ['morning warmup', 'carol', 'alice', 'bob', 'spring'];
@@ -169,6 +170,7 @@ function renderAll(t: typeof en): string[] {
     const kb = taskKeyboard(t, 7, status, { failed: 1, cancelled: 1 });
     out.push(...kb.reply_markup.inline_keyboard.flat().map((b) => b.text));
   }
+  out.push(...programmeSamples(t));
   // Quarantine: the notice's line per reason, its Resume button; the account page; /retry_failed.
   const quarantined = ['captcha', 'blocked', 'logged_out', 'something_new'].map((reason, i) => ({
     runId: i,

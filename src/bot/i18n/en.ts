@@ -6,6 +6,7 @@ import { chatEn } from './chat.en.ts';
 import { fleetEn } from './fleet.en.ts';
 import { type Locale, number, type PluralForms, plural } from './intl.ts';
 import { nextStepsEn } from './next-steps.en.ts';
+import { programmesEn } from './programmes.en.ts';
 
 const n = (count: number, forms: PluralForms) => plural('en', count, forms);
 /** A count or measure as the language writes it: 12,345 / 12 345. */
@@ -77,12 +78,14 @@ export const en = {
       '/list [status] [page] — tasks, newest first',
       '/task &lt;id&gt; — details of one task',
       '/accounts — accounts and their health',
+      "/plans — warmup programmes; /plan &lt;id&gt; — one programme's next days and history",
     ],
     operator: [
       '/new — create a task (guided), or /new accounts=a,b preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — run a finished task again (all accounts, or failed only)',
       '/cancel &lt;id&gt; — stop a queued or running task',
       '/check &lt;account&gt; — open the account through its proxy and say whether it is logged in',
+      '/plan name=… accounts=… window=… — warm accounts for days on a ramp (send /plan for an example)',
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — add an account',
@@ -195,6 +198,8 @@ export const en = {
     cancel: 'Cancel a task: /cancel 42',
     accounts: 'Accounts and their health',
     check: 'Check an account: /check alice',
+    plans: 'Warmup programmes',
+    plan: 'Create a programme, or see one: /plan 3',
     help: 'What I can do',
   },
   list: {
@@ -205,6 +210,7 @@ export const en = {
         ? `Tasks — page ${num(page)} (more than ${num(total)})`
         : `Tasks — page ${num(page)} of ${num(pages)} (${num(total)} in all)`,
   },
+  programmes: programmesEn,
   newTask: {
     notKeyValue: (token: string) =>
       `"${token}" is not key=value. Example: /new accounts=alice,bob preset=light likes=2-5`,

@@ -5,6 +5,7 @@ import type { Texts } from './en.ts';
 import { fleetRu } from './fleet.ru.ts';
 import { number, type PluralForms, plural } from './intl.ts';
 import { nextStepsRu } from './next-steps.ru.ts';
+import { programmesRu } from './programmes.ru.ts';
 
 const n = (count: number, forms: PluralForms) => plural('ru', count, forms);
 /** A count or measure as the language writes it: 12,345 / 12 345. */
@@ -74,12 +75,14 @@ export const ru: Texts = {
       '/list [статус] [страница] — задачи, новые сначала',
       '/task &lt;id&gt; — подробности задачи',
       '/accounts — аккаунты и их состояние',
+      '/plans — программы прогрева; /plan &lt;id&gt; — ближайшие дни и история программы',
     ],
     operator: [
       '/new — создать задачу (пошагово), или /new accounts=a,b preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — перезапустить завершённую задачу (все аккаунты или только упавшие)',
       '/cancel &lt;id&gt; — остановить задачу в очереди или в работе',
       '/check &lt;аккаунт&gt; — открыть аккаунт через его прокси и сказать, выполнен ли вход',
+      '/plan name=… accounts=… window=… — прогревать аккаунты несколько дней по нарастающей (пример — /plan)',
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — добавить аккаунт',
@@ -191,6 +194,8 @@ export const ru: Texts = {
     cancel: 'Отменить задачу: /cancel 42',
     accounts: 'Аккаунты и их состояние',
     check: 'Проверить аккаунт: /check alice',
+    plans: 'Программы прогрева',
+    plan: 'Создать программу или открыть её: /plan 3',
     help: 'Что я умею',
   },
   list: {
@@ -201,6 +206,7 @@ export const ru: Texts = {
         ? `Задачи — страница ${num(page)} (больше ${num(total)})`
         : `Задачи — страница ${num(page)} из ${num(pages)} (всего ${num(total)})`,
   },
+  programmes: programmesRu,
   newTask: {
     notKeyValue: (token: string) =>
       `«${token}» — не в формате ключ=значение. Пример: /new accounts=alice,bob preset=light likes=2-5`,

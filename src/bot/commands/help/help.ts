@@ -29,6 +29,8 @@ const MENU = [
   'account',
   'retry_failed',
   'stats',
+  'plans',
+  'plan',
   'help',
 ] as const;
 
