@@ -96,7 +96,7 @@ describe('/account', () => {
     expect(text).toContain('Last runs:');
     const runLines = lines.filter((l) => /^#\d+ /.test(l));
     expect(runLines).toHaveLength(10);
-    expect(runLines[0]).toBe(`#${tasksOf[11]} failed · 12/01/2026, 10:22 GMT+3 · 4m 12s`);
+    expect(runLines[0]).toBe(`#${tasksOf[11]} failed · 1 Dec 2026, 10:22 GMT+3 · 4m 12s`);
     expect(text).toContain('watched 3 (40 s) · likes 11 · stopped at a captcha');
     expect(text).not.toContain(`#${tasksOf[0]} `);
     expect(buttonsOf(page())).toEqual([
