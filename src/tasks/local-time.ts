@@ -1,7 +1,8 @@
-// Wall-clock time in an IANA zone, DST-safe, with nothing but Intl: the local date and minute of
-// an instant, the instant of a local date and minute (as Temporal's "compatible": a time the
+// Wall-clock time in an IANA zone, DST-safe, with nothing but Intl — the one owner of zone
+// arithmetic for chat settings, quiet hours, the digest and programmes: the local date and minute
+// of an instant, the instant of a local date and minute (as Temporal's "compatible": a time the
 // clocks skip moves forward by the gap, 02:30 → 03:30; a time they pass twice is its first
-// occurrence), clock strings ("23:00"), quiet windows.
+// occurrence), calendar-day arithmetic, clock strings ("23:00"), quiet windows.
 
 const parts = new Map<string, Intl.DateTimeFormat>();
 
@@ -48,39 +49,65 @@ export function localTime(at: Date, timeZone: string): LocalTime {
   return { date: `${p.year}-${p.month}-${p.day}`, minute: Number(p.hour) * 60 + Number(p.minute) };
 }
 
-/** Offset of the zone from UTC at `at`, in milliseconds (Moscow: +3 h). */
-function offsetMs(at: Date, timeZone: string): number {
+const DAY_MS = 86_400_000;
+
+/** Offset of the zone from UTC at `at`, in whole minutes (Moscow: +180). */
+function offsetMinutes(at: Date, timeZone: string): number {
   const p: Record<string, string> = {};
   for (const { type, value } of formatter(timeZone).formatToParts(at)) p[type] = value;
   const wall = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
-  return wall - Math.floor(at.getTime() / 1000) * 1000;
+  return Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
 
-/** The instant when the clocks of `timeZone` show `minute` on `date`. */
-export function zonedInstant(date: string, minute: number, timeZone: string): Date {
+function utcMidnight(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d, 0, minute);
-  // Two guesses cover a DST change: the offset before and the offset after.
-  const before = offsetMs(new Date(wall - 86_400_000), timeZone);
-  const after = offsetMs(new Date(wall + 86_400_000), timeZone);
-  for (const offset of before === after ? [before] : [before, after]) {
-    const at = new Date(wall - offset);
-    const back = localTime(at, timeZone);
-    if (back.date === date && back.minute === minute) return at;
+  return Date.UTC(y, m - 1, d);
+}
+
+/**
+ * The instant when the clocks of `timeZone` show `minute` after midnight of `date` (minute may
+ * reach 1440: the next midnight). A time the clocks skip moves forward by the gap (02:30 → 03:30);
+ * a time they pass twice is its first occurrence. `gap: 'jump'` gives the instant the clock jumps
+ * instead — the end of a window that ends inside the gap, so the window holds only the wall times
+ * it names.
+ */
+export function zonedInstant(
+  date: string,
+  minute: number,
+  timeZone: string,
+  options: { gap?: 'forward' | 'jump' } = {},
+): Date {
+  const wall = utcMidnight(date) + minute * 60_000;
+  // The offsets in force a day either side and at the wall time; the earliest exact reading wins.
+  const before = offsetMinutes(new Date(wall - DAY_MS), timeZone);
+  const after = offsetMinutes(new Date(wall + DAY_MS), timeZone);
+  const exact = [...new Set([before, offsetMinutes(new Date(wall), timeZone), after])]
+    .map((o) => wall - o * 60_000)
+    .filter((t) => offsetMinutes(new Date(t), timeZone) * 60_000 === wall - t)
+    .sort((x, y) => x - y);
+  if (exact[0] !== undefined) return new Date(exact[0]);
+  // Skipped by the clocks (spring forward): the offset before the gap, as a clock left unadjusted.
+  const forward = wall - before * 60_000;
+  if (options.gap !== 'jump') return new Date(forward);
+  // The jump lies between the wall time read with the later offset and `forward`: bisect to it.
+  let lo = wall - after * 60_000;
+  let hi = forward;
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2000) * 1000;
+    if (offsetMinutes(new Date(mid), timeZone) === before) lo = mid;
+    else hi = mid;
   }
-  // Skipped by the clocks (spring forward): moved forward by the gap, as a clock left unadjusted.
-  return new Date(wall - before);
+  return new Date(hi);
 }
 
 /** `date` plus `days` calendar days (YYYY-MM-DD). */
 export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  return new Date(utcMidnight(date) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Whole calendar days from `from` to `to` (both YYYY-MM-DD). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
 }
 
 /** "23:00" / "8:05" → minutes after midnight; undefined for anything else ("25:00", "9"). */
@@ -93,7 +120,7 @@ export function parseClock(text: string): number | undefined {
   return h * 60 + min;
 }
 
-/** 1380 → "23:00". */
+/** 1380 → "23:00"; 1440 reads "24:00". */
 export function formatClock(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }

@@ -2,7 +2,8 @@
 // (uniform over the day's windows in real time, at least the gap apart), seeded from
 // (programme seed, account, day) so that every process draws the same slots.
 import { createRandom } from '../../warmup/random.ts';
-import { dateOfProgrammeDay, zonedTimeToUtc } from './calendar.ts';
+import { zonedInstant } from '../local-time.ts';
+import { dateOfProgrammeDay } from './calendar.ts';
 import type { Window } from './windows.ts';
 
 export type SlotPlan = {
@@ -37,8 +38,8 @@ export function windowsOnDay(plan: SlotPlan, day: number): { start: Date; end: D
   const date = dateOfProgrammeDay(plan, day);
   return plan.windows
     .map((w) => ({
-      start: zonedTimeToUtc(plan.timeZone, date, w.from),
-      end: zonedTimeToUtc(plan.timeZone, date, w.until, { gap: 'jump' }),
+      start: zonedInstant(date, w.from, plan.timeZone),
+      end: zonedInstant(date, w.until, plan.timeZone, { gap: 'jump' }),
     }))
     .filter((w) => w.end.getTime() - w.start.getTime() >= MINUTE);
 }

@@ -2,7 +2,7 @@
 // window=10:00-13:00,18:00-22:30 tz=Europe/Moscow sessions=1-2 gap=90m start=2026-12-02`.
 // Pure: the text → a validated spec, or the first problem (worded by the bot in the user's language).
 import { type PresetName, parseRange } from '../../warmup/settings.ts';
-import { addDays, isTimeZone, localDateOf, localMinutesOf } from './calendar.ts';
+import { addDays, isTimeZone, localTime } from '../local-time.ts';
 import { expandRamp, MAX_DAYS, rampLength, readRamp, scaleRamp } from './ramp.ts';
 import { parseWindows, type Window, windowsHold } from './windows.ts';
 
@@ -140,7 +140,7 @@ function validate(f: Map<string, string>, context: SpecContext): ProgrammeSpec |
     return { code: 'tooTight', sessions: sessions.max, gap: gapMinutes };
   }
 
-  const today = localDateOf(timeZone, context.now);
+  const today = localTime(context.now, timeZone).date;
   let startDate: string;
   if (f.has('start')) {
     const s = f.get('start')!;
@@ -162,7 +162,6 @@ function sameDate(s: string): boolean {
 
 /** Today in the zone while one of today's windows is still open, else tomorrow. */
 export function defaultStart(windows: readonly Window[], timeZone: string, now: Date): string {
-  const today = localDateOf(timeZone, now);
-  const minutes = localMinutesOf(timeZone, now);
+  const { date: today, minute: minutes } = localTime(now, timeZone);
   return windows.some((w) => minutes < w.until) ? today : addDays(today, 1);
 }

@@ -2,12 +2,8 @@
 // draw (properties over many seeds, zones and windows with fast-check).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  localDateOf,
-  localMinutesOf,
-  programmeDayAt,
-  zonedTimeToUtc,
-} from '../../../src/tasks/programmes/calendar.ts';
+import { localTime, zonedInstant } from '../../../src/tasks/local-time.ts';
+import { programmeDayAt } from '../../../src/tasks/programmes/calendar.ts';
 import { expandRamp, STANDARD_RAMP, scaleRamp } from '../../../src/tasks/programmes/ramp.ts';
 import { drawSlots, type SlotPlan } from '../../../src/tasks/programmes/slots.ts';
 import { parseProgrammeSpec } from '../../../src/tasks/programmes/spec.ts';
@@ -104,10 +100,10 @@ describe('spec', () => {
 describe('calendar', () => {
   it('maps wall time to UTC across DST (gap moves forward, ambiguous takes the first)', () => {
     // Berlin springs forward 2026-03-29 02:00 → 03:00 and falls back 2026-10-25 03:00 → 02:00.
-    expect(zonedTimeToUtc('Europe/Berlin', '2026-03-29', 150).toISOString()).toBe('2026-03-29T01:30:00.000Z');
-    expect(zonedTimeToUtc('Europe/Berlin', '2026-10-25', 150).toISOString()).toBe('2026-10-25T00:30:00.000Z');
-    expect(zonedTimeToUtc('Europe/Moscow', '2026-12-02', 600).toISOString()).toBe('2026-12-02T07:00:00.000Z');
-    expect(zonedTimeToUtc('America/New_York', '2026-03-08', 1440).toISOString()).toBe(
+    expect(zonedInstant('2026-03-29', 150, 'Europe/Berlin').toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(zonedInstant('2026-10-25', 150, 'Europe/Berlin').toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(zonedInstant('2026-12-02', 600, 'Europe/Moscow').toISOString()).toBe('2026-12-02T07:00:00.000Z');
+    expect(zonedInstant('2026-03-08', 1440, 'America/New_York').toISOString()).toBe(
       '2026-03-09T04:00:00.000Z',
     );
   });
@@ -120,10 +116,10 @@ describe('calendar', () => {
         fc.integer({ min: 0, max: 1439 }),
         (zone, dayOffset, minutes) => {
           const date = new Date(Date.UTC(2026, 0, 1) + dayOffset * 86_400_000).toISOString().slice(0, 10);
-          const at = zonedTimeToUtc(zone, date, minutes);
-          const back = localMinutesOf(zone, at);
+          const at = zonedInstant(date, minutes, zone);
+          const back = localTime(at, zone).minute;
           // Either exact, or (in a gap) moved forward by at most an hour on the same date.
-          expect(localDateOf(zone, at)).toBe(date);
+          expect(localTime(at, zone).date).toBe(date);
           expect(back - minutes).toBeGreaterThanOrEqual(0);
           expect(back - minutes).toBeLessThanOrEqual(60);
         },
@@ -179,8 +175,8 @@ describe('drawSlots', () => {
             expect(s.seq).toBe(i + 1);
             expect(s.preset).toBe(plan.ramp[day - 1]);
             expect(s.dueAt.getTime()).toBeLessThan(s.windowEndsAt.getTime());
-            expect(localDateOf(plan.timeZone, s.dueAt)).toBe(date);
-            const local = localMinutesOf(plan.timeZone, s.dueAt);
+            expect(localTime(s.dueAt, plan.timeZone).date).toBe(date);
+            const local = localTime(s.dueAt, plan.timeZone).minute;
             expect(plan.windows.some((w) => local >= w.from && local < w.until)).toBe(true);
             const prev = slots[i - 1];
             if (prev)
@@ -232,8 +228,8 @@ describe('DST days', () => {
     for (let account = 1; account <= 50; account++) {
       for (const s of drawSlots(plan, account, 1)) {
         expect(s.windowEndsAt.toISOString()).toBe('2026-03-29T01:00:00.000Z');
-        expect(localMinutesOf('Europe/Berlin', s.dueAt)).toBeGreaterThanOrEqual(90);
-        expect(localMinutesOf('Europe/Berlin', s.dueAt)).toBeLessThan(120);
+        expect(localTime(s.dueAt, 'Europe/Berlin').minute).toBeGreaterThanOrEqual(90);
+        expect(localTime(s.dueAt, 'Europe/Berlin').minute).toBeLessThan(120);
       }
     }
   });

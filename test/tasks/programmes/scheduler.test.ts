@@ -5,7 +5,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.ts';
 import { accounts, type ProgrammeRow, programmeSlots, runs, tasks } from '../../../src/db/schema.ts';
-import { localDateOf, localMinutesOf } from '../../../src/tasks/programmes/calendar.ts';
+import { localTime } from '../../../src/tasks/local-time.ts';
 import { createProgramme, moveProgramme } from '../../../src/tasks/programmes/manage.ts';
 import { tickProgrammes } from '../../../src/tasks/programmes/scheduler.ts';
 import { drawSlots } from '../../../src/tasks/programmes/slots.ts';
@@ -57,7 +57,7 @@ async function nextEvent(programme: ProgrammeRow, now: Date): Promise<Date> {
   const due = row?.at ? new Date(row.at).getTime() : Number.POSITIVE_INFINITY;
   // Local midnights in Moscow (no DST) are 21:00 UTC; an hour past is enough to be on the next day.
   let boundary = now.getTime() + HOUR;
-  while (localDateOf(programme.timeZone, new Date(boundary)) === localDateOf(programme.timeZone, now)) {
+  while (localTime(new Date(boundary), programme.timeZone).date === localTime(now, programme.timeZone).date) {
     boundary += HOUR;
   }
   return new Date(Math.max(now.getTime() + 1000, Math.min(due, boundary)));
@@ -76,7 +76,7 @@ describe('a 14-day standard programme for 3 accounts', () => {
     let now = created;
     for (let i = 0; i < 400; i++) {
       await tickProgrammes({ db, jobs, now, log: testLog });
-      if (localDateOf(programme.timeZone, now) > '2027-03-16') break;
+      if (localTime(now, programme.timeZone).date > '2027-03-16') break;
       now = await nextEvent(programme, now);
     }
     const rows = await tasksOf(programme.id);
@@ -97,7 +97,7 @@ describe('a 14-day standard programme for 3 accounts', () => {
     expect(programme.ramp.slice(0, 4)).toEqual(['observer', 'observer', 'observer', 'light']);
     // Created at its due minute, inside a window of its local day.
     for (const slot of slots) {
-      const local = localMinutesOf('Europe/Moscow', slot.dueAt);
+      const local = localTime(slot.dueAt, 'Europe/Moscow').minute;
       expect((local >= 600 && local < 780) || (local >= 1080 && local < 1350)).toBe(true);
       expect(slot.settledAt?.getTime()).toBe(slot.dueAt.getTime());
       expect(slot.taskId).not.toBeNull();

@@ -1,7 +1,7 @@
 // Pure text builders of programmes: the creation summary, the /plans list, one programme's
 // calendar and history, and the sentence for a bad spec. User values are escaped here.
 import type { ProgrammeRow } from '../../../db/schema.ts';
-import { formatMinutes } from '../../../tasks/programmes/calendar.ts';
+import { formatClock } from '../../../tasks/local-time.ts';
 import type { ProgrammeCalendarView, ProgrammeOverview } from '../../../tasks/programmes/queries.ts';
 import { describeRamp } from '../../../tasks/programmes/ramp.ts';
 import { MAX_SESSIONS, SPEC_KEYS, type SpecProblem } from '../../../tasks/programmes/spec.ts';
@@ -40,7 +40,7 @@ export function shortDate(t: Texts, date: string): string {
 const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
 
 const windowsText = (p: Pick<ProgrammeRow, 'windows'>) =>
-  p.windows.map((w) => `${formatMinutes(w.from)}–${formatMinutes(w.until)}`).join(', ');
+  p.windows.map((w) => `${formatClock(w.from)}–${formatClock(w.until)}`).join(', ');
 const range = (min: number, max: number) => (min === max ? `${min}` : `${min}–${max}`);
 
 export function dayText(t: Texts, p: ProgrammeRow, day: number): string {
