@@ -272,13 +272,8 @@ function renderSummaries(t: typeof en): string[] {
           }))
         : [],
       programmes: ['active', 'paused'].flatMap((status) =>
-        ['2026-11-27', '2026-12-05', '2026-10-01'].map((startDate) => ({
-          name: 'spring',
-          status,
-          rampLength: 14,
-          startDate,
-          today: '2026-12-01',
-        })),
+        // Started 27 Nov, 5 Dec and 1 Oct, seen on 1 Dec: running, not begun, finished.
+        [5, -3, 62].map((day) => ({ name: 'spring', status, rampLength: 14, day })),
       ),
     });
   const spec = chartSpec(t, data);

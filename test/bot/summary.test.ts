@@ -3,9 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { textsFor } from '../../src/bot/i18n/index.ts';
 import { chartOption, chartSpec, renderChartPng } from '../../src/bot/summary/chart.ts';
-import { buildSummaryData, programmeDay } from '../../src/bot/summary/summary-data.ts';
+import { buildSummaryData } from '../../src/bot/summary/summary-data.ts';
 import { formatStatsCaption, formatSummary } from '../../src/bot/summary/summary-text.ts';
 import type { RunCountRow } from '../../src/db/summary-repo.ts';
+import { programmeDayAt } from '../../src/tasks/programmes/calendar.ts';
 
 const rows: RunCountRow[] = [
   { day: '2026-11-18', recent: false, status: 'completed', reason: null, n: 4 }, // first day of 14
@@ -96,8 +97,8 @@ describe('summary data', () => {
         { id: 8, username: 'bob', health: 'proxy_error', quarantinedAt: null, quarantineReason: null },
       ],
       programmes: [
-        { name: 'spring', status: 'active', rampLength: 14, startDate: '2026-11-27', today: '2026-12-01' },
-        { name: 'later', status: 'active', rampLength: 7, startDate: '2026-12-05', today: '2026-12-01' },
+        { name: 'spring', status: 'active', rampLength: 14, day: 5 },
+        { name: 'later', status: 'active', rampLength: 7, day: -3 },
       ],
     });
     expect(text).toContain('@alice — paused (captcha)');
@@ -108,6 +109,12 @@ describe('summary data', () => {
     expect(
       keyboard?.reply_markup.inline_keyboard.flat().map((b) => 'callback_data' in b && b.callback_data),
     ).toEqual(['qr:7']);
-    expect(programmeDay('2026-11-27', '2026-12-01')).toBe(5);
+    // The digest's day is the programmes' own: started 27 Nov (Moscow), 1 Dec 11:00 there is day 5.
+    expect(
+      programmeDayAt(
+        { timeZone: 'Europe/Moscow', startDate: '2026-11-27' },
+        new Date('2026-12-01T08:00:00Z'),
+      ),
+    ).toBe(5);
   });
 });

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { accountsNeedingAttention, countFinishedRuns, liveProgrammes } from '../../db/summary-repo.ts';
 import type { Logger } from '../../logger.ts';
 import { addDays, localTime, zonedInstant } from '../../tasks/local-time.ts';
+import { programmeDayAt } from '../../tasks/programmes/calendar.ts';
 import { MAX_CAPTION, visibleLength } from '../format.ts';
 import type { Texts } from '../i18n/index.ts';
 import { chartSpec, renderChartPng } from './chart.ts';
@@ -60,8 +61,7 @@ export async function sendDailySummary(deps: SummaryDeps, chatId: number, t: Tex
     name: p.name,
     status: p.status,
     rampLength: p.ramp.length,
-    startDate: p.startDate,
-    today: localTime(now, p.timeZone).date,
+    day: programmeDayAt(p, now),
   }));
   const { text, keyboard } = formatSummary(t, { data, attention, programmes, now });
   const extra = keyboard ?? {};

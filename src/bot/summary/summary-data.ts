@@ -58,11 +58,3 @@ export function buildSummaryData(rows: readonly RunCountRow[], today: string, da
 export function reasonsByCount(byReason: Record<string, number>): [string, number][] {
   return Object.entries(byReason).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
-
-/**
- * Day `day` of `total` of a programme that started on local day `startDate` (in its own zone),
- * on local day `today` there: 0 before it starts, past `total` once it has run its course.
- */
-export function programmeDay(startDate: string, today: string): number {
-  return daysBetween(startDate, today) + 1;
-}

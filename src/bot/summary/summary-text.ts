@@ -4,7 +4,7 @@ import { Markup } from 'telegraf';
 import { escapeHtml, fitLines, formatHealth, MAX_TEXT } from '../format.ts';
 import type { Texts } from '../i18n/index.ts';
 import { dateTime } from '../i18n/intl.ts';
-import { type Counts, programmeDay, reasonsByCount, type SummaryData } from './summary-data.ts';
+import { type Counts, reasonsByCount, type SummaryData } from './summary-data.ts';
 
 export type AttentionAccount = {
   id: number;
@@ -17,8 +17,8 @@ export type ProgrammeProgress = {
   name: string;
   status: string;
   rampLength: number;
-  startDate: string;
-  today: string;
+  /** programmeDayAt of the programme now: 0 or less before it starts, past rampLength once done. */
+  day: number;
 };
 
 export type SummaryInput = {
@@ -41,7 +41,7 @@ export function reasonLines(t: Texts, counts: Counts): string[] {
 
 function programmeLine(t: Texts, p: ProgrammeProgress): string {
   const s = t.chat.summary;
-  const day = programmeDay(p.startDate, p.today);
+  const { day } = p;
   const status =
     p.status === 'paused'
       ? s.programmeStatus.paused
