@@ -106,9 +106,12 @@ describe('summary data', () => {
     expect(text).toContain('@bob — proxy not working');
     expect(text).toContain('spring — day 5/14, running');
     expect(text).toContain('later — day 0/7, starts later');
+    // The one Resume button, as a failure notice shows it.
     expect(
-      keyboard?.reply_markup.inline_keyboard.flat().map((b) => 'callback_data' in b && b.callback_data),
-    ).toEqual(['qr:7']);
+      keyboard?.reply_markup.inline_keyboard
+        .flat()
+        .map((b) => [b.text, 'callback_data' in b && b.callback_data]),
+    ).toEqual([['▶️ Resume alice', 'qr:7']]);
     // The digest's day is the programmes' own: started 27 Nov (Moscow), 1 Dec 11:00 there is day 5.
     expect(
       programmeDayAt(

@@ -67,7 +67,6 @@ export const chatEn = {
       finished: 'done',
     },
     allWell: 'All accounts are fine.',
-    resume: (account: string) => `▶ Resume @${account}`,
   },
   chart: {
     title: (days: number) => `Sessions per day, last ${days} days`,

@@ -69,7 +69,6 @@ export const chatRu: typeof chatEn = {
       finished: 'завершена',
     },
     allWell: 'Со всеми аккаунтами всё в порядке.',
-    resume: (account: string) => `▶ Продолжить @${account}`,
   },
   chart: {
     title: (days: number) => `Сеансы по дням, последние ${daysN(days)}`,

@@ -1,6 +1,7 @@
 // The summary's words, from the same SummaryData the chart is drawn from: the last 24 h and the
 // period by reason, accounts that need a person (Resume buttons for paused ones), programmes.
 import { Markup } from 'telegraf';
+import { resumeButton } from '../commands/quarantine/notice.ts';
 import { escapeHtml, fitLines, formatHealth, MAX_TEXT } from '../format.ts';
 import type { Texts } from '../i18n/index.ts';
 import { dateTime } from '../i18n/intl.ts';
@@ -84,7 +85,7 @@ export function formatSummary(t: Texts, input: SummaryInput) {
   const paused = input.attention.filter((a) => a.quarantinedAt).slice(0, MAX_RESUME_BUTTONS);
   const keyboard =
     paused.length > 0
-      ? Markup.inlineKeyboard(paused.map((a) => [Markup.button.callback(s.resume(a.username), `qr:${a.id}`)]))
+      ? Markup.inlineKeyboard(paused.map((a) => [resumeButton(t, a.id, a.username)]))
       : undefined;
   return { text, keyboard };
 }

@@ -1,6 +1,6 @@
 // The quarantine in a failure notice: one line per account the run end paused (told once: the
 // event carries only the runs whose end did it), and a Resume button per account, `qr:<accountId>`
-// — the daily digest's attention buttons send the same data, handled by quarantine.ts.
+// — the one Resume button, which the daily digest's attention list shows too; handled by quarantine.ts.
 import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { TaskEvent } from '../../../tasks/events.ts';
@@ -46,13 +46,14 @@ export function quarantineLines(t: Texts, quarantined: Quarantined | undefined):
   return lines;
 }
 
+/** The Resume button of one paused account ("▶️ Resume alice", `qr:<id>`). */
+export function resumeButton(t: Texts, accountId: number, username: string): InlineKeyboardButton {
+  return Markup.button.callback(
+    t.fleet.quarantine.resumeButton(truncate(username, 24)),
+    encodeResume(accountId),
+  );
+}
+
 export function resumeButtons(t: Texts, quarantined: Quarantined | undefined): InlineKeyboardButton[][] {
-  return (quarantined ?? [])
-    .slice(0, BUTTONS_MAX)
-    .map((q) => [
-      Markup.button.callback(
-        t.fleet.quarantine.resumeButton(truncate(q.account, 24)),
-        encodeResume(q.accountId),
-      ),
-    ]);
+  return (quarantined ?? []).slice(0, BUTTONS_MAX).map((q) => [resumeButton(t, q.accountId, q.account)]);
 }
