@@ -110,12 +110,16 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
 }
 
-/** "23:00" / "8:05" → minutes after midnight; undefined for anything else ("25:00", "9"). */
-export function parseClock(text: string): number | undefined {
+/**
+ * "23:00" / "8:05" → minutes after midnight; undefined for anything else ("25:00", "9"). With
+ * `endOfDay`, "24:00" reads 1440 too: the end of a window that runs to midnight.
+ */
+export function parseClock(text: string, options: { endOfDay?: boolean } = {}): number | undefined {
   const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
   if (!m) return undefined;
   const h = Number(m[1]);
   const min = Number(m[2]);
+  if (options.endOfDay && h === 24 && min === 0) return 1440;
   if (h > 23 || min > 59) return undefined;
   return h * 60 + min;
 }

@@ -61,6 +61,10 @@ describe('local time', () => {
     expect(parseClock('23:00')).toBe(1380);
     expect(parseClock('8:05')).toBe(485);
     for (const bad of ['25:00', '9', '09:60', '9.00', '', '-1:00']) expect(parseClock(bad)).toBeUndefined();
+    // 24:00 only where a window may end at midnight (programme windows), never for /quiet or /digest.
+    expect(parseClock('24:00')).toBeUndefined();
+    expect(parseClock('24:00', { endOfDay: true })).toBe(1440);
+    expect(parseClock('24:01', { endOfDay: true })).toBeUndefined();
     expect(isTimeZone('Europe/Moscow')).toBe(true);
     expect(isTimeZone('UTC')).toBe(true);
     for (const bad of ['Mars/Base', '', 'Europe/Moscow; drop', '../etc']) expect(isTimeZone(bad)).toBe(false);

@@ -1,18 +1,14 @@
 // Daily windows: local wall-clock intervals `10:00-13:00,18:00-22:30` as minutes after midnight,
-// each inside one day (until may be 24:00), sorted, never overlapping.
+// each inside one day (until may be 24:00), sorted, never overlapping. Unlike quiet hours
+// (/quiet 23:00-08:00, which wrap past midnight), a window never wraps: from < until.
+import { parseClock } from '../local-time.ts';
 
 export type Window = { from: number; until: number };
 
 export type WindowsProblem = { code: 'badWindow'; value: string } | { code: 'overlap'; a: string; b: string };
 
-const TIME_RE = /^([01]?\d|2[0-4])[:.]([0-5]\d)$/;
-
-function readTime(text: string): number | undefined {
-  const m = TIME_RE.exec(text.trim());
-  if (!m) return undefined;
-  const minutes = Number(m[1]) * 60 + Number(m[2]);
-  return minutes <= 1440 ? minutes : undefined;
-}
+/** A clock of a window: "10:00", also "10.00"; "24:00" ends a window at midnight. */
+const readTime = (text: string) => parseClock(text.replace('.', ':'), { endOfDay: true });
 
 /** "10:00-13:00,18:00-22:30" → sorted windows, or the first problem. */
 export function parseWindows(text: string): Window[] | WindowsProblem {

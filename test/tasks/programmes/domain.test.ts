@@ -7,6 +7,7 @@ import { programmeDayAt } from '../../../src/tasks/programmes/calendar.ts';
 import { expandRamp, STANDARD_RAMP, scaleRamp } from '../../../src/tasks/programmes/ramp.ts';
 import { drawSlots, type SlotPlan } from '../../../src/tasks/programmes/slots.ts';
 import { parseProgrammeSpec } from '../../../src/tasks/programmes/spec.ts';
+import { parseWindows } from '../../../src/tasks/programmes/windows.ts';
 
 const ctx = { now: new Date('2026-12-01T12:00:00Z'), defaultTimeZone: 'UTC' };
 const parse = (line: string) => parseProgrammeSpec(line, ctx);
@@ -48,6 +49,14 @@ describe('spec', () => {
       code: 'badSessions',
     });
     expect(problem('name=x accounts=a window=13:00-12:00')).toMatchObject({ code: 'badWindow' });
+    // Windows never wrap past midnight (quiet hours do); 24:00 ends one at midnight; 10.00 reads 10:00.
+    expect(problem('name=x accounts=a window=23:00-08:00')).toMatchObject({ code: 'badWindow' });
+    expect(problem('name=x accounts=a window=24:00-24:00')).toMatchObject({ code: 'badWindow' });
+    expect(problem('name=x accounts=a window=22:00-24:30')).toMatchObject({ code: 'badWindow' });
+    expect(parseWindows('20.00–24:00, 8:00-9:30')).toEqual([
+      { from: 480, until: 570 },
+      { from: 1200, until: 1440 },
+    ]);
     expect(problem('name=x accounts=a window=10:00-11:00 sessions=3 gap=60m')).toMatchObject({
       code: 'tooTight',
     });

@@ -21,6 +21,7 @@ export type QuietArgs =
   | { kind: 'set'; from: number; until: number; urgent: boolean }
   | { kind: 'bad' };
 
+/** /quiet 23:00-08:00 [urgent=off]: the window may wrap past midnight (programme windows may not). */
 export function parseQuietArgs(args: readonly string[]): QuietArgs {
   if (args.length === 0) return { kind: 'show' };
   if (args.length === 1 && args[0]!.toLowerCase() === 'off') return { kind: 'off' };
