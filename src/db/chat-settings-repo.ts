@@ -10,17 +10,19 @@ export type ChatSettings = Pick<
   'chatId' | 'timeZone' | 'quietFrom' | 'quietUntil' | 'quietUrgent' | 'digestAt' | 'digestSentOn'
 >;
 
+const settingsColumns = {
+  chatId: chatSettings.chatId,
+  timeZone: chatSettings.timeZone,
+  quietFrom: chatSettings.quietFrom,
+  quietUntil: chatSettings.quietUntil,
+  quietUrgent: chatSettings.quietUrgent,
+  digestAt: chatSettings.digestAt,
+  digestSentOn: chatSettings.digestSentOn,
+} satisfies Record<keyof ChatSettings, unknown>;
+
 export async function findChatSettings(exec: Executor, chatId: number): Promise<ChatSettings | undefined> {
   const [row] = await exec
-    .select({
-      chatId: chatSettings.chatId,
-      timeZone: chatSettings.timeZone,
-      quietFrom: chatSettings.quietFrom,
-      quietUntil: chatSettings.quietUntil,
-      quietUrgent: chatSettings.quietUrgent,
-      digestAt: chatSettings.digestAt,
-      digestSentOn: chatSettings.digestSentOn,
-    })
+    .select(settingsColumns)
     .from(chatSettings)
     .where(sql`${chatSettings.chatId} = ${chatId}`);
   return row;
@@ -38,18 +40,7 @@ export async function updateChatSettings(exec: Executor, chatId: number, change:
 
 /** Every chat that asked for a daily summary. */
 export async function chatsWithDigest(exec: Executor): Promise<ChatSettings[]> {
-  return exec
-    .select({
-      chatId: chatSettings.chatId,
-      timeZone: chatSettings.timeZone,
-      quietFrom: chatSettings.quietFrom,
-      quietUntil: chatSettings.quietUntil,
-      quietUrgent: chatSettings.quietUrgent,
-      digestAt: chatSettings.digestAt,
-      digestSentOn: chatSettings.digestSentOn,
-    })
-    .from(chatSettings)
-    .where(isNotNull(chatSettings.digestAt));
+  return exec.select(settingsColumns).from(chatSettings).where(isNotNull(chatSettings.digestAt));
 }
 
 /** Claims the chat's summary of local day `today`; false when it was claimed already (or switched off). */
