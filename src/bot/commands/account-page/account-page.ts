@@ -4,15 +4,13 @@
 // shown to operators (a viewer sees the page alone).
 import { Composer } from 'telegraf';
 import { chatTimeZone, lastRunsOfAccount, programmesOfAccount } from '../../../db/account-page-repo.ts';
-import { findAccount, findAccountsByUsernames } from '../../../db/accounts-repo.ts';
+import { findAccount } from '../../../db/accounts-repo.ts';
 import type { AccountRow } from '../../../db/schema.ts';
 import { restartTask } from '../../../tasks/restart-task.ts';
-import { escapeHtml } from '../../format.ts';
 import { textsFor } from '../../i18n/index.ts';
-import { parseAccountRef } from '../account-input.ts';
+import { accountFromArgs } from '../account-arg.ts';
 import { queueCheck } from '../check/check.ts';
-import { type BotContext, type BotDeps, commandArgs, hasRole, requireRole } from '../context.ts';
-import { shownInput } from '../quoted-input.ts';
+import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
 import { restartRefusal } from '../tasks/restart-refusal.ts';
 import { formatAccountPage } from './format.ts';
 import { accountKeyboard, decodeAccountCallback, isAccountCallbackData } from './keyboard.ts';
@@ -42,17 +40,8 @@ export function accountPageFeature(deps: BotDeps) {
   };
 
   feature.command('account', async (ctx) => {
-    const f = ctx.t.fleet.account;
-    const args = commandArgs(ctx);
-    if (args.length !== 1) return void (await ctx.reply(f.usage, { parse_mode: 'HTML' }));
-    const name = parseAccountRef(args[0]!);
-    if (!name) {
-      const shown = shownInput(args[0]!) ?? ctx.t.hiddenLink;
-      return void (await ctx.reply(ctx.t.badAccountName(shown), { parse_mode: 'HTML' }));
-    }
-    const [account] = await findAccountsByUsernames(db, [name]);
-    if (!account) return void (await ctx.reply(f.unknown(escapeHtml(name)), { parse_mode: 'HTML' }));
-    await show(ctx, account);
+    const account = await accountFromArgs(ctx, db, ctx.t.fleet.account);
+    if (account) await show(ctx, account);
   });
 
   feature.on('callback_query', async (ctx, next) => {

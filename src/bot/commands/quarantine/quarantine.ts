@@ -3,12 +3,10 @@
 // off the message; a second tap (or a teammate's) finds nothing to lift and says so briefly.
 import { Composer } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import { findAccountsByUsernames } from '../../../db/accounts-repo.ts';
 import { resumeAccount } from '../../../tasks/quarantine.ts';
 import { escapeHtml } from '../../format.ts';
-import { parseAccountRef } from '../account-input.ts';
-import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
-import { shownInput } from '../quoted-input.ts';
+import { accountFromArgs } from '../account-arg.ts';
+import { type BotContext, type BotDeps, requireRole } from '../context.ts';
 import { decodeResume } from './notice.ts';
 
 export function quarantineFeature(deps: BotDeps) {
@@ -18,15 +16,8 @@ export function quarantineFeature(deps: BotDeps) {
   feature.command('account_resume', async (ctx) => {
     if (!(await requireRole(ctx, db, 'operator', 'account.resume'))) return;
     const t = ctx.t.fleet.quarantine;
-    const args = commandArgs(ctx);
-    if (args.length !== 1) return void (await ctx.reply(t.usage, { parse_mode: 'HTML' }));
-    const name = parseAccountRef(args[0]!);
-    if (!name) {
-      const shown = shownInput(args[0]!) ?? ctx.t.hiddenLink;
-      return void (await ctx.reply(ctx.t.badAccountName(shown), { parse_mode: 'HTML' }));
-    }
-    const [account] = await findAccountsByUsernames(db, [name]);
-    if (!account) return void (await ctx.reply(t.unknownAccount(escapeHtml(name)), { parse_mode: 'HTML' }));
+    const account = await accountFromArgs(ctx, db, { usage: t.usage, unknown: t.unknownAccount });
+    if (!account) return;
     const result = await resumeAccount(db, { accountId: account.id, actorId: ctx.actor.id, via: 'command' });
     const shown = escapeHtml(account.username);
     await ctx.reply(result.ok ? t.resumed(shown) : t.notPaused(shown), { parse_mode: 'HTML' });
