@@ -1,8 +1,8 @@
-// What one account's page reads: the programmes it takes part in, its last runs, and the chat's
-// own timezone (chat_settings) to show their times in.
+// What one account's page reads: the programmes it takes part in and its last runs (the chat's
+// timezone comes with ctx.t, read by the access middleware).
 import { asc, desc, eq } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { chatSettings, programmeAccounts, programmes, runs, tasks } from './schema.ts';
+import { programmeAccounts, programmes, runs, tasks } from './schema.ts';
 
 export async function programmesOfAccount(exec: Executor, accountId: number) {
   return exec
@@ -32,13 +32,4 @@ export async function lastRunsOfAccount(exec: Executor, accountId: number, limit
     .where(eq(runs.accountId, accountId))
     .orderBy(desc(runs.updatedAt), desc(runs.id))
     .limit(limit);
-}
-
-/** The chat's own timezone (/tz), when it set one. */
-export async function chatTimeZone(exec: Executor, chatId: number): Promise<string | undefined> {
-  const [row] = await exec
-    .select({ timeZone: chatSettings.timeZone })
-    .from(chatSettings)
-    .where(eq(chatSettings.chatId, chatId));
-  return row?.timeZone ?? undefined;
 }

@@ -3,11 +3,10 @@
 // and Restart last (the task of its latest run: its failed runs when that run failed, else all),
 // shown to operators (a viewer sees the page alone).
 import { Composer } from 'telegraf';
-import { chatTimeZone, lastRunsOfAccount, programmesOfAccount } from '../../../db/account-page-repo.ts';
+import { lastRunsOfAccount, programmesOfAccount } from '../../../db/account-page-repo.ts';
 import { findAccount } from '../../../db/accounts-repo.ts';
 import type { AccountRow } from '../../../db/schema.ts';
 import { restartTask } from '../../../tasks/restart-task.ts';
-import { textsFor } from '../../i18n/index.ts';
 import { accountFromArgs } from '../account-arg.ts';
 import { queueCheck } from '../check/check.ts';
 import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
@@ -24,9 +23,8 @@ export function accountPageFeature(deps: BotDeps) {
       programmesOfAccount(db, account.id),
       lastRunsOfAccount(db, account.id, 10),
     ]);
-    // Times in the chat's own timezone when it chose one (/tz), else the team's.
-    const zone = ctx.chat ? await chatTimeZone(db, ctx.chat.id) : undefined;
-    const t = textsFor(ctx.actor.lang, zone ?? deps.timeZone);
+    // Times in the chat's own timezone when it chose one (/tz), else the team's: ctx.t's already.
+    const { t } = ctx;
     const text = formatAccountPage(t, { account, programmes, runs });
     // Every button acts (check, resume, restart): a viewer gets the page alone.
     const keyboard = hasRole(ctx.actor, 'operator')
