@@ -1,8 +1,9 @@
 // What the daily summary and /stats read: finished sessions counted per local day, status and
-// reason (one query, so the chart and the text agree), accounts that need a person, programmes.
+// reason (one query, so the chart and the text agree), accounts that need a person. Its
+// programmes are programmes-repo's listLiveProgrammes, as the scheduler's.
 import { and, asc, desc, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { accounts, auditLog, programmes, runs } from './schema.ts';
+import { accounts, auditLog, runs } from './schema.ts';
 
 /** Finished sessions of one local day (in the asked zone), status and reason; `recent`: within the last 24 h. */
 export type RunCountRow = {
@@ -51,22 +52,6 @@ export async function accountsNeedingAttention(exec: Executor) {
     .from(accounts)
     .where(or(isNotNull(accounts.quarantinedAt), inArray(accounts.health, [...UNHEALTHY])))
     .orderBy(asc(accounts.username));
-}
-
-/** Programmes still running or paused. */
-export async function liveProgrammes(exec: Executor) {
-  return exec
-    .select({
-      id: programmes.id,
-      name: programmes.name,
-      status: programmes.status,
-      ramp: programmes.ramp,
-      startDate: programmes.startDate,
-      timeZone: programmes.timeZone,
-    })
-    .from(programmes)
-    .where(inArray(programmes.status, ['active', 'paused']))
-    .orderBy(asc(programmes.id));
 }
 
 /** Who last changed this chat's settings (their language is the summary's). */

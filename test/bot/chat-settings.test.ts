@@ -1,14 +1,15 @@
 // Per-chat settings end to end (real telegraf, the fake Bot API, a real database, a driven clock):
 // /tz moves /task's times into the chat's zone; quiet hours hold finals until the window ends and
 // deliver them folded, while a failure that pauses an account comes at once; the daily summary
-// arrives once a day at its local time across Berlin's DST changes, with two processes ticking.
+// arrives once a day at its local time across Berlin's DST changes, with two processes ticking,
+// and names live programmes with their day in their own zone.
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createThrottle } from '../../src/bot/notifications/throttle.ts';
 import { type DailyDigest, startDailyDigest } from '../../src/bot/summary/daily-digest.ts';
 import { type WiredBot, wireBot } from '../../src/bot/wiring.ts';
-import { notificationOutbox, runs, tasks } from '../../src/db/schema.ts';
+import { notificationOutbox, programmes, runs, tasks } from '../../src/db/schema.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
 import { buildTaskEvent } from '../../src/tasks/events.ts';
 import { people } from '../support/bot.ts';
@@ -211,6 +212,37 @@ describe('daily summary', () => {
     clock = new Date('2027-11-02T03:00:00Z');
     await wired.digest.tick();
     expect(fake.messages(chat).filter((m) => m.photo)).toHaveLength(6);
+  });
+
+  it('names live programmes with their day in their own zone, not the chat’s', async () => {
+    const { db } = database();
+    await db.insert(programmes).values({
+      name: 'spring',
+      ramp: Array.from({ length: 14 }, () => 'light'),
+      windows: [{ from: 600, until: 780 }],
+      timeZone: 'Europe/Moscow',
+      sessionsMin: 1,
+      sessionsMax: 2,
+      minGapMinutes: 60,
+      startDate: '2027-11-01',
+      seed: 1,
+    });
+    // 23:30 on 3 November in Berlin (the chat's zone) is already 4 November in Moscow: day 4.
+    clock = new Date('2027-11-03T22:00:00Z');
+    await ask(people.admin, '/tz Europe/Berlin');
+    await ask(people.admin, '/digest 23:30');
+    clock = new Date('2027-11-03T22:30:00Z');
+    const before = fake.messages(chat).length;
+    await wired.digest.tick();
+    await fake.waitFor(() => fake.messages(chat).length > before, { description: 'the summary' });
+    const words = fake
+      .messages(chat)
+      .slice(before)
+      .map((m) => String(m.caption ?? m.text ?? ''))
+      .join('\n');
+    expect(words).toContain('• spring — day 4/14, running');
+    await ask(people.admin, '/digest off');
+    await db.delete(programmes);
   });
 
   it('/stats sends the chart with the numbers of the same query', async () => {

@@ -2,7 +2,8 @@
 // with its totals). The numbers come from one query, read here once for both text and picture.
 import type { Telegram } from 'telegraf';
 import type { Db } from '../../db/client.ts';
-import { accountsNeedingAttention, countFinishedRuns, liveProgrammes } from '../../db/summary-repo.ts';
+import { listLiveProgrammes } from '../../db/programmes-repo.ts';
+import { accountsNeedingAttention, countFinishedRuns } from '../../db/summary-repo.ts';
 import type { Logger } from '../../logger.ts';
 import { addDays, localTime, zonedInstant } from '../../tasks/local-time.ts';
 import { programmeDayAt } from '../../tasks/programmes/calendar.ts';
@@ -57,7 +58,7 @@ export async function sendDailySummary(deps: SummaryDeps, chatId: number, t: Tex
   const zone = t.locale.timeZone;
   const data = await loadSummaryData(db, zone, now, days);
   const attention = await accountsNeedingAttention(db);
-  const programmes = (await liveProgrammes(db)).map((p) => ({
+  const programmes = (await listLiveProgrammes(db)).map((p) => ({
     name: p.name,
     status: p.status,
     rampLength: p.ramp.length,
