@@ -25,7 +25,8 @@ export type Callback =
   | { kind: 'task'; action: TaskAction; taskId: number }
   | { kind: 'list'; status: Status | undefined; page: number; cursor?: PageCursor };
 
-const MAX_ID = 2_147_483_647; // Postgres integer
+/** The largest id a row can have (Postgres integer): a bigger one in callback data is forged. */
+export const MAX_ID = 2_147_483_647;
 
 const TASK_RE = /^(r|rf|ra|rfa|rh|rfh|c|d|f):([1-9]\d{0,9})$/;
 // l:<status>:<page>[:a<id>|:b<id>] — "a": the tasks older than id (next page), "b": newer (back).

@@ -107,6 +107,10 @@ describe('quarantine', () => {
     expect(await tapIn(h.fake, people.operator, 'qr:99999999999', notice.message_id, chat)).toContain(
       'not valid',
     );
+    // Ten digits, yet past any Postgres integer id.
+    expect(await tapIn(h.fake, people.operator, 'qr:2147483648', notice.message_id, chat)).toContain(
+      'not valid',
+    );
   });
 
   it('once resumed, the next captcha pauses it again and says so; /account_resume lifts it', async () => {

@@ -63,6 +63,7 @@ describe('bad input', () => {
     ['l:all:2:a0'],
     ['l:all:2:c5'],
     ['l:all:2:a99999999999'],
+    ['r:2147483648'],
   ])('forged callback %s is answered and changes nothing', async (data) => {
     const before = await snapshot();
     const answer = await tap(people.operator, data);

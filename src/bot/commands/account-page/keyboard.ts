@@ -3,11 +3,11 @@
 // anything.
 import { Markup } from 'telegraf';
 import type { Texts } from '../../i18n/index.ts';
+import { MAX_ID } from '../../keyboards.ts';
 import { encodeResume } from '../quarantine/notice.ts';
 
 export type AccountAction = 'check' | 'restartLast';
 
-const MAX_ID = 2_147_483_647;
 const CODES = { ak: 'check', al: 'restartLast' } as const satisfies Record<string, AccountAction>;
 const RE = /^(ak|al):([1-9]\d{0,9})$/;
 

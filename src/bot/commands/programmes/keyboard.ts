@@ -4,6 +4,7 @@ import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { ProgrammeRow } from '../../../db/schema.ts';
 import type { Texts } from '../../i18n/index.ts';
+import { MAX_ID } from '../../keyboards.ts';
 
 const ACTIONS = {
   p: 'pause',
@@ -18,7 +19,6 @@ export type ProgrammeAction = (typeof ACTIONS)[Code];
 export type ProgrammeCallback = { action: ProgrammeAction; id: number };
 
 const RE = /^pg:(p|r|s|sy|sn|d):([1-9]\d{0,9})$/;
-const MAX_ID = 2_147_483_647;
 
 export function isProgrammeCallbackData(data: string | undefined): boolean {
   return data?.startsWith('pg:') ?? false;

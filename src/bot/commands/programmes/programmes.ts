@@ -8,6 +8,7 @@ import { changeMember, createProgramme, moveProgramme } from '../../../tasks/pro
 import { drawnAhead, listProgrammeOverviews, programmeCalendar } from '../../../tasks/programmes/queries.ts';
 import { parseProgrammeSpec } from '../../../tasks/programmes/spec.ts';
 import { escapeHtml, truncate } from '../../format.ts';
+import { MAX_ID } from '../../keyboards.ts';
 import { type BotContext, type BotDeps, requireRole } from '../context.ts';
 import {
   confirmStopKeyboard,
@@ -110,7 +111,7 @@ export function programmesFeature(deps: BotDeps) {
       if (!(await requireRole(ctx, db, 'operator', 'plan.members'))) return;
       return changeAccounts(ctx, id, member[1]!.toLowerCase() as 'add' | 'remove', member[2]!);
     }
-    const programme = id <= 2_147_483_647 ? await findProgramme(db, id) : undefined;
+    const programme = id <= MAX_ID ? await findProgramme(db, id) : undefined;
     if (!programme) return ctx.reply(t.notFound(id));
     const view = await detailsView(ctx, programme);
     await ctx.reply(view.text, view.extra);

@@ -6,9 +6,9 @@ import type { InlineKeyboardButton } from 'telegraf/types';
 import type { TaskEvent } from '../../../tasks/events.ts';
 import { escapeHtml, truncate } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
+import { MAX_ID } from '../../keyboards.ts';
 
 const ACCOUNT_MAX = 64;
-const MAX_ID = 2_147_483_647;
 const RESUME_RE = /^qr:([1-9]\d{0,9})$/;
 // A captcha wave can pause many accounts of one task at once: the notice (a photo caption, at most
 // 1024 characters) names a few and counts the rest; the buttons stay a short column.

@@ -9,15 +9,13 @@ import { isStatus, type Status } from '../../../tasks/lifecycle.ts';
 import { actorNames, getTaskDetails, listTasksPage, type PageCursor } from '../../../tasks/queries.ts';
 import { isHealthyScope, type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
 import { formatTaskDetails, formatTaskList } from '../../format.ts';
-import { decodeCallback, listKeyboard, type TaskAction, taskKeyboard } from '../../keyboards.ts';
+import { decodeCallback, listKeyboard, MAX_ID, type TaskAction, taskKeyboard } from '../../keyboards.ts';
 import { nextStepButtons, withNextSteps } from '../../next-steps.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';
 import { restartRefusal } from './restart-refusal.ts';
 import { restartWarning } from './restart-warning.ts';
-
-const MAX_TASK_ID = 2_147_483_647;
 
 /** What each restart button restarts; the plain ones ask first when accounts are unhealthy. */
 const SCOPE_OF: Partial<Record<TaskAction, RestartScope>> = {
@@ -31,7 +29,7 @@ const SCOPE_OF: Partial<Record<TaskAction, RestartScope>> = {
 
 /** A task id from user text, or the sentence saying what is wrong with it. */
 export function parseTaskId(ctx: BotContext, text: string): number | string {
-  if (!/^\d{1,10}$/.test(text) || Number(text) < 1 || Number(text) > MAX_TASK_ID) {
+  if (!/^\d{1,10}$/.test(text) || Number(text) < 1 || Number(text) > MAX_ID) {
     return ctx.t.badId(shownInput(text, 32) ?? ctx.t.hiddenLink);
   }
   return Number(text);
