@@ -191,6 +191,7 @@ async function startBotRole(
     bot,
     watch: telegram,
     outbox,
+    digest,
   } = await wireBot({
     token,
     apiRoot: config.telegram.apiRoot,
@@ -207,6 +208,8 @@ async function startBotRole(
   // pending and the next bot process delivers it.
   const sends = new AbortController();
   abortCallsOn(bot.telegram, sends.signal);
+  // Added first so it closes after the sends are aborted (closers run in reverse order).
+  shutdown.add('daily summaries', () => digest.stop());
   shutdown.add('outbox', () => {
     sends.abort(new Error('shutting down'));
     return outbox.stop();

@@ -4,8 +4,9 @@
 import type { TaskEvent } from '../tasks/events.ts';
 import type { Status } from '../tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../tasks/queries.ts';
+import { quarantineLines } from './commands/quarantine/notice.ts';
 import type { Texts } from './i18n/index.ts';
-import { dateTime, duration, type Units } from './i18n/intl.ts';
+import { ago, dateTime, dateTimeAgo, duration, number, type Units } from './i18n/intl.ts';
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
@@ -142,6 +143,8 @@ export function formatTaskEvent(
     head.push(status === 'running' ? t.task.started(d) : t.task.duration(d));
   }
   if (event.type === 'failed') head.push(t.task.failedOf(event.runs.failed, event.runs.total));
+  // Told once, before anything a tight caption could cut: the account is out of every programme.
+  if (event.type === 'failed') head.push(...quarantineLines(t, event.quarantined));
   // The person reads what happened and what to do; the code and its detail stay in /task's log.
   const body = event.failures.map((f) => {
     const account = clip(f.account, ACCOUNT_MAX);
@@ -167,6 +170,8 @@ export function formatTaskDetails(
   const { task } = d;
   const status = task.status;
   const when = (at: Date | null) => (at ? dateTime(t.locale, at) : t.task.none);
+  // Started and finished say how long ago too: "did it run this morning?" is read at a glance.
+  const whenAgo = (at: Date | null) => (at ? dateTimeAgo(t.locale, at, now) : t.task.none);
   const span = (from: Date, to: Date | null) =>
     formatDuration((to ?? now).getTime() - from.getTime(), t.units);
   const ok = d.runs.filter((r) => r.status === 'completed').length;
@@ -174,8 +179,10 @@ export function formatTaskDetails(
   const head = [
     `${ICON[status]} <b>#${task.id}</b> ${clip(task.name, NAME_MAX)} — ${t.status[status]} (${t.task.run(task.runNumber)})`,
     t.task.accounts(ok, failed, d.runs.length),
-    `${t.task.created}: ${when(task.createdAt)} · ${t.task.startedAt}: ${when(task.startedAt)} · ${t.task.completedAt}: ${when(task.completedAt)}`,
+    `${t.task.created}: ${when(task.createdAt)}`,
+    `${t.task.startedAt}: ${whenAgo(task.startedAt)}`,
   ];
+  if (task.completedAt) head.push(`${t.task.completedAt}: ${whenAgo(task.completedAt)}`);
   if (task.startedAt) {
     head.push(t.task.duration(span(task.startedAt, task.completedAt)));
   }
@@ -213,16 +220,25 @@ const COUNTER_ORDER = ['likes', 'follows', 'comments', 'searches', 'scrolls'] as
 export function formatCounters(t: Texts, counters: Record<string, unknown>): string {
   const n = (key: string) => (typeof counters[key] === 'number' ? (counters[key] as number) : 0);
   const parts = n('itemsViewed') > 0 ? [t.counters.watched(n('itemsViewed'), n('watchSeconds'))] : [];
-  for (const key of COUNTER_ORDER) if (n(key) > 0) parts.push(`${t.counters[key]} ${n(key)}`);
+  for (const key of COUNTER_ORDER) {
+    if (n(key) > 0) parts.push(`${t.counters[key]} ${number(t.locale.lang, n(key))}`);
+  }
   return parts.join(' · ');
 }
 
-export function formatTaskList(t: Texts, page: TaskPage, status: Status | undefined): string {
+export function formatTaskList(
+  t: Texts,
+  page: TaskPage,
+  status: Status | undefined,
+  now = new Date(),
+): string {
   if (page.total === 0) return status ? t.list.emptyFiltered(t.status[status]) : t.list.empty;
   const body = page.items.map((task) => {
     const s = task.status;
     const failed = task.runsFailed > 0 ? ` · ${t.task.failedOf(task.runsFailed, task.runsTotal)}` : '';
-    return `${ICON[s]} <b>#${task.id}</b> ${clip(task.name, 60)} — ${t.status[s]}${failed}`;
+    // Last activity: the task's last change (created, started, a run ended, restarted).
+    const last = task.updatedAt ? ` · ${ago(t.locale, task.updatedAt, now)}` : '';
+    return `${ICON[s]} <b>#${task.id}</b> ${clip(task.name, 60)} — ${t.status[s]}${failed}${last}`;
   });
   return fitLines({
     head: [t.list.header(page.page, page.pages, page.total)],

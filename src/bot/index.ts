@@ -6,13 +6,18 @@ import { type Db, isDatabaseUnavailable } from '../db/client.ts';
 import { forgetHandledUpdates } from '../db/updates-repo.ts';
 import type { Logger } from '../logger.ts';
 import { accessAdminFeature } from './commands/access-admin/access-admin.ts';
+import { accountPageFeature } from './commands/account-page/account-page.ts';
 import { accountSetFeature } from './commands/account-set/account-set.ts';
 import { accountsFeature } from './commands/accounts/accounts.ts';
+import { chatSettingsFeature } from './commands/chat-settings/chat-settings.ts';
 import { checkFeature } from './commands/check/check.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
 import { helpFeature } from './commands/help/help.ts';
 import { access } from './commands/middlewares/access.ts';
 import { newTaskFeature } from './commands/new-task/new-task.ts';
+import { programmesFeature } from './commands/programmes/programmes.ts';
+import { quarantineFeature } from './commands/quarantine/quarantine.ts';
+import { retryFailedFeature } from './commands/retry-failed/retry-failed.ts';
 import { sessionUploadFeature } from './commands/session-upload/session-upload.ts';
 import { tasksFeature } from './commands/tasks/tasks.ts';
 import { createIntake } from './intake/intake.ts';
@@ -76,6 +81,11 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(sessionUploadFeature(deps));
   bot.use(accessAdminFeature(deps));
   bot.use(checkFeature(deps));
+  bot.use(quarantineFeature(deps));
+  bot.use(accountPageFeature(deps));
+  bot.use(retryFailedFeature(deps));
+  bot.use(chatSettingsFeature(deps));
+  bot.use(programmesFeature(deps));
 
   // Anything that reached this point was not understood.
   bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true }));

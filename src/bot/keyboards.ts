@@ -12,6 +12,8 @@ export const TASK_ACTIONS = {
   rf: 'restartFailed',
   ra: 'restartAnyway',
   rfa: 'restartFailedAnyway',
+  rh: 'restartHealthy',
+  rfh: 'restartFailedHealthy',
   c: 'cancel',
   d: 'details',
   f: 'refresh',
@@ -25,7 +27,7 @@ export type Callback =
 
 const MAX_ID = 2_147_483_647; // Postgres integer
 
-const TASK_RE = /^(r|rf|ra|rfa|c|d|f):([1-9]\d{0,9})$/;
+const TASK_RE = /^(r|rf|ra|rfa|rh|rfh|c|d|f):([1-9]\d{0,9})$/;
 // l:<status>:<page>[:a<id>|:b<id>] — "a": the tasks older than id (next page), "b": newer (back).
 // Without a cursor (buttons sent before keyset paging) the page number is used as an offset.
 const LIST_RE = new RegExp(`^l:(all|${STATUSES.join('|')}):([1-9]\\d{0,5})(?::([ab])([1-9]\\d{0,9}))?$`);
@@ -92,11 +94,23 @@ export function taskKeyboard(
   return Markup.inlineKeyboard(chunk(buttons, 3));
 }
 
-/** Under a restart warning: restart as asked although some accounts are unhealthy. */
-export function restartAnywayKeyboard(t: Texts, taskId: number, scope: 'all' | 'failed') {
-  const action: TaskAction = scope === 'all' ? 'restartAnyway' : 'restartFailedAnyway';
+/**
+ * Under a restart warning: restart only the runs whose accounts are healthy (offered only when
+ * there are some), or restart as asked although some accounts are unhealthy.
+ */
+export function restartAnywayKeyboard(
+  t: Texts,
+  taskId: number,
+  scope: 'all' | 'failed',
+  offerHealthy: boolean,
+) {
+  const anyway: TaskAction = scope === 'all' ? 'restartAnyway' : 'restartFailedAnyway';
+  const healthy: TaskAction = scope === 'all' ? 'restartHealthy' : 'restartFailedHealthy';
+  const button = (action: TaskAction, text: string) =>
+    Markup.button.callback(text, encodeCallback({ kind: 'task', action, taskId }));
   return Markup.inlineKeyboard([
-    Markup.button.callback(t.buttons[action], encodeCallback({ kind: 'task', action, taskId })),
+    ...(offerHealthy ? [[button(healthy, t.buttons[healthy])]] : []),
+    [button(anyway, t.buttons[anyway])],
   ]);
 }
 

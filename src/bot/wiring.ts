@@ -1,6 +1,6 @@
 // wireBot: the bot and everything it sends through, wired once — the one send budget (throttle,
 // retry_after, metrics) on every Telegram object, the watch on update intake, the notifier and its
-// per-chat outbox. main.ts and the test harness both start the bot through here.
+// per-chat outbox, the daily summaries' clock. main.ts and the test harness both start the bot through here.
 import type { Telegraf } from 'telegraf';
 import type { Logger } from '../logger.ts';
 import type { TaskEvent } from '../tasks/events.ts';
@@ -10,6 +10,7 @@ import { createNotifier } from './notifications/notifier.ts';
 import { type Outbox, type OutboxOptions, startOutbox } from './notifications/outbox.ts';
 import { type BudgetOptions, createSendBudget, type SendBudget } from './notifications/send-budget.ts';
 import { createTelegramWatch, type TelegramWatch } from './notifications/telegram-watch.ts';
+import { type DailyDigest, startDailyDigest } from './summary/daily-digest.ts';
 
 export type WireBotOptions = BotDeps & {
   token: string;
@@ -20,6 +21,8 @@ export type WireBotOptions = BotDeps & {
   onDelivered?: (event: TaskEvent) => void;
   budget?: Omit<BudgetOptions, 'onCall'>;
   outbox?: Pick<OutboxOptions, 'sweepMs' | 'retry' | 'keepDays'>;
+  /** How often the daily summaries' clock is looked at (0: only by tick(), for tests). */
+  digestEveryMs?: number;
   log: Logger;
 };
 
@@ -28,10 +31,21 @@ export type WiredBot = {
   budget: SendBudget;
   watch: TelegramWatch;
   outbox: Outbox;
+  digest: DailyDigest;
 };
 
 export async function wireBot(options: WireBotOptions): Promise<WiredBot> {
-  const { onTelegramCall, onDelivered, budget: budgetOptions, outbox: outboxOptions, ...deps } = options;
+  const {
+    onTelegramCall,
+    onDelivered,
+    budget: budgetOptions,
+    outbox: outboxOptions,
+    digestEveryMs,
+    ...deps
+  } = options;
+  // One clock for quiet hours, summaries and the refusal limit: tests drive it.
+  const clock = deps.now ?? Date.now;
+  const now = () => new Date(clock());
   const watch = createTelegramWatch();
   const budget = createSendBudget({
     ...budgetOptions,
@@ -59,6 +73,16 @@ export async function wireBot(options: WireBotOptions): Promise<WiredBot> {
     throttle: budget.throttle,
     log: deps.log,
     onDelivered,
+    now,
+    ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
   });
-  return { bot, budget, watch, outbox };
+  const digest = startDailyDigest({
+    db: deps.db,
+    telegram: bot.telegram,
+    log: deps.log,
+    now,
+    ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
+    ...(digestEveryMs !== undefined ? { everyMs: digestEveryMs } : {}),
+  });
+  return { bot, budget, watch, outbox, digest };
 }

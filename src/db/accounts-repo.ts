@@ -24,14 +24,24 @@ export async function listAccounts(exec: Executor) {
   return exec.select().from(accounts).orderBy(asc(accounts.username));
 }
 
-/** The accounts of a task (one run each) whose health is one of `healths`, by name: a restart warning. */
-export async function taskAccountsWithHealth(exec: Executor, taskId: number, healths: readonly string[]) {
+/**
+ * Each run of a task with its account's name, health and quarantine, by name: what a restart
+ * warning shows and what "restart the healthy ones" leaves out.
+ */
+export async function taskRunAccounts(exec: Executor, taskId: number) {
   return exec
-    .select({ username: accounts.username, health: accounts.health })
+    .select({
+      runId: runs.id,
+      status: runs.status,
+      username: accounts.username,
+      health: accounts.health,
+      quarantinedAt: accounts.quarantinedAt,
+      quarantineReason: accounts.quarantineReason,
+    })
     .from(runs)
     .innerJoin(accounts, eq(accounts.id, runs.accountId))
-    .where(and(eq(runs.taskId, taskId), inArray(accounts.health, healths as AccountRow['health'][])))
-    .orderBy(asc(accounts.username));
+    .where(eq(runs.taskId, taskId))
+    .orderBy(asc(accounts.username), asc(runs.id));
 }
 
 /** Every account without its session blob (which can be large): whether one is attached suffices. */

@@ -1,6 +1,6 @@
 // The per-chat notification outbox and the chats we cannot write to: record an event once per
 // job, read a chat's pending entries in order, settle them, and keep the table small.
-import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db, Executor } from './client.ts';
 import { notificationOutbox, type OutboxOutcome, unreachableChats } from './schema.ts';
 
@@ -9,7 +9,7 @@ export type OutboxEntry = { id: number; chatId: number; taskId: number; event: u
 /** Records an event for its chat; a second recording of the same job changes nothing. */
 export async function recordNotification(
   exec: Executor,
-  entry: { chatId: number; taskId: number; jobId: string | null; event: unknown },
+  entry: { chatId: number; taskId: number; jobId: string | null; event: unknown; heldUntil?: Date | null },
 ): Promise<void> {
   await exec
     .insert(notificationOutbox)
@@ -17,8 +17,15 @@ export async function recordNotification(
     .onConflictDoNothing({ target: notificationOutbox.jobId });
 }
 
-/** The chat's unsettled entries, oldest first. */
-export async function pendingNotifications(exec: Executor, chatId: number, limit: number) {
+/** Not settled, and not held (quiet hours) beyond `now`. */
+const due = (now: Date) =>
+  and(
+    isNull(notificationOutbox.settledAt),
+    or(isNull(notificationOutbox.heldUntil), lte(notificationOutbox.heldUntil, now)),
+  );
+
+/** The chat's unsettled entries that are due by `now` (held ones wait for their time), oldest first. */
+export async function pendingNotifications(exec: Executor, chatId: number, limit: number, now = new Date()) {
   const rows = await exec
     .select({
       id: notificationOutbox.id,
@@ -27,7 +34,7 @@ export async function pendingNotifications(exec: Executor, chatId: number, limit
       event: notificationOutbox.event,
     })
     .from(notificationOutbox)
-    .where(and(eq(notificationOutbox.chatId, chatId), isNull(notificationOutbox.settledAt)))
+    .where(and(eq(notificationOutbox.chatId, chatId), due(now)))
     .orderBy(asc(notificationOutbox.id))
     .limit(limit);
   return rows as OutboxEntry[];
@@ -45,12 +52,12 @@ export async function settleNotifications(
     .where(and(inArray(notificationOutbox.id, [...ids]), isNull(notificationOutbox.settledAt)));
 }
 
-/** Chats that have something waiting. */
-export async function chatsWithPendingNotifications(exec: Db): Promise<number[]> {
+/** Chats that have something due by `now`. */
+export async function chatsWithPendingNotifications(exec: Db, now = new Date()): Promise<number[]> {
   const rows = await exec
     .selectDistinct({ chatId: notificationOutbox.chatId })
     .from(notificationOutbox)
-    .where(isNull(notificationOutbox.settledAt));
+    .where(due(now));
   return rows.map((r) => r.chatId);
 }
 
@@ -87,6 +94,6 @@ export async function outboxBacklog(exec: Db): Promise<{ pending: number; oldest
       oldestSeconds: sql<number>`coalesce(extract(epoch from now() - min(${notificationOutbox.createdAt})), 0)::float8`,
     })
     .from(notificationOutbox)
-    .where(isNull(notificationOutbox.settledAt));
+    .where(due(new Date())); // entries held for quiet hours wait on purpose: no lag
   return { pending: row?.pending ?? 0, oldestSeconds: row?.oldestSeconds ?? 0 };
 }

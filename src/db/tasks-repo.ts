@@ -11,6 +11,9 @@ export type NewTask = {
   settings: unknown;
   chatId: number | null;
   createdBy: number | null;
+  /** Set for a task a programme's scheduler created. */
+  programmeId?: number | null;
+  programmeDay?: number | null;
 };
 
 export async function insertTaskWithRuns(
@@ -54,11 +57,6 @@ export async function listRuns(exec: Executor, taskId: number): Promise<RunWithA
 export async function findRun(exec: Executor, runId: number) {
   const [row] = await exec.select().from(runs).where(eq(runs.id, runId));
   return row;
-}
-
-export async function runStatusesOf(exec: Executor, taskId: number): Promise<RunRow['status'][]> {
-  const rows = await exec.select({ status: runs.status }).from(runs).where(eq(runs.taskId, taskId));
-  return rows.map((r) => r.status);
 }
 
 /** Each run's status, and whether it carries the task's current run number. */

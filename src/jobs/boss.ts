@@ -4,6 +4,7 @@
 import { PgBoss } from 'pg-boss';
 import { isDatabaseUnavailable } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
+import { PROGRAMME_TICK_CRON } from './programme-job.ts';
 import { createQueues, DEFAULT_TIMINGS, QUEUES, type QueueTimings } from './queues.ts';
 import { RETENTION_CRON } from './retention-job.ts';
 
@@ -14,7 +15,7 @@ export type BossOptions = {
   /** How often pg-boss looks for stale heartbeats and expired jobs. */
   monitorIntervalSeconds?: number;
   timings?: Partial<QueueTimings>;
-  /** Schedule the reconciler and daily retention (once per cluster, whoever holds the schedule). */
+  /** Schedule the reconciler, daily retention and the programme tick (once per cluster, whoever holds the schedule). */
   schedule?: boolean;
   max?: number;
 };
@@ -42,6 +43,7 @@ export async function startBoss(options: BossOptions): Promise<Boss> {
   if (options.schedule ?? true) {
     await boss.schedule(QUEUES.reconcile, '* * * * *');
     await boss.schedule(QUEUES.retention, RETENTION_CRON);
+    await boss.schedule(QUEUES.programmes, PROGRAMME_TICK_CRON);
   }
   return { boss, timings };
 }

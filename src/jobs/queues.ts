@@ -11,6 +11,8 @@ export const QUEUES = {
   notifyDead: 'task-notification-dead',
   reconcile: 'reconcile',
   retention: 'retention',
+  /** The programme scheduler's tick (programme-job.ts), every minute. */
+  programmes: 'programme-tick',
   /** A check's answer, sent to the chat by the bot process (the worker never calls Telegram). */
   checkAnswer: 'account-check-answer',
 } as const;
@@ -124,6 +126,8 @@ export async function createQueues(boss: PgBoss, timings: QueueTimings): Promise
     },
     { name: QUEUES.reconcile, policy: 'singleton', retryLimit: 0, expireInSeconds: 120 },
     { name: QUEUES.retention, policy: 'singleton', retryLimit: 2, expireInSeconds: 3600 },
+    // The next minute's tick does the work of a failed one: no retries.
+    { name: QUEUES.programmes, policy: 'singleton', notify: true, retryLimit: 0, expireInSeconds: 120 },
   ];
   for (const { name, ...definition } of definitions) {
     const options = { deleteAfterSeconds: timings.jobRetentionSeconds, ...definition };

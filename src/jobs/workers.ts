@@ -1,5 +1,5 @@
 // Starts this process's workers: account sessions and checks (WORKER_CONCURRENCY at once), their
-// dead letters, the reconciler and daily retention. stop() hands running sessions back after the grace
+// dead letters, the reconciler, daily retention and the programme tick. stop() hands running sessions back after the grace
 // period.
 import type { Job } from 'pg-boss';
 import type { Db } from '../db/client.ts';
@@ -11,6 +11,7 @@ import type { Boss } from './boss.ts';
 import { createCheckHandler } from './check-job.ts';
 import type { AccountChecker } from './check-runner.ts';
 import { createDeadLetterHandler } from './dead-letter-job.ts';
+import { createProgrammeTick } from './programme-job.ts';
 import { isCheckJob, QUEUES } from './queues.ts';
 import { reconcile } from './reconcile-job.ts';
 import { applyRetention, DEFAULT_RETENTION_DAYS, type RetentionDays } from './retention-job.ts';
@@ -36,6 +37,8 @@ export type WorkerDeps = {
    */
   heartbeatRefreshSeconds?: number;
   retention?: RetentionDays;
+  /** The programme scheduler's clock (tests drive it); the real one otherwise. */
+  programmeClock?: () => Date;
 };
 
 export type Workers = {
@@ -115,6 +118,19 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       await applyRetention({ db: deps.db, log, days });
     }),
   );
+  const tick = createProgrammeTick({
+    db: deps.db,
+    jobs,
+    log,
+    ...(deps.programmeClock ? { now: deps.programmeClock } : {}),
+  });
+  await boss.work(
+    QUEUES.programmes,
+    { pollingIntervalSeconds: 10 },
+    withSafeErrors(async () => {
+      await tick();
+    }),
+  );
   log.info({ concurrency: deps.concurrency }, 'workers started');
 
   return {
@@ -131,6 +147,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
         boss.offWork(QUEUES.sessionDead),
         boss.offWork(QUEUES.reconcile),
         boss.offWork(QUEUES.retention),
+        boss.offWork(QUEUES.programmes),
       ]);
     },
   };

@@ -1,6 +1,6 @@
 // Create a task with one run per account and queue those runs, in one transaction.
 import { recordAudit } from '../db/audit-repo.ts';
-import type { Db } from '../db/client.ts';
+import type { Executor } from '../db/client.ts';
 import type { RunRow, TaskRow } from '../db/schema.ts';
 import { insertTaskWithRuns } from '../db/tasks-repo.ts';
 import type { JobPort } from './ports.ts';
@@ -12,10 +12,14 @@ export type CreateTaskInput = {
   accountIds: readonly number[];
   chatId: number | null;
   actorId: number | null;
+  /** A programme session: the programme and its day. */
+  programmeId?: number;
+  programmeDay?: number;
 };
 
+/** `db` may be an open transaction (the scheduler's, holding its slot claim): a savepoint then. */
 export async function createTask(
-  db: Db,
+  db: Executor,
   jobs: JobPort,
   input: CreateTaskInput,
 ): Promise<{ task: TaskRow; runs: RunRow[] }> {
@@ -30,6 +34,8 @@ export async function createTask(
         settings: input.settings,
         chatId: input.chatId,
         createdBy: input.actorId,
+        programmeId: input.programmeId ?? null,
+        programmeDay: input.programmeDay ?? null,
       },
       accountIds,
     );
@@ -37,7 +43,12 @@ export async function createTask(
       actorId: input.actorId,
       action: 'task.create',
       taskId: created.task.id,
-      details: { accounts: accountIds.length },
+      details: {
+        accounts: accountIds.length,
+        ...(input.programmeId === undefined
+          ? {}
+          : { programmeId: input.programmeId, day: input.programmeDay }),
+      },
     });
     await jobs.dispatch(tx, created.task);
     return created;

@@ -2,6 +2,7 @@
 // duration, reasons, screenshot, who acted), built in the transaction that caused it.
 import { z } from 'zod';
 import type { Executor } from '../db/client.ts';
+import { quarantinesByRuns } from '../db/quarantine-repo.ts';
 import type { TaskRow } from '../db/schema.ts';
 import { runOutcomes, runsWithScreenshot } from '../db/task-events-repo.ts';
 import { STATUSES, type Status, TASK_EVENT_TYPES, type TaskEventType } from '../db/vocabulary.ts';
@@ -26,6 +27,12 @@ export type TaskEvent = {
   /** Up to five failed runs with their reason; the first one's screenshot, when there is one. */
   failures: { runId: number; account: string; code: string | null; message: string | null }[];
   screenshotRunId: number | null;
+  /**
+   * The accounts whose run in this run number ended in their quarantine (said once: a later
+   * failure of an account already quarantined does not quarantine it again). Absent in events
+   * from before quarantines existed.
+   */
+  quarantined?: { runId: number; accountId: number; account: string; reason: string }[];
   at: string;
 };
 
@@ -45,7 +52,20 @@ export async function buildTaskEvent(
     total: rows.length,
   };
   for (const r of rows) counts[r.status]++;
-  const failed = rows.filter((r) => r.status === 'failed').slice(0, 5);
+  const allFailed = rows.filter((r) => r.status === 'failed');
+  const quarantined =
+    type === 'failed'
+      ? await quarantinesByRuns(
+          exec,
+          allFailed.map((f) => f.id),
+        )
+      : [];
+  // The runs that quarantined an account come first: their reason and screenshot matter most.
+  const first = new Set(quarantined.map((q) => q.runId));
+  const failed = [
+    ...allFailed.filter((f) => first.has(f.id)),
+    ...allFailed.filter((f) => !first.has(f.id)),
+  ].slice(0, 5);
   const shots = await runsWithScreenshot(
     exec,
     failed.map((f) => f.id),
@@ -67,6 +87,7 @@ export async function buildTaskEvent(
     durationMs: task.startedAt && end ? Math.max(0, end.getTime() - task.startedAt.getTime()) : null,
     failures: failed.map((f) => ({ runId: f.id, account: f.account, code: f.code, message: f.message })),
     screenshotRunId: failed.find((f) => shots.includes(f.id))?.id ?? null,
+    quarantined,
     at: now.toISOString(),
   };
 }
@@ -91,4 +112,9 @@ export const taskEventSchema = z.looseObject({
     z.looseObject({ account: z.string(), code: z.string().nullable(), message: z.string().nullable() }),
   ),
   screenshotRunId: z.number().nullable(),
+  quarantined: z
+    .array(
+      z.looseObject({ runId: z.number(), accountId: z.number(), account: z.string(), reason: z.string() }),
+    )
+    .optional(),
 });

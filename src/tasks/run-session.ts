@@ -10,9 +10,11 @@ import {
 } from '../db/accounts-repo.ts';
 import type { Db, Executor } from '../db/client.ts';
 import { transitionRows } from '../db/lifecycle-repo.ts';
+import { quarantineAccount } from '../db/quarantine-repo.ts';
 import { saveScreenshot } from '../db/runs-repo.ts';
 import { type AccountRow, type RunRow, runs, type TaskRow } from '../db/schema.ts';
 import { findRun, findTask } from '../db/tasks-repo.ts';
+import { quarantines } from '../warmup/failure-reasons.ts';
 import { buildTaskEvent } from './events.ts';
 import { isFinished, type Status, TRANSITIONS } from './lifecycle.ts';
 import type { JobPort } from './ports.ts';
@@ -138,6 +140,10 @@ export async function finishRun(
     if (!run) return { applied: false };
     if (ending.kind === 'failed' && ending.screenshot?.length) {
       await saveScreenshot(tx, run.id, run.runNumber, ending.screenshot);
+    }
+    // Before the task settles, so the failure notice built below knows this run quarantined it.
+    if (ending.kind === 'failed' && quarantines(ending.code)) {
+      await quarantineAccount(tx, run.accountId, ending.code, run.id);
     }
     let sessionKept: boolean | undefined;
     if (account) sessionKept = await recordAccountRunResult(tx, run.accountId, account);

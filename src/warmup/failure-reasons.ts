@@ -38,6 +38,16 @@ export const FAILURE_CODES = Object.keys(FAILURE_POLICY) as FailureCode[];
 /** Health states that make a new session pointless until a person acts (a new session, a review). */
 export const UNWARMABLE_HEALTH = ['logged_out', 'captcha', 'blocked'] as const;
 
+/**
+ * Failures that quarantine the account: no programme runs it again until a person resumes it
+ * (a Resume button, /account_resume, a new /session). The same states as UNWARMABLE_HEALTH.
+ */
+export const QUARANTINE_REASONS: readonly FailureCode[] = UNWARMABLE_HEALTH;
+
+export function quarantines(code: string): boolean {
+  return (QUARANTINE_REASONS as readonly string[]).includes(code);
+}
+
 export function isFailureCode(code: string): code is FailureCode {
   return Object.hasOwn(FAILURE_POLICY, code);
 }

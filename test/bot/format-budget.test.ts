@@ -63,6 +63,15 @@ const event = fc.record({
   durationMs: fc.option(fc.nat(10 ** 9), { nil: null }),
   failures: fc.array(failure, { maxLength: 80, size: 'max' }),
   screenshotRunId: fc.constant(null),
+  quarantined: fc.array(
+    fc.record({
+      runId: fc.nat(),
+      accountId: fc.nat(),
+      account: nasty(40),
+      reason: fc.constantFrom('captcha', 'blocked', 'logged_out', 'something_new'),
+    }),
+    { maxLength: 60 },
+  ),
   at: fc.constant('2026-01-01T00:00:00.000Z'),
 }) as fc.Arbitrary<TaskEvent>;
 
@@ -185,9 +194,18 @@ describe('a task with 60 failed accounts, 24-character names and 300-character r
         message: reason(i),
       })),
       screenshotRunId: null,
+      // A captcha wave: every account paused at once.
+      quarantined: Array.from({ length: 60 }, (_, i) => ({
+        runId: i,
+        accountId: i + 1,
+        account: name(i),
+        reason: 'captcha',
+      })),
       at: '2026-01-01T00:00:00.000Z',
     };
     const caption = accepted(formatTaskEvent(t, e, undefined, MAX_CAPTION), MAX_CAPTION);
+    expect(caption.text).toContain(`${name(0)} is paused in all programmes`);
+    expect(caption.text).toContain('…and 57 more accounts paused');
     expect(caption.text).toContain(name(0));
     expect(caption.text).toMatch(/…and \d+ more\.$/);
     const text = accepted(formatTaskEvent(t, e, undefined), MAX_TEXT);

@@ -2,8 +2,11 @@
 // commands, names and placeholders; ru.ts and en.ts have the same keys and parameters; plurals,
 // durations, reasons with their next step, and times in the team's timezone.
 import { describe, expect, it } from 'vitest';
+import { formatAccountPage } from '../../src/bot/commands/account-page/format.ts';
+import { accountKeyboard } from '../../src/bot/commands/account-page/keyboard.ts';
 import { formatAccounts } from '../../src/bot/commands/accounts/accounts.ts';
 import { botCommands } from '../../src/bot/commands/help/help.ts';
+import { resumeButtons } from '../../src/bot/commands/quarantine/notice.ts';
 import {
   formatCounters,
   formatDuration,
@@ -13,20 +16,27 @@ import {
 } from '../../src/bot/format.ts';
 import { en } from '../../src/bot/i18n/en.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
+import { ago, dateTime, number } from '../../src/bot/i18n/intl.ts';
 import { ru } from '../../src/bot/i18n/ru.ts';
-import { listKeyboard, taskKeyboard } from '../../src/bot/keyboards.ts';
+import { listKeyboard, restartAnywayKeyboard, taskKeyboard } from '../../src/bot/keyboards.ts';
+import { nextStepButtons } from '../../src/bot/next-steps.ts';
+import { chartSpec } from '../../src/bot/summary/chart.ts';
+import { buildSummaryData } from '../../src/bot/summary/summary-data.ts';
+import { formatStatsCaption, formatSummary } from '../../src/bot/summary/summary-text.ts';
 import { HEALTH_STATES } from '../../src/db/vocabulary.ts';
 import type { TaskEvent } from '../../src/tasks/events.ts';
 import { STATUSES } from '../../src/tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../../src/tasks/queries.ts';
 import { FAILURE_CODES } from '../../src/warmup/failure-reasons.ts';
+import { programmeSamples } from './programmes-samples.ts';
 
 // Names the user chose (task names, usernames) may be English; they are taken out before checking.
-const NAMES = ['morning warmup', 'carol', 'alice', 'bob'];
+const NAMES = ['morning warmup', 'carol', 'alice', 'bob', 'spring'];
 // Proper names and a file format, written the same in Russian.
 const ALLOWED = new Set(['TikTok', 'Telegram', 'JSON', 'Playwright']);
 // Words typed as arguments of a command (/restart 42 failed, /grant 1 operator).
-const ARGUMENT = String.raw`\d+|<[^>]*>|\[[^\]]*\]|pending|running|completed|failed|cancelled|viewer|operator|admin`;
+// (/retry_failed captcha: failure codes are arguments too.)
+const ARGUMENT = String.raw`\d+|<[^>]*>|\[[^\]]*\]|pending|running|completed|failed|cancelled|viewer|operator|admin|reset|${FAILURE_CODES.join('|')}`;
 
 /** The Latin words of 4+ letters a Russian reader would see outside commands, names and placeholders. */
 function englishWords(html: string): string[] {
@@ -37,6 +47,7 @@ function englishWords(html: string): string[] {
     .replaceAll('&gt;', '>')
     .replaceAll('&amp;', '&');
   for (const name of NAMES) text = text.replaceAll(name, ' ');
+  text = text.replace(/\b[A-Z][a-z]+\/[A-Z][A-Za-z_]+\b/g, ' '); // IANA zone names: Europe/Moscow
   text = text
     .replace(/\S+:\/\/\S*/g, ' ') // URLs in examples
     .replace(new RegExp(String.raw`\/\w+((\s+(${ARGUMENT}))(?=[\s.,;)]|$))*`, 'g'), ' ') // commands and their arguments
@@ -118,6 +129,7 @@ const page = (total: number) =>
       status,
       runsFailed: 1,
       runsTotal: 21,
+      updatedAt: new Date(Date.now() - (i + 1) * 3_600_000),
     })),
     page: 1,
     pages: 2,
@@ -150,6 +162,7 @@ function renderAll(t: typeof en): string[] {
     formatAccounts(t, []),
   );
   out.push([t.help.intro, ...t.help.viewer, ...t.help.operator, ...t.help.admin].join('\n'));
+  out.push(...renderSummaries(t));
   for (const role of ['viewer', 'operator', 'admin'] as const)
     out.push(t.help.role(t.roles[role]), t.forbidden(t.roles[role]));
   out.push(...botCommands(t).map((c) => c.description));
@@ -157,12 +170,129 @@ function renderAll(t: typeof en): string[] {
     const kb = taskKeyboard(t, 7, status, { failed: 1, cancelled: 1 });
     out.push(...kb.reply_markup.inline_keyboard.flat().map((b) => b.text));
   }
+  out.push(...programmeSamples(t));
+  // Quarantine: the notice's line per reason, its Resume button; the account page; /retry_failed.
+  const quarantined = ['captcha', 'blocked', 'logged_out', 'something_new'].map((reason, i) => ({
+    runId: i,
+    accountId: i + 1,
+    account: 'carol',
+    reason,
+  }));
+  for (const some of [quarantined, quarantined.slice(3)])
+    out.push(formatTaskEvent(t, event({ quarantined: some }), '@bob'));
+  out.push(
+    ...resumeButtons(t, quarantined)
+      .flat()
+      .map((b) => b.text),
+  );
+  const at = new Date('2026-12-01T09:58:23Z');
+  const run = (status: string) => ({
+    taskId: 7,
+    status,
+    counters: { itemsViewed: 2, watchSeconds: 30, likes: 1 },
+    reasonCode: status === 'failed' ? 'captcha' : null,
+    startedAt: status === 'pending' ? null : at,
+    completedAt: status === 'running' || status === 'pending' ? null : at,
+    updatedAt: at,
+  });
+  for (const paused of [true, false]) {
+    const account = {
+      username: 'carol',
+      health: 'captcha' as const,
+      healthUpdatedAt: paused ? at : null,
+      identity: null,
+      browser: 'local',
+      browserProfile: null,
+      quarantinedAt: paused ? at : null,
+      quarantineReason: paused ? 'captcha' : null,
+    };
+    out.push(
+      formatAccountPage(t, {
+        account,
+        programmes: paused
+          ? ['active', 'paused', 'stopped', 'finished'].map((status) => ({ name: 'spring', status }))
+          : [],
+        runs: paused ? STATUSES.map(run) : [],
+      }),
+    );
+  }
+  out.push(
+    ...accountKeyboard(t, { id: 1, quarantined: true, hasRun: true })
+      .reply_markup.inline_keyboard.flat()
+      .map((b) => b.text),
+  );
   out.push(
     ...listKeyboard(t, 'failed', page(12))
       .reply_markup.inline_keyboard.flat()
       .map((b) => b.text),
   );
+  // The restart warning, its buttons and the answers of "restart the healthy ones".
+  const lines = ['logged_out', 'captcha', 'blocked']
+    .map((h) => t.restartWarningLine('carol', t.health[h as 'blocked']))
+    .concat(t.restartWarningLine('alice', t.nextSteps.quarantined))
+    .join('\n');
+  for (const healthy of [0, 1, 2, 5, 11, 21]) {
+    out.push(`${t.restartWarning(7, lines)}\n${t.nextSteps.warningChoice(healthy)}`);
+    out.push(t.nextSteps.restartedHealthy(7, healthy));
+  }
+  out.push(t.nextSteps.noneHealthy(7));
+  for (const scope of ['all', 'failed'] as const)
+    for (const offer of [true, false])
+      out.push(
+        ...restartAnywayKeyboard(t, 7, scope, offer)
+          .reply_markup.inline_keyboard.flat()
+          .map((b) => b.text),
+      );
+  out.push(...nextStepButtons(t, [{ account: 'carol', code: 'proxy_error' }]).map((b) => b.text));
+  out.push(
+    t.task.accounts(12_345, 1_234, 13_579),
+    formatCounters(t, { itemsViewed: 1_234, watchSeconds: 45_678.5, likes: 12_345 }),
+  );
   return out;
+}
+
+/** The daily summary, /stats and the chart's words, with every reason and account state. */
+function renderSummaries(t: typeof en): string[] {
+  const rows = [...FAILURE_CODES, 'something_new', null].flatMap((reason, i) => [
+    { day: '2026-12-01', recent: i % 2 === 0, status: 'failed' as const, reason, n: i + 1 },
+    { day: '2026-11-30', recent: false, status: 'completed' as const, reason: null, n: 2 },
+  ]);
+  const data = buildSummaryData(rows, '2026-12-01', 14);
+  const summary = (attention: boolean) =>
+    formatSummary(t, {
+      data,
+      now: new Date('2026-12-01T08:00:00Z'),
+      attention: attention
+        ? HEALTH_STATES.map((health, i) => ({
+            id: i,
+            username: 'alice',
+            health,
+            quarantinedAt: i % 2 ? new Date() : null,
+            quarantineReason: i % 2 ? 'captcha' : null,
+          }))
+        : [],
+      programmes: ['active', 'paused'].flatMap((status) =>
+        ['2026-11-27', '2026-12-05', '2026-10-01'].map((startDate) => ({
+          name: 'spring',
+          status,
+          rampLength: 14,
+          startDate,
+          today: '2026-12-01',
+        })),
+      ),
+    });
+  const spec = chartSpec(t, data);
+  const full = summary(true);
+  return [
+    full.text,
+    summary(false).text,
+    ...(full.keyboard?.reply_markup.inline_keyboard.flat().map((b) => b.text) ?? []),
+    formatStatsCaption(t, data),
+    formatStatsCaption(t, buildSummaryData([], '2026-12-01', 1)),
+    spec.title,
+    ...spec.series.map((s) => s.name),
+    [...t.chat.help.viewer, ...t.chat.help.operator].join('\n'),
+  ];
 }
 
 type Leaf = { path: string; value: unknown };
@@ -220,6 +350,27 @@ describe('plurals, durations and times', () => {
       'Задача #1 создана: 11 аккаунтов, пресет light.',
       'Задача #1 создана: 21 аккаунт, пресет light.',
     ]);
+    expect([1, 2, 5, 11, 21].map((n) => ru.nextSteps.restartedHealthy(7, n))).toEqual([
+      'Задача #7 перезапущена для 1 аккаунта.',
+      'Задача #7 перезапущена для 2 аккаунтов.',
+      'Задача #7 перезапущена для 5 аккаунтов.',
+      'Задача #7 перезапущена для 11 аккаунтов.',
+      'Задача #7 перезапущена для 21 аккаунта.',
+    ]);
+    expect([1, 2, 5, 11, 21].map((n) => ru.nextSteps.warningChoice(n).match(/\((.*)\)/)?.[1])).toEqual([
+      '1 аккаунт',
+      '2 аккаунта',
+      '5 аккаунтов',
+      '11 аккаунтов',
+      '21 аккаунт',
+    ]);
+    expect([1, 2, 5, 11, 21].map((n) => en.nextSteps.restartedHealthy(7, n))).toEqual([
+      'Task #7 restarted for 1 account.',
+      'Task #7 restarted for 2 accounts.',
+      'Task #7 restarted for 5 accounts.',
+      'Task #7 restarted for 11 accounts.',
+      'Task #7 restarted for 21 accounts.',
+    ]);
     expect(ru.task.failedOf(1, 1)).toBe('с ошибкой 1 из 1 аккаунта');
     expect(ru.task.failedOf(1, 5)).toBe('с ошибкой 1 из 5 аккаунтов');
     expect([1, 2].map((n) => made(en, n))).toEqual([
@@ -261,11 +412,58 @@ describe('plurals, durations and times', () => {
     ]);
   });
 
-  it('shows absolute times in the team timezone, with the zone', () => {
-    const moscow = formatTaskDetails(textsFor('ru', 'Europe/Moscow'), details(), new Map());
+  it('shows absolute times in the team timezone, with the zone; English with the month as a word', () => {
+    const now = new Date('2026-12-01T10:09:12Z');
+    const moscow = formatTaskDetails(textsFor('ru', 'Europe/Moscow'), details(), new Map(), now).split('\n');
     expect(moscow).toContain('Создана: 01.12.2026, 12:58 GMT+3');
-    const utc = formatTaskDetails(textsFor('en'), details(), new Map());
-    expect(utc).toContain('Created: 12/01/2026, 09:58 UTC');
+    // Started and finished also say how long ago.
+    expect(moscow).toContain('Начата: 01.12.2026, 13:00 GMT+3 (9 мин. назад)');
+    expect(moscow).toContain('Завершена: 01.12.2026, 13:04 GMT+3 (5 мин. назад)');
+    const utc = formatTaskDetails(textsFor('en'), details(), new Map(), now).split('\n');
+    expect(utc).toContain('Created: 1 Dec 2026, 09:58 UTC');
+    expect(utc).toContain('Started: 1 Dec 2026, 10:00 UTC (9 min. ago)');
+    expect(utc).toContain('Finished: 1 Dec 2026, 10:04 UTC (5 min. ago)');
+    // Long after, the time alone: no "(1 Dec 2026, …)" twice.
+    const later = formatTaskDetails(en, details(), new Map(), new Date('2027-03-01T00:00:00Z')).split('\n');
+    expect(later).toContain('Finished: 1 Dec 2026, 10:04 UTC');
+    const running = formatTaskDetails(en, details({ status: 'running', completedAt: null }), new Map(), now);
+    expect(running).not.toContain('Finished');
+    expect(dateTime(textsFor('en', 'Europe/Moscow').locale, new Date('2026-12-01T11:05:00Z'))).toBe(
+      '1 Dec 2026, 14:05 GMT+3',
+    );
+  });
+
+  it("says how long ago a task last changed in /list, in the reader's language", () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    const at = (ms: number) => new Date(now.getTime() - ms);
+    expect(
+      [30_000, 5 * 60_000, 3 * 3_600_000, 3 * 86_400_000].map((ms) => ago(en.locale, at(ms), now)),
+    ).toEqual(['now', '5 min. ago', '3 hr. ago', '3 days ago']);
+    expect(
+      [30_000, 5 * 60_000, 3 * 3_600_000, 3 * 86_400_000].map((ms) => ago(ru.locale, at(ms), now)),
+    ).toEqual(['сейчас', '5 мин. назад', '3 ч назад', '3 дн. назад']);
+    // Beyond a month (or a clock ahead of ours) the date itself reads better.
+    expect(ago(en.locale, at(40 * 86_400_000), now)).toBe('22 Oct 2026, 10:00 UTC');
+    const one = { ...page(1), items: [{ ...page(1).items[0]!, updatedAt: at(5 * 60_000) }] } as TaskPage;
+    expect(formatTaskList(ru, one, undefined, now).split('\n')[1]).toBe(
+      '🕓 <b>#1</b> morning warmup — в очереди · с ошибкой 1 из 21 аккаунта · 5 мин. назад',
+    );
+  });
+
+  it('writes counts and measures as the language does: 12,345 and 12 345', () => {
+    expect(number('en', 12_345)).toBe('12,345');
+    expect(number('ru', 12_345)).toBe('12\u00a0345');
+    expect(number('ru', 1.5)).toBe('1,5');
+    expect(en.task.accounts(12_345, 1_234, 13_579)).toBe('Accounts: 12,345 ok · 1,234 failed · 13,579 total');
+    expect(ru.task.failedOf(1_234, 12_345)).toBe('с ошибкой 1\u00a0234 из 12\u00a0345 аккаунтов');
+    expect(formatCounters(en, { itemsViewed: 1_234, watchSeconds: 45_678.5, likes: 12_345 })).toBe(
+      'watched 1,234 (45,678.5 s) · likes 12,345',
+    );
+    expect(formatCounters(ru, { itemsViewed: 1_234, watchSeconds: 45_678.5, likes: 12_345 })).toBe(
+      'просмотрено 1\u00a0234 (45\u00a0678,5 с) · лайков 12\u00a0345',
+    );
+    expect(ru.digest.finished(12_345)).toBe('Завершено задач: 12\u00a0345.');
+    expect(en.digest.finished(12_345)).toBe('12,345 tasks finished:');
   });
 });
 

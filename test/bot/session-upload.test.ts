@@ -190,7 +190,7 @@ describe('/session upload', () => {
     [
       Buffer.alloc(1024 * 1024 + 1, 32),
       '/session alice',
-      'That file is too big for a session (at most 1024 KB).',
+      'That file is too big for a session (at most 1,024 KB).',
     ],
   ])(
     '%#: a bad upload gets one line, stores nothing and is still deleted',

@@ -1,8 +1,8 @@
 // Task commands and buttons through real telegraf and the fake Bot API: bad input gets a short
 // specific answer and changes nothing; access is enforced on commands and taps alike.
-import { count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts, auditLog, tasks } from '../../src/db/schema.ts';
+import { accounts, auditLog, runs, tasks } from '../../src/db/schema.ts';
 import { type BotHarness, people, startBotHarness } from '../support/bot.ts';
 import { askIn, buttonsOf, commandTestThrottle, tapIn } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
@@ -128,14 +128,19 @@ describe('restart and cancel', () => {
     expect(String(warning.text).split('\n')).toEqual([
       `Task #${task.id} was not restarted yet: these accounts cannot be warmed up now.`,
       ...names.map((n) => `• @${n.username} — ${n.id === a ? 'logged out' : 'blocked'}`),
-      'Fix them first, or restart anyway.',
+      'Fix them first, restart only the healthy ones (1 account), or restart anyway.',
     ]);
-    expect(buttonsOf(warning)).toEqual([['🔁 Restart anyway', `ra:${task.id}`]]);
+    expect(buttonsOf(warning)).toEqual([
+      ['🔁 Restart the healthy ones', `rh:${task.id}`],
+      ['🔁 Restart anyway', `ra:${task.id}`],
+    ]);
     // The Restart button of the failure notice asks the same, in the tapper's language.
     expect(await tapIn(h.fake, { ...people.operator, language_code: 'ru' }, `rf:${task.id}`, 1)).toBe('');
     const ru = await said(`Задача #${task.id} пока не перезапущена`);
     expect(String(ru.text)).toContain(`Задача #${task.id} пока не перезапущена`);
     expect(String(ru.text)).toContain('вышел из аккаунта');
+    // Both failed runs are of unhealthy accounts: there is nothing healthy to restart.
+    expect(String(ru.text)).toContain('Сейчас не прогреть ни один из аккаунтов');
     expect(buttonsOf(ru)).toEqual([['🔁 Упавшие всё равно', `rfa:${task.id}`]]);
     expect(await mine()).toEqual(before);
 
@@ -143,6 +148,88 @@ describe('restart and cancel', () => {
     expect(await tap(people.operator, `ra:${task.id}`)).toBe(`Task #${task.id} restarted.`);
     const [row] = await db.select().from(tasks).where(eq(tasks.id, task.id));
     expect(row).toMatchObject({ status: 'pending', runNumber: task.runNumber + 1 });
+  });
+
+  it('"Restart the healthy ones" restarts exactly the runs of healthy accounts, leaving the others', async () => {
+    const { db } = database();
+    const { task, runs: before } = await makeTask(db, ['failed', 'completed', 'failed']);
+    const [out, , held] = before.map((r) => r.accountId);
+    await db.update(accounts).set({ health: 'logged_out' }).where(eq(accounts.id, out!));
+    const [gone] = await db.select().from(accounts).where(eq(accounts.id, out!));
+    const chat = people.operator.id;
+    const said = (start: string) =>
+      h.fake.waitFor(() => h.fake.messages(chat).find((m) => String(m.text).startsWith(start)));
+    h.fake.sendText({ from: people.operator, text: `/restart ${task.id}` });
+    const warning = await said(`Task #${task.id} was not restarted yet`);
+    expect(String(warning.text).split('\n')).toEqual([
+      `Task #${task.id} was not restarted yet: these accounts cannot be warmed up now.`,
+      `• @${gone!.username} — logged out`,
+      'Fix them first, restart only the healthy ones (2 accounts), or restart anyway.',
+    ]);
+    expect(buttonsOf(warning)[0]).toEqual(['🔁 Restart the healthy ones', `rh:${task.id}`]);
+
+    // A quarantined account counts as unhealthy whatever its health says.
+    await db.update(accounts).set({ quarantinedAt: new Date() }).where(eq(accounts.id, held!));
+    const ru = { ...people.operator, language_code: 'ru' };
+    expect(await tapIn(h.fake, ru, `r:${task.id}`, 1)).toBe('');
+    const ruWarning = await said(`Задача #${task.id} пока не перезапущена`);
+    expect(String(ruWarning.text)).toContain('на паузе, пока его не возобновят');
+    expect(String(ruWarning.text)).toContain('перезапустите только исправные (1 аккаунт)');
+    await db.update(accounts).set({ quarantinedAt: null }).where(eq(accounts.id, held!));
+
+    expect(await tap(people.viewer, `rh:${task.id}`)).toBe('Ваша роль (наблюдатель) этого не позволяет.');
+    expect(await tap(people.operator, `rh:${task.id}`)).toBe(`Task #${task.id} restarted for 2 accounts.`);
+    const after = await db.select().from(runs).where(eq(runs.taskId, task.id)).orderBy(runs.id);
+    const [row] = await db.select().from(tasks).where(eq(tasks.id, task.id));
+    expect(row).toMatchObject({ status: 'pending', runNumber: task.runNumber + 1 });
+    // The logged-out account's run is left exactly as it was; the two others start again.
+    expect(after[0]).toEqual(before[0]);
+    expect(after.slice(1).map((r) => [r.status, r.runNumber, r.startedAt, r.completedAt])).toEqual([
+      ['pending', row!.runNumber, null, null],
+      ['pending', row!.runNumber, null, null],
+    ]);
+    const [audit] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.taskId, task.id), eq(auditLog.action, 'task.restart_healthy')));
+    expect(audit?.details).toMatchObject({ runs: [before[1]!.id, before[2]!.id] });
+    // The same button again: the task is queued now.
+    expect(await tap(people.operator, `rh:${task.id}`)).toBe(
+      `Task #${task.id} was not restarted: it is already queued.`,
+    );
+  });
+
+  it('when every account is logged out it warns and offers only "Restart anyway"; a stale "healthy" tap restarts nothing', async () => {
+    const { db } = database();
+    const { task, runs: taskRuns } = await makeTask(db, ['failed', 'failed']);
+    await db
+      .update(accounts)
+      .set({ health: 'logged_out' })
+      .where(
+        inArray(
+          accounts.id,
+          taskRuns.map((r) => r.accountId),
+        ),
+      );
+    const chat = people.operator.id;
+    h.fake.sendText({ from: people.operator, text: `/restart ${task.id}` });
+    const warning = await h.fake.waitFor(() =>
+      h.fake.messages(chat).find((m) => String(m.text).startsWith(`Task #${task.id} was not restarted yet`)),
+    );
+    expect(String(warning.text)).toContain('None of the accounts can be warmed up now');
+    expect(buttonsOf(warning)).toEqual([['🔁 Restart anyway', `ra:${task.id}`]]);
+    const mine = async () => (await db.select().from(tasks).where(eq(tasks.id, task.id)))[0];
+    const before = await mine();
+    expect(await tap(people.operator, `rh:${task.id}`)).toBe(
+      `Task #${task.id} was not restarted: none of its accounts can be warmed up now. See /task ${task.id}.`,
+    );
+    expect(await tap(people.operator, `rfh:${task.id}`)).toContain('none of its accounts');
+    expect(await tap(people.operator, 'rh:abc')).toMatch(/not valid/);
+    expect(await tap(people.operator, 'rh:0')).toMatch(/not valid/);
+    expect(await tap(people.operator, 'rh:999999')).toBe(
+      'There is no task #999999. Send /list to see the tasks.',
+    );
+    expect(await mine()).toEqual(before);
   });
 
   it('cancel ends a queued task and announces it once', async () => {

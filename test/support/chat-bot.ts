@@ -49,6 +49,8 @@ export async function startChatBot(
     adminIds?: number[];
     fake?: FakeBotApiOptions;
     now?: () => number;
+    /** TIMEZONE: the zone absolute times are shown in. */
+    timeZone?: string;
   } = {},
 ): Promise<ChatBot> {
   const { db } = database;
@@ -66,6 +68,7 @@ export async function startChatBot(
     sessionKey: options.sessionKey,
     adminIds: options.adminIds ?? [],
     ...(options.now ? { now: options.now } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     budget: { throttle: commandTestThrottle() },
   });
   const running = await startBotAgainst(fake, bot);

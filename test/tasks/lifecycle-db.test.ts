@@ -2,13 +2,13 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { transitionRows } from '../../src/db/lifecycle-repo.ts';
-import { auditLog, runs, tasks } from '../../src/db/schema.ts';
+import { accounts, auditLog, runs, tasks } from '../../src/db/schema.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
 import { canApply, STATUSES, TRANSITIONS, type TransitionName } from '../../src/tasks/lifecycle.ts';
 import { restartTask } from '../../src/tasks/restart-task.ts';
 import { syncTaskStatus } from '../../src/tasks/sync-task-status.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { makeTask, recordingJobs } from '../support/fixtures.ts';
+import { forceStatus, makeTask, recordingJobs } from '../support/fixtures.ts';
 
 const database = useTestDatabase();
 
@@ -101,6 +101,59 @@ describe('restart', () => {
     expect(after[0]).toEqual(before[0]);
     expect(after[2]).toEqual(before[2]);
     expect(after[1]).toMatchObject({ status: 'pending', startedAt: null, completedAt: null });
+  });
+
+  it('"healthy" scopes reset only the runs of warmable, unquarantined accounts; the others keep everything', async () => {
+    const { db } = database();
+    const jobs = recordingJobs();
+    const { task, runs: before } = await makeTask(db, [
+      'completed',
+      'failed',
+      'failed',
+      'cancelled',
+      'failed',
+    ]);
+    const ids = before.map((r) => r.accountId);
+    await db.update(accounts).set({ health: 'captcha' }).where(eq(accounts.id, ids[1]!));
+    await db.update(accounts).set({ quarantinedAt: new Date() }).where(eq(accounts.id, ids[2]!));
+    // proxy_error is a health problem a new session may well not have: it is restarted.
+    await db.update(accounts).set({ health: 'proxy_error' }).where(eq(accounts.id, ids[4]!));
+
+    const failedOnly = await restartTask(db, jobs, { taskId: task.id, scope: 'failedHealthy', actorId: 7 });
+    expect(failedOnly.ok && failedOnly.runs.map((r) => r.id).sort()).toEqual(
+      [before[3]!.id, before[4]!.id].sort(),
+    );
+    let after = await db.select().from(runs).where(eq(runs.taskId, task.id)).orderBy(runs.id);
+    for (const i of [0, 1, 2]) expect(after[i]).toEqual(before[i]);
+
+    for (const i of [3, 4]) await forceStatus(db, runs, before[i]!.id, 'completed');
+    await forceStatus(db, tasks, task.id, 'failed');
+    const all = await restartTask(db, jobs, { taskId: task.id, scope: 'healthy', actorId: 7 });
+    expect(all.ok && all.runs.map((r) => r.id).sort()).toEqual(
+      [before[0]!.id, before[3]!.id, before[4]!.id].sort(),
+    );
+    after = await db.select().from(runs).where(eq(runs.taskId, task.id)).orderBy(runs.id);
+    expect(after[1]).toEqual(before[1]);
+    expect(after[2]).toEqual(before[2]);
+    const audit = await db.select().from(auditLog).where(eq(auditLog.taskId, task.id)).orderBy(auditLog.id);
+    expect(audit.map((a) => a.action)).toEqual(['task.restart_failed_healthy', 'task.restart_healthy']);
+  });
+
+  it('a "healthy" restart with no healthy account left refuses and changes nothing', async () => {
+    const { db } = database();
+    const jobs = recordingJobs();
+    const { task, runs: taskRuns } = await makeTask(db, ['failed', 'completed']);
+    await db.update(accounts).set({ health: 'logged_out' }).where(eq(accounts.id, taskRuns[0]!.accountId));
+    await db.update(accounts).set({ health: 'blocked' }).where(eq(accounts.id, taskRuns[1]!.accountId));
+    for (const scope of ['healthy', 'failedHealthy'] as const) {
+      expect(await restartTask(db, jobs, { taskId: task.id, scope, actorId: 1 })).toEqual({
+        ok: false,
+        reason: 'none_healthy',
+      });
+    }
+    const [row] = await db.select().from(tasks).where(eq(tasks.id, task.id));
+    expect(row).toEqual(task);
+    expect(jobs.dispatched).toEqual([]);
   });
 
   it('refuses a queued or running task, an unknown id, and "failed" with nothing failed — changing nothing', async () => {

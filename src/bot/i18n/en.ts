@@ -1,9 +1,16 @@
 // English texts: every sentence the bot says, in one place. ru.ts has the same shape.
 // Values that come from users (task names, usernames) arrive already HTML-escaped.
+
 import type { FailureCode } from '../../warmup/failure-reasons.ts';
-import { type Locale, type PluralForms, plural } from './intl.ts';
+import { chatEn } from './chat.en.ts';
+import { fleetEn } from './fleet.en.ts';
+import { type Locale, number, type PluralForms, plural } from './intl.ts';
+import { nextStepsEn } from './next-steps.en.ts';
+import { programmesEn } from './programmes.en.ts';
 
 const n = (count: number, forms: PluralForms) => plural('en', count, forms);
+/** A count or measure as the language writes it: 12,345 / 12 345. */
+const num = (value: number) => number('en', value);
 const accountsN = (count: number) => n(count, { one: '# account', other: '# accounts' });
 
 export const en = {
@@ -11,6 +18,7 @@ export const en = {
   locale: { lang: 'en', timeZone: 'UTC' } as Locale,
   /** Duration units: 4m 12s. */
   units: { h: (v: string) => `${v}h`, m: (v: string) => `${v}m`, s: (v: string) => `${v}s` },
+  nextSteps: nextStepsEn,
   roles: { viewer: 'viewer', operator: 'operator', admin: 'admin' },
   health: {
     ok: 'ok',
@@ -31,8 +39,8 @@ export const en = {
       'stopped at a captcha — open the account by hand, solve it, then restart the task.',
     blocked: (_account: string) =>
       'the account is blocked — check it by hand; it cannot be warmed up for now.',
-    proxy_error: (_account: string) =>
-      'the proxy did not work — check the proxy of this account in /accounts.',
+    proxy_error: (account: string) =>
+      `the proxy did not work — check the account and its proxy: /check ${account}.`,
     navigation_timeout: (_account: string) => 'the site did not load in time — a restart usually helps.',
     selector_missing: (_account: string) =>
       'the page did not look as expected — try again later; if it repeats, tell the developers.',
@@ -70,12 +78,14 @@ export const en = {
       '/list [status] [page] — tasks, newest first',
       '/task &lt;id&gt; — details of one task',
       '/accounts — accounts and their health',
+      "/plans — warmup programmes; /plan &lt;id&gt; — one programme's next days and history",
     ],
     operator: [
       '/new — create a task (guided), or /new accounts=a,b preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — run a finished task again (all accounts, or failed only)',
       '/cancel &lt;id&gt; — stop a queued or running task',
       '/check &lt;account&gt; — open the account through its proxy and say whether it is logged in',
+      '/plan name=… accounts=… window=… — warm accounts for days on a ramp (send /plan for an example)',
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — add an account',
@@ -104,7 +114,7 @@ export const en = {
   restartNothingFailed: (id: number) =>
     `Task #${id} has no failed accounts to restart. Use /restart ${id} to run all again.`,
   restartWarning: (id: number, lines: string) =>
-    `Task #${id} was not restarted yet: these accounts cannot be warmed up now.\n${lines}\nFix them first, or restart anyway.`,
+    `Task #${id} was not restarted yet: these accounts cannot be warmed up now.\n${lines}`,
   restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Task #${id} cancelled.`,
   cancelRefused: (id: number, why: string) => `Task #${id} was not cancelled: ${why}.`,
@@ -129,6 +139,8 @@ export const en = {
     restartFailed: '🔁 Restart failed',
     restartAnyway: '🔁 Restart anyway',
     restartFailedAnyway: '🔁 Restart failed anyway',
+    restartHealthy: '🔁 Restart the healthy ones',
+    restartFailedHealthy: '🔁 Restart the healthy failed ones',
     cancel: '⛔ Cancel',
     details: 'ℹ️ Details',
     refresh: '🔄 Refresh',
@@ -138,16 +150,16 @@ export const en = {
   },
 
   task: {
-    more: (n: number) => `…and ${n} more.`,
+    more: (n: number) => `…and ${num(n)} more.`,
     accounts: (ok: number, failed: number, total: number) =>
-      `Accounts: ${ok} ok · ${failed} failed · ${total} total`,
-    failedOf: (failed: number, total: number) => `${failed} of ${accountsN(total)} failed`,
+      `Accounts: ${num(ok)} ok · ${num(failed)} failed · ${num(total)} total`,
+    failedOf: (failed: number, total: number) => `${num(failed)} of ${accountsN(total)} failed`,
     duration: (d: string) => `Duration: ${d}`,
     started: (d: string) => `Running for ${d}`,
     restartedBy: (who: string) => `Restarted by ${who}`,
     cancelledBy: (who: string) => `Cancelled by ${who}`,
     createdBy: (who: string) => `Created by ${who}`,
-    run: (n: number) => `run ${n}`,
+    run: (n: number) => `run ${num(n)}`,
     created: 'Created',
     startedAt: 'Started',
     completedAt: 'Finished',
@@ -168,10 +180,10 @@ export const en = {
   digest: {
     finished: (count: number) => `${n(count, { one: '# task', other: '# tasks' })} finished:`,
     started: (count: number) => `${n(count, { one: '# task', other: '# tasks' })} started:`,
-    more: (n: number) => `…and ${n} more. Send /list for all.`,
+    more: (n: number) => `…and ${num(n)} more. Send /list for all.`,
   },
   counters: {
-    watched: (items: number, seconds: number) => `watched ${items} (${seconds} s)`,
+    watched: (items: number, seconds: number) => `watched ${num(items)} (${num(seconds)} s)`,
     likes: 'likes',
     follows: 'follows',
     comments: 'comments',
@@ -185,6 +197,9 @@ export const en = {
     restart: 'Restart a task: /restart 42 [failed]',
     cancel: 'Cancel a task: /cancel 42',
     accounts: 'Accounts and their health',
+    check: 'Check an account: /check alice',
+    plans: 'Warmup programmes',
+    plan: 'Create a programme, or see one: /plan 3',
     help: 'What I can do',
   },
   list: {
@@ -192,9 +207,10 @@ export const en = {
     emptyFiltered: (status: string) => `No ${status} tasks.`,
     header: (page: number, pages: number | undefined, total: number) =>
       pages === undefined
-        ? `Tasks — page ${page} (more than ${total})`
-        : `Tasks — page ${page} of ${pages} (${total} in all)`,
+        ? `Tasks — page ${num(page)} (more than ${num(total)})`
+        : `Tasks — page ${num(page)} of ${num(pages)} (${num(total)} in all)`,
   },
+  programmes: programmesEn,
   newTask: {
     notKeyValue: (token: string) =>
       `"${token}" is not key=value. Example: /new accounts=alice,bob preset=light likes=2-5`,
@@ -221,7 +237,7 @@ export const en = {
       `Task #${id} created: ${accountsN(count)}, preset ${preset}.`,
     defaultPreset: 'default',
     pickAccounts: (selected: number, total: number) =>
-      `New task, step 1 of 3: pick the accounts (${selected} of ${total} selected; ⚠️ = not healthy).`,
+      `New task, step 1 of 3: pick the accounts (${num(selected)} of ${num(total)} selected; ⚠️ = not healthy).`,
     pickPreset: (count: number) => `New task, step 2 of 3: pick a preset for ${accountsN(count)}.`,
     presetLine: (name: string, videos: string, likes: string, follows: string, comments: string) =>
       `<b>${name}</b>: videos ${videos}, likes ${likes}, follows ${follows}, comments ${comments}`,
@@ -235,14 +251,14 @@ export const en = {
   },
 
   accounts: {
-    header: (n: number) => `Accounts (${n}):`,
+    header: (n: number) => `Accounts (${num(n)}):`,
     empty: 'No accounts yet. An admin adds one with /account_add &lt;username&gt; [proxy_url].',
     lastWarmed: (when: string) => `last warmed ${when}`,
     neverWarmed: 'never warmed',
     session: 'session ✓',
     noSession: 'no session',
     proxy: (host: string) => `proxy ${host}`,
-    more: (n: number) => `…and ${n} more.`,
+    more: (n: number) => `…and ${num(n)} more.`,
     usageAdd:
       'Usage: /account_add &lt;username&gt; [proxy_url] — e.g. /account_add alice http://user:pass@proxy.example:8080',
     badUsername: (value: string) =>
@@ -318,7 +334,7 @@ export const en = {
     noKey: 'Sessions cannot be stored: SESSION_ENCRYPTION_KEY is not configured on the server.',
     unknownAccount: (username: string) =>
       `There is no account @${username}. Add it first with /account_add ${username}.`,
-    tooBig: (kb: number) => `That file is too big for a session (at most ${kb} KB).`,
+    tooBig: (kb: number) => `That file is too big for a session (at most ${num(kb)} KB).`,
     notJson: 'That file is not JSON. Send a Playwright storage state or an exported cookie list.',
     badShape: (detail: string) =>
       `That file is neither a Playwright storage state nor a cookie list (${detail}).`,
@@ -353,6 +369,8 @@ export const en = {
     lastAdmin: (id: number) => `User ${id} is the last admin; make someone else admin first.`,
     noLongerAdmin: 'You are no longer an admin, so nothing was changed.',
   },
+  fleet: fleetEn,
+  chat: chatEn,
 };
 
 export type Texts = typeof en;

@@ -1,8 +1,15 @@
 // Русские тексты: та же форма, что у en.ts.
+
+import { chatRu } from './chat.ru.ts';
 import type { Texts } from './en.ts';
-import { type PluralForms, plural } from './intl.ts';
+import { fleetRu } from './fleet.ru.ts';
+import { number, type PluralForms, plural } from './intl.ts';
+import { nextStepsRu } from './next-steps.ru.ts';
+import { programmesRu } from './programmes.ru.ts';
 
 const n = (count: number, forms: PluralForms) => plural('ru', count, forms);
+/** A count or measure as the language writes it: 12,345 / 12 345. */
+const num = (value: number) => number('ru', value);
 /** 1 аккаунт, 2 аккаунта, 5 аккаунтов, 21 аккаунт. */
 const accountsN = (count: number) =>
   n(count, { one: '# аккаунт', few: '# аккаунта', many: '# аккаунтов', other: '# аккаунта' });
@@ -13,6 +20,7 @@ const accountsOf = (count: number) =>
 export const ru: Texts = {
   locale: { lang: 'ru', timeZone: 'UTC' },
   units: { h: (v: string) => `${v} ч`, m: (v: string) => `${v} мин`, s: (v: string) => `${v} с` },
+  nextSteps: nextStepsRu,
   roles: { viewer: 'наблюдатель', operator: 'оператор', admin: 'администратор' },
   health: {
     ok: 'в порядке',
@@ -29,7 +37,8 @@ export const ru: Texts = {
       'упёрся в капчу — откройте аккаунт вручную, пройдите капчу и перезапустите задачу.',
     blocked: (_account: string) =>
       'аккаунт заблокирован — проверьте его вручную; прогревать его пока нельзя.',
-    proxy_error: (_account: string) => 'прокси не сработал — проверьте прокси этого аккаунта в /accounts.',
+    proxy_error: (account: string) =>
+      `прокси не сработал — проверьте аккаунт и его прокси: /check ${account}.`,
     navigation_timeout: (_account: string) => 'сайт не загрузился вовремя — обычно помогает перезапуск.',
     selector_missing: (_account: string) =>
       'страница выглядела не так, как ожидалось — попробуйте позже; если повторится, сообщите разработчикам.',
@@ -66,12 +75,14 @@ export const ru: Texts = {
       '/list [статус] [страница] — задачи, новые сначала',
       '/task &lt;id&gt; — подробности задачи',
       '/accounts — аккаунты и их состояние',
+      '/plans — программы прогрева; /plan &lt;id&gt; — ближайшие дни и история программы',
     ],
     operator: [
       '/new — создать задачу (пошагово), или /new accounts=a,b preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — перезапустить завершённую задачу (все аккаунты или только упавшие)',
       '/cancel &lt;id&gt; — остановить задачу в очереди или в работе',
       '/check &lt;аккаунт&gt; — открыть аккаунт через его прокси и сказать, выполнен ли вход',
+      '/plan name=… accounts=… window=… — прогревать аккаунты несколько дней по нарастающей (пример — /plan)',
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — добавить аккаунт',
@@ -100,7 +111,7 @@ export const ru: Texts = {
   restartNothingFailed: (id: number) =>
     `В задаче #${id} нет упавших аккаунтов. Чтобы запустить все заново: /restart ${id}.`,
   restartWarning: (id: number, lines: string) =>
-    `Задача #${id} пока не перезапущена: эти аккаунты сейчас не прогреть.\n${lines}\nСначала исправьте их или перезапустите всё равно.`,
+    `Задача #${id} пока не перезапущена: эти аккаунты сейчас не прогреть.\n${lines}`,
   restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Задача #${id} отменена.`,
   cancelRefused: (id: number, why: string) => `Задача #${id} не отменена: ${why}.`,
@@ -124,6 +135,8 @@ export const ru: Texts = {
     restartFailed: '🔁 Только упавшие',
     restartAnyway: '🔁 Всё равно перезапустить',
     restartFailedAnyway: '🔁 Упавшие всё равно',
+    restartHealthy: '🔁 Перезапустить исправные',
+    restartFailedHealthy: '🔁 Перезапустить исправные упавшие',
     cancel: '⛔ Отменить',
     details: 'ℹ️ Подробнее',
     refresh: '🔄 Обновить',
@@ -133,16 +146,16 @@ export const ru: Texts = {
   },
 
   task: {
-    more: (n: number) => `…и ещё ${n}.`,
+    more: (n: number) => `…и ещё ${num(n)}.`,
     accounts: (ok: number, failed: number, total: number) =>
-      `Аккаунты: успешно ${ok} · с ошибкой ${failed} · всего ${total}`,
-    failedOf: (failed: number, total: number) => `с ошибкой ${failed} из ${accountsOf(total)}`,
+      `Аккаунты: успешно ${num(ok)} · с ошибкой ${num(failed)} · всего ${num(total)}`,
+    failedOf: (failed: number, total: number) => `с ошибкой ${num(failed)} из ${accountsOf(total)}`,
     duration: (d: string) => `Длительность: ${d}`,
     started: (d: string) => `Выполняется ${d}`,
     restartedBy: (who: string) => `Перезапустил(а) ${who}`,
     cancelledBy: (who: string) => `Отменил(а) ${who}`,
     createdBy: (who: string) => `Создал(а) ${who}`,
-    run: (n: number) => `запуск ${n}`,
+    run: (n: number) => `запуск ${num(n)}`,
     created: 'Создана',
     startedAt: 'Начата',
     completedAt: 'Завершена',
@@ -161,12 +174,12 @@ export const ru: Texts = {
     restarted: 'перезапущена',
   },
   digest: {
-    finished: (n: number) => `Завершено задач: ${n}.`,
-    started: (n: number) => `Запущено задач: ${n}.`,
-    more: (n: number) => `…и ещё ${n}. Все задачи: /list.`,
+    finished: (n: number) => `Завершено задач: ${num(n)}.`,
+    started: (n: number) => `Запущено задач: ${num(n)}.`,
+    more: (n: number) => `…и ещё ${num(n)}. Все задачи: /list.`,
   },
   counters: {
-    watched: (items: number, seconds: number) => `просмотрено ${items} (${seconds} с)`,
+    watched: (items: number, seconds: number) => `просмотрено ${num(items)} (${num(seconds)} с)`,
     likes: 'лайков',
     follows: 'подписок',
     comments: 'комментариев',
@@ -180,6 +193,9 @@ export const ru: Texts = {
     restart: 'Перезапуск: /restart 42 [failed]',
     cancel: 'Отменить задачу: /cancel 42',
     accounts: 'Аккаунты и их состояние',
+    check: 'Проверить аккаунт: /check alice',
+    plans: 'Программы прогрева',
+    plan: 'Создать программу или открыть её: /plan 3',
     help: 'Что я умею',
   },
   list: {
@@ -187,9 +203,10 @@ export const ru: Texts = {
     emptyFiltered: (status: string) => `Задач со статусом «${status}» нет.`,
     header: (page: number, pages: number | undefined, total: number) =>
       pages === undefined
-        ? `Задачи — страница ${page} (больше ${total})`
-        : `Задачи — страница ${page} из ${pages} (всего ${total})`,
+        ? `Задачи — страница ${num(page)} (больше ${num(total)})`
+        : `Задачи — страница ${num(page)} из ${num(pages)} (всего ${num(total)})`,
   },
+  programmes: programmesRu,
   newTask: {
     notKeyValue: (token: string) =>
       `«${token}» — не в формате ключ=значение. Пример: /new accounts=alice,bob preset=light likes=2-5`,
@@ -215,7 +232,7 @@ export const ru: Texts = {
       `Задача #${id} создана: ${accountsN(count)}, пресет ${preset}.`,
     defaultPreset: 'по умолчанию',
     pickAccounts: (selected: number, total: number) =>
-      `Новая задача, шаг 1 из 3: выберите аккаунты (выбрано ${selected} из ${total}; ⚠️ — неисправен).`,
+      `Новая задача, шаг 1 из 3: выберите аккаунты (выбрано ${num(selected)} из ${num(total)}; ⚠️ — неисправен).`,
     pickPreset: (count: number) => `Новая задача, шаг 2 из 3: выберите пресет для ${accountsOf(count)}.`,
     presetLine: (name: string, videos: string, likes: string, follows: string, comments: string) =>
       `<b>${name}</b>: видео ${videos}, лайки ${likes}, подписки ${follows}, комментарии ${comments}`,
@@ -229,14 +246,14 @@ export const ru: Texts = {
   },
 
   accounts: {
-    header: (n: number) => `Аккаунты (${n}):`,
+    header: (n: number) => `Аккаунты (${num(n)}):`,
     empty: 'Аккаунтов пока нет. Администратор добавляет их: /account_add &lt;username&gt; [proxy_url].',
     lastWarmed: (when: string) => `прогрет ${when}`,
     neverWarmed: 'ещё не прогревался',
     session: 'сессия ✓',
     noSession: 'нет сессии',
     proxy: (host: string) => `прокси ${host}`,
-    more: (n: number) => `…и ещё ${n}.`,
+    more: (n: number) => `…и ещё ${num(n)}.`,
     usageAdd:
       'Формат: /account_add &lt;username&gt; [proxy_url] — например, /account_add alice http://user:pass@proxy.example:8080',
     badUsername: (value: string) =>
@@ -315,7 +332,7 @@ export const ru: Texts = {
     noKey: 'Сессии нельзя сохранить: на сервере не задан SESSION_ENCRYPTION_KEY.',
     unknownAccount: (username: string) =>
       `Аккаунта @${username} нет. Сначала добавьте его: /account_add ${username}.`,
-    tooBig: (kb: number) => `Файл слишком большой для сессии (не больше ${kb} КБ).`,
+    tooBig: (kb: number) => `Файл слишком большой для сессии (не больше ${num(kb)} КБ).`,
     notJson: 'Это не JSON. Отправьте storageState из Playwright или выгрузку куки.',
     badShape: (detail: string) => `Это не storageState из Playwright и не список куки (${detail}).`,
     noCookies: 'В файле нет ни одной куки.',
@@ -328,7 +345,8 @@ export const ru: Texts = {
         '<code>sameSite</code> должен быть <code>Strict</code>, <code>Lax</code> или <code>None</code>',
     },
     unreadable: 'Не удалось прочитать файл с сервера Bot API. Отправьте его ещё раз.',
-    attached: (username: string, cookies: number) => `Сессия привязана к @${username} (куки: ${cookies}).`,
+    attached: (username: string, cookies: number) =>
+      `Сессия привязана к @${username} (куки: ${num(cookies)}).`,
     deleted: 'Сообщение с файлом удалено из чата.',
     notDeleted: 'Не удалось удалить сообщение с файлом: удалите его, пожалуйста, сами.',
   },
@@ -350,4 +368,6 @@ export const ru: Texts = {
     lastAdmin: (id: number) => `Пользователь ${id} — последний администратор; сначала назначьте другого.`,
     noLongerAdmin: 'Вы больше не администратор, поэтому ничего не изменено.',
   },
+  fleet: fleetRu,
+  chat: chatRu,
 };

@@ -12,9 +12,12 @@ import type { Logger } from '../../logger.ts';
 import type { TaskEvent } from '../../tasks/events.ts';
 import { isFinished, type Status } from '../../tasks/lifecycle.ts';
 import { actorNames } from '../../tasks/queries.ts';
+import { resumeButtons } from '../commands/quarantine/notice.ts';
 import { fitLines, formatTaskEvent, MAX_CAPTION, MAX_TEXT } from '../format.ts';
 import { langOf, type Texts, textsFor } from '../i18n/index.ts';
 import { taskKeyboard } from '../keyboards.ts';
+import { nextStepButtons, withNextSteps } from '../next-steps.ts';
+import { chatTimeZone } from '../summary/chat-locale.ts';
 import { ChatGoneError, classifyRefusal } from './refusals.ts';
 
 export type PendingEvent = { id: number; event: TaskEvent };
@@ -30,7 +33,7 @@ export type Notifier = {
 
 const LIVE = new Set(['restarted', 'started', 'progress']);
 
-type Item = { ids: number[]; event: TaskEvent; task: TaskRow };
+type Item = { ids: number[]; event: TaskEvent; task: TaskRow; zone: string };
 
 export function createNotifier(deps: {
   db: Db;
@@ -43,10 +46,10 @@ export function createNotifier(deps: {
   const log = deps.log.child({ component: 'notifier' });
   const html = { parse_mode: 'HTML' as const };
 
-  const textsOf = async (event: TaskEvent, task: TaskRow): Promise<Texts> => {
+  const textsOf = async ({ event, task, zone }: Item): Promise<Texts> => {
     const speaker = event.actorId ?? task.createdBy;
     const user = speaker === null ? undefined : await findUser(db, speaker);
-    return textsFor(langOf(user?.language), deps.timeZone);
+    return textsFor(langOf(user?.language), zone);
   };
   const actorOf = async (event: TaskEvent) =>
     event.actorId === null ? undefined : (await actorNames(db, [event.actorId])).get(event.actorId);
@@ -66,10 +69,14 @@ export function createNotifier(deps: {
     }
   }
 
-  async function sendLive(chatId: number, { event, task }: Item) {
-    const t = await textsOf(event, task);
+  async function sendLive(chatId: number, item: Item) {
+    const { event, task } = item;
+    const t = await textsOf(item);
     const text = formatTaskEvent(t, event, await actorOf(event));
-    const keyboard = taskKeyboard(t, task.id, event.status, event.runs, ['refresh']);
+    const keyboard = withNextSteps(
+      taskKeyboard(t, task.id, event.status, event.runs, ['refresh']),
+      nextStepButtons(t, event.failures),
+    );
     const live = task.progressMessageId;
     if (live !== null) {
       try {
@@ -88,10 +95,16 @@ export function createNotifier(deps: {
     await setProgressMessage(db, task.id, task.runNumber, sent.message_id);
   }
 
-  async function sendFinal(chatId: number, { event, task }: Item) {
-    const t = await textsOf(event, task);
+  async function sendFinal(chatId: number, item: Item) {
+    const { event, task } = item;
+    const t = await textsOf(item);
     const actor = await actorOf(event);
-    const keyboard = taskKeyboard(t, task.id, event.status, event.runs, ['refresh']);
+    const buttons = withNextSteps(
+      taskKeyboard(t, task.id, event.status, event.runs, ['refresh']),
+      nextStepButtons(t, event.failures),
+    ).reply_markup;
+    const resume = event.type === 'failed' ? resumeButtons(t, event.quarantined) : [];
+    const keyboard = { reply_markup: { inline_keyboard: [...resume, ...buttons.inline_keyboard] } };
     const shot =
       event.type === 'failed' && event.screenshotRunId
         ? await findScreenshot(db, event.screenshotRunId)
@@ -120,8 +133,7 @@ export function createNotifier(deps: {
   }
 
   async function sendDigest(chatId: number, items: Item[], heading: (t: Texts, n: number) => string) {
-    const first = items[0]!;
-    const t = await textsOf(first.event, first.task);
+    const t = await textsOf(items[0]!);
     // As many tasks as fit in one message (the budget decides, not a fixed count); the rest are counted.
     const lines = items.map(({ event }) => formatTaskEvent(t, event, undefined).split('\n')[0]!);
     const text = fitLines({
@@ -139,6 +151,8 @@ export function createNotifier(deps: {
    * digest each. Newest state wins: news older than the task's current state is settled unsent.
    */
   async function deliver(chatId: number, pending: PendingEvent[], settle: Settle) {
+    // The chat's timezone (/tz, else TIMEZONE), read once for the whole batch.
+    const zone = await chatTimeZone(db, chatId, deps.timeZone);
     const starts = new Map<number, Item>();
     const progress = new Map<number, Item>();
     const finals: Item[] = [];
@@ -149,13 +163,13 @@ export function createNotifier(deps: {
       const task = tasksNow.get(event.taskId);
       if (!task || task.runNumber !== event.runNumber)
         stale.push(id); // restarted since
-      else if (!LIVE.has(event.type)) finals.push({ ids: [id], event, task });
+      else if (!LIVE.has(event.type)) finals.push({ ids: [id], event, task, zone });
       else {
         const into = event.type === 'progress' ? progress : starts;
         // "restarted" then "started": the latter says it all; the latest progress says it all.
         const before = into.get(task.id);
         if (before) stale.push(...before.ids);
-        into.set(task.id, { ids: [id], event, task });
+        into.set(task.id, { ids: [id], event, task, zone });
       }
     }
     const ending = new Set(finals.map((f) => f.task.id));
@@ -186,15 +200,18 @@ export function createNotifier(deps: {
       const task = await findTask(db, item.task.id); // the start above may have set the live message
       if (task) await step(chatId, item.ids, settle, () => sendLive(chatId, { ...item, task }));
     }
-    if (finals.length > 1) {
+    // A failure that paused an account is never folded: its screenshot and Resume button matter.
+    const alone = finals.filter((f) => f.event.type === 'failed' && (f.event.quarantined?.length ?? 0) > 0);
+    const folded = finals.filter((f) => !alone.includes(f));
+    if (folded.length > 1) {
       await step(
         chatId,
-        finals.flatMap((f) => f.ids),
+        folded.flatMap((f) => f.ids),
         settle,
-        () => sendDigest(chatId, finals, (t, n) => t.digest.finished(n)),
+        () => sendDigest(chatId, folded, (t, n) => t.digest.finished(n)),
       );
-    } else if (finals[0]) {
-      const final = finals[0];
+    } else alone.unshift(...folded);
+    for (const final of alone) {
       const task = (await findTask(db, final.task.id)) ?? final.task;
       await step(chatId, final.ids, settle, () => sendFinal(chatId, { ...final, task }));
     }

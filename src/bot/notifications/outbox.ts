@@ -18,6 +18,7 @@ import {
 import type { Logger } from '../../logger.ts';
 import type { TaskEvent } from '../../tasks/events.ts';
 import type { Notifier } from './notifier.ts';
+import { quietUntil } from './quiet-hours.ts';
 import { ChatGoneError } from './refusals.ts';
 import type { Throttle } from './throttle.ts';
 
@@ -28,6 +29,8 @@ export type Outbox = {
   chatSpoke(chatId: number): Promise<void>;
   /** Chats not written to, and why (for /readyz). */
   unreachable(): { chatId: number; reason: string; since: string }[];
+  /** Wakes every chat with entries due (held ones whose quiet hours ended); runs every sweepMs anyway. */
+  sweep(): Promise<void>;
   /** Resolves once no lane is delivering (for tests and shutdown). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -45,6 +48,10 @@ export type OutboxOptions = {
   /** After transient trouble a lane waits this long, doubling up to maxMs, before it tries again. */
   retry?: { initialMs: number; maxMs: number };
   keepDays?: number;
+  /** TIMEZONE: quiet hours of a chat without /tz are in it. */
+  timeZone?: string;
+  /** The clock of quiet hours (tests drive it). */
+  now?: () => Date;
 };
 
 const BATCH = 100;
@@ -53,6 +60,7 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
   const { db, notifier, throttle } = options;
   const log = options.log.child({ component: 'outbox' });
   const retry = options.retry ?? { initialMs: 2000, maxMs: 60_000 };
+  const now = options.now ?? (() => new Date());
   const stopping = new AbortController();
   const lanes = new Map<number, { again: boolean; done: Promise<void> }>();
   const gone = new Map<number, { reason: string; since: string }>();
@@ -68,7 +76,7 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
         // Let more entries gather while the chat's slot comes closer: they may fold into one message.
         const wait = throttle.peek(chatId);
         if (wait > 0) await sleep(wait, undefined, { signal: stopping.signal });
-        const pending = await pendingNotifications(db, chatId, BATCH);
+        const pending = await pendingNotifications(db, chatId, BATCH, now());
         if (pending.length === 0) {
           if (lane.again) continue;
           return;
@@ -118,7 +126,7 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
   }
 
   async function sweep() {
-    for (const chatId of await chatsWithPendingNotifications(db)) wake(chatId);
+    for (const chatId of await chatsWithPendingNotifications(db, now())) wake(chatId);
     const keepDays = options.keepDays ?? 7;
     await purgeNotifications(db, new Date(Date.now() - keepDays * 86_400_000));
   }
@@ -131,8 +139,9 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
   return {
     async record(event, jobId) {
       if (event.chatId === null) return;
-      await recordNotification(db, { chatId: event.chatId, taskId: event.taskId, jobId, event });
-      wake(event.chatId);
+      const heldUntil = await quietUntil(db, event, now(), options.timeZone);
+      await recordNotification(db, { chatId: event.chatId, taskId: event.taskId, jobId, event, heldUntil });
+      if (!heldUntil) wake(event.chatId);
     },
     async chatSpoke(chatId) {
       if (!gone.has(chatId)) return;
@@ -143,6 +152,7 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
       }
       wake(chatId);
     },
+    sweep,
     unreachable: () => [...gone].map(([chatId, g]) => ({ chatId, ...g })),
     async idle() {
       while (lanes.size > 0) await Promise.all([...lanes.values()].map((l) => l.done));

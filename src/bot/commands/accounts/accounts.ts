@@ -76,7 +76,11 @@ export function accountsFeature(deps: BotDeps) {
 }
 
 /** The browser an account shows a site: its anti-detect profile, or its stored identity. */
-function browserLine(t: Texts, a: AccountSummary, identity: BrowserIdentity | undefined): string {
+export function browserLine(
+  t: Texts,
+  a: Pick<AccountSummary, 'browser' | 'browserProfile'>,
+  identity: BrowserIdentity | undefined,
+): string {
   const profile = browserProfileSchema.safeParse(a.browserProfile);
   if (a.browser === 'cdp' && profile.success)
     return t.accounts.cdp(escapeHtml(`${profile.data.provider}:${profile.data.profileId}`));

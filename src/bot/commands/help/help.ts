@@ -8,8 +8,9 @@ export function helpFeature() {
   const feature = new Composer<BotContext>();
   feature.command(['start', 'help'], async (ctx) => {
     const { t, actor } = ctx;
-    const lines = [t.help.intro, '', ...t.help.viewer];
-    if (hasRole(actor, 'operator')) lines.push(...t.help.operator);
+    const lines = [t.help.intro, '', ...t.help.viewer, ...t.fleet.help.viewer, ...t.chat.help.viewer];
+    if (hasRole(actor, 'operator'))
+      lines.push(...t.help.operator, ...t.fleet.help.operator, ...t.chat.help.operator);
     if (hasRole(actor, 'admin')) lines.push(...t.help.admin);
     lines.push('', t.help.role(t.roles[actor.role]));
     await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
@@ -17,9 +18,24 @@ export function helpFeature() {
   return feature;
 }
 
-const MENU = ['new', 'list', 'task', 'restart', 'cancel', 'accounts', 'help'] as const;
+const MENU = [
+  'new',
+  'list',
+  'task',
+  'restart',
+  'cancel',
+  'accounts',
+  'check',
+  'account',
+  'retry_failed',
+  'stats',
+  'plans',
+  'plan',
+  'help',
+] as const;
 
 /** The command menu Telegram shows, in the texts' language; registered at startup. */
 export function botCommands(t: Texts) {
-  return MENU.map((command) => ({ command, description: t.menu[command] }));
+  const menu = { ...t.menu, ...t.fleet.menu, ...t.chat.menu };
+  return MENU.map((command) => ({ command, description: menu[command] }));
 }

@@ -10,6 +10,7 @@ import { editedMessage, message } from 'telegraf/filters';
 import type { Document } from 'telegraf/types';
 import { attachSession, findAccountsByUsernames } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
+import { liftQuarantine } from '../../../tasks/quarantine.ts';
 import { encryptSession } from '../../../tasks/session-cipher.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
@@ -81,7 +82,7 @@ export function sessionUploadFeature(deps: BotDeps) {
     if (!parsed.ok) return describeProblem(ctx, parsed);
     const cookies = parsed.state.cookies.length;
     const blob = encryptSession(sessionKey, parsed.state);
-    await db.transaction(async (tx) => {
+    const resumed = await db.transaction(async (tx) => {
       await attachSession(tx, account.id, blob);
       await recordAudit(tx, {
         actorId: ctx.actor.id,
@@ -93,8 +94,11 @@ export function sessionUploadFeature(deps: BotDeps) {
           origins: parsed.state.origins.length,
         },
       });
+      // A new session is a person having looked at the account: it resumes a paused one.
+      return liftQuarantine(tx, { accountId: account.id, actorId: ctx.actor.id, via: 'session' });
     });
-    return t.attached(shownInput(account.username) ?? '', cookies);
+    const attached = t.attached(shownInput(account.username) ?? '', cookies);
+    return resumed ? `${attached}\n${ctx.t.fleet.quarantine.resumedBySession}` : attached;
   };
 
   return feature;

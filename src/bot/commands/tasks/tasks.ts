@@ -1,22 +1,33 @@
 // Task commands and buttons: /list, /task, /restart, /cancel, and the Restart, Restart failed,
 // Cancel, Details, Refresh and paging buttons. Parse, authorize, call a use case, answer.
 // Success of restart and cancel is announced by the notifier (one message per event). A restart
-// of a task with logged-out, captcha or blocked accounts asks first ("Restart anyway").
+// of a task with logged-out, captcha, blocked or quarantined accounts asks first ("Restart the
+// healthy ones", offered when there are some, and "Restart anyway").
 import { Composer } from 'telegraf';
-import { taskAccountsWithHealth } from '../../../db/accounts-repo.ts';
-import { findTask } from '../../../db/tasks-repo.ts';
 import { cancelTask } from '../../../tasks/cancel-task.ts';
-import { canApply, isStatus, type Status } from '../../../tasks/lifecycle.ts';
+import { isStatus, type Status } from '../../../tasks/lifecycle.ts';
 import { actorNames, getTaskDetails, listTasksPage, type PageCursor } from '../../../tasks/queries.ts';
-import { type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
-import { UNWARMABLE_HEALTH } from '../../../warmup/failure-reasons.ts';
-import { escapeHtml, formatHealth, formatTaskDetails, formatTaskList } from '../../format.ts';
-import { decodeCallback, listKeyboard, restartAnywayKeyboard, taskKeyboard } from '../../keyboards.ts';
+import { isHealthyScope, type RestartScope, restartTask } from '../../../tasks/restart-task.ts';
+import { formatTaskDetails, formatTaskList } from '../../format.ts';
+import { decodeCallback, listKeyboard, type TaskAction, taskKeyboard } from '../../keyboards.ts';
+import { nextStepButtons, withNextSteps } from '../../next-steps.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';
+import { restartRefusal } from './restart-refusal.ts';
+import { restartWarning } from './restart-warning.ts';
 
 const MAX_TASK_ID = 2_147_483_647;
+
+/** What each restart button restarts; the plain ones ask first when accounts are unhealthy. */
+const SCOPE_OF: Partial<Record<TaskAction, RestartScope>> = {
+  restart: 'all',
+  restartFailed: 'failed',
+  restartAnyway: 'all',
+  restartFailedAnyway: 'failed',
+  restartHealthy: 'healthy',
+  restartFailedHealthy: 'failedHealthy',
+};
 
 /** A task id from user text, or the sentence saying what is wrong with it. */
 export function parseTaskId(ctx: BotContext, text: string): number | string {
@@ -37,7 +48,17 @@ export function tasksFeature(deps: BotDeps) {
     const failed = details.runs.filter((r) => r.status === 'failed').length;
     const cancelled = details.runs.filter((r) => r.status === 'cancelled').length;
     const text = formatTaskDetails(ctx.t, details, names);
-    const keyboard = taskKeyboard(ctx.t, taskId, details.task.status, { failed, cancelled }, ['details']);
+    const current = details.runs.filter(
+      (r) => r.status === 'failed' && r.runNumber === details.task.runNumber,
+    );
+    const steps = nextStepButtons(
+      ctx.t,
+      current.map((r) => ({ account: r.username, code: r.reasonCode })),
+    );
+    const keyboard = withNextSteps(
+      taskKeyboard(ctx.t, taskId, details.task.status, { failed, cancelled }, ['details']),
+      steps,
+    );
     if (edit) return ctx.editMessageText(text, { parse_mode: 'HTML', ...keyboard }).catch(ignoreNotModified);
     return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
   };
@@ -60,36 +81,23 @@ export function tasksFeature(deps: BotDeps) {
     return ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
   };
 
-  /** The warning (with its "Restart anyway" button) when a restartable task has unhealthy accounts. */
-  const restartWarning = async (ctx: BotContext, taskId: number, scope: RestartScope) => {
-    const task = await findTask(db, taskId);
-    if (!task || !canApply('restart', task.status)) return undefined;
-    const unwell = await taskAccountsWithHealth(db, taskId, UNWARMABLE_HEALTH);
-    if (unwell.length === 0) return undefined;
-    const lines = unwell.map((a) =>
-      ctx.t.restartWarningLine(escapeHtml(a.username), formatHealth(ctx.t, a.health)),
-    );
-    return {
-      text: ctx.t.restartWarning(taskId, lines.join('\n')),
-      ...restartAnywayKeyboard(ctx.t, taskId, scope),
-    };
-  };
-
   const restart = async (
     ctx: BotContext,
     taskId: number,
     scope: RestartScope,
-  ): Promise<string | undefined> => {
+  ): Promise<{ refusal?: string; done: string }> => {
     const result = await restartTask(db, jobs, {
       taskId,
       scope,
       actorId: ctx.actor.id,
       chatId: ctx.chat?.id ?? null,
     });
-    if (result.ok) return undefined;
-    if (result.reason === 'not_found') return ctx.t.notFound(taskId);
-    if (result.reason === 'nothing_failed') return ctx.t.restartNothingFailed(taskId);
-    return ctx.t.restartBusy(taskId, ctx.t.why[result.status]);
+    const done = ctx.t.restarted(taskId);
+    if (result.ok) {
+      const healthy = isHealthyScope(scope);
+      return { done: healthy ? ctx.t.nextSteps.restartedHealthy(taskId, result.runs.length) : done };
+    }
+    return { refusal: restartRefusal(ctx.t, taskId, result), done };
   };
 
   const cancel = async (ctx: BotContext, taskId: number): Promise<string | undefined> => {
@@ -130,9 +138,9 @@ export function tasksFeature(deps: BotDeps) {
       return ctx.reply(ctx.t.badScope(shownInput(args[1], 32) ?? ctx.t.hiddenLink), { parse_mode: 'HTML' });
     }
     const scope = args[1] ? 'failed' : 'all';
-    const warning = await restartWarning(ctx, id, scope);
+    const warning = await restartWarning(db, ctx, id, scope);
     if (warning) return ctx.reply(warning.text, { parse_mode: 'HTML', reply_markup: warning.reply_markup });
-    const refusal = await restart(ctx, id, scope);
+    const { refusal } = await restart(ctx, id, scope);
     if (refusal) await ctx.reply(refusal, { parse_mode: 'HTML' });
   });
 
@@ -163,17 +171,18 @@ export function tasksFeature(deps: BotDeps) {
       await sendDetails(ctx, taskId, action === 'refresh');
       return;
     }
-    const scope = action === 'restart' || action === 'restartAnyway' ? 'all' : 'failed';
+    const scope = SCOPE_OF[action];
     if (action === 'restart' || action === 'restartFailed') {
-      const warning = await restartWarning(ctx, taskId, scope);
+      const warning = await restartWarning(db, ctx, taskId, action === 'restart' ? 'all' : 'failed');
       if (warning) {
         await ctx.answerCbQuery();
         await ctx.reply(warning.text, { parse_mode: 'HTML', reply_markup: warning.reply_markup });
         return;
       }
     }
-    const refusal = action === 'cancel' ? await cancel(ctx, taskId) : await restart(ctx, taskId, scope);
-    const done = action === 'cancel' ? ctx.t.cancelled(taskId) : ctx.t.restarted(taskId);
+    const { refusal, done } = scope
+      ? await restart(ctx, taskId, scope)
+      : { refusal: await cancel(ctx, taskId), done: ctx.t.cancelled(taskId) };
     await ctx.answerCbQuery(refusal ?? done, refusal ? { show_alert: true } : {});
   });
 

@@ -1,0 +1,86 @@
+// /account <name> (viewer+): one account at a glance — health, identity, quarantine, programmes,
+// the last 10 runs — with Check (queues a pre-flight check, as /check does), Resume (while paused)
+// and Restart last (the task of its latest run: its failed runs when that run failed, else all),
+// shown to operators (a viewer sees the page alone).
+import { Composer } from 'telegraf';
+import { chatTimeZone, lastRunsOfAccount, programmesOfAccount } from '../../../db/account-page-repo.ts';
+import { findAccount, findAccountsByUsernames } from '../../../db/accounts-repo.ts';
+import type { AccountRow } from '../../../db/schema.ts';
+import { restartTask } from '../../../tasks/restart-task.ts';
+import { escapeHtml } from '../../format.ts';
+import { textsFor } from '../../i18n/index.ts';
+import { parseAccountRef } from '../account-input.ts';
+import { queueCheck } from '../check/check.ts';
+import { type BotContext, type BotDeps, commandArgs, hasRole, requireRole } from '../context.ts';
+import { shownInput } from '../quoted-input.ts';
+import { restartRefusal } from '../tasks/restart-refusal.ts';
+import { formatAccountPage } from './format.ts';
+import { accountKeyboard, decodeAccountCallback, isAccountCallbackData } from './keyboard.ts';
+
+export function accountPageFeature(deps: BotDeps) {
+  const feature = new Composer<BotContext>();
+  const { db } = deps;
+
+  const show = async (ctx: BotContext, account: AccountRow) => {
+    const [programmes, runs] = await Promise.all([
+      programmesOfAccount(db, account.id),
+      lastRunsOfAccount(db, account.id, 10),
+    ]);
+    // Times in the chat's own timezone when it chose one (/tz), else the team's.
+    const zone = ctx.chat ? await chatTimeZone(db, ctx.chat.id) : undefined;
+    const t = textsFor(ctx.actor.lang, zone ?? deps.timeZone);
+    const text = formatAccountPage(t, { account, programmes, runs });
+    // Every button acts (check, resume, restart): a viewer gets the page alone.
+    const keyboard = hasRole(ctx.actor, 'operator')
+      ? accountKeyboard(t, {
+          id: account.id,
+          quarantined: account.quarantinedAt !== null,
+          hasRun: runs.length > 0,
+        })
+      : {};
+    await ctx.reply(text, { parse_mode: 'HTML', ...keyboard });
+  };
+
+  feature.command('account', async (ctx) => {
+    const f = ctx.t.fleet.account;
+    const args = commandArgs(ctx);
+    if (args.length !== 1) return void (await ctx.reply(f.usage, { parse_mode: 'HTML' }));
+    const name = parseAccountRef(args[0]!);
+    if (!name) {
+      const shown = shownInput(args[0]!) ?? ctx.t.hiddenLink;
+      return void (await ctx.reply(ctx.t.badAccountName(shown), { parse_mode: 'HTML' }));
+    }
+    const [account] = await findAccountsByUsernames(db, [name]);
+    if (!account) return void (await ctx.reply(f.unknown(escapeHtml(name)), { parse_mode: 'HTML' }));
+    await show(ctx, account);
+  });
+
+  feature.on('callback_query', async (ctx, next) => {
+    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+    if (!isAccountCallbackData(data)) return next();
+    const cb = decodeAccountCallback(data);
+    if (!cb) return void (await ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true }));
+    if (!(await requireRole(ctx, db, 'operator', `account.${cb.action}`))) return;
+    const account = await findAccount(db, cb.accountId);
+    if (!account) return void (await ctx.answerCbQuery(ctx.t.fleet.quarantine.gone, { show_alert: true }));
+    if (cb.action === 'check') {
+      const answer = await queueCheck(deps, ctx, account);
+      await ctx.answerCbQuery();
+      await ctx.reply(answer, { parse_mode: 'HTML' });
+      return;
+    }
+    const [last] = await lastRunsOfAccount(db, account.id, 1);
+    if (!last) return void (await ctx.answerCbQuery(ctx.t.fleet.account.noLastRun, { show_alert: true }));
+    const scope = last.status === 'failed' || last.status === 'cancelled' ? 'failed' : 'all';
+    const result = await restartTask(db, deps.jobs, {
+      taskId: last.taskId,
+      scope,
+      actorId: ctx.actor.id,
+      chatId: ctx.chat?.id ?? null,
+    });
+    if (result.ok) return void (await ctx.answerCbQuery(ctx.t.restarted(last.taskId)));
+    await ctx.answerCbQuery(restartRefusal(ctx.t, last.taskId, result), { show_alert: true });
+  });
+
+  return feature;
+}

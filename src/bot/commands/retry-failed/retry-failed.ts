@@ -1,0 +1,95 @@
+// /retry_failed [reason] [since=24h] (operator): counts the failed runs that match, grouped by
+// task, and asks first; Confirm restarts exactly the runs of that filter and window that are still
+// failed (src/tasks/retry-failed.ts), Cancel restarts nothing. Both answer by editing the question.
+import { Composer, Markup } from 'telegraf';
+import { findFailedRuns, retryFailedRuns } from '../../../tasks/retry-failed.ts';
+import type { Texts } from '../../i18n/index.ts';
+import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
+import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { shownInput } from '../quoted-input.ts';
+import {
+  decodeRetryCallback,
+  encodeRetryConfirm,
+  FAILURE_CODES,
+  isRetryCallbackData,
+  parseRetryArgs,
+  RETRY_CANCEL,
+} from './args.ts';
+
+/** "captcha, last 24 h": what the question and the answers say the filter is. */
+function describeFilter(t: Texts, reason: string | null, seconds: number): string {
+  const r = t.fleet.retry;
+  const period =
+    seconds % 86_400 === 0 && seconds >= 2 * 86_400
+      ? r.lastDays(seconds / 86_400)
+      : r.lastHours(Math.round(seconds / 3600));
+  return `${reason === null ? r.anyReason : `<code>${reason}</code>`}, ${period}`;
+}
+
+export function retryFailedFeature(deps: BotDeps) {
+  const feature = new Composer<BotContext>();
+  const { db } = deps;
+  const nowSeconds = () => Math.floor((deps.now ?? Date.now)() / 1000);
+
+  feature.command('retry_failed', async (ctx) => {
+    if (!(await requireRole(ctx, db, 'operator', 'retry_failed'))) return;
+    const r = ctx.t.fleet.retry;
+    const parsed = parseRetryArgs(commandArgs(ctx));
+    if ('problem' in parsed) {
+      const shown = 'value' in parsed ? (shownInput(parsed.value, 40) ?? ctx.t.hiddenLink) : '';
+      const text =
+        parsed.problem === 'reason'
+          ? r.badReason(shown, FAILURE_CODES.join(', '))
+          : parsed.problem === 'since'
+            ? r.badSince(shown)
+            : r.usage;
+      return void (await ctx.reply(text, { parse_mode: 'HTML' }));
+    }
+    const until = nowSeconds() + 1;
+    const since = until - parsed.sinceSeconds;
+    const found = await findFailedRuns(db, {
+      reason: parsed.reason,
+      since: new Date(since * 1000),
+      until: new Date(until * 1000),
+    });
+    const filter = describeFilter(ctx.t, parsed.reason, parsed.sinceSeconds);
+    if (found.runs === 0) return void (await ctx.reply(r.nothing(filter), { parse_mode: 'HTML' }));
+    const question = [
+      r.confirm(found.runs, found.tasks, filter),
+      ...(found.paused ? [r.paused(found.paused)] : []),
+    ];
+    await ctx.reply(question.join('\n'), {
+      parse_mode: 'HTML',
+      ...Markup.inlineKeyboard([
+        Markup.button.callback(r.buttons.confirm, encodeRetryConfirm(parsed.reason, since, until)),
+        Markup.button.callback(r.buttons.cancel, RETRY_CANCEL),
+      ]),
+    });
+  });
+
+  feature.on('callback_query', async (ctx, next) => {
+    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+    if (!isRetryCallbackData(data)) return next();
+    const r = ctx.t.fleet.retry;
+    const cb = decodeRetryCallback(data, nowSeconds());
+    if (!cb) return void (await ctx.answerCbQuery(r.badButton, { show_alert: true }));
+    if (!(await requireRole(ctx, db, 'operator', 'retry_failed'))) return;
+    if (cb.action === 'cancel') {
+      await ctx.answerCbQuery();
+      await ctx.editMessageText(r.cancelled).catch(ignoreNotModified);
+      return;
+    }
+    const result = await retryFailedRuns(db, deps.jobs, {
+      filter: { reason: cb.reason, since: new Date(cb.since * 1000), until: new Date(cb.until * 1000) },
+      actorId: ctx.actor.id,
+      chatId: ctx.chat?.id ?? null,
+    });
+    const lines = [result.runs > 0 ? r.done(result.runs, result.tasks) : r.nothingLeft];
+    if (result.busy > 0) lines.push(r.busy(result.busy));
+    await ctx.answerCbQuery();
+    // The question's buttons go: a second tap on an old copy finds nothing still failed anyway.
+    await ctx.editMessageText(lines.join('\n'), { parse_mode: 'HTML' }).catch(ignoreNotModified);
+  });
+
+  return feature;
+}

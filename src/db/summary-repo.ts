@@ -1,0 +1,86 @@
+// What the daily summary and /stats read: finished sessions counted per local day, status and
+// reason (one query, so the chart and the text agree), accounts that need a person, programmes.
+import { and, asc, desc, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import type { Executor } from './client.ts';
+import { accounts, auditLog, programmes, runs } from './schema.ts';
+
+/** Finished sessions of one local day (in the asked zone), status and reason; `recent`: within the last 24 h. */
+export type RunCountRow = {
+  day: string;
+  recent: boolean;
+  status: 'completed' | 'failed';
+  reason: string | null;
+  n: number;
+};
+
+/** Sessions finished since `since`, counted per local day in `timeZone`, status, reason and recency. */
+export async function countFinishedRuns(
+  exec: Executor,
+  input: { since: Date; recentSince: Date; timeZone: string },
+): Promise<RunCountRow[]> {
+  const day = sql<string>`to_char(${runs.completedAt} at time zone ${input.timeZone}, 'YYYY-MM-DD')`;
+  const recent = sql<boolean>`${runs.completedAt} >= ${input.recentSince.toISOString()}::timestamptz`;
+  const reason = sql<string | null>`case when ${runs.status} = 'failed' then ${runs.reasonCode} end`;
+  const rows = await exec
+    .select({ day, recent, status: runs.status, reason, n: sql<number>`count(*)::int` })
+    .from(runs)
+    .where(
+      and(
+        inArray(runs.status, ['completed', 'failed']),
+        sql`${runs.completedAt} >= ${input.since.toISOString()}::timestamptz`,
+      ),
+    )
+    // By position: the zone and the instant are parameters, so the expressions would not match.
+    .groupBy(sql`1, 2, 3, 4`)
+    .orderBy(sql`1`);
+  return rows as RunCountRow[];
+}
+
+const UNHEALTHY = ['logged_out', 'captcha', 'blocked', 'proxy_error'] as const;
+
+/** Accounts that are quarantined or unhealthy, by name. */
+export async function accountsNeedingAttention(exec: Executor) {
+  return exec
+    .select({
+      id: accounts.id,
+      username: accounts.username,
+      health: accounts.health,
+      quarantinedAt: accounts.quarantinedAt,
+      quarantineReason: accounts.quarantineReason,
+    })
+    .from(accounts)
+    .where(or(isNotNull(accounts.quarantinedAt), inArray(accounts.health, [...UNHEALTHY])))
+    .orderBy(asc(accounts.username));
+}
+
+/** Programmes still running or paused. */
+export async function liveProgrammes(exec: Executor) {
+  return exec
+    .select({
+      id: programmes.id,
+      name: programmes.name,
+      status: programmes.status,
+      ramp: programmes.ramp,
+      startDate: programmes.startDate,
+      timeZone: programmes.timeZone,
+    })
+    .from(programmes)
+    .where(inArray(programmes.status, ['active', 'paused']))
+    .orderBy(asc(programmes.id));
+}
+
+/** Who last changed this chat's settings (their language is the summary's). */
+export async function lastChatSettingsActor(exec: Executor, chatId: number): Promise<number | undefined> {
+  const [row] = await exec
+    .select({ actorId: auditLog.actorId })
+    .from(auditLog)
+    .where(
+      and(
+        sql`${auditLog.action} like 'chat.settings.%'`,
+        sql`${auditLog.details}->>'chatId' = ${String(chatId)}`,
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  return row?.actorId ?? undefined;
+}

@@ -1,0 +1,127 @@
+// Programme use cases for the chat: create one from a validated spec, pause, resume, stop, and
+// add or remove an account from the next programme day. Each is one transaction with its audit.
+import { randomInt } from 'node:crypto';
+import { findAccountsByUsernames } from '../../db/accounts-repo.ts';
+import { recordAudit } from '../../db/audit-repo.ts';
+import type { Db } from '../../db/client.ts';
+import {
+  addMember,
+  findProgramme,
+  insertProgramme,
+  programmeMembers,
+  removeMember,
+  setProgrammeStatus,
+  skipPlannedSlots,
+} from '../../db/programmes-repo.ts';
+import type { ProgrammeRow } from '../../db/schema.ts';
+import type { ProgrammeStatus } from '../../db/vocabulary.ts';
+import { programmeDayAt } from './calendar.ts';
+import type { ProgrammeSpec } from './spec.ts';
+
+export type CreateProgrammeResult =
+  | { ok: true; programme: ProgrammeRow }
+  | { ok: false; problem: 'unknownAccounts'; names: string[] }
+  | { ok: false; problem: 'nameTaken' };
+
+export async function createProgramme(
+  db: Db,
+  input: { spec: ProgrammeSpec; chatId: number | null; actorId: number; now: Date; seed?: number },
+): Promise<CreateProgrammeResult> {
+  const { spec } = input;
+  const found = await findAccountsByUsernames(db, spec.accounts);
+  const known = new Set(found.map((a) => a.username.toLowerCase()));
+  const missing = spec.accounts.filter((name) => !known.has(name));
+  if (missing.length > 0) return { ok: false, problem: 'unknownAccounts', names: missing };
+  return db.transaction(async (tx) => {
+    const programme = await insertProgramme(
+      tx,
+      {
+        name: spec.name,
+        ramp: spec.ramp,
+        windows: spec.windows,
+        timeZone: spec.timeZone,
+        sessionsMin: spec.sessions.min,
+        sessionsMax: spec.sessions.max,
+        minGapMinutes: spec.gapMinutes,
+        startDate: spec.startDate,
+        seed: input.seed ?? randomInt(0, 2 ** 31 - 1),
+        chatId: input.chatId,
+        createdBy: input.actorId,
+        createdAt: input.now,
+      },
+      found.map((a) => a.id),
+    );
+    if (!programme) return { ok: false, problem: 'nameTaken' } as const;
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: 'programme.create',
+      details: { programmeId: programme.id, accounts: found.length, days: spec.ramp.length },
+    });
+    return { ok: true, programme } as const;
+  });
+}
+
+const MOVES = {
+  pause: { from: ['active'], to: 'paused' },
+  resume: { from: ['paused'], to: 'active' },
+  stop: { from: ['active', 'paused'], to: 'stopped' },
+} as const satisfies Record<string, { from: readonly ProgrammeStatus[]; to: ProgrammeStatus }>;
+export type ProgrammeMove = keyof typeof MOVES;
+
+/** Pause, resume or stop; undefined when the programme is not in a state that allows it (or gone). */
+export async function moveProgramme(
+  db: Db,
+  input: { id: number; move: ProgrammeMove; actorId: number; now: Date },
+): Promise<ProgrammeRow | undefined> {
+  const { from, to } = MOVES[input.move];
+  return db.transaction(async (tx) => {
+    const row = await setProgrammeStatus(tx, input.id, from, to);
+    if (!row) return undefined;
+    if (to === 'stopped') await skipPlannedSlots(tx, row.id, 'stopped', input.now);
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: `programme.${input.move}`,
+      details: { programmeId: row.id },
+    });
+    return row;
+  });
+}
+
+export type MemberChange =
+  | { ok: true; fromDay: number }
+  | {
+      ok: false;
+      problem: 'notFound' | 'notLive' | 'unknownAccount' | 'already' | 'notMember' | 'lastAccount';
+    };
+
+/** Adds or removes an account from the next programme day (day 1 when it has not begun). */
+export async function changeMember(
+  db: Db,
+  input: { id: number; username: string; change: 'add' | 'remove'; actorId: number; now: Date },
+): Promise<MemberChange> {
+  const programme = await findProgramme(db, input.id);
+  if (!programme) return { ok: false, problem: 'notFound' };
+  if (programme.status !== 'active' && programme.status !== 'paused')
+    return { ok: false, problem: 'notLive' };
+  const [account] = await findAccountsByUsernames(db, [input.username]);
+  if (!account) return { ok: false, problem: 'unknownAccount' };
+  const fromDay = Math.max(1, programmeDayAt(programme, input.now) + 1);
+  const members = await programmeMembers(db, programme.id);
+  const member = members.find((m) => m.accountId === account.id);
+  const active = (m: (typeof members)[number]) => m.untilDay === null || m.untilDay > fromDay;
+  if (input.change === 'add' && member && active(member)) return { ok: false, problem: 'already' };
+  if (input.change === 'remove') {
+    if (!member || !active(member)) return { ok: false, problem: 'notMember' };
+    if (members.filter(active).length === 1) return { ok: false, problem: 'lastAccount' };
+  }
+  await db.transaction(async (tx) => {
+    if (input.change === 'add') await addMember(tx, programme.id, account.id, fromDay);
+    else await removeMember(tx, programme.id, account.id, fromDay);
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: `programme.${input.change}`,
+      details: { programmeId: programme.id, accountId: account.id, fromDay },
+    });
+  });
+  return { ok: true, fromDay };
+}

@@ -1,0 +1,134 @@
+// The programme scheduler, one tick: plan today's and tomorrow's slots of every live programme
+// (the same draw in every process, inserted once by key), then settle each slot that is due —
+// skipped when its window has closed, its account is quarantined or the programme paused, else
+// claimed and turned into an ordinary task in one transaction. `now` is an argument: tests drive it.
+import type { Db } from '../../db/client.ts';
+import {
+  accountsPlannedOn,
+  claimSlot,
+  dueSlots,
+  insertSlots,
+  lastPlannedDay,
+  listLiveProgrammes,
+  type NewSlot,
+  participantsOn,
+  setProgrammeStatus,
+  setSlotTask,
+  skipSlot,
+} from '../../db/programmes-repo.ts';
+import type { ProgrammeRow, ProgrammeSlotRow } from '../../db/schema.ts';
+import type { Logger } from '../../logger.ts';
+import { resolveSettings } from '../../warmup/settings.ts';
+import { createTask } from '../create-task.ts';
+import type { JobPort } from '../ports.ts';
+import { programmeDayAt } from './calendar.ts';
+import { drawSlots } from './slots.ts';
+
+export type SkipReason = 'missed' | 'quarantined' | 'paused' | 'stopped' | 'removed';
+
+export type TickReport = {
+  planned: number;
+  created: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  finished: number[];
+};
+
+export type TickDeps = { db: Db; jobs: JobPort; now: Date; log: Logger };
+
+export async function tickProgrammes(deps: TickDeps): Promise<TickReport> {
+  const report: TickReport = { planned: 0, created: 0, skipped: {}, finished: [] };
+  for (const programme of await listLiveProgrammes(deps.db)) {
+    try {
+      await tickOne(deps, programme, report);
+    } catch (err) {
+      deps.log.error({ err, programmeId: programme.id }, 'programme tick failed');
+    }
+  }
+  if (
+    report.planned + report.created + report.finished.length > 0 ||
+    Object.keys(report.skipped).length > 0
+  ) {
+    deps.log.info({ ...report }, 'programmes ticked');
+  }
+  return report;
+}
+
+async function tickOne(deps: TickDeps, programme: ProgrammeRow, report: TickReport) {
+  const { db, now } = deps;
+  const today = programmeDayAt(programme, now);
+  // Today and tomorrow every time (an account added for tomorrow joins its draw); after an outage
+  // of days, the days nobody planned too, so that their slots are recorded as missed.
+  const from = Math.max(1, Math.min(today, (await lastPlannedDay(db, programme.id)) + 1));
+  for (let day = from; day <= Math.min(today + 1, programme.ramp.length); day++) {
+    report.planned += await planDay(db, programme, day);
+  }
+  for (const { slot, quarantinedAt } of await dueSlots(db, programme.id, now)) {
+    const reason: SkipReason | undefined =
+      now.getTime() > slot.windowEndsAt.getTime()
+        ? 'missed'
+        : quarantinedAt
+          ? 'quarantined'
+          : programme.status === 'paused'
+            ? 'paused'
+            : undefined;
+    if (reason) {
+      if (await skipSlot(db, slot.id, reason, now))
+        report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
+      continue;
+    }
+    const created = await createSlotTask(deps, programme, slot).catch((err: unknown) => {
+      // The slot stays planned: the next tick tries again, until its window closes.
+      deps.log.error(
+        { err, programmeId: programme.id, slotId: slot.id },
+        'could not create the task of a slot',
+      );
+      return false;
+    });
+    if (created) report.created++;
+  }
+  if (
+    today > programme.ramp.length &&
+    (await setProgrammeStatus(db, programme.id, ['active', 'paused'], 'finished'))
+  ) {
+    report.finished.push(programme.id);
+  }
+}
+
+/** Claims the slot and creates its task in one transaction; false when another tick had it. */
+async function createSlotTask(
+  deps: TickDeps,
+  programme: ProgrammeRow,
+  slot: ProgrammeSlotRow,
+): Promise<boolean> {
+  const { now } = deps;
+  return deps.db.transaction(async (tx) => {
+    const claimed = await claimSlot(tx, slot.id, now);
+    if (!claimed) return false;
+    const { task } = await createTask(tx, deps.jobs, {
+      name: `${programme.name} · day ${slot.day}`,
+      settings: resolveSettings(slot.preset),
+      accountIds: [slot.accountId],
+      chatId: programme.chatId,
+      actorId: null,
+      programmeId: programme.id,
+      programmeDay: slot.day,
+    });
+    await setSlotTask(tx, slot.id, task.id);
+    return true;
+  });
+}
+
+/** Draws and inserts one day's slots of every participant; returns how many were new. */
+async function planDay(db: Db, programme: ProgrammeRow, day: number): Promise<number> {
+  const planned = await accountsPlannedOn(db, programme.id, day);
+  // Only accounts without their day yet: a conflicting insert would still use up sequence values.
+  const participants = (await participantsOn(db, programme.id, day)).filter((p) => !planned.has(p.accountId));
+  if (participants.length === 0) return 0;
+  const slots: NewSlot[] = participants.flatMap(({ accountId }) =>
+    drawSlots(programme, accountId, day)
+      // A programme made in the afternoon does not owe the morning's sessions.
+      .filter((s) => s.windowEndsAt.getTime() > programme.createdAt.getTime())
+      .map((s) => ({ programmeId: programme.id, accountId, day, ...s })),
+  );
+  return insertSlots(db, slots);
+}
