@@ -1,6 +1,6 @@
 // What the daily summary and /stats read: finished sessions counted per local day, status and
 // reason (one query, so the chart and the text agree), accounts that need a person, programmes.
-import { and, asc, desc, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { accounts, auditLog, programmeSlots, programmes, runs } from './schema.ts';
 
@@ -78,7 +78,7 @@ export async function skippedSlotsSince(exec: Executor, since: Date) {
       n: sql<number>`count(*)::int`,
     })
     .from(programmeSlots)
-    .where(and(sql`${programmeSlots.status} = 'skipped'`, sql`${programmeSlots.settledAt} >= ${since}`))
+    .where(and(eq(programmeSlots.status, 'skipped'), gte(programmeSlots.settledAt, since)))
     .groupBy(programmeSlots.programmeId, programmeSlots.skipReason);
 }
 
