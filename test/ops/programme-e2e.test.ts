@@ -295,8 +295,16 @@ describe('a programme run by itself, end to end', () => {
     const t = textsFor('en', ZONE);
     expect(text).toContain(t.chat.summary.recent(done, captchas));
     expect(text).toContain(t.chat.summary.reasonLine(t.chat.reasons.captcha, captchas));
-    expect(text).toContain('spring — day 2/14');
-    expect(text).toContain('autumn — day 2/14');
+    // Each programme's day, and the slots it skipped because alma was paused.
+    const skipped = (await slotsOf()).filter((s) => s.status === 'skipped');
+    expect(skipped.every((s) => s.skipReason === 'quarantined')).toBe(true);
+    for (const p of await db.select().from(programmes)) {
+      const n = skipped.filter((s) => s.programmeId === p.id).length;
+      const line = t.chat.summary.programme(p.name, 2, 14, t.chat.summary.programmeStatus.active);
+      expect(text.split('\n')).toContain(
+        n ? `${line}${t.chat.summary.programmeSkipped(`quarantine ${n}`)}` : line,
+      );
+    }
     expect(text).toContain('@alma — paused (captcha)');
   });
 
