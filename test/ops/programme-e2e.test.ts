@@ -8,6 +8,8 @@ import { and, eq, gt, inArray, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { textsFor } from '../../src/bot/i18n/index.ts';
 import { createThrottle } from '../../src/bot/notifications/throttle.ts';
+import { chartOption, chartSpec } from '../../src/bot/summary/chart.ts';
+import { loadSummaryData } from '../../src/bot/summary/send-summary.ts';
 import { type WiredBot, wireBot } from '../../src/bot/wiring.ts';
 import { insertAccount } from '../../src/db/accounts-repo.ts';
 import {
@@ -244,6 +246,8 @@ describe('a programme run by itself, end to end', () => {
     expect(foxNotice.photo).toBeDefined();
     expect(String(foxNotice.caption)).toContain(`#${fox} `);
     expect(pauseNotices('fox')).toHaveLength(1);
+    const foxRows = await db.select().from(notificationOutbox).where(eq(notificationOutbox.taskId, fox));
+    expect(foxRows.find((r) => (r.event as { type: string }).type === 'failed')?.heldUntil).toBeNull();
     await vi.waitFor(
       async () => {
         const held = await db
@@ -306,6 +310,12 @@ describe('a programme run by itself, end to end', () => {
       );
     }
     expect(text).toContain('@alma — paused (captcha)');
+    expect(text).toContain('@fox — paused (captcha)');
+    // The chart is drawn from the same numbers: its bars sum to the text's counts.
+    const option = chartOption(chartSpec(t, await loadSummaryData(db, ZONE, at(D1, '09:00'), 14)));
+    const bars = new Map(option.series.map((s) => [s.name, (s.data as number[]).reduce((a, b) => a + b, 0)]));
+    expect(bars.get(t.chat.chart.completed)).toBe(done);
+    expect(bars.get(t.chat.reasons.captcha)).toBe(captchas);
   });
 
   it('/retry_failed captcha since=24h, confirmed, restarts exactly the two captcha runs', async () => {
@@ -327,11 +337,26 @@ describe('a programme run by itself, end to end', () => {
       },
       { timeout: 20_000, interval: 50 },
     );
-    expect(firstAlmaTask).toBeGreaterThan(0);
+    // Both restarted tasks now end completed, and the chat hears so (alone or folded).
+    const restarted = (await db.select().from(runs).where(inArray(runs.id, captchaRuns))).map(
+      (r) => r.taskId,
+    );
+    expect(restarted).toContain(firstAlmaTask);
+    for (const id of restarted) {
+      await fake.waitFor(() =>
+        [...fake.calls('sendMessage'), ...fake.calls('sendPhoto')].find((c) =>
+          new RegExp(`(^|\\n)✅ <b>#${id}</b> `).test(String(c.params.text ?? c.params.caption)),
+        ),
+      );
+    }
+    await wired.outbox.idle();
   });
 
   it('Resume lifts alma; her next slot makes a task again; /plans shows the day and health', async () => {
     const { db } = database();
+    const paused = await ask('/plans');
+    expect(paused).toContain('#1 spring — running, day 2/14\n3 accounts: 2 healthy, 1 in quarantine');
+    expect(paused).toContain('#2 autumn — running, day 2/14\n2 accounts: 1 healthy, 1 in quarantine');
     expect(await tapIn(fake, op, `qr:${ids.alma}`, noticeId, chat)).toBe(
       '@alma resumed: programmes include it again.',
     );
@@ -350,9 +375,9 @@ describe('a programme run by itself, end to end', () => {
       .where(eq(tasks.id, (await slotsOf(2)).find((s) => s.id === next.id)!.taskId!));
     expect(task).toMatchObject({ status: 'completed', programmeDay: 2, programmeId: next.programmeId });
     const list = await ask('/plans');
-    expect(list).toContain('spring');
-    expect(list).toContain('2/14');
-    expect(list).toMatch(/in quarantine|healthy/);
+    expect(list).toContain('#1 spring — running, day 2/14\n3 accounts, all healthy · next session: ');
+    expect(list).toContain('#2 autumn — running, day 2/14\n2 accounts, all healthy · next session: ');
+    expect(buttonsOf(fake.messages(chat).at(-1)).map(([, d]) => d)).toContain('pg:p:1');
     const live = await db.select().from(programmes);
     expect(live.map((p) => p.status)).toEqual(['active', 'active']);
   });
