@@ -2,7 +2,7 @@
 // reason (one query, so the chart and the text agree), accounts that need a person, programmes.
 import { and, asc, desc, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { accounts, auditLog, programmeSlots, programmes, runs } from './schema.ts';
+import { accounts, auditLog, programmes, runs } from './schema.ts';
 
 /** Finished sessions of one local day (in the asked zone), status and reason; `recent`: within the last 24 h. */
 export type RunCountRow = {
@@ -67,25 +67,6 @@ export async function liveProgrammes(exec: Executor) {
     .from(programmes)
     .where(inArray(programmes.status, ['active', 'paused']))
     .orderBy(asc(programmes.id));
-}
-
-/** Programme slots skipped (missed, quarantined, paused…) since `since`, per programme and reason. */
-export async function countSkippedSlots(exec: Executor, since: Date) {
-  return exec
-    .select({
-      programmeId: programmeSlots.programmeId,
-      reason: sql<string>`coalesce(${programmeSlots.skipReason}, 'missed')`,
-      n: sql<number>`count(*)::int`,
-    })
-    .from(programmeSlots)
-    .where(
-      and(
-        sql`${programmeSlots.status} = 'skipped'`,
-        sql`${programmeSlots.settledAt} >= ${since.toISOString()}::timestamptz`,
-      ),
-    )
-    .groupBy(sql`1, 2`)
-    .orderBy(sql`1, 2`);
 }
 
 /** Who last changed this chat's settings (their language is the summary's). */

@@ -278,7 +278,6 @@ function renderSummaries(t: typeof en): string[] {
           rampLength: 14,
           startDate,
           today: '2026-12-01',
-          skipped: { missed: 1, quarantined: 2, paused: 3, stopped: 4, removed: 5 },
         })),
       ),
     });

@@ -60,7 +60,6 @@ export const chatEn = {
     programmes: 'Programmes:',
     programme: (name: string, day: number, total: number, status: string) =>
       `• ${name} — day ${day}/${total}, ${status}`,
-    programmeSkipped: (list: string) => `; sessions skipped in the last 24 h: ${list}`,
     programmeStatus: {
       active: 'running',
       paused: 'paused',

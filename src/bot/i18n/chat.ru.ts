@@ -62,7 +62,6 @@ export const chatRu: typeof chatEn = {
     programmes: 'Программы:',
     programme: (name: string, day: number, total: number, status: string) =>
       `• ${name} — день ${day}/${total}, ${status}`,
-    programmeSkipped: (list: string) => `; сеансов пропущено за сутки: ${list}`,
     programmeStatus: {
       active: 'идёт',
       paused: 'на паузе',

@@ -2,12 +2,7 @@
 // with its totals). The numbers come from one query, read here once for both text and picture.
 import type { Telegram } from 'telegraf';
 import type { Db } from '../../db/client.ts';
-import {
-  accountsNeedingAttention,
-  countFinishedRuns,
-  countSkippedSlots,
-  liveProgrammes,
-} from '../../db/summary-repo.ts';
+import { accountsNeedingAttention, countFinishedRuns, liveProgrammes } from '../../db/summary-repo.ts';
 import type { Logger } from '../../logger.ts';
 import { addDays, localTime, zonedInstant } from '../../tasks/local-time.ts';
 import { MAX_CAPTION, visibleLength } from '../format.ts';
@@ -61,9 +56,7 @@ export async function sendDailySummary(deps: SummaryDeps, chatId: number, t: Tex
   const zone = t.locale.timeZone;
   const data = await loadSummaryData(db, zone, now, days);
   const attention = await accountsNeedingAttention(db);
-  const skips = await countSkippedSlots(db, new Date(now.getTime() - DAY_MS));
   const programmes = (await liveProgrammes(db)).map((p) => ({
-    skipped: Object.fromEntries(skips.filter((s) => s.programmeId === p.id).map((s) => [s.reason, s.n])),
     name: p.name,
     status: p.status,
     rampLength: p.ramp.length,

@@ -19,8 +19,6 @@ export type ProgrammeProgress = {
   rampLength: number;
   startDate: string;
   today: string;
-  /** Its slots skipped in the last 24 h, by reason (missed, quarantined, paused…). */
-  skipped?: Record<string, number>;
 };
 
 export type SummaryInput = {
@@ -52,16 +50,7 @@ function programmeLine(t: Texts, p: ProgrammeProgress): string {
         : day > p.rampLength
           ? s.programmeStatus.finished
           : s.programmeStatus.active;
-  const line = s.programme(
-    escapeHtml(p.name),
-    Math.min(Math.max(day, 0), p.rampLength),
-    p.rampLength,
-    status,
-  );
-  const skipped = Object.entries(p.skipped ?? {}).filter(([, n]) => n > 0);
-  if (skipped.length === 0) return line;
-  const words = t.programmes.skip as Record<string, string>;
-  return `${line}${s.programmeSkipped(skipped.map(([r, n]) => `${words[r] ?? r} ${n}`).join(', '))}`;
+  return s.programme(escapeHtml(p.name), Math.min(Math.max(day, 0), p.rampLength), p.rampLength, status);
 }
 
 /** The daily summary's text and its buttons. */
