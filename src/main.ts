@@ -354,11 +354,18 @@ async function main(): Promise<void> {
     });
     shutdown.add('http', ops.close);
     ops.attach({ database });
+    const { heartbeatSeconds, retryDelaySeconds } = config.worker;
     const boss = await startBoss({
       url,
       log: logger,
       schedule: parts.workers,
-      timings: { jobRetentionSeconds: config.retention.jobs * 24 * 3600 },
+      // Stale heartbeats are looked for at least twice per heartbeat window (every 10 s by default).
+      monitorIntervalSeconds: Math.min(10, Math.floor(heartbeatSeconds / 2)),
+      timings: {
+        jobRetentionSeconds: config.retention.jobs * 24 * 3600,
+        heartbeatSeconds,
+        sessionRetryDelaySeconds: retryDelaySeconds,
+      },
     });
     shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
     ops.attach({ boss });

@@ -1,8 +1,8 @@
 // What the daily summary and /stats read: finished sessions counted per local day, status and
 // reason (one query, so the chart and the text agree), accounts that need a person, programmes.
-import { and, asc, desc, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { accounts, auditLog, programmes, runs } from './schema.ts';
+import { accounts, auditLog, programmeSlots, programmes, runs } from './schema.ts';
 
 /** Finished sessions of one local day (in the asked zone), status and reason; `recent`: within the last 24 h. */
 export type RunCountRow = {
@@ -67,6 +67,19 @@ export async function liveProgrammes(exec: Executor) {
     .from(programmes)
     .where(inArray(programmes.status, ['active', 'paused']))
     .orderBy(asc(programmes.id));
+}
+
+/** Programme slots skipped since `since` (settled then), per programme and skip reason. */
+export async function skippedSlotsSince(exec: Executor, since: Date) {
+  return exec
+    .select({
+      programmeId: programmeSlots.programmeId,
+      reason: programmeSlots.skipReason,
+      n: sql<number>`count(*)::int`,
+    })
+    .from(programmeSlots)
+    .where(and(eq(programmeSlots.status, 'skipped'), gte(programmeSlots.settledAt, since)))
+    .groupBy(programmeSlots.programmeId, programmeSlots.skipReason);
 }
 
 /** Who last changed this chat's settings (their language is the summary's). */

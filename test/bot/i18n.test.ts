@@ -278,6 +278,7 @@ function renderSummaries(t: typeof en): string[] {
           rampLength: 14,
           startDate,
           today: '2026-12-01',
+          skipped: (status === 'active' ? { missed: 2, quarantined: 1 } : {}) as Record<string, number>,
         })),
       ),
     });

@@ -96,14 +96,30 @@ describe('summary data', () => {
         { id: 8, username: 'bob', health: 'proxy_error', quarantinedAt: null, quarantineReason: null },
       ],
       programmes: [
-        { name: 'spring', status: 'active', rampLength: 14, startDate: '2026-11-27', today: '2026-12-01' },
-        { name: 'later', status: 'active', rampLength: 7, startDate: '2026-12-05', today: '2026-12-01' },
+        {
+          name: 'spring',
+          status: 'active',
+          rampLength: 14,
+          startDate: '2026-11-27',
+          today: '2026-12-01',
+          skipped: { missed: 2, quarantined: 1 },
+        },
+        {
+          name: 'later',
+          status: 'active',
+          rampLength: 7,
+          startDate: '2026-12-05',
+          today: '2026-12-01',
+          skipped: {},
+        },
       ],
     });
     expect(text).toContain('@alice — paused (captcha)');
     expect(text).toContain('/check alice');
     expect(text).toContain('@bob — proxy not working');
-    expect(text).toContain('spring — day 5/14, running');
+    expect(text).toContain(
+      'spring — day 5/14, running\n    skipped in the last 24 h: missed 2, quarantine 1',
+    );
     expect(text).toContain('later — day 0/7, starts later');
     expect(
       keyboard?.reply_markup.inline_keyboard.flat().map((b) => 'callback_data' in b && b.callback_data),

@@ -2,7 +2,12 @@
 // with its totals). The numbers come from one query, read here once for both text and picture.
 import type { Telegram } from 'telegraf';
 import type { Db } from '../../db/client.ts';
-import { accountsNeedingAttention, countFinishedRuns, liveProgrammes } from '../../db/summary-repo.ts';
+import {
+  accountsNeedingAttention,
+  countFinishedRuns,
+  liveProgrammes,
+  skippedSlotsSince,
+} from '../../db/summary-repo.ts';
 import type { Logger } from '../../logger.ts';
 import { addDays, localTime, zonedInstant } from '../../tasks/local-time.ts';
 import { MAX_CAPTION, visibleLength } from '../format.ts';
@@ -56,12 +61,16 @@ export async function sendDailySummary(deps: SummaryDeps, chatId: number, t: Tex
   const zone = t.locale.timeZone;
   const data = await loadSummaryData(db, zone, now, days);
   const attention = await accountsNeedingAttention(db);
+  const skips = await skippedSlotsSince(db, new Date(now.getTime() - DAY_MS));
   const programmes = (await liveProgrammes(db)).map((p) => ({
     name: p.name,
     status: p.status,
     rampLength: p.ramp.length,
     startDate: p.startDate,
     today: localTime(now, p.timeZone).date,
+    skipped: Object.fromEntries(
+      skips.filter((k) => k.programmeId === p.id).map((k) => [k.reason ?? 'other', k.n]),
+    ),
   }));
   const { text, keyboard } = formatSummary(t, { data, attention, programmes, now });
   const extra = keyboard ?? {};
