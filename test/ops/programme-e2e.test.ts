@@ -7,7 +7,6 @@
 import { and, eq, gt, inArray, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { textsFor } from '../../src/bot/i18n/index.ts';
-import { createThrottle } from '../../src/bot/notifications/throttle.ts';
 import { chartOption, chartSpec } from '../../src/bot/summary/chart.ts';
 import { loadSummaryData } from '../../src/bot/summary/send-summary.ts';
 import { type WiredBot, wireBot } from '../../src/bot/wiring.ts';
@@ -29,8 +28,9 @@ import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import type { Workers } from '../../src/jobs/workers.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
 import { zonedInstant } from '../../src/tasks/local-time.ts';
+import { resolveSettings } from '../../src/warmup/settings.ts';
 import { people } from '../support/bot.ts';
-import { askIn, buttonsOf, tapIn } from '../support/chat-bot.ts';
+import { askIn, buttonsOf, commandTestThrottle, tapIn } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
 import {
@@ -97,7 +97,7 @@ beforeAll(async () => {
     now: () => clock.getTime(),
     digestEveryMs: 0,
     // One chat gets many messages here; Telegram's pacing is tested elsewhere.
-    budget: { throttle: createThrottle({ limits: { chatIntervalMs: 0, marginMs: 0 } }) },
+    budget: { throttle: commandTestThrottle() },
   });
   const notifications = await startNotificationWorker({ boss, record: wired.outbox.record, log: testLog });
   workers = await startTestWorkers(database(), boss, steer.runner, 4, { programmeClock: () => clock });
@@ -209,6 +209,13 @@ describe('a programme run by itself, end to end', () => {
       } else {
         expect(after.status).toBe('created');
       }
+    }
+    // Every task made is an ordinary task tagged with its programme and day, with the day's preset.
+    for (const slot of (await slotsOf(1)).filter((s) => s.status === 'created')) {
+      const [task] = await db.select().from(tasks).where(eq(tasks.id, slot.taskId!));
+      expect(task).toMatchObject({ programmeId: slot.programmeId, programmeDay: 1, chatId: chat });
+      expect(slot.preset).toBe('observer');
+      expect(task!.settings).toEqual(resolveSettings('observer'));
     }
     const skipped = (await slotsOf(1)).filter((s) => s.skipReason === 'quarantined');
     // The other programme skips her too: the quarantine is the account's, not the programme's.
