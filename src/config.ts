@@ -98,6 +98,9 @@ const envSchema = z.object({
   RETENTION_AUDIT_DAYS: positiveInt(1, 3650, 180),
   RETENTION_JOB_DAYS: positiveInt(1, 365, 7),
   ACCOUNT_LEASE_SECONDS: positiveInt(10, 600, 30),
+  // How soon a session whose worker died (SIGKILL, power loss) is retried (docs/operations.md).
+  WORKER_HEARTBEAT_SECONDS: positiveInt(10, 600, 20),
+  SESSION_RETRY_DELAY_SECONDS: positiveInt(1, 3600, 15),
   TIMEZONE: optionalText.pipe(
     z
       .string()
@@ -132,8 +135,18 @@ export type Config = {
     updateConcurrency: number;
   };
   database: { url: string | undefined; dataDir: string; embeddedPort: number };
-  /** leaseSeconds: how long an account's lease outlives a worker that stopped extending it. */
-  worker: { concurrency: number; shutdownGraceMs: number; leaseSeconds: number };
+  /**
+   * leaseSeconds: how long an account's lease outlives a worker that stopped extending it.
+   * heartbeatSeconds: how long a worker may go silent before pg-boss takes its session away.
+   * retryDelaySeconds: the first retry's delay (doubling after), for transient failures and lost workers.
+   */
+  worker: {
+    concurrency: number;
+    shutdownGraceMs: number;
+    leaseSeconds: number;
+    heartbeatSeconds: number;
+    retryDelaySeconds: number;
+  };
   /** Days kept: run log lines and failure screenshots, the audit trail, finished pg-boss jobs. */
   retention: { logLines: number; screenshots: number; audit: number; jobs: number };
   warmup: { siteProfilePath: string | undefined; browserExecutablePath: string | undefined };
@@ -204,6 +217,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       concurrency: e.WORKER_CONCURRENCY,
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
       leaseSeconds: e.ACCOUNT_LEASE_SECONDS,
+      heartbeatSeconds: e.WORKER_HEARTBEAT_SECONDS,
+      retryDelaySeconds: e.SESSION_RETRY_DELAY_SECONDS,
     },
     retention: {
       logLines: e.RETENTION_LOG_DAYS,

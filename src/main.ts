@@ -24,6 +24,7 @@ import { createTaskJobs } from './jobs/task-jobs.ts';
 import { createWarmupRunner } from './jobs/warmup-runner.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createShutdown, type Shutdown } from './shutdown.ts';
 import { readOrCreateSessionKey, SessionKeyError } from './tasks/session-key-file.ts';
 import { createBrowserHost } from './warmup/browser.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
@@ -46,33 +47,7 @@ const ROLE_PARTS: Record<Role, { workers: boolean; bot: boolean }> = {
   worker: { workers: true, bot: false },
 };
 
-type Closer = { name: string; close: () => Promise<void> };
-
-/** Closers run in reverse order of creation: the bot stops first, the database last. */
-function createShutdown(logger: Logger) {
-  const closers: Closer[] = [];
-  let closing: Promise<void> | undefined;
-  return {
-    add(name: string, close: () => Promise<void>) {
-      closers.push({ name, close });
-    },
-    run(): Promise<void> {
-      closing ??= (async () => {
-        for (const closer of closers.reverse()) {
-          try {
-            await closer.close();
-            logger.debug({ component: closer.name }, 'stopped');
-          } catch (err) {
-            logger.error({ err, component: closer.name }, 'failed to stop cleanly');
-          }
-        }
-      })();
-      return closing;
-    },
-  };
-}
-
-async function openStore(config: Config, logger: Logger, shutdown: ReturnType<typeof createShutdown>) {
+async function openStore(config: Config, logger: Logger, shutdown: Shutdown) {
   let url = config.database.url;
   if (!url) {
     const started = Date.now();
@@ -136,7 +111,7 @@ type RoleDeps = {
   metrics: Metrics;
 };
 
-async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: ReturnType<typeof createShutdown>) {
+async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: Shutdown) {
   const profile = await loadSiteProfile(config.warmup.siteProfilePath);
   const browser = await findBrowserExecutable(
     defaultBrowserSearch({ BROWSER_EXECUTABLE_PATH: config.warmup.browserExecutablePath }),
@@ -175,7 +150,7 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: ReturnT
     retention: config.retention,
     lease: { ttlSeconds: config.worker.leaseSeconds },
   });
-  shutdown.add('workers', () => workers.stop(config.worker.shutdownGraceMs));
+  shutdown.add('workers', () => workers.stop(shutdown.graceLeft()));
   deps.ops.attach({ workers, browser: host });
 }
 
@@ -183,7 +158,7 @@ async function startBotRole(
   config: Config,
   token: string,
   deps: RoleDeps,
-  shutdown: ReturnType<typeof createShutdown>,
+  shutdown: Shutdown,
   fail: (err: unknown) => void,
   webhook: WebhookServer | undefined,
 ) {
@@ -243,7 +218,7 @@ async function startBotRole(
   });
   shutdown.add('bot', async () => {
     telegram.stopped();
-    await receiving.stop(config.worker.shutdownGraceMs);
+    await receiving.stop(shutdown.graceLeft());
   });
 }
 
@@ -307,7 +282,7 @@ async function main(): Promise<void> {
   }
   const secrets = secretValues(config);
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
-  const shutdown = createShutdown(logger);
+  const shutdown = createShutdown(logger, config.worker.shutdownGraceMs);
   let exitCode: number | undefined;
   const stop = async (code: number) => {
     exitCode ??= code; // a startup failure after a signal still exits as the signal asked
@@ -354,11 +329,18 @@ async function main(): Promise<void> {
     });
     shutdown.add('http', ops.close);
     ops.attach({ database });
+    const { heartbeatSeconds, retryDelaySeconds } = config.worker;
     const boss = await startBoss({
       url,
       log: logger,
       schedule: parts.workers,
-      timings: { jobRetentionSeconds: config.retention.jobs * 24 * 3600 },
+      // Stale heartbeats are looked for at least twice per heartbeat window (every 10 s by default).
+      monitorIntervalSeconds: Math.min(10, Math.floor(heartbeatSeconds / 2)),
+      timings: {
+        jobRetentionSeconds: config.retention.jobs * 24 * 3600,
+        heartbeatSeconds,
+        sessionRetryDelaySeconds: retryDelaySeconds,
+      },
     });
     shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
     ops.attach({ boss });

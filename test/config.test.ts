@@ -14,7 +14,13 @@ describe('loadConfig', () => {
         updateConcurrency: 16,
       },
       database: { url: undefined, dataDir: './.data', embeddedPort: 54329 },
-      worker: { concurrency: 2, shutdownGraceMs: 30_000, leaseSeconds: 30 },
+      worker: {
+        concurrency: 2,
+        shutdownGraceMs: 30_000,
+        leaseSeconds: 30,
+        heartbeatSeconds: 20,
+        retryDelaySeconds: 15,
+      },
       retention: { logLines: 30, screenshots: 30, audit: 180, jobs: 7 },
     });
   });
@@ -30,6 +36,17 @@ describe('loadConfig', () => {
     expect(config.worker.leaseSeconds).toBe(45);
     expect(() => loadConfig({ RETENTION_LOG_DAYS: '0' })).toThrow(
       /RETENTION_LOG_DAYS: must be a whole number/,
+    );
+  });
+
+  it('reads the heartbeat and the retry delay, within the range pg-boss accepts', () => {
+    const config = loadConfig({ WORKER_HEARTBEAT_SECONDS: '10', SESSION_RETRY_DELAY_SECONDS: '1' });
+    expect(config.worker).toMatchObject({ heartbeatSeconds: 10, retryDelaySeconds: 1 });
+    expect(() => loadConfig({ WORKER_HEARTBEAT_SECONDS: '9' })).toThrow(
+      /WORKER_HEARTBEAT_SECONDS: must be a whole number between 10 and 600 \(got "9"\)/,
+    );
+    expect(() => loadConfig({ SESSION_RETRY_DELAY_SECONDS: '0' })).toThrow(
+      /SESSION_RETRY_DELAY_SECONDS: must be a whole number between 1 and 3600/,
     );
   });
 

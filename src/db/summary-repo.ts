@@ -1,9 +1,9 @@
 // What the daily summary and /stats read: finished sessions counted per local day, status and
-// reason (one query, so the chart and the text agree), accounts that need a person. Its
-// programmes are programmes-repo's listLiveProgrammes, as the scheduler's.
-import { and, asc, desc, inArray, isNotNull, or, sql } from 'drizzle-orm';
+// reason (one query, so the chart and the text agree), accounts that need a person, programmes'
+// skipped slots. The programmes themselves are programmes-repo's listLiveProgrammes, as the scheduler's.
+import { and, asc, desc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { accounts, auditLog, runs } from './schema.ts';
+import { accounts, auditLog, programmeSlots, runs } from './schema.ts';
 
 /** Finished sessions of one local day (in the asked zone), status and reason; `recent`: within the last 24 h. */
 export type RunCountRow = {
@@ -52,6 +52,19 @@ export async function accountsNeedingAttention(exec: Executor) {
     .from(accounts)
     .where(or(isNotNull(accounts.quarantinedAt), inArray(accounts.health, [...UNHEALTHY])))
     .orderBy(asc(accounts.username));
+}
+
+/** Programme slots skipped since `since` (settled then), per programme and skip reason. */
+export async function skippedSlotsSince(exec: Executor, since: Date) {
+  return exec
+    .select({
+      programmeId: programmeSlots.programmeId,
+      reason: programmeSlots.skipReason,
+      n: sql<number>`count(*)::int`,
+    })
+    .from(programmeSlots)
+    .where(and(eq(programmeSlots.status, 'skipped'), gte(programmeSlots.settledAt, since)))
+    .groupBy(programmeSlots.programmeId, programmeSlots.skipReason);
 }
 
 /** Who last changed this chat's settings (their language is the summary's). */

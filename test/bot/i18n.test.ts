@@ -273,7 +273,13 @@ function renderSummaries(t: typeof en): string[] {
         : [],
       programmes: ['active', 'paused'].flatMap((status) =>
         // Started 27 Nov, 5 Dec and 1 Oct, seen on 1 Dec: running, not begun, finished.
-        [5, -3, 62].map((day) => ({ name: 'spring', status, rampLength: 14, day })),
+        [5, -3, 62].map((day) => ({
+          name: 'spring',
+          status,
+          rampLength: 14,
+          day,
+          skipped: (status === 'active' ? { missed: 2, quarantined: 1 } : {}) as Record<string, number>,
+        })),
       ),
     });
   const spec = chartSpec(t, data);

@@ -97,14 +97,16 @@ describe('summary data', () => {
         { id: 8, username: 'bob', health: 'proxy_error', quarantinedAt: null, quarantineReason: null },
       ],
       programmes: [
-        { name: 'spring', status: 'active', rampLength: 14, day: 5 },
-        { name: 'later', status: 'active', rampLength: 7, day: -3 },
+        { name: 'spring', status: 'active', rampLength: 14, day: 5, skipped: { missed: 2, quarantined: 1 } },
+        { name: 'later', status: 'active', rampLength: 7, day: -3, skipped: {} },
       ],
     });
     expect(text).toContain('@alice — paused (captcha)');
     expect(text).toContain('/check alice');
     expect(text).toContain('@bob — proxy not working');
-    expect(text).toContain('spring — day 5/14, running');
+    expect(text).toContain(
+      'spring — day 5/14, running\n    skipped in the last 24 h: missed 2, quarantine 1',
+    );
     expect(text).toContain('later — day 0/7, starts later');
     // The one Resume button, as a failure notice shows it.
     expect(

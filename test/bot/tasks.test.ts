@@ -4,14 +4,14 @@ import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, runs, tasks } from '../../src/db/schema.ts';
 import { type BotHarness, people, startBotHarness } from '../support/bot.ts';
-import { askIn, buttonsOf, tapIn } from '../support/chat-bot.ts';
+import { askIn, buttonsOf, commandTestThrottle, tapIn } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeTask } from '../support/fixtures.ts';
 
 const database = useTestDatabase();
 let h: BotHarness;
 beforeAll(async () => {
-  h = await startBotHarness(database());
+  h = await startBotHarness(database(), { wiring: { budget: { throttle: commandTestThrottle() } } });
 });
 afterAll(async () => {
   await h?.stop();

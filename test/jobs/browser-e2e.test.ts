@@ -1,7 +1,6 @@
 // Orchestration with real browsers: pg-boss workers run the warmup engine in Chromium against
 // the fixture site, which counts the sessions it sees — parallel limits, one session per
 // account, cancel closing the page, and a worker process killed mid-session.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import { fixtureAccount } from '../support/accounts.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
 import { startTestBoss, testLog } from '../support/jobs.ts';
+import { QUICK_RECOVERY, startMain } from '../support/main-process.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 
 const database = useTestDatabase();
@@ -30,17 +30,16 @@ let site: FixtureSite;
 let boss: Boss;
 let host: BrowserHost;
 let workers: Workers | undefined;
-const children: ChildProcess[] = [];
 let dir: string;
 
 beforeAll(async () => {
   site = await startFixtureSite();
-  boss = await startTestBoss(database());
+  // The queue's heartbeat as the worker process below sets it (QUICK_RECOVERY).
+  boss = await startTestBoss(database(), { heartbeatSeconds: 10 });
   host = createBrowserHost({ headless: true, log: { info() {}, warn() {} } });
   dir = await mkdtemp(path.join(tmpdir(), 'warmup-e2e-'));
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
   await workers?.stop(0);
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
   await host?.close();
@@ -131,29 +130,20 @@ describe('with in-process workers', () => {
 
 describe('a worker process killed mid-session', () => {
   function startWorkerProcess(profilePath: string) {
-    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../src/main.ts')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ROLE: 'worker',
-        DATABASE_URL: database().url,
-        SESSION_ENCRYPTION_KEY: key.toString('hex'),
-        WARMUP_SITE_PROFILE: profilePath,
-        WORKER_CONCURRENCY: '1',
-        HTTP_PORT: '0',
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const worker = startMain({
+      ROLE: 'worker',
+      DATABASE_URL: database().url,
+      SESSION_ENCRYPTION_KEY: key.toString('hex'),
+      WARMUP_SITE_PROFILE: profilePath,
+      WORKER_CONCURRENCY: '1',
+      LOG_LEVEL: 'warn',
+      ...QUICK_RECOVERY,
     });
-    let output = '';
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL')
-        console.error(`worker process exited (${code ?? signal}):\n${output.slice(-3000)}`);
+    void worker.exited.then((exit) => {
+      if (exit !== 'SIGKILL')
+        console.error(`worker process exited (${exit}):\n${worker.output().slice(-3000)}`);
     });
-    children.push(child);
-    return child;
+    return worker.child;
   }
 
   it('does not leave the run RUNNING: it is retried elsewhere (or ends worker_lost) within 90 s, with one terminal message', async () => {
@@ -161,7 +151,7 @@ describe('a worker process killed mid-session', () => {
     await writeFile(profilePath, JSON.stringify(site.profile));
     const victim = startWorkerProcess(profilePath);
     const id = await account('k1');
-    const { task } = await create('kill', [id], settings({ videos: range(8), watchSeconds: range(2) }));
+    const { task } = await create('kill', [id], settings({ videos: range(4), watchSeconds: range(2) }));
     await site.stats.waitFor(
       () => site.stats.openSessions('k1') === 1,
       60_000,

@@ -66,7 +66,7 @@ it('a tick job creates the due slot task, which runs like any other', async () =
     },
     { timeout: 20_000, interval: 100 },
   );
-  expect(task).toMatchObject({ name: 'ticked · day 1', programmeDay: 1, chatId: 10 });
+  expect(task).toMatchObject({ name: 'ticked · 1/1', programmeDay: 1, chatId: 10 });
   expect(steer.stats.started).toEqual([account!.username]);
   const [after] = await db.select().from(programmeSlots);
   expect(after).toMatchObject({ status: 'created', taskId: task.id });

@@ -68,8 +68,12 @@ describe('roles with TELEGRAM_BOT_TOKEN set', () => {
   let taskId: number;
 
   it('a worker runs sessions and never talks to Telegram; their notifications wait for the bot', async () => {
-    const worker = startMain(env('worker'));
+    const worker = startMain(
+      env('worker', { WORKER_HEARTBEAT_SECONDS: '12', SESSION_RETRY_DELAY_SECONDS: '3' }),
+    );
     await worker.waitForLog(/^warmup-bot running$/);
+    // The queue takes the process's heartbeat and retry delay (the last process to start sets them).
+    expect(await boss.boss.getQueue(QUEUES.session)).toMatchObject({ heartbeatSeconds: 12, retryDelay: 3 });
     const checks = (await (await fetch(`${await worker.httpUrl()}/readyz`)).json()) as { checks: object };
     expect(Object.keys(checks.checks).sort()).toEqual(['browser', 'database', 'pgboss', 'process']);
 

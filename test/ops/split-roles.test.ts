@@ -16,7 +16,7 @@ import { makeDataDir, removeDataDir } from '../support/data-dir.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
 import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
 import { freePort } from '../support/global-setup.ts';
-import { startMain } from '../support/main-process.ts';
+import { QUICK_RECOVERY, startMain } from '../support/main-process.ts';
 
 const key = randomBytes(32);
 const chat = people.operator.id;
@@ -57,6 +57,7 @@ const env = (role: 'bot' | 'worker') => ({
   WORKER_CONCURRENCY: '1',
   SHUTDOWN_GRACE_SECONDS: '2',
   LOG_LEVEL: 'info',
+  ...QUICK_RECOVERY,
 });
 
 async function openSharedDatabase(): Promise<Database> {
@@ -72,7 +73,7 @@ async function newTask(account: string): Promise<number> {
   const before = said().length;
   telegram.sendText({
     from: people.operator,
-    text: `/new accounts=${account} videos=8-8 watch=2-2 delay=0-0`,
+    text: `/new accounts=${account} videos=4-4 watch=2-2 delay=0-0`,
   });
   const created = await telegram.waitFor(
     () =>

@@ -2,6 +2,7 @@
 // wireBot as main.ts wires it, the test database, a JobPort that records what was asked of it,
 // and the allow-listed people of bot.ts.
 import { count, eq, sql } from 'drizzle-orm';
+import { createThrottle } from '../../src/bot/notifications/throttle.ts';
 import { wireBot } from '../../src/bot/wiring.ts';
 import type { Db } from '../../src/db/client.ts';
 import { auditLog, runs, tasks } from '../../src/db/schema.ts';
@@ -32,6 +33,14 @@ export type ChatBot = {
   stop(): Promise<void>;
 };
 
+/**
+ * The send throttle for command tests. Telegram's one message a second per chat would put 1.1 s
+ * between the replies of consecutive tests (they all talk in the same chats) and prove nothing
+ * there: this one keeps the order and the 100 ms margin only. The real limits are tested in
+ * test/bot/notifications/ and wherever a test gives its own budget.
+ */
+export const commandTestThrottle = () => createThrottle({ limits: { chatIntervalMs: 0 } });
+
 export async function startChatBot(
   database: TestDatabase,
   options: {
@@ -60,6 +69,7 @@ export async function startChatBot(
     adminIds: options.adminIds ?? [],
     ...(options.now ? { now: options.now } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    budget: { throttle: commandTestThrottle() },
   });
   const running = await startBotAgainst(fake, bot);
   return {

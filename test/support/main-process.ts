@@ -10,6 +10,18 @@ afterAll(() => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/**
+ * For tests that kill a worker mid-session and wait for another to take the session up: the
+ * shortest heartbeat pg-boss accepts, the shortest lease, and a 1 s first retry, so the wait after
+ * the kill is about 10 s instead of about 45 s. Real settings (README's configuration table); give
+ * them to every process and test boss sharing the queue — the last to start sets the queue's.
+ */
+export const QUICK_RECOVERY = {
+  WORKER_HEARTBEAT_SECONDS: '10',
+  ACCOUNT_LEASE_SECONDS: '10',
+  SESSION_RETRY_DELAY_SECONDS: '1',
+} as const;
+
 export type MainProcess = {
   child: ChildProcess;
   output(): string;

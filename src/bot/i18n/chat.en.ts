@@ -60,6 +60,7 @@ export const chatEn = {
     programmes: 'Programmes:',
     programme: (name: string, day: number, total: number, status: string) =>
       `• ${name} — day ${day}/${total}, ${status}`,
+    programmeSkipped: (skips: string) => `    skipped in the last 24 h: ${skips}`,
     programmeStatus: {
       active: 'running',
       paused: 'paused',

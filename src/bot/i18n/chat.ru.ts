@@ -62,6 +62,7 @@ export const chatRu: typeof chatEn = {
     programmes: 'Программы:',
     programme: (name: string, day: number, total: number, status: string) =>
       `• ${name} — день ${day}/${total}, ${status}`,
+    programmeSkipped: (skips: string) => `    пропущено за 24 ч: ${skips}`,
     programmeStatus: {
       active: 'идёт',
       paused: 'на паузе',

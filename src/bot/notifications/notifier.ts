@@ -123,11 +123,14 @@ export function createNotifier(deps: {
       }
     }
     if (!sentAsPhoto) await telegram.sendMessage(chatId, text, { ...html, ...keyboard });
-    // The live message stops offering Cancel once the task has ended.
+    // The live message stops offering Cancel once the task has ended. A pause is told once: in
+    // the notice above, with its Resume button, not again in the live message (which has none).
     const live = task.progressMessageId;
     if (live !== null) {
+      const closed =
+        event.type === 'failed' ? formatTaskEvent(t, { ...event, quarantined: [] }, actor) : text;
       await telegram
-        .editMessageText(chatId, live, undefined, text, html)
+        .editMessageText(chatId, live, undefined, closed, html)
         .catch((err) => log.debug({ err, taskId: task.id }, 'could not close the live message'));
     }
   }

@@ -3,7 +3,7 @@
 import type { Telegram } from 'telegraf';
 import type { Db } from '../../db/client.ts';
 import { listLiveProgrammes } from '../../db/programmes-repo.ts';
-import { accountsNeedingAttention, countFinishedRuns } from '../../db/summary-repo.ts';
+import { accountsNeedingAttention, countFinishedRuns, skippedSlotsSince } from '../../db/summary-repo.ts';
 import type { Logger } from '../../logger.ts';
 import { addDays, localTime, zonedInstant } from '../../tasks/local-time.ts';
 import { programmeDayAt } from '../../tasks/programmes/calendar.ts';
@@ -58,11 +58,15 @@ export async function sendDailySummary(deps: SummaryDeps, chatId: number, t: Tex
   const zone = t.locale.timeZone;
   const data = await loadSummaryData(db, zone, now, days);
   const attention = await accountsNeedingAttention(db);
+  const skips = await skippedSlotsSince(db, new Date(now.getTime() - DAY_MS));
   const programmes = (await listLiveProgrammes(db)).map((p) => ({
     name: p.name,
     status: p.status,
     rampLength: p.ramp.length,
     day: programmeDayAt(p, now),
+    skipped: Object.fromEntries(
+      skips.filter((k) => k.programmeId === p.id).map((k) => [k.reason ?? 'other', k.n]),
+    ),
   }));
   const { text, keyboard } = formatSummary(t, { data, attention, programmes, now });
   const extra = keyboard ?? {};

@@ -1,6 +1,7 @@
 // The summary's words, from the same SummaryData the chart is drawn from: the last 24 h and the
 // period by reason, accounts that need a person (Resume buttons for paused ones), programmes.
 import { Markup } from 'telegraf';
+import { formatSkips } from '../commands/programmes/views.ts';
 import { resumeButton } from '../commands/quarantine/notice.ts';
 import { escapeHtml, fitLines, formatHealth, MAX_TEXT } from '../format.ts';
 import type { Texts } from '../i18n/index.ts';
@@ -20,6 +21,8 @@ export type ProgrammeProgress = {
   rampLength: number;
   /** programmeDayAt of the programme now: 0 or less before it starts, past rampLength once done. */
   day: number;
+  /** Its slots skipped in the last 24 h, by skip reason (missed, quarantined, paused, …). */
+  skipped: Record<string, number>;
 };
 
 export type SummaryInput = {
@@ -51,7 +54,14 @@ function programmeLine(t: Texts, p: ProgrammeProgress): string {
         : day > p.rampLength
           ? s.programmeStatus.finished
           : s.programmeStatus.active;
-  return s.programme(escapeHtml(p.name), Math.min(Math.max(day, 0), p.rampLength), p.rampLength, status);
+  const line = s.programme(
+    escapeHtml(p.name),
+    Math.min(Math.max(day, 0), p.rampLength),
+    p.rampLength,
+    status,
+  );
+  const skips = formatSkips(t, p.skipped);
+  return skips ? `${line}\n${s.programmeSkipped(skips)}` : line;
 }
 
 /** The daily summary's text and its buttons. */

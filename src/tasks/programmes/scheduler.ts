@@ -105,7 +105,8 @@ async function createSlotTask(
     const claimed = await claimSlot(tx, slot.id, now);
     if (!claimed) return false;
     const { task } = await createTask(tx, deps.jobs, {
-      name: `${programme.name} · day ${slot.day}`,
+      // Language-neutral: the chat may read Russian or English.
+      name: `${programme.name} · ${slot.day}/${programme.ramp.length}`,
       settings: resolveSettings(slot.preset),
       accountIds: [slot.accountId],
       chatId: programme.chatId,

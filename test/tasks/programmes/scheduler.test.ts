@@ -89,7 +89,7 @@ describe('a 14-day standard programme for 3 accounts', () => {
       expect(expected.length).toBeGreaterThanOrEqual(3);
       expect(expected.length).toBeLessThanOrEqual(6);
       for (const { task } of ofDay) {
-        expect(task.name).toBe(`${programme.name} · day ${day}`);
+        expect(task.name).toBe(`${programme.name} · ${day}/${programme.ramp.length}`);
         expect(task.settings).toEqual(presets[programme.ramp[day - 1] as keyof typeof presets]);
         expect(task.chatId).toBe(500);
       }

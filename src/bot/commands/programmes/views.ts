@@ -86,12 +86,16 @@ export function formatList(t: Texts, rows: ProgrammeOverview[]): string {
   return lines.join('\n');
 }
 
+/** "missed 2, quarantine 1": skipped slots by reason (the calendar's history, the daily summary). */
+export function formatSkips(t: Texts, byReason: Record<string, number>): string {
+  return Object.entries(byReason)
+    .map(([reason, n]) => `${t.programmes.skip[reason] ?? reason} ${n}`)
+    .join(', ');
+}
+
 export function formatCalendar(t: Texts, p: ProgrammeRow, view: ProgrammeCalendarView): string {
   const d = t.programmes.details;
-  const skipped = (s: Record<string, number>) =>
-    Object.entries(s)
-      .map(([reason, n]) => `${t.programmes.skip[reason] ?? reason} ${n}`)
-      .join(', ');
+  const skipped = (s: Record<string, number>) => formatSkips(t, s);
   const members = view.members
     .filter((m) => m.untilDay === null || m.untilDay > Math.max(view.day, 1))
     .map((m) => `${escapeHtml(m.username)}${m.quarantined ? ' ⚠️' : ''}`);
