@@ -20,7 +20,7 @@ export type WireBotOptions = BotDeps & {
   /** Told of every event once its message went out (the delivery lag metric). */
   onDelivered?: (event: TaskEvent) => void;
   budget?: Omit<BudgetOptions, 'onCall'>;
-  outbox?: Pick<OutboxOptions, 'sweepMs' | 'retry' | 'keepDays'>;
+  outbox?: Pick<OutboxOptions, 'sweepMs' | 'retry' | 'keepDays' | 'leaseMs'>;
   /** How often the daily summaries' clock is looked at (0: only by tick(), for tests). */
   digestEveryMs?: number;
   log: Logger;

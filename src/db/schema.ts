@@ -280,6 +280,18 @@ export const unreachableChats = pgTable('unreachable_chats', {
   since: stamp('since').notNull().defaultNow(),
 });
 
+/**
+ * Which bot process delivers a chat's outbox now (one lane per chat across processes): taken
+ * before reading the chat's pending entries, renewed while delivering, released when the lane ends.
+ */
+export const chatLanes = pgTable('chat_lanes', {
+  chatId: telegramId('chat_id').primaryKey(),
+  /** The outbox holding it (host:pid:random, one per process). */
+  holder: text('holder').notNull(),
+  /** Free for another process once this has passed (its holder died or stopped). */
+  expiresAt: stamp('expires_at').notNull(),
+});
+
 /** Per-chat preferences; a chat without a row uses the defaults (TIMEZONE, no quiet hours, no digest). */
 export const chatSettings = pgTable(
   'chat_settings',

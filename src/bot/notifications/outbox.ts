@@ -2,6 +2,8 @@
 // pending entries in order (whatever gathered while the chat's next send slot came closer) and
 // hands them to the notifier. Each chat has its own lane, so a throttled group never delays a
 // private chat. A chat Telegram says is gone is marked unreachable and skipped until it speaks.
+// Across bot processes on one database a chat's lane runs in one of them only (chat-lease.ts): a
+// lane that finds the chat's lease taken leaves the chat to its holder.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recordAudit } from '../../db/audit-repo.ts';
 import type { Db } from '../../db/client.ts';
@@ -17,6 +19,7 @@ import {
 } from '../../db/outbox-repo.ts';
 import type { Logger } from '../../logger.ts';
 import type { TaskEvent } from '../../tasks/events.ts';
+import { chatLease, LEASE_MS, LeaseLostError, newHolder } from './chat-lease.ts';
 import type { Notifier } from './notifier.ts';
 import { quietUntil } from './quiet-hours.ts';
 import { ChatGoneError } from './refusals.ts';
@@ -52,6 +55,8 @@ export type OutboxOptions = {
   timeZone?: string;
   /** The clock of quiet hours (tests drive it). */
   now?: () => Date;
+  /** How long a chat's delivery lease lasts unrenewed (LEASE_MS; tests shorten it). */
+  leaseMs?: number;
 };
 
 const BATCH = 100;
@@ -62,12 +67,23 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
   const retry = options.retry ?? { initialMs: 2000, maxMs: 60_000 };
   const now = options.now ?? (() => new Date());
   const stopping = new AbortController();
+  const holder = newHolder();
+  const leaseMs = options.leaseMs ?? LEASE_MS;
   const lanes = new Map<number, { again: boolean; done: Promise<void> }>();
   const gone = new Map<number, { reason: string; since: string }>();
   for (const row of await listUnreachableChats(db))
     gone.set(row.chatId, { reason: row.reason, since: row.since.toISOString() });
 
   async function drain(chatId: number, lane: { again: boolean }) {
+    const lease = chatLease({ db, chatId, holder, leaseMs, log });
+    try {
+      await drainHeld(chatId, lane, lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  async function drainHeld(chatId: number, lane: { again: boolean }, lease: ReturnType<typeof chatLease>) {
     let failures = 0;
     for (;;) {
       lane.again = false;
@@ -76,10 +92,16 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
         // Let more entries gather while the chat's slot comes closer: they may fold into one message.
         const wait = throttle.peek(chatId);
         if (wait > 0) await sleep(wait, undefined, { signal: stopping.signal });
+        // Another process delivers this chat now; its lane reads what we recorded too.
+        if (!(await lease.take())) return;
         const pending = await pendingNotifications(db, chatId, BATCH, now());
         if (pending.length === 0) {
           if (lane.again) continue;
-          return;
+          await lease.release();
+          // Another process may have recorded an entry while we held the lease and, finding the
+          // lease taken, left it to us: look once more now that the lease is free.
+          if ((await pendingNotifications(db, chatId, 1, now())).length === 0) return;
+          continue;
         }
         const events = new Map(pending.map((p) => [p.id, p.event as TaskEvent]));
         await notifier.deliver(
@@ -88,11 +110,16 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
           async (ids, outcome) => {
             await settleNotifications(db, ids, outcome);
             if (outcome === 'sent') for (const id of ids) options.onDelivered?.(events.get(id)!);
+            lease.check(); // before the next send: not sure of the lease, send nothing more
           },
         );
         failures = 0;
       } catch (err) {
         if (stopping.signal.aborted) return;
+        if (err instanceof LeaseLostError) {
+          log.warn({ chatId }, 'delivery lease lost; another bot process delivers this chat');
+          return;
+        }
         if (err instanceof ChatGoneError) return await markGone(chatId, err.reason);
         failures += 1;
         const delay = Math.min(retry.maxMs, retry.initialMs * 2 ** (failures - 1));
