@@ -152,14 +152,15 @@ describe('one refused item never drops another', () => {
     const second = await newTask('blocked-b', chat);
     await begin(second.refs[0]!);
     await complete(second.refs[0]!);
-    // Recorded, and waiting: the first one's end and the second's start and end.
+    // Recorded, and waiting: the first one's start (refused, so unsettled) and end, and the second's
+    // start and end. (Waiting for 3 passed only while the fourth had not been recorded yet.)
     await vi.waitFor(
       async () => {
         const rows = await database()
           .db.select()
           .from(notificationOutbox)
           .where(eq(notificationOutbox.chatId, chat));
-        expect(rows.filter((r) => r.settledAt === null)).toHaveLength(3);
+        expect(rows.filter((r) => r.settledAt === null)).toHaveLength(4);
       },
       { timeout: 20_000, interval: 50 },
     );
