@@ -89,19 +89,19 @@ try {
   const [firstRender, ...later] = renders;
   const s = summarize(steady);
   const r = summarize(later);
-  console.log(`server: ${bench.server}; ${ACCOUNTS} accounts, 2 sessions/day, 14 days`);
-  console.log('| step | result | time |');
-  console.log('|---|---|---|');
-  console.log(`| first tick | ${first.planned} slots planned (days 1–2) | ${firstMs.toFixed(0)} ms |`);
-  console.log(
+  console.error(`server: ${bench.server}; ${ACCOUNTS} accounts, 2 sessions/day, 14 days`);
+  console.error('| step | result | time |');
+  console.error('|---|---|---|');
+  console.error(`| first tick | ${first.planned} slots planned (days 1–2) | ${firstMs.toFixed(0)} ms |`);
+  console.error(
     `| steady tick ×${STEADY_TICKS} | nothing due | mean ${s.mean.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms |`,
   );
-  console.log(
+  console.error(
     `| day-1 tick | ${burst.created} tasks created, ${JSON.stringify(burst.skipped)} skipped | ${burstMs.toFixed(0)} ms (${((burst.created / burstMs) * 1000).toFixed(0)} tasks/s) |`,
   );
-  console.log(`| totals | ${slots?.n} slots, ${taskCount?.n} programme tasks | |`);
-  console.log(`| chart, first render | 960×540 PNG | ${firstRender?.toFixed(0)} ms |`);
-  console.log(`| chart, next 20 | | mean ${r.mean.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms |`);
+  console.error(`| totals | ${slots?.n} slots, ${taskCount?.n} programme tasks | |`);
+  console.error(`| chart, first render | 960×540 PNG | ${firstRender?.toFixed(0)} ms |`);
+  console.error(`| chart, next 20 | | mean ${r.mean.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms |`);
 } finally {
   await boss.boss.stop({ graceful: false, timeout: 1000 });
   await bench.close();

@@ -115,7 +115,8 @@ export function programmeSamples(t: Texts): string[] {
     t.programmes.unchanged(3, t.programmes.status.paused ?? ''),
     t.programmes.added('carol', 3, 4),
     t.programmes.removed('carol', 3, 4),
-    t.programmes.problems.unknownAccounts('zed'),
+    t.unknownAccounts('zed'),
+    t.unknownAccount('zed'),
     t.programmes.problems.nameTaken('spring'),
     ...Object.values(t.programmes.member).map((f) => f('carol' as never)),
   );

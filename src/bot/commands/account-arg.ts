@@ -9,21 +9,19 @@ import { parseAccountRef } from './account-input.ts';
 import { type BotContext, commandArgs } from './context.ts';
 import { shownInput } from './quoted-input.ts';
 
-export type AccountArgTexts = { usage: string; unknown: (account: string) => string };
-
 export async function accountFromArgs(
   ctx: BotContext,
   db: Executor,
-  texts: AccountArgTexts,
+  usage: string,
 ): Promise<AccountRow | undefined> {
   const args = commandArgs(ctx);
-  if (args.length !== 1) return void (await ctx.reply(texts.usage, { parse_mode: 'HTML' }));
+  if (args.length !== 1) return void (await ctx.reply(usage, { parse_mode: 'HTML' }));
   const name = parseAccountRef(args[0]!);
   if (!name) {
     const shown = shownInput(args[0]!) ?? ctx.t.hiddenLink;
     return void (await ctx.reply(ctx.t.badAccountName(shown), { parse_mode: 'HTML' }));
   }
   const [account] = await findAccountsByUsernames(db, [name]);
-  if (!account) return void (await ctx.reply(texts.unknown(escapeHtml(name)), { parse_mode: 'HTML' }));
+  if (!account) return void (await ctx.reply(ctx.t.unknownAccount(escapeHtml(name)), { parse_mode: 'HTML' }));
   return account;
 }

@@ -108,6 +108,8 @@ export const en = {
   notFound: (id: number) => `There is no task #${id}. Send /list to see the tasks.`,
   badAccountName: (value: string) =>
     `"${value}" is not an account name: letters, digits, _ and ., at most 24 characters.`,
+  unknownAccount: (account: string) => `There is no account @${account}. Send /accounts for the list.`,
+  unknownAccounts: (names: string) => `Unknown accounts: ${names}. Send /accounts for the list.`,
 
   restarted: (id: number) => `Task #${id} restarted.`,
   restartBusy: (id: number, why: string) => `Task #${id} was not restarted: ${why}.`,
@@ -228,7 +230,6 @@ export const en = {
     tooLong: (key: string, max: number) => `${key} is too long: at most ${max} characters.`,
     missingAccounts:
       'Say which accounts: accounts=alice,bob or accounts=all — or send /new alone to pick them with buttons.',
-    unknownAccounts: (names: string) => `Unknown accounts: ${names}. Send /accounts for the list.`,
     noHealthy:
       'No healthy accounts: every account is logged out, blocked or stuck at a captcha. See /accounts.',
     noAccounts: 'There are no accounts yet. An admin adds them with /account_add &lt;username&gt;.',
@@ -309,7 +310,6 @@ export const en = {
   check: {
     usage: 'Usage: /check &lt;account&gt; — e.g. /check alice',
     badUsername: (value: string) => `"${value}" is not an account name. Send /accounts for the list.`,
-    unknownAccount: (username: string) => `There is no account @${username}. Send /accounts for the list.`,
     queued: (username: string) => `Checking @${username}… (answer within a minute)`,
     queuedBusy: (username: string) =>
       `@${username} is in a browser session right now; the check runs as soon as that session ends.`,

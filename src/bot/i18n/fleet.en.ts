@@ -35,13 +35,11 @@ export const fleetEn = {
     notPaused: (account: string) => `@${account} is not paused (resumed already).`,
     gone: 'That account no longer exists. Send /accounts for the list.',
     usage: 'Usage: /account_resume &lt;account&gt; — e.g. /account_resume alice',
-    unknownAccount: (account: string) => `There is no account @${account}. Send /accounts for the list.`,
     /** Added to the /session answer when the upload lifted a quarantine. */
     resumedBySession: 'It was paused; programmes include it again.',
   },
   account: {
     usage: 'Usage: /account &lt;name&gt; — e.g. /account alice (send /accounts for the list)',
-    unknown: (account: string) => `There is no account @${account}. Send /accounts for the list.`,
     header: (account: string) => `👤 <b>@${account}</b>`,
     health: (health: string, when: string) => `Health: ${health} (${when})`,
     healthNever: (health: string) => `Health: ${health}`,

@@ -45,12 +45,10 @@ export const fleetRu: FleetTexts = {
     notPaused: (account: string) => `@${account} не на паузе (уже продолжен).`,
     gone: 'Этого аккаунта больше нет. Список: /accounts.',
     usage: 'Как: /account_resume &lt;аккаунт&gt; — например, /account_resume alice',
-    unknownAccount: (account: string) => `Аккаунта @${account} нет. Список: /accounts.`,
     resumedBySession: 'Он был на паузе; программы снова его включают.',
   },
   account: {
     usage: 'Как: /account &lt;имя&gt; — например, /account alice (список: /accounts)',
-    unknown: (account: string) => `Аккаунта @${account} нет. Список: /accounts.`,
     header: (account: string) => `👤 <b>@${account}</b>`,
     health: (health: string, when: string) => `Состояние: ${health} (${when})`,
     healthNever: (health: string) => `Состояние: ${health}`,

@@ -41,7 +41,6 @@ export const programmesEn = {
     startPast: (value: string) => `start=${value} is in the past in the programme's timezone.`,
     tooTight: (sessions: number, gap: number) =>
       `${sessionsN(sessions)} at least ${gap} min apart do not fit in these windows: widen them, lower sessions= or gap=.`,
-    unknownAccounts: (names: string) => `Unknown accounts: ${names}. Send /accounts for the list.`,
     nameTaken: (name: string) =>
       `A running or paused programme is already called «${name}»: pick another name.`,
   },

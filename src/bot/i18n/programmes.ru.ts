@@ -44,7 +44,6 @@ export const programmesRu: typeof programmesEn = {
     startPast: (value: string) => `start=${value} уже прошла в часовом поясе программы.`,
     tooTight: (sessions: number, gap: number) =>
       `${sessionsN(sessions)} с промежутком не меньше ${gap} мин не помещаются в эти окна: расширьте их, уменьшите sessions= или gap=.`,
-    unknownAccounts: (names: string) => `Неизвестные аккаунты: ${names}. Список — /accounts.`,
     nameTaken: (name: string) =>
       `Идущая или приостановленная программа «${name}» уже есть: выберите другое имя.`,
   },
@@ -120,7 +119,7 @@ export const programmesRu: typeof programmesEn = {
     `@${account} выходит из программы #${id} с дня ${day}.`,
   member: {
     notLive: (id: number) => `Программа #${id} закончилась; состав уже не меняется.`,
-    unknownAccount: (account: string) => `Аккаунта @${account} нет. Список — /accounts.`,
+    unknownAccount: (account: string) => `Аккаунта @${account} нет. Список: /accounts.`,
     already: (account: string) => `@${account} уже участвует.`,
     notMember: (account: string) => `@${account} не участвует в этой программе.`,
     lastAccount: (account: string) => `@${account} — последний аккаунт программы: лучше остановите её.`,

@@ -105,6 +105,8 @@ export const ru: Texts = {
   notFound: (id: number) => `Задачи #${id} нет. Список задач: /list.`,
   badAccountName: (value: string) =>
     `«${value}» — не имя аккаунта: буквы, цифры, _ и ., не больше 24 символов.`,
+  unknownAccount: (account: string) => `Аккаунта @${account} нет. Список: /accounts.`,
+  unknownAccounts: (names: string) => `Неизвестные аккаунты: ${names}. Список: /accounts.`,
 
   restarted: (id: number) => `Задача #${id} перезапущена.`,
   restartBusy: (id: number, why: string) => `Задача #${id} не перезапущена: ${why}.`,
@@ -224,7 +226,6 @@ export const ru: Texts = {
     tooLong: (key: string, max: number) => `${key} слишком длинное: не больше ${max} символов.`,
     missingAccounts:
       'Укажите аккаунты: accounts=alice,bob или accounts=all — или отправьте просто /new, чтобы выбрать кнопками.',
-    unknownAccounts: (names: string) => `Неизвестные аккаунты: ${names}. Список: /accounts.`,
     noHealthy: 'Нет исправных аккаунтов: все разлогинены, заблокированы или упёрлись в капчу. См. /accounts.',
     noAccounts: 'Аккаунтов пока нет. Администратор добавляет их командой /account_add &lt;username&gt;.',
     badSettings: (problems: string) => `Эти настройки не годятся: ${problems}.`,
@@ -307,7 +308,6 @@ export const ru: Texts = {
   check: {
     usage: 'Как: /check &lt;аккаунт&gt; — например, /check alice',
     badUsername: (value: string) => `«${value}» — не имя аккаунта. Список: /accounts.`,
-    unknownAccount: (username: string) => `Аккаунта @${username} нет. Список: /accounts.`,
     queued: (username: string) => `Проверяю @${username}… (ответ в течение минуты)`,
     queuedBusy: (username: string) =>
       `@${username} сейчас в сессии браузера; проверка начнётся, как только она закончится.`,

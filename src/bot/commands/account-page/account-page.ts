@@ -38,7 +38,7 @@ export function accountPageFeature(deps: BotDeps) {
   };
 
   feature.command('account', async (ctx) => {
-    const account = await accountFromArgs(ctx, db, ctx.t.fleet.account);
+    const account = await accountFromArgs(ctx, db, ctx.t.fleet.account.usage);
     if (account) await show(ctx, account);
   });
 

@@ -51,7 +51,7 @@ async function queueCheckOf(
   name: string,
 ): Promise<{ text: string; queued: boolean }> {
   const [account] = await findAccountsByUsernames(deps.db, [name]);
-  if (!account) return { text: ctx.t.check.unknownAccount(escapeHtml(name)), queued: false };
+  if (!account) return { text: ctx.t.unknownAccount(escapeHtml(name)), queued: false };
   return { text: await queueCheck(deps, ctx, account), queued: true };
 }
 

@@ -83,7 +83,8 @@ export function newTaskFeature(deps: BotDeps) {
       chosen = await findAccountsByUsernames(db, args.accounts);
       const found = new Set(chosen.map((a) => a.username.toLowerCase()));
       const missing = args.accounts.filter((name) => !found.has(name));
-      if (missing.length > 0) return say(t.unknownAccounts(escapeHtml(truncate(missing.join(', '), 200))));
+      if (missing.length > 0)
+        return say(ctx.t.unknownAccounts(escapeHtml(truncate(missing.join(', '), 200))));
     }
     const card = await create(
       ctx,

@@ -61,7 +61,7 @@ export function programmesFeature(deps: BotDeps) {
       return ctx.reply(
         result.problem === 'nameTaken'
           ? t.problems.nameTaken(escapeHtml(parsed.spec.name))
-          : t.problems.unknownAccounts(escapeHtml(truncate(result.names.join(', '), 200))),
+          : ctx.t.unknownAccounts(escapeHtml(truncate(result.names.join(', '), 200))),
         html,
       );
     }

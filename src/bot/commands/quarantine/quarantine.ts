@@ -16,7 +16,7 @@ export function quarantineFeature(deps: BotDeps) {
   feature.command('account_resume', async (ctx) => {
     if (!(await requireRole(ctx, db, 'operator', 'account.resume'))) return;
     const t = ctx.t.fleet.quarantine;
-    const account = await accountFromArgs(ctx, db, { usage: t.usage, unknown: t.unknownAccount });
+    const account = await accountFromArgs(ctx, db, t.usage);
     if (!account) return;
     const result = await resumeAccount(db, { accountId: account.id, actorId: ctx.actor.id, via: 'command' });
     const shown = escapeHtml(account.username);
