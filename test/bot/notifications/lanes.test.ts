@@ -51,8 +51,8 @@ async function startProcess(options: Pick<WireBotOptions, 'budget' | 'outbox'> =
 }
 
 let made = 0;
-/** A task in the chat and its event of this type, recorded in the outbox (as any process would). */
-async function recordEvent(chatId: number, type: TaskEventType) {
+/** A task in the chat and its event of this type. */
+async function eventFor(chatId: number, type: TaskEventType) {
   const { db } = database();
   const accountIds = await makeAccounts(db, 1, `lane${++made}-`);
   const { task } = await createTask(db, recordingJobs(), {
@@ -62,9 +62,14 @@ async function recordEvent(chatId: number, type: TaskEventType) {
     chatId,
     actorId: people.operator.id,
   });
-  const event = await buildTaskEvent(db, task, type);
-  await recordNotification(db, { chatId, taskId: task.id, jobId: null, event });
-  return task.id;
+  return buildTaskEvent(db, task, type);
+}
+
+/** Such an event, recorded in the outbox (as any process would) without waking a lane. */
+async function recordEvent(chatId: number, type: TaskEventType) {
+  const event = await eventFor(chatId, type);
+  await recordNotification(database().db, { chatId, taskId: event.taskId, jobId: null, event });
+  return event.taskId;
 }
 
 const sent = (chatId: number) => fake.messages(chatId).length;
@@ -160,6 +165,24 @@ describe('two bot processes on one database', () => {
     await b.sweep();
     await b.idle();
     expect(sent(chat)).toBe(1);
+  });
+
+  it('what another process records while one holds the chat is sent by the holder, without a sweep', async () => {
+    // Telegram's one message a second per chat: the holder's lane waits for its next slot, leased.
+    const paced = { budget: { retry: { maxAttempts: 1 } } };
+    const a = await startProcess(paced);
+    const b = await startProcess(paced);
+    const chat = -3501;
+    const [first, second] = [await eventFor(chat, 'completed'), await eventFor(chat, 'completed')];
+    await a.record(first, null);
+    await fake.waitFor(() => fake.messages(chat)[0]);
+    await b.record(second, null);
+    await b.idle(); // B's lane found the lease taken and left
+    expect(sent(chat)).toBe(1);
+    await fake.waitFor(() => fake.messages(chat)[1], { description: 'the second end, from A' });
+    await Promise.all([a.idle(), b.idle()]);
+    expect(sent(chat)).toBe(2);
+    expect(await unsettled(chat)).toEqual([]);
   });
 
   it('a batch longer than the lease keeps it (renewed while it waits for the chat’s send slots)', async () => {
