@@ -23,19 +23,10 @@ export const SETTING_KEYS = [
   'inject_session',
 ] as const;
 
-/** The keys that change the identity; the others choose the browser. */
-const IDENTITY_KEYS: readonly SettingKey[] = [
-  'country',
-  'locale',
-  'timezone',
-  'viewport',
-  'scale',
-  'user_agent',
-  'identity',
-  'shared',
-];
+/** The keys that choose the browser; every other key changes the identity. */
+const BROWSER_KEYS: readonly SettingKey[] = ['browser', 'profile', 'inject_session'];
 export const touchesIdentity = (pairs: ReadonlyMap<SettingKey, string>) =>
-  IDENTITY_KEYS.some((k) => pairs.has(k));
+  [...pairs.keys()].some((k) => !BROWSER_KEYS.includes(k));
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export type SettingError =
