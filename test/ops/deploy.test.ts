@@ -2,9 +2,6 @@
 // hands it back; a second worker process completes it, with one completion notification. With the
 // bot in the same process, the bot stops taking updates before the workers' grace begins.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runs, tasks } from '../../src/db/schema.ts';
@@ -17,36 +14,25 @@ import { fixtureAccount } from '../support/accounts.ts';
 import { people } from '../support/bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
 import { startTestBoss } from '../support/jobs.ts';
-import { startMain } from '../support/main-process.ts';
+import { startMain, useSiteForMain } from '../support/main-process.ts';
 import { parsePrometheus, seriesValue } from '../support/prometheus.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 
 const database = useTestDatabase();
+const fixture = useSiteForMain('deploy');
 const key = randomBytes(32);
-let site: FixtureSite;
-let dir: string;
-let profilePath: string;
 let boss: Boss | undefined;
 
-beforeAll(async () => {
-  site = await startFixtureSite();
-  dir = await mkdtemp(path.join(tmpdir(), 'warmup-deploy-'));
-  profilePath = path.join(dir, 'profile.json');
-  await writeFile(profilePath, JSON.stringify(site.profile));
-});
 afterAll(async () => {
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
-  await site?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const workerEnv = (extra: Record<string, string> = {}) => ({
   ROLE: 'worker',
   DATABASE_URL: database().url,
   SESSION_ENCRYPTION_KEY: key.toString('hex'),
-  WARMUP_SITE_PROFILE: profilePath,
+  WARMUP_SITE_PROFILE: fixture().profilePath,
   WORKER_CONCURRENCY: '1',
   SHUTDOWN_GRACE_SECONDS: '5',
   LOG_LEVEL: 'info',
@@ -58,7 +44,7 @@ const longSession = quickSettings({ videos: range(6), watchSeconds: range(2) });
 
 async function createLongTask(account: string) {
   boss ??= await startTestBoss(database());
-  const id = await fixtureAccount(database().db, key, site, account);
+  const id = await fixtureAccount(database().db, key, fixture().site, account);
   const { task } = await createTask(
     database().db,
     createTaskJobs(boss.boss, () => 0),
@@ -70,7 +56,11 @@ async function createLongTask(account: string) {
       actorId: people.operator.id,
     },
   );
-  await site.stats.waitFor(() => site.stats.openSessions(account) === 1, 60_000, 'the session to open');
+  await fixture().site.stats.waitFor(
+    () => fixture().site.stats.openSessions(account) === 1,
+    60_000,
+    'the session to open',
+  );
   return task;
 }
 
@@ -96,7 +86,7 @@ describe('SIGTERM to a worker mid-session', () => {
     // The grace period is the session's: it was still open when the grace ran out.
     expect(Date.now() - signalled).toBeGreaterThanOrEqual(4500);
     expect(await first.exited).toBe(0);
-    expect(site.stats.openSessions('deploy1')).toBe(0);
+    expect(fixture().site.stats.openSessions('deploy1')).toBe(0);
     const handedBack = await runOf(task.id);
     expect(handedBack).toMatchObject({ status: 'pending', reasonCode: 'interrupted' });
     // Handed back with a new job, so the next worker starts it at once and no retry is spent.
@@ -113,7 +103,7 @@ describe('SIGTERM to a worker mid-session', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(await runOf(task.id)).toMatchObject({ status: 'completed', attempts: 2 });
-    expect(site.stats.maxConcurrent('deploy1')).toBe(1);
+    expect(fixture().site.stats.maxConcurrent('deploy1')).toBe(1);
     const terminal = await database().db.execute<{ type: string }>(
       sql`select data->>'type' as type from pgboss.job where name = ${QUEUES.notify}
           and (data->>'taskId')::int = ${task.id} and data->>'type' in ('completed', 'failed')`,

@@ -2,8 +2,7 @@
 // Telegram (no getUpdates, no notifications sent: they wait for the bot), and a bot process never
 // looks for a browser. Real child processes of src/main.ts against the fake Bot API.
 import { randomBytes } from 'node:crypto';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,39 +15,30 @@ import { fixtureAccount } from '../support/accounts.ts';
 import { people } from '../support/bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
 import { startTestBoss } from '../support/jobs.ts';
-import { startMain } from '../support/main-process.ts';
+import { startMain, useSiteForMain } from '../support/main-process.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 
 const database = useTestDatabase();
+const fixture = useSiteForMain('roles');
 const key = randomBytes(32);
-let site: FixtureSite;
 let fake: FakeBotApi;
-let dir: string;
-let profilePath: string;
 let boss: Boss;
 
 beforeAll(async () => {
-  site = await startFixtureSite();
   fake = await startFakeBotApi();
-  dir = await mkdtemp(path.join(tmpdir(), 'warmup-roles-'));
-  profilePath = path.join(dir, 'profile.json');
-  await writeFile(profilePath, JSON.stringify(site.profile));
   boss = await startTestBoss(database());
 });
 afterAll(async () => {
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
   await fake?.close();
-  await site?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const env = (role: string, extra: Record<string, string> = {}) => ({
   ROLE: role,
   DATABASE_URL: database().url,
   SESSION_ENCRYPTION_KEY: key.toString('hex'),
-  WARMUP_SITE_PROFILE: profilePath,
+  WARMUP_SITE_PROFILE: fixture().profilePath,
   TELEGRAM_BOT_TOKEN: fake.token,
   TELEGRAM_API_ROOT: fake.apiRoot,
   WORKER_CONCURRENCY: '1',
@@ -77,7 +67,7 @@ describe('roles with TELEGRAM_BOT_TOKEN set', () => {
     const checks = (await (await fetch(`${await worker.httpUrl()}/readyz`)).json()) as { checks: object };
     expect(Object.keys(checks.checks).sort()).toEqual(['browser', 'database', 'pgboss', 'process']);
 
-    const accountId = await fixtureAccount(database().db, key, site, 'roles1');
+    const accountId = await fixtureAccount(database().db, key, fixture().site, 'roles1');
     const { task } = await createTask(
       database().db,
       createTaskJobs(boss.boss, () => 0),
@@ -110,8 +100,8 @@ describe('roles with TELEGRAM_BOT_TOKEN set', () => {
 
   it('a bot never looks for a browser, and delivers what the worker queued', async () => {
     // A browser that records being started: the bot must not even look for it.
-    const marker = path.join(dir, 'browser-was-started');
-    const browser = path.join(dir, 'browser.sh');
+    const marker = path.join(fixture().dir, 'browser-was-started');
+    const browser = path.join(fixture().dir, 'browser.sh');
     await writeFile(browser, `#!/bin/sh\ntouch '${marker}'\nexit 1\n`, { mode: 0o755 });
     const bot = startMain(env('bot', { BROWSER_EXECUTABLE_PATH: browser }));
     await bot.waitForLog(/^warmup-bot running$/);

@@ -2,9 +2,6 @@
 // ends within SHUTDOWN_GRACE_SECONDS and a few seconds; the stalled notification sends are aborted
 // and left pending in the outbox for the next bot process, and the running session is handed back.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runs } from '../../src/db/schema.ts';
@@ -16,33 +13,24 @@ import { fixtureAccount } from '../support/accounts.ts';
 import { people } from '../support/bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
 import { startTestBoss } from '../support/jobs.ts';
-import { startMain } from '../support/main-process.ts';
+import { startMain, useSiteForMain } from '../support/main-process.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 
 const database = useTestDatabase();
+const fixture = useSiteForMain('stalled');
 const key = randomBytes(32);
 const GRACE_SECONDS = 5;
-let site: FixtureSite;
 let fake: FakeBotApi;
-let dir: string;
-let profilePath: string;
 let boss: Boss;
 
 beforeAll(async () => {
-  site = await startFixtureSite();
   fake = await startFakeBotApi();
-  dir = await mkdtemp(path.join(tmpdir(), 'warmup-stalled-'));
-  profilePath = path.join(dir, 'profile.json');
-  await writeFile(profilePath, JSON.stringify(site.profile));
   boss = await startTestBoss(database());
 });
 afterAll(async () => {
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
   await fake?.close();
-  await site?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('SIGTERM while Telegram hangs', () => {
@@ -51,7 +39,7 @@ describe('SIGTERM while Telegram hangs', () => {
       ROLE: 'all',
       DATABASE_URL: database().url,
       SESSION_ENCRYPTION_KEY: key.toString('hex'),
-      WARMUP_SITE_PROFILE: profilePath,
+      WARMUP_SITE_PROFILE: fixture().profilePath,
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
       WORKER_CONCURRENCY: '1',
@@ -63,7 +51,7 @@ describe('SIGTERM while Telegram hangs', () => {
     // From now on Telegram takes every message and never answers.
     fake.failAll({ stall: true, methods: ['sendMessage', 'editMessageText', 'sendPhoto'] });
 
-    const accountId = await fixtureAccount(database().db, key, site, 'stalled1');
+    const accountId = await fixtureAccount(database().db, key, fixture().site, 'stalled1');
     const { task } = await createTask(
       database().db,
       createTaskJobs(boss.boss, () => 0),
@@ -76,7 +64,11 @@ describe('SIGTERM while Telegram hangs', () => {
         actorId: people.operator.id,
       },
     );
-    await site.stats.waitFor(() => site.stats.openSessions('stalled1') === 1, 60_000, 'the session to open');
+    await fixture().site.stats.waitFor(
+      () => fixture().site.stats.openSessions('stalled1') === 1,
+      60_000,
+      'the session to open',
+    );
     const stalledSend = await fake.waitForCall('sendMessage', () => true, { timeout: 30_000 });
     expect(stalledSend.status).toBeUndefined(); // still waiting for Telegram
 
@@ -101,7 +93,7 @@ describe('SIGTERM while Telegram hangs', () => {
     ];
     expect(entries.find((e) => e.type === 'started')).toMatchObject({ settled: false });
     // The session was handed back for the next worker.
-    expect(site.stats.openSessions('stalled1')).toBe(0);
+    expect(fixture().site.stats.openSessions('stalled1')).toBe(0);
     const [run] = await database().db.select().from(runs).where(eq(runs.taskId, task.id));
     expect(run).toMatchObject({ status: 'pending', reasonCode: 'interrupted' });
     await cancelTask(database().db, createTaskJobs(boss.boss), { taskId: task.id, actorId: 1 });

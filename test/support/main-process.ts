@@ -1,8 +1,11 @@
 // `node src/main.ts` as a child process with JSON logs: wait for a log line, read the bound HTTP
 // address, signal it and collect its exit. Killed at the end of the test file if still running.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { type FixtureSite, startFixtureSite } from './fixture-site.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
 const running = new Set<ChildProcess>();
@@ -21,6 +24,31 @@ export const QUICK_RECOVERY = {
   ACCOUNT_LEASE_SECONDS: '10',
   SESSION_RETRY_DELAY_SECONDS: '1',
 } as const;
+
+export type SiteForMain = { site: FixtureSite; dir: string; profilePath: string };
+
+/**
+ * The fixture site for the file's main.ts processes: started before its tests, its site profile
+ * written into a temp dir (WARMUP_SITE_PROFILE=profilePath), both gone after them.
+ */
+export function useSiteForMain(prefix: string): () => SiteForMain {
+  let current: SiteForMain | undefined;
+  beforeAll(async () => {
+    const site = await startFixtureSite();
+    const dir = await mkdtemp(path.join(tmpdir(), `warmup-${prefix}-`));
+    const profilePath = path.join(dir, 'profile.json');
+    await writeFile(profilePath, JSON.stringify(site.profile));
+    current = { site, dir, profilePath };
+  });
+  afterAll(async () => {
+    await current?.site.close();
+    if (current) await rm(current.dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!current) throw new Error('useSiteForMain: used outside the tests of its file');
+    return current;
+  };
+}
 
 export type MainProcess = {
   child: ChildProcess;
