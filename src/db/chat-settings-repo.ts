@@ -1,9 +1,9 @@
 // Per-chat preferences (/tz, /quiet, /digest): read, change one setting at a time (a chat without
 // a row has the defaults), and claim a day's summary once — a conditional UPDATE, so two bot
 // processes ticking at the same minute send it once.
-import { and, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { type ChatSettingsRow, chatSettings } from './schema.ts';
+import { auditLog, type ChatSettingsRow, chatSettings } from './schema.ts';
 
 export type ChatSettings = Pick<
   ChatSettingsRow,
@@ -70,4 +70,20 @@ export async function releaseDigest(
     .update(chatSettings)
     .set({ digestSentOn: before })
     .where(and(sql`${chatSettings.chatId} = ${chatId}`, sql`${chatSettings.digestSentOn} = ${today}::date`));
+}
+
+/** Who last changed this chat's settings (their language is the summary's). */
+export async function lastChatSettingsActor(exec: Executor, chatId: number): Promise<number | undefined> {
+  const [row] = await exec
+    .select({ actorId: auditLog.actorId })
+    .from(auditLog)
+    .where(
+      and(
+        sql`${auditLog.action} like 'chat.settings.%'`,
+        sql`${auditLog.details}->>'chatId' = ${String(chatId)}`,
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  return row?.actorId ?? undefined;
 }

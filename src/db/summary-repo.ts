@@ -1,9 +1,9 @@
 // What the daily summary and /stats read: finished sessions counted per local day, status and
 // reason (one query, so the chart and the text agree), accounts that need a person, programmes'
 // skipped slots. The programmes themselves are programmes-repo's listLiveProgrammes, as the scheduler's.
-import { and, asc, desc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { accounts, auditLog, programmeSlots, runs } from './schema.ts';
+import { accounts, programmeSlots, runs } from './schema.ts';
 
 /** Finished sessions of one local day (in the asked zone), status and reason; `recent`: within the last 24 h. */
 export type RunCountRow = {
@@ -65,20 +65,4 @@ export async function skippedSlotsSince(exec: Executor, since: Date) {
     .from(programmeSlots)
     .where(and(eq(programmeSlots.status, 'skipped'), gte(programmeSlots.settledAt, since)))
     .groupBy(programmeSlots.programmeId, programmeSlots.skipReason);
-}
-
-/** Who last changed this chat's settings (their language is the summary's). */
-export async function lastChatSettingsActor(exec: Executor, chatId: number): Promise<number | undefined> {
-  const [row] = await exec
-    .select({ actorId: auditLog.actorId })
-    .from(auditLog)
-    .where(
-      and(
-        sql`${auditLog.action} like 'chat.settings.%'`,
-        sql`${auditLog.details}->>'chatId' = ${String(chatId)}`,
-      ),
-    )
-    .orderBy(desc(auditLog.id))
-    .limit(1);
-  return row?.actorId ?? undefined;
 }

@@ -12,12 +12,12 @@ import type { Logger } from '../../logger.ts';
 import type { TaskEvent } from '../../tasks/events.ts';
 import { isFinished, type Status } from '../../tasks/lifecycle.ts';
 import { actorNames } from '../../tasks/queries.ts';
+import { chatTimeZone } from '../chat-locale.ts';
 import { resumeButtons } from '../commands/quarantine/notice.ts';
 import { fitLines, formatTaskEvent, MAX_CAPTION, MAX_TEXT } from '../format.ts';
 import { langOf, type Texts, textsFor } from '../i18n/index.ts';
 import { taskKeyboard } from '../keyboards.ts';
 import { nextStepButtons, withNextSteps } from '../next-steps.ts';
-import { chatTimeZone } from '../summary/chat-locale.ts';
 import { ChatGoneError, classifyRefusal } from './refusals.ts';
 
 export type PendingEvent = { id: number; event: TaskEvent };

@@ -8,7 +8,7 @@ import { chatsWithDigest, claimDigest, releaseDigest } from '../../db/chat-setti
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
 import { localTime } from '../../tasks/local-time.ts';
-import { chatTexts } from './chat-locale.ts';
+import { chatTexts } from '../chat-locale.ts';
 import { sendDailySummary } from './send-summary.ts';
 
 export type DailyDigest = {
