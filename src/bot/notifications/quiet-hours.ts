@@ -8,13 +8,11 @@ import { findChatSettings } from '../../db/chat-settings-repo.ts';
 import type { Db } from '../../db/client.ts';
 import type { TaskEvent } from '../../tasks/events.ts';
 import { quietWindowEnd } from '../../tasks/local-time.ts';
-import { UNWARMABLE_HEALTH } from '../../warmup/failure-reasons.ts';
-
-const PAUSING = new Set<string>(UNWARMABLE_HEALTH);
+import { quarantines } from '../../warmup/failure-reasons.ts';
 
 /** A failure that quarantines an account: a person should hear of it even at night. */
 export function isUrgent(event: TaskEvent): boolean {
-  return event.type === 'failed' && event.failures.some((f) => f.code !== null && PAUSING.has(f.code));
+  return event.type === 'failed' && event.failures.some((f) => f.code !== null && quarantines(f.code));
 }
 
 /** Until when this event waits (the end of its chat's quiet window), or null: deliver now. */
