@@ -20,7 +20,7 @@ import {
 import type { Logger } from '../../logger.ts';
 import type { TaskEvent } from '../../tasks/events.ts';
 import { chatLease, LEASE_MS, LeaseLostError, newHolder } from './chat-lease.ts';
-import type { Notifier } from './notifier.ts';
+import type { Notifier } from './notifier-port.ts';
 import { quietUntil } from './quiet-hours.ts';
 import { ChatGoneError } from './refusals.ts';
 import type { Throttle } from './throttle.ts';

@@ -6,7 +6,7 @@ import { Composer } from 'telegraf';
 import { findAccountsByUsernames } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { liveLeaseAccounts } from '../../../db/leases-repo.ts';
-import { escapeHtml } from '../../format.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';

@@ -14,19 +14,19 @@ import {
   SettingsError,
   type WarmupSettings,
 } from '../../../warmup/settings.ts';
-import { escapeHtml, truncate } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
+import { escapeHtml, truncate } from '../../shared/text-budget.ts';
+import { type BotContext, type BotDeps, requireRole } from '../context.ts';
+import { taskKeyboard } from '../tasks/keyboard.ts';
+import { describeProblem, inTypedKeys, parseNewTaskArgs } from './args.ts';
+import { accountsOnPage, applyTap, createDraftStore, type Draft, pageCount } from './drafts.ts';
 import {
   decodeNewTaskCallback,
   draftAccountsKeyboard,
   draftConfirmKeyboard,
   draftPresetKeyboard,
   isNewTaskCallbackData,
-  taskKeyboard,
-} from '../../keyboards.ts';
-import { type BotContext, type BotDeps, requireRole } from '../context.ts';
-import { describeProblem, inTypedKeys, parseNewTaskArgs } from './args.ts';
-import { accountsOnPage, applyTap, createDraftStore, type Draft, pageCount } from './drafts.ts';
+} from './keyboard.ts';
 
 /** Accounts that `accounts=all` and "All healthy" leave out: retrying these makes things worse. */
 const isHealthy = (account: { health: string }) =>

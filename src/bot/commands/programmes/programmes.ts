@@ -7,8 +7,8 @@ import type { ProgrammeRow } from '../../../db/schema.ts';
 import { changeMember, createProgramme, moveProgramme } from '../../../tasks/programmes/manage.ts';
 import { drawnAhead, listProgrammeOverviews, programmeCalendar } from '../../../tasks/programmes/queries.ts';
 import { parseProgrammeSpec } from '../../../tasks/programmes/spec.ts';
-import { escapeHtml, truncate } from '../../format.ts';
-import { MAX_ID } from '../../keyboards.ts';
+import { MAX_ID } from '../../shared/buttons.ts';
+import { escapeHtml, truncate } from '../../shared/text-budget.ts';
 import { type BotContext, type BotDeps, requireRole } from '../context.ts';
 import {
   confirmStopKeyboard,
