@@ -1,7 +1,7 @@
 // /check <account> (operator), and the Check button of a failure notice: queue a pre-flight check
 // of one account on its session queue (so it never shares the account's browser with a warmup)
 // and say so at once; the worker's answer, with a screenshot, arrives as its own message
-// (src/bot/notifications/check-answer.ts).
+// (commands/check/answer.ts).
 import { Composer } from 'telegraf';
 import { findAccountsByUsernames } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
