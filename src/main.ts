@@ -4,10 +4,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Telegram } from 'telegraf';
+import { createCheckAnswerSender } from './bot/commands/check/answer.ts';
 import { botCommands } from './bot/commands/help/help.ts';
 import { textsFor } from './bot/i18n/index.ts';
 import { bindWebhook, launchBot, type WebhookServer } from './bot/index.ts';
-import { createCheckAnswerSender } from './bot/notifications/check-answer.ts';
 import { wireBot } from './bot/wiring.ts';
 import { type Config, ConfigError, isLoopback, loadConfig, type Role, secretValues } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';

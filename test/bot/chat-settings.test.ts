@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DailyDigest, startDailyDigest } from '../../src/bot/commands/summary/daily-digest.ts';
 import { createThrottle } from '../../src/bot/notifications/throttle.ts';
-import { type DailyDigest, startDailyDigest } from '../../src/bot/summary/daily-digest.ts';
 import { type WiredBot, wireBot } from '../../src/bot/wiring.ts';
 import { notificationOutbox, programmes, runs, tasks } from '../../src/db/schema.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';

@@ -2,7 +2,7 @@
 // main.ts wires it, real pg-boss on the test database, the outbox fed by the notification queue,
 // and optionally workers.
 
-import { createCheckAnswerSender } from '../../src/bot/notifications/check-answer.ts';
+import { createCheckAnswerSender } from '../../src/bot/commands/check/answer.ts';
 import type { Outbox } from '../../src/bot/notifications/outbox.ts';
 import type { TelegramWatch } from '../../src/bot/notifications/telegram-watch.ts';
 import { type WireBotOptions, wireBot } from '../../src/bot/wiring.ts';
