@@ -20,7 +20,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { HEALTH_STATES, inList, PROGRAMME_STATUSES, SLOT_STATUSES, STATUSES } from './vocabulary.ts';
+import {
+  HEALTH_STATES,
+  inList,
+  LIVE_PROGRAMME_STATUSES,
+  PROGRAMME_STATUSES,
+  SLOT_STATUSES,
+  STATUSES,
+} from './vocabulary.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -352,7 +359,7 @@ export const programmes = pgTable(
     check('programmes_sessions_check', sql`${t.sessionsMin} >= 1 and ${t.sessionsMax} >= ${t.sessionsMin}`),
     uniqueIndex('programmes_live_name_key')
       .on(sql`lower(${t.name})`)
-      .where(sql`status in ('active', 'paused')`),
+      .where(sql.raw(inList('status', LIVE_PROGRAMME_STATUSES))),
   ],
 );
 
@@ -396,7 +403,7 @@ export const programmeSlots = pgTable(
     /** The end of the window it was drawn in: a missed slot runs late until then, else is skipped. */
     windowEndsAt: stamp('window_ends_at').notNull(),
     status: text('status', { enum: SLOT_STATUSES }).notNull().default('planned'),
-    /** Why it was skipped: missed (window closed while down), quarantined, paused, stopped, removed. */
+    /** Why it was skipped: one of SKIP_REASONS (missed, quarantined, paused, stopped, removed). */
     skipReason: text('skip_reason'),
     taskId: integer('task_id').references(() => tasks.id, { onDelete: 'set null' }),
     settledAt: stamp('settled_at'),
