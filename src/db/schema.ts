@@ -103,9 +103,7 @@ export const accounts = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('accounts_username_key')
-      .on(sql`lower(${t.username})`)
-      .where(sql`removed_at is null`),
+    uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`).where(sql`removed_at is null`),
     index('accounts_tags_idx').using('gin', t.tags),
     check('accounts_browser_check', sql`${t.browser} in ('local', 'cdp')`),
     check('accounts_health_check', sql.raw(inList('health', HEALTH_STATES))),
