@@ -8,7 +8,7 @@
 //   it is (a new account gets none, no tags, the default platform); `none` clears it;
 // - a proxy in either form of proxy.ts; tags split by '|', ',', ';' or spaces (tags.ts);
 // - blank lines and lines starting with '#' are skipped; a username twice is refused on the later line.
-import { parse } from 'csv-parse/sync';
+import { type Options, parse } from 'csv-parse/sync';
 import { type ParsedProxy, type ProxyReason, parseProxy } from './proxy.ts';
 import { parseTags } from './tags.ts';
 import { parseUsername } from './username.ts';
@@ -96,7 +96,11 @@ export function parseImportFile(input: Uint8Array | string, options: ImportOptio
   if (!columns.ok) return refuse(columns.refusal);
   if (data.length === 0) return refuse({ code: 'noAccounts' });
   const reader = createRowReader(columns.columns, options.platforms);
-  for (const line of data) reader.read(line, splitCells(line.text, delimiter));
+  const cells = splitLines(
+    data.map((l) => l.text),
+    delimiter,
+  );
+  for (const [i, line] of data.entries()) reader.read(line, cells[i]);
   return { ok: true, file: { ...reader.result(), header: header !== undefined, delimiter } };
 }
 
@@ -133,23 +137,46 @@ function detectDelimiter(sample: readonly Line[]): Delimiter {
 
 /**
  * The trimmed cells of one line, trailing empty ones dropped; undefined when its quotes are broken.
- * A line without quotes is split as it is (csv-parse per line costs ~50× more).
+ * A line without quotes is split as it is.
  */
 function splitCells(text: string, delimiter: Delimiter): string[] | undefined {
-  let cells: string[];
-  if (!text.includes('"')) cells = text.split(delimiter).map((c) => c.trim());
-  else {
-    try {
-      const records = parse(text, { delimiter, relax_quotes: true, relax_column_count: true, trim: true });
-      if (records.length !== 1) return undefined;
-      cells = records[0] as string[];
-    } catch {
-      return undefined;
-    }
+  return splitLines([text], delimiter)[0];
+}
+
+/**
+ * splitCells of many lines. The lines with quotes go to csv-parse together (one call per line costs
+ * ~50× more); when that does not give exactly one record per line — a broken quote swallowed a line
+ * break or was skipped — each is parsed alone, so the damage stays on its own line.
+ */
+function splitLines(texts: readonly string[], delimiter: Delimiter): (string[] | undefined)[] {
+  const options = { delimiter, relax_quotes: true, relax_column_count: true, trim: true };
+  const quoted = texts.flatMap((text, i) => (text.includes('"') ? [i] : []));
+  let records: (string[] | undefined)[] | undefined;
+  try {
+    records = parse(quoted.map((i) => texts[i]).join('\n'), { ...options, skip_records_with_error: true });
+  } catch {}
+  if (records?.length !== quoted.length) records = quoted.map((i) => parseAlone(texts[i]!, options));
+  const byLine = new Map(quoted.map((lineIndex, k) => [lineIndex, records[k]]));
+  return texts.map((text, i) => {
+    const cells = byLine.has(i) ? byLine.get(i) : text.split(delimiter).map((c) => c.trim());
+    return cells && cleanCells(cells);
+  });
+}
+
+function parseAlone(text: string, options: Options): string[] | undefined {
+  try {
+    const records: string[][] = parse(text, options);
+    return records.length === 1 ? records[0] : undefined;
+  } catch {
+    return undefined;
   }
-  while (cells.length > 0 && cells.at(-1) === '') cells.pop();
-  // An export guards cells against spreadsheet formulas with a leading quote; it is not part of the value.
-  return cells.map((c) => (/^'[=+\-@]/.test(c) ? c.slice(1) : c));
+}
+
+/** Trailing empty cells dropped, and the quote an export guards a formula-like cell with taken off. */
+function cleanCells(cells: readonly string[]): string[] {
+  const kept = [...cells];
+  while (kept.length > 0 && kept.at(-1) === '') kept.pop();
+  return kept.map((c) => (/^'[=+\-@]/.test(c) ? c.slice(1) : c));
 }
 
 function isHeader(cells: readonly string[]): boolean {

@@ -103,6 +103,7 @@ describe('parseImportFile', () => {
       'alice', // 11
       'gina,"h.example:1:u:p', // 12
       'hank,,,', // 13: trailing empty cells are fine
+      'ivan,,"x,y"', // 14: quoted like line 12, but whole
     ].join('\n');
     const parsed = file(read(text));
     expect(parsed.bad).toEqual([
@@ -115,9 +116,10 @@ describe('parseImportFile', () => {
       { line: 11, reason: 'duplicate', firstLine: 10 },
       { line: 12, reason: 'badQuoting' },
     ]);
-    expect(parsed.rows.map((r) => [r.line, r.username])).toEqual([
-      [10, 'ALICE'],
-      [13, 'hank'],
+    expect(parsed.rows.map((r) => [r.line, r.username, r.tags])).toEqual([
+      [10, 'ALICE', undefined],
+      [13, 'hank', undefined],
+      [14, 'ivan', ['x', 'y']],
     ]);
     expect(JSON.stringify(parsed.bad)).not.toContain(password);
   });
