@@ -9,6 +9,8 @@ import { readSessionZip, ZIP_LIMITS } from '../../../src/tasks/fleet/session-zip
 const session = (name: string) =>
   strToU8(JSON.stringify({ cookies: [{ name: 'sid', value: name }], origins: [] }));
 const small = { ...ZIP_LIMITS, maxInflatedBytes: 1024 * 1024, maxEntryBytes: 100 * 1024 };
+/** The refusal, or a short word when it was read: a bomb's text is too big for a test's diff. */
+const refusalOf = (read: ReturnType<typeof readSessionZip>) => (read.ok ? 'read' : read.refusal);
 
 /** Writes `value` over a field of the named entry's central-directory record. */
 function patchDirectory(zip: Uint8Array, name: string, field: 'flags' | 'size' | 'crc', value: number) {
@@ -95,18 +97,12 @@ describe('readSessionZip', () => {
   it('refuses a bomb: one file inflating far past its limit, or many whose total does', () => {
     const bomb = zipSync({ 'alice.json': new Uint8Array(8 * 1024 * 1024).fill(32) });
     expect(bomb.length).toBeLessThan(20 * 1024);
-    expect(readSessionZip(bomb)).toEqual({
-      ok: false,
-      refusal: { code: 'zipBomb', limit: 20 * 1024 * 1024 },
-    });
+    expect(refusalOf(readSessionZip(bomb))).toEqual({ code: 'zipBomb', limit: 20 * 1024 * 1024 });
     // Each file under its own limit, together over the archive's: incompressible, so no ratio helps.
     const many = Object.fromEntries(
       Array.from({ length: 12 }, (_, i) => [`u${i}.json`, randomBytes(90 * 1024)]),
     );
-    expect(readSessionZip(zipSync(many), small)).toEqual({
-      ok: false,
-      refusal: { code: 'zipBomb', limit: 1024 * 1024 },
-    });
+    expect(refusalOf(readSessionZip(zipSync(many), small))).toEqual({ code: 'zipBomb', limit: 1024 * 1024 });
   });
 
   it('does not trust the sizes an archive declares', () => {
@@ -117,10 +113,7 @@ describe('readSessionZip', () => {
       'size',
       200,
     );
-    expect(readSessionZip(lying)).toEqual({
-      ok: false,
-      refusal: { code: 'zipBomb', limit: 20 * 1024 * 1024 },
-    });
+    expect(refusalOf(readSessionZip(lying))).toEqual({ code: 'zipBomb', limit: 20 * 1024 * 1024 });
     // An honest large file is only that file's problem; so is one that lies about its size.
     const large = zipSync({ 'big.json': randomBytes(200 * 1024), 'ok.json': session('ok') });
     expect(readSessionZip(large, small)).toMatchObject({
