@@ -151,10 +151,14 @@ describe('previewImport and applyImport', () => {
     await dInserted;
     const applying = applyImport(db, file, ADMIN);
     // The import's insert of d waits on the other transaction's uncommitted row.
-    await vi.waitFor(async () => {
-      const [row] = await pg`select count(*)::int as n from pg_locks where not granted`;
-      expect(row!.n).toBeGreaterThan(0);
-    });
+    await vi.waitFor(
+      async () => {
+        const [row] = await pg`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`;
+        expect(row!.n).toBe(1);
+      },
+      { timeout: 20_000, interval: 20 },
+    );
     release();
     await other;
     expect(await applying).toEqual({ added: 1, changed: 1, unchanged: 0, bad: 0 });
