@@ -95,12 +95,23 @@ export const accounts = pgTable(
     quarantineReason: text('quarantine_reason'),
     /** The run whose failure quarantined it (for its screenshot). */
     quarantineRunId: integer('quarantine_run_id'),
+    /** Its groups: lower-case `[a-z0-9_][a-z0-9_-]*`, sorted, each once (src/tasks/fleet/tags.ts). */
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    /** The site profile it warms on, by name; null: the deployment's default (WARMUP_SITE_PROFILE). */
+    platform: text('platform'),
+    /**
+     * Set when an admin removed it: gone from lists and selections, its runs still readable. The
+     * name is free again (the unique index covers live accounts only).
+     */
+    removedAt: stamp('removed_at'),
+    removedBy: telegramId('removed_by'),
     createdBy: telegramId('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`),
+    uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`).where(sql`removed_at is null`),
+    index('accounts_tags_idx').using('gin', t.tags),
     check('accounts_browser_check', sql`${t.browser} in ('local', 'cdp')`),
     check('accounts_health_check', sql.raw(inList('health', HEALTH_STATES))),
   ],
