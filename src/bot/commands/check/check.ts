@@ -64,6 +64,9 @@ export async function queueCheck(
   const { db } = deps;
   const t = ctx.t.check;
   const chatId = ctx.chat!.id;
+  // A warmup holding the account keeps the check queued behind it: say so rather than promise a
+  // minute. Asked before the job is queued: a worker quick to take it holds the lease for the check.
+  const busy = (await liveLeaseAccounts(db)).has(account.id);
   await db.transaction(async (tx) => {
     await deps.jobs.requestCheck(tx, { accountId: account.id, chatId, actorId: ctx.actor.id });
     await recordAudit(tx, {
@@ -72,8 +75,6 @@ export async function queueCheck(
       details: { accountId: account.id, username: account.username },
     });
   });
-  // A warmup holding the account keeps the check queued behind it: say so rather than promise a minute.
-  const busy = (await liveLeaseAccounts(db)).has(account.id);
   const shown = escapeHtml(account.username);
   return busy ? t.queuedBusy(shown) : t.queued(shown);
 }
