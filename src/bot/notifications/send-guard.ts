@@ -98,16 +98,20 @@ export function guardPayload(
 }
 
 // Frames of the sending machinery itself (this guard, the budget, its retries, main.ts's abort).
-const MACHINERY = /^(bot\/notifications\/send-[\w-]+\.ts|main\.ts)$/;
+const MACHINERY = /\/src\/(bot\/notifications\/send-[\w-]+|main)\.ts$/;
+const FRAME = /at (?:async )?(?:(.+?) \()?(?:file:\/\/)?(\/[^()]+?):(\d+):\d+\)?$/;
 
-/** "commands/tasks/tasks.ts:83 (restartCommand)": who built what the guard had to cut. */
-export function builderOf(stack: string | undefined): string | undefined {
+/**
+ * "src/bot/commands/tasks/tasks.ts:83 (restartCommand)": who built what the guard had to cut —
+ * the first frame of a stack outside node_modules and the sending machinery.
+ */
+export function builderOf(stack: string | undefined, root = process.cwd()): string | undefined {
   for (const line of (stack ?? '').split('\n').slice(1)) {
-    const frame = /at (?:async )?(?:(\S+) \()?(?:file:\/\/)?[^()]*\/src\/([^():]+):(\d+):\d+\)?$/.exec(
-      line.trim(),
-    );
-    if (!frame || MACHINERY.test(frame[2]!)) continue;
-    return `${frame[2]}:${frame[3]}${frame[1] ? ` (${frame[1]})` : ''}`;
+    const frame = FRAME.exec(line.trim());
+    const file = frame?.[2];
+    if (!frame || !file || file.includes('/node_modules/') || MACHINERY.test(file)) continue;
+    const shown = file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
+    return `${shown}:${frame[3]}${frame[1] ? ` (${frame[1]})` : ''}`;
   }
   return undefined;
 }
