@@ -86,6 +86,7 @@ export async function wireBot(options: WireBotOptions): Promise<WiredBot> {
     telegram: bot.telegram,
     log: deps.log,
     now,
+    unreachable: outbox,
     ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
     ...(digestEveryMs !== undefined ? { everyMs: digestEveryMs } : {}),
   });
