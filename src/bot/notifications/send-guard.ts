@@ -3,7 +3,7 @@
 // callback answers (200), inline keyboards (100 buttons, 8 a row, ~10 kB) and callback data (1–64
 // bytes). Builders fold their own lists; this is the last resort: nothing fails for size.
 import type { Logger } from '../../logger.ts';
-import { fitKeyboard } from '../shared/buttons.ts';
+import { fitKeyboard, MAX_BUTTONS } from '../shared/buttons.ts';
 import {
   fitHtml,
   fitPlain,
@@ -15,7 +15,7 @@ import {
 
 type Payload = Record<string, unknown>;
 
-/** What the guard changed in one call: a field cut (`before` → `after` characters) or buttons left out. */
+/** What the guard changed in one call: a field cut (`before` → `after` characters), or a keyboard (buttons). */
 export type GuardFinding = { field: string; limit: number; before: number; after: number };
 
 export type GuardReport = {
@@ -76,7 +76,7 @@ function fitMarkup(payload: Payload, findings: GuardFinding[], badData: string[]
   const before = rows.reduce((n: number, row: unknown[]) => n + row.length, 0);
   if (fitted.dropped === 0 && fitted.wrapped === 0 && fitted.badData.length === 0) return payload;
   const after = fitted.rows.reduce((n, row) => n + row.length, 0);
-  findings.push({ field: 'reply_markup', limit: before - fitted.dropped, before, after });
+  findings.push({ field: 'reply_markup', limit: MAX_BUTTONS, before, after });
   return { ...payload, reply_markup: { ...(markup as object), inline_keyboard: fitted.rows } };
 }
 
