@@ -1,5 +1,5 @@
-// wireBot: the bot and everything it sends through, wired once — the one send budget (throttle,
-// retry_after, metrics) on every Telegram object, the watch on update intake, the notifier and its
+// wireBot: the bot and everything it sends through, wired once — the one send budget (Telegram's
+// size limits by the send guard, throttle, retry_after, metrics) on every Telegram object, the watch on update intake, the notifier and its
 // per-chat outbox, the daily summaries' clock. main.ts and the test harness both start the bot through here.
 import type { Telegraf } from 'telegraf';
 import type { Logger } from '../logger.ts';
@@ -10,6 +10,7 @@ import { createNotifier } from './commands/tasks/notifier.ts';
 import { createBot } from './index.ts';
 import { type Outbox, type OutboxOptions, startOutbox } from './notifications/outbox.ts';
 import { type BudgetOptions, createSendBudget, type SendBudget } from './notifications/send-budget.ts';
+import { createSendGuard, type SendGuardOptions } from './notifications/send-guard.ts';
 import { createTelegramWatch, type TelegramWatch } from './notifications/telegram-watch.ts';
 
 export type WireBotOptions = BotDeps & {
@@ -19,7 +20,9 @@ export type WireBotOptions = BotDeps & {
   onTelegramCall?: (method: string, outcome: string) => void;
   /** Told of every event once its message went out (the delivery lag metric). */
   onDelivered?: (event: TaskEvent) => void;
-  budget?: Omit<BudgetOptions, 'onCall'>;
+  budget?: Omit<BudgetOptions, 'onCall' | 'guard'>;
+  /** The send guard: strict (bad callback data throws: tests), and who is told of every cut. */
+  limits?: Omit<SendGuardOptions, 'log'>;
   outbox?: Pick<OutboxOptions, 'sweepMs' | 'retry' | 'keepDays' | 'leaseMs'>;
   /** How often the daily summaries' clock is looked at (0: only by tick(), for tests). */
   digestEveryMs?: number;
@@ -39,6 +42,7 @@ export async function wireBot(options: WireBotOptions): Promise<WiredBot> {
     onTelegramCall,
     onDelivered,
     budget: budgetOptions,
+    limits,
     outbox: outboxOptions,
     digestEveryMs,
     ...deps
@@ -49,6 +53,7 @@ export async function wireBot(options: WireBotOptions): Promise<WiredBot> {
   const watch = createTelegramWatch();
   const budget = createSendBudget({
     ...budgetOptions,
+    guard: createSendGuard({ ...limits, log: deps.log }),
     onCall: (method, outcome) => {
       watch.observe(method, outcome);
       onTelegramCall?.(method, outcome);
@@ -81,6 +86,7 @@ export async function wireBot(options: WireBotOptions): Promise<WiredBot> {
     telegram: bot.telegram,
     log: deps.log,
     now,
+    unreachable: outbox,
     ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
     ...(digestEveryMs !== undefined ? { everyMs: digestEveryMs } : {}),
   });

@@ -324,8 +324,19 @@ export const chatSettings = pgTable(
     quietUrgent: boolean('quiet_urgent').notNull().default(true),
     /** The daily summary's local time (/digest 09:00) in minutes after midnight; null: none. */
     digestAt: integer('digest_at'),
-    /** The local date (in the chat's timezone) of the last daily summary: one per day. */
+    /** The local date (in the chat's timezone) of the last daily summary claimed: one per day. */
     digestSentOn: date('digest_sent_on', { mode: 'string' }),
+    /** Attempts at the summary of `digestSentOn` (each claim counts one). */
+    digestTries: integer('digest_tries').notNull().default(0),
+    /** When the failed summary of `digestSentOn` is tried again; null: sent, or given up until tomorrow. */
+    digestRetryAt: stamp('digest_retry_at'),
+    /** The local date whose chart went out: a retry of that day's summary sends only its words. */
+    digestChartOn: date('digest_chart_on', { mode: 'string' }),
+    /**
+     * The language the chat's unprompted messages (the daily summary) speak: of whoever last
+     * talked to the bot in it or changed its settings; null: not known yet (English).
+     */
+    language: text('language'),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -333,6 +344,7 @@ export const chatSettings = pgTable(
     check('chat_settings_quiet_from_check', sql`${t.quietFrom} between 0 and 1439`),
     check('chat_settings_quiet_until_check', sql`${t.quietUntil} between 0 and 1439`),
     check('chat_settings_digest_at_check', sql`${t.digestAt} between 0 and 1439`),
+    check('chat_settings_digest_tries_check', sql`${t.digestTries} >= 0`),
   ],
 );
 

@@ -47,7 +47,7 @@ export async function startBotHarness(
     sessionKey?: Buffer;
     concurrency?: number;
     metrics?: Metrics;
-    wiring?: Pick<WireBotOptions, 'budget' | 'outbox' | 'now'>;
+    wiring?: Pick<WireBotOptions, 'budget' | 'outbox' | 'now' | 'limits'>;
   } = {},
 ): Promise<BotHarness> {
   const { db } = database;
@@ -64,6 +64,8 @@ export async function startBotHarness(
   const { metrics } = options;
   const { bot, watch, outbox } = await wireBot({
     ...options.wiring,
+    // Strict: callback data Telegram would refuse throws, in every test of the whole chat path.
+    limits: { strict: true, ...options.wiring?.limits },
     token: fake.token,
     apiRoot: fake.apiRoot,
     db,

@@ -3,7 +3,7 @@
 // and the allow-listed people of bot.ts.
 import { count, eq, sql } from 'drizzle-orm';
 import { createThrottle } from '../../src/bot/notifications/throttle.ts';
-import { wireBot } from '../../src/bot/wiring.ts';
+import { type WireBotOptions, wireBot } from '../../src/bot/wiring.ts';
 import type { Db } from '../../src/db/client.ts';
 import { auditLog, runs, tasks } from '../../src/db/schema.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
@@ -51,6 +51,8 @@ export async function startChatBot(
     now?: () => number;
     /** TIMEZONE: the zone absolute times are shown in. */
     timeZone?: string;
+    /** The send guard's hooks (it is strict here: bad callback data throws). */
+    limits?: WireBotOptions['limits'];
   } = {},
 ): Promise<ChatBot> {
   const { db } = database;
@@ -70,6 +72,7 @@ export async function startChatBot(
     ...(options.now ? { now: options.now } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     budget: { throttle: commandTestThrottle() },
+    limits: { strict: true, ...options.limits },
   });
   const running = await startBotAgainst(fake, bot);
   return {

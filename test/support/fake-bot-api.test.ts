@@ -142,6 +142,35 @@ describe('bot.telegram calls', () => {
     );
     const longData = Markup.inlineKeyboard([Markup.button.callback('x', 'd'.repeat(65))]);
     await expect(tg.sendMessage(alice.id, 'buttons', longData)).rejects.toThrow('BUTTON_DATA_INVALID');
+    // 64 bytes, not characters: 33 Cyrillic letters are 66 bytes.
+    const wideData = Markup.inlineKeyboard([Markup.button.callback('x', 'ж'.repeat(33))]);
+    await expect(tg.sendMessage(alice.id, 'buttons', wideData)).rejects.toThrow('BUTTON_DATA_INVALID');
+    const button = (i: number) => Markup.button.callback(String(i), `b:${i}`);
+    const many = (n: number, perRow: number) =>
+      Markup.inlineKeyboard(
+        Array.from({ length: n }, (_, i) => button(i)),
+        { columns: perRow },
+      );
+    await expect(tg.sendMessage(alice.id, 'buttons', many(101, 4))).rejects.toThrow(
+      'reply markup is too long',
+    );
+    await expect(tg.sendMessage(alice.id, 'buttons', many(9, 9))).rejects.toThrow('reply markup is too long');
+    await expect(tg.sendMessage(alice.id, 'buttons', many(100, 8))).resolves.toMatchObject({
+      text: 'buttons',
+    });
+    const bulky = Markup.inlineKeyboard(
+      Array.from({ length: 100 }, (_, i) => Markup.button.callback(`${i} ${'x'.repeat(60)}`, `b:${i}`)),
+      { columns: 4 },
+    );
+    await expect(tg.sendMessage(alice.id, 'buttons', bulky)).rejects.toThrow('reply markup is too long');
+    // Telegram counts characters after parsing: 4096 emoji (8192 UTF-16 units) and 4096 escaped "<" fit.
+    await expect(tg.sendMessage(alice.id, '😀'.repeat(4096))).resolves.toBeDefined();
+    await expect(
+      tg.sendMessage(alice.id, '&lt;'.repeat(4096), { parse_mode: 'HTML' }),
+    ).resolves.toBeDefined();
+    await expect(
+      tg.sendMessage(alice.id, `<b>${'x'.repeat(4097)}</b>`, { parse_mode: 'HTML' }),
+    ).rejects.toThrow('message is too long');
     const sent = await tg.sendMessage(alice.id, 'same');
     await expect(tg.editMessageText(alice.id, sent.message_id, undefined, 'same')).rejects.toThrow(
       'message is not modified',

@@ -115,8 +115,9 @@ export const en = {
   restartBusy: (id: number, why: string) => `Task #${id} was not restarted: ${why}.`,
   restartNothingFailed: (id: number) =>
     `Task #${id} has no failed accounts to restart. Use /restart ${id} to run all again.`,
-  restartWarning: (id: number, lines: string) =>
-    `Task #${id} was not restarted yet: these accounts cannot be warmed up now.\n${lines}`,
+  /** Above one line per account (restartWarningLine), folded when they are many (task.more). */
+  restartWarning: (id: number) =>
+    `Task #${id} was not restarted yet: these accounts cannot be warmed up now.`,
   restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Task #${id} cancelled.`,
   cancelRefused: (id: number, why: string) => `Task #${id} was not cancelled: ${why}.`,

@@ -112,8 +112,7 @@ export const ru: Texts = {
   restartBusy: (id: number, why: string) => `Задача #${id} не перезапущена: ${why}.`,
   restartNothingFailed: (id: number) =>
     `В задаче #${id} нет упавших аккаунтов. Чтобы запустить все заново: /restart ${id}.`,
-  restartWarning: (id: number, lines: string) =>
-    `Задача #${id} пока не перезапущена: эти аккаунты сейчас не прогреть.\n${lines}`,
+  restartWarning: (id: number) => `Задача #${id} пока не перезапущена: эти аккаунты сейчас не прогреть.`,
   restartWarningLine: (account: string, health: string) => `• @${account} — ${health}`,
   cancelled: (id: number) => `Задача #${id} отменена.`,
   cancelRefused: (id: number, why: string) => `Задача #${id} не отменена: ${why}.`,

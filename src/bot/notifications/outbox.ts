@@ -27,6 +27,10 @@ export type Outbox = {
   chatSpoke(chatId: number): Promise<void>;
   /** Chats not written to, and why (for /readyz). */
   unreachable(): { chatId: number; reason: string; since: string }[];
+  /** Whether Telegram said this chat is gone (nothing goes there until someone in it writes). */
+  isUnreachable(chatId: number): boolean;
+  /** Telegram refused something else sent to this chat as gone (the daily summary): so is its lane. */
+  markUnreachable(chatId: number, reason: string): Promise<void>;
   /** Wakes every chat with entries due (held ones whose quiet hours ended); runs every sweepMs anyway. */
   sweep(): Promise<void>;
   /** Resolves once no lane is delivering (for tests and shutdown). */
@@ -114,6 +118,8 @@ export async function startOutbox(options: OutboxOptions): Promise<Outbox> {
     },
     sweep,
     unreachable: () => unreachable.list(),
+    isUnreachable: (chatId) => unreachable.has(chatId),
+    markUnreachable: (chatId, reason) => unreachable.markGone(chatId, reason),
     async idle() {
       while (lanes.size > 0) await Promise.all([...lanes.values()].map((l) => l.done));
     },

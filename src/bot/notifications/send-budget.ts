@@ -1,9 +1,10 @@
 // One budget for everything the bot sends, applied where every Bot API call passes: a Telegram
-// object's callApi. Command replies, callback answers and notifications take their slot from the
-// same throttle and wait out retry_after there; every HTTP attempt, whichever object made it, is
-// reported to the metrics. telegraf builds a new Telegram per update, so createBot applies this
-// to each update's ctx.telegram as well as to bot.telegram.
+// object's callApi. Every call passes the send guard first (Telegram's size limits); command
+// replies, callback answers and notifications take their slot from the same throttle and wait out
+// retry_after there; every HTTP attempt, whichever object made it, is reported to the metrics.
+// telegraf builds a new Telegram per update, so createBot applies this to each update's ctx.telegram too.
 import { type Telegram, TelegramError } from 'telegraf';
+import type { SendGuard } from './send-guard.ts';
 import { DeliveryError, type SendOptions, sendWithRetry } from './send-with-retry.ts';
 import { createThrottle, type Throttle } from './throttle.ts';
 
@@ -17,6 +18,8 @@ export type BudgetOptions = {
   throttle?: Throttle;
   /** Every HTTP attempt: its method and outcome ("ok", the HTTP status Telegram answered, or "network"). */
   onCall?: (method: string, outcome: string) => void;
+  /** Telegram's size limits, kept for every call before it is sent (send-guard.ts). */
+  guard?: SendGuard;
   /** Passed to sendWithRetry (tests drive the clock and the backoff with these). */
   retry?: Pick<SendOptions, 'maxAttempts' | 'backoff' | 'sleep' | 'random' | 'onRetry'>;
 };
@@ -47,7 +50,11 @@ export function createSendBudget(options: BudgetOptions = {}): SendBudget {
           throw err;
         }
       };
-      telegram.callApi = (async (method, payload, callOptions) => {
+      telegram.callApi = (async (method, given, callOptions) => {
+        // Synchronously, before any await: the guard names the caller from the stack.
+        const payload = options.guard
+          ? (options.guard(method, given as Record<string, unknown>) as typeof given)
+          : given;
         const chatId = (payload as { chat_id?: unknown }).chat_id;
         const budgeted = CHAT_SENDS.test(method) || GLOBAL_ONLY.has(method);
         if (!budgeted) return counted(method, payload, callOptions);

@@ -1,10 +1,12 @@
 // The HTML we write and Telegram's budgets for it: escaping (whatever came from a user is escaped
 // through here), cuts before escaping (never in markup or an entity), the length Telegram counts
-// (characters after entity parsing: 4096 for a text, 1024 for a caption), and fitLines, which keeps
-// whole lines within a budget and names the rest.
+// (characters after entity parsing: 4096 for a text, 1024 for a caption), fitLines, which keeps
+// whole lines within a budget and names the rest, and fitHtml/fitPlain, the send guard's last cut.
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
+/** The text of a callback query's answer (a toast or an alert): plain, 0–200 characters. */
+export const MAX_CALLBACK_ANSWER = 200;
 
 export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
@@ -22,9 +24,14 @@ export function truncate(text: string, max: number): string {
 /** A user-given piece cut to `max` characters, then escaped. */
 export const clip = (text: string, max: number) => escapeHtml(truncate(text, max));
 
-const REFERENCE = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi;
+// Telegram decodes every numeric reference and only these named ones; `&nbsp;` stays six characters.
+const REFERENCE = /&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot);/gi;
 
-/** The length Telegram counts for a line of our HTML: tags removed, references decoded (UTF-16). */
+/**
+ * The length Telegram counts for our HTML: tags removed, references decoded. Counted in UTF-16
+ * units, which is never less than what Telegram counts (Unicode characters): a text within this
+ * budget is within Telegram's.
+ */
 export function visibleLength(html: string): number {
   return html.replace(/<[^>]*>/g, '').replace(REFERENCE, (_, body: string) => {
     const code = body.startsWith('#')
@@ -46,6 +53,25 @@ function plainOf(html: string): string {
     .replaceAll('&quot;', '"')
     .replaceAll('&amp;', '&');
   return decoded;
+}
+
+/** Items joined in one line, at most `max` of them and the rest counted: "a, b, c, +7". */
+export function joinFew(items: readonly string[], max = 10): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')}, +${items.length - max}`;
+}
+
+/** Pieces of our HTML joined in one line while it stays within `max` visible characters, the rest counted. */
+export function joinWithin(pieces: readonly string[], max: number): string {
+  let line = '';
+  for (const [i, piece] of pieces.entries()) {
+    const next = i === 0 ? piece : `${line}, ${piece}`;
+    const rest = pieces.length - i - 1;
+    if (visibleLength(next) + (rest > 0 ? `, +${rest}`.length : 0) > max)
+      return i === 0 ? `+${pieces.length}` : `${line}, +${pieces.length - i}`;
+    line = next;
+  }
+  return line;
 }
 
 export type LineBudget = {
@@ -87,4 +113,46 @@ export function fitLines({ head, body, tail = [], max, more, hidden = 0 }: LineB
   if (size(lines) <= max) return lines.join('\n');
   // The head alone is too long (it should never be): its plain text, cut, still says something.
   return escapeHtml(truncate(plainOf(head.join('\n')), max));
+}
+
+/** Tags opened minus tags closed in a piece of our HTML (0 at a point where the text may end). */
+function tagBalance(html: string): number {
+  let balance = 0;
+  for (const [, closing] of html.matchAll(/<(\/?)[^>]*>/g)) balance += closing ? -1 : 1;
+  return balance;
+}
+
+/**
+ * The send guard's last resort for HTML over `max`: whole lines are kept while they fit, up to a
+ * line where no tag is left open, and "…" ends the text; when not even the first line fits, its
+ * plain text, cut. Unchanged when it fits.
+ */
+export function fitHtml(html: string, max: number): string {
+  if (visibleLength(html) <= max) return html;
+  const lines = html.split('\n');
+  let used = -1;
+  let open = 0;
+  let keep = 0;
+  for (const [i, line] of lines.entries()) {
+    used += visibleLength(line) + 1;
+    open += tagBalance(line);
+    if (used + 2 > max) break; // "\n…"
+    if (open === 0) keep = i + 1;
+  }
+  if (keep > 0) return [...lines.slice(0, keep), '…'].join('\n');
+  return escapeHtml(truncate(plainOf(html), max));
+}
+
+/** fitHtml for a text without markup (no parse_mode): whole lines and "…", else a cut line. */
+export function fitPlain(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const lines = text.split('\n');
+  let used = -1;
+  let keep = 0;
+  for (const line of lines) {
+    used += line.length + 1;
+    if (used + 2 > max) break;
+    keep += 1;
+  }
+  return keep > 0 ? [...lines.slice(0, keep), '…'].join('\n') : truncate(text, max);
 }

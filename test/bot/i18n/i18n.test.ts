@@ -232,7 +232,7 @@ function renderAll(t: typeof en): string[] {
     .concat(t.restartWarningLine('alice', t.nextSteps.quarantined))
     .join('\n');
   for (const healthy of [0, 1, 2, 5, 11, 21]) {
-    out.push(`${t.restartWarning(7, lines)}\n${t.nextSteps.warningChoice(healthy)}`);
+    out.push(`${t.restartWarning(7)}\n${lines}\n${t.nextSteps.warningChoice(healthy)}`);
     out.push(t.nextSteps.restartedHealthy(7, healthy));
   }
   out.push(t.nextSteps.noneHealthy(7));

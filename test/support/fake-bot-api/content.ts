@@ -1,5 +1,7 @@
 // Message content as Telegram validates it: text and captions parsed per parse_mode within their
-// length limits, inline keyboards with callback_data of 1–64 bytes, and edits that must change something.
+// length limits (counted in Unicode characters after parsing, as TDLib's utf8_length does), inline
+// keyboards of at most 100 buttons, 8 a row and ~10 kB, with callback_data of 1–64 bytes, and
+// edits that must change something.
 import { isDeepStrictEqual } from 'node:util';
 import { parseHtml } from './html.ts';
 import { badRequest, type FakeMessage, type MessageEntity, type ReplyMarkup } from './types.ts';
@@ -21,8 +23,9 @@ export function formatted(
       ? parseHtml(raw)
       : { text: raw, entities: Array.isArray(entities) ? (entities as MessageEntity[]) : [] };
   if (parsed.text.trim() === '') return undefined;
-  if (field === 'text' && parsed.text.length > 4096) throw badRequest('message is too long');
-  if (field === 'caption' && parsed.text.length > 1024) throw badRequest('message caption is too long');
+  const characters = [...parsed.text].length;
+  if (field === 'text' && characters > 4096) throw badRequest('message is too long');
+  if (field === 'caption' && characters > 1024) throw badRequest('message caption is too long');
   const entityField = field === 'text' ? 'entities' : 'caption_entities';
   return { [field]: parsed.text, ...(parsed.entities.length > 0 ? { [entityField]: parsed.entities } : {}) };
 }
@@ -31,7 +34,15 @@ export function markupOf(value: unknown): { reply_markup?: ReplyMarkup } {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object') throw badRequest("can't parse reply keyboard markup JSON object");
   const markup = value as ReplyMarkup;
-  for (const row of markup.inline_keyboard ?? []) {
+  const rows = markup.inline_keyboard ?? [];
+  // What Telegram's servers are known to refuse; its Bot API documents no number.
+  if (
+    rows.flat().length > 100 ||
+    rows.some((row) => row.length > 8) ||
+    Buffer.byteLength(JSON.stringify(markup)) > 10_000
+  )
+    throw badRequest('reply markup is too long');
+  for (const row of rows) {
     for (const button of row) {
       if (typeof button.text !== 'string' || button.text === '') throw badRequest('BUTTON_TEXT_INVALID');
       const data = button.callback_data;

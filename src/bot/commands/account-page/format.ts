@@ -4,7 +4,7 @@ import type { AccountRow } from '../../../db/schema.ts';
 import { readIdentity } from '../../../warmup/identity.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { dateTime, sinceOrDateTime } from '../../i18n/intl.ts';
-import { escapeHtml, truncate } from '../../shared/text-budget.ts';
+import { escapeHtml, joinFew, truncate } from '../../shared/text-budget.ts';
 import { formatCounters, formatDuration, formatHealth, formatReason } from '../../shared/wording.ts';
 import { browserLine } from '../accounts/accounts.ts';
 
@@ -49,13 +49,14 @@ export function formatAccountPage(t: Texts, page: AccountPage, now = new Date())
           dateTime(t.locale, account.quarantinedAt),
         )
       : f.notPaused,
+    // An account may have been in many programmes over the months: the first ten, the rest counted.
     page.programmes.length
       ? f.programmes(
-          page.programmes
-            .map((p) =>
+          joinFew(
+            page.programmes.map((p) =>
               f.programme(escapeHtml(truncate(p.name, 40)), f.programmeStatus[p.status] ?? p.status),
-            )
-            .join(', '),
+            ),
+          ),
         )
       : f.noProgrammes,
     '',

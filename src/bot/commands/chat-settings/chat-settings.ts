@@ -1,5 +1,6 @@
 // /tz, /quiet and /digest: this chat's timezone, quiet hours and daily summary (shown to anyone,
-// changed by operators, audited as chat.settings.*); /stats [days]: the chart on demand.
+// changed by operators, audited as chat.settings.*; a change stores the changer's language as the
+// chat's); /stats [days]: the chart on demand.
 import { Composer } from 'telegraf';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { findChatSettings, updateChatSettings } from '../../../db/chat-settings-repo.ts';
@@ -32,7 +33,7 @@ export function chatSettingsFeature(deps: BotDeps) {
     }
     if (!(await requireRole(ctx, db, 'operator', 'chat.tz'))) return;
     const zone = args.kind === 'set' ? args.zone : null;
-    await updateChatSettings(db, ctx.chat.id, { timeZone: zone });
+    await updateChatSettings(db, ctx.chat.id, { timeZone: zone, language: ctx.actor.lang });
     await audit(ctx, 'tz', { timeZone: zone });
     await ctx.reply(zone ? t.set(zone) : t.reset(teamZone));
   });
@@ -50,11 +51,16 @@ export function chatSettingsFeature(deps: BotDeps) {
     }
     if (!(await requireRole(ctx, db, 'operator', 'chat.quiet'))) return;
     if (args.kind === 'off') {
-      await updateChatSettings(db, ctx.chat.id, { quietFrom: null, quietUntil: null });
+      await updateChatSettings(db, ctx.chat.id, {
+        quietFrom: null,
+        quietUntil: null,
+        language: ctx.actor.lang,
+      });
       await audit(ctx, 'quiet', { quiet: null });
       return void (await ctx.reply(t.off));
     }
     await updateChatSettings(db, ctx.chat.id, {
+      language: ctx.actor.lang,
       quietFrom: args.from,
       quietUntil: args.until,
       quietUrgent: args.urgent,
@@ -76,15 +82,16 @@ export function chatSettingsFeature(deps: BotDeps) {
     }
     if (!(await requireRole(ctx, db, 'operator', 'chat.digest'))) return;
     if (args.kind === 'off') {
-      await updateChatSettings(db, ctx.chat.id, { digestAt: null });
+      await updateChatSettings(db, ctx.chat.id, { digestAt: null, language: ctx.actor.lang });
       await audit(ctx, 'digest', { at: null });
       return void (await ctx.reply(t.off));
     }
     // A time already past today starts tomorrow: setting it is not a request for one right now.
     const local = localTime(now(), zone);
     await updateChatSettings(db, ctx.chat.id, {
+      language: ctx.actor.lang,
       digestAt: args.at,
-      ...(local.minute >= args.at ? { digestSentOn: local.date } : {}),
+      ...(local.minute >= args.at ? { digestSentOn: local.date, digestRetryAt: null } : {}),
     });
     await audit(ctx, 'digest', { at: args.at });
     await ctx.reply(t.set(formatClock(args.at), zone));

@@ -6,7 +6,7 @@ import type { MiddlewareFn } from 'telegraf';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { effectiveRole, findUser, touchUser } from '../../../db/users-repo.ts';
 import { langOf, textsFor } from '../../i18n/index.ts';
-import { chatTimeZone } from '../../shared/chat-locale.ts';
+import { touchChatLocale } from '../../shared/chat-locale.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { guardCredentials } from './credentials.ts';
 
@@ -57,8 +57,9 @@ export function access(deps: BotDeps): MiddlewareFn<BotContext> {
     if (user?.username !== username || user?.language !== lang)
       await touchUser(deps.db, from.id, username, lang);
     ctx.actor = { id: from.id, username, role, lang };
-    // The chat's own timezone (/tz), read once per update; strangers never cost this query.
-    const zone = await chatTimeZone(deps.db, ctx.chat?.id, deps.timeZone);
+    // The chat's own timezone (/tz), read once per update, and its language (the daily summary's)
+    // kept that of whoever speaks in it; strangers never cost this query.
+    const zone = await touchChatLocale(deps.db, ctx.chat?.id, lang, deps.timeZone);
     if (zone !== ctx.t.locale.timeZone) ctx.t = textsFor(lang, zone);
     return next();
   }

@@ -4,7 +4,7 @@
 import { listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { PRESET_NAMES, presets, type Range, resolveSettings } from '../../../warmup/settings.ts';
 import type { Texts } from '../../i18n/index.ts';
-import { escapeHtml } from '../../shared/text-budget.ts';
+import { escapeHtml, joinFew } from '../../shared/text-budget.ts';
 import { type BotContext, type BotDeps, requireRole } from '../context.ts';
 import { createAndAnnounce, isHealthy } from './create.ts';
 import { accountsOnPage, applyTap, type Draft, type DraftStore, pageCount } from './drafts.ts';
@@ -89,8 +89,7 @@ function renderDraft(t: Texts, draft: Draft) {
     return { text: [t.newTask.pickPreset(n), '', ...lines].join('\n'), keyboard: draftPresetKeyboard(t) };
   }
   const names = draft.accounts.filter((a) => draft.selected.has(a.id)).map((a) => a.username);
-  const shown =
-    names.length > 10 ? `${names.slice(0, 10).join(', ')}, +${names.length - 10}` : names.join(', ');
+  const shown = joinFew(names);
   return {
     text: t.newTask.confirm(n, escapeHtml(shown), draft.preset ?? t.newTask.defaultPreset),
     keyboard: draftConfirmKeyboard(t),

@@ -7,7 +7,7 @@ import { describeRamp } from '../../../tasks/programmes/ramp.ts';
 import { MAX_SESSIONS, SPEC_KEYS, type SpecProblem } from '../../../tasks/programmes/spec.ts';
 import { PRESET_NAMES } from '../../../warmup/settings.ts';
 import type { Texts } from '../../i18n/index.ts';
-import { escapeHtml, truncate } from '../../shared/text-budget.ts';
+import { escapeHtml, joinFew, joinWithin } from '../../shared/text-budget.ts';
 import { shownInput } from '../quoted-input.ts';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -57,10 +57,7 @@ export function formatCreated(
   first: Date | undefined,
 ): string {
   const s = t.programmes.summary;
-  const names =
-    usernames.length > 10
-      ? `${usernames.slice(0, 10).join(', ')}, +${usernames.length - 10}`
-      : usernames.join(', ');
+  const names = joinFew(usernames);
   return [
     t.programmes.created(p.id, escapeHtml(p.name)),
     s.days(p.ramp.length, code(describeRamp(p.ramp)), shortDate(t, p.startDate)),
@@ -102,7 +99,7 @@ export function formatCalendar(t: Texts, p: ProgrammeRow, view: ProgrammeCalenda
   const lines = [
     d.header(p.id, escapeHtml(p.name), t.programmes.status[p.status] ?? p.status, dayText(t, p, view.day)),
     t.programmes.summary.windows(windowsText(p), code(p.timeZone)),
-    d.members(truncate(members.join(', '), 1500)),
+    d.members(joinWithin(members, 1500)),
   ];
   if (view.upcoming.length > 0) {
     lines.push('', d.upcoming);

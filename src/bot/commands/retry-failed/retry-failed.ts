@@ -2,7 +2,8 @@
 // task, and asks first; Confirm restarts exactly the runs of that filter and window that are still
 // failed (src/tasks/retry-failed.ts), Cancel restarts nothing. Both answer by editing the question.
 import { Composer, Markup } from 'telegraf';
-import { findFailedRuns, retryFailedRuns } from '../../../tasks/retry-failed.ts';
+import { type FailedSelection, findFailedRuns, retryFailedRuns } from '../../../tasks/retry-failed.ts';
+import type { FailureCode } from '../../../warmup/failure-reasons.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
@@ -24,6 +25,30 @@ function describeFilter(t: Texts, reason: string | null, seconds: number): strin
       ? r.lastDays(seconds / 86_400)
       : r.lastHours(Math.round(seconds / 3600));
   return `${reason === null ? r.anyReason : `<code>${reason}</code>`}, ${period}`;
+}
+
+/** The question before a retry: how many runs of how many tasks match the window, and the buttons. */
+export function retryQuestion(
+  t: Texts,
+  found: Pick<FailedSelection, 'runs' | 'tasks' | 'paused'>,
+  window: { reason: FailureCode | null; since: number; until: number },
+) {
+  const r = t.fleet.retry;
+  const filter = describeFilter(t, window.reason, window.until - window.since);
+  const lines = [
+    r.confirm(found.runs, found.tasks, filter),
+    ...(found.paused ? [r.paused(found.paused)] : []),
+  ];
+  return {
+    text: lines.join('\n'),
+    keyboard: Markup.inlineKeyboard([
+      Markup.button.callback(
+        r.buttons.confirm,
+        encodeRetryConfirm(window.reason, window.since, window.until),
+      ),
+      Markup.button.callback(r.buttons.cancel, RETRY_CANCEL),
+    ]),
+  };
 }
 
 export function retryFailedFeature(deps: BotDeps) {
@@ -52,19 +77,12 @@ export function retryFailedFeature(deps: BotDeps) {
       since: new Date(since * 1000),
       until: new Date(until * 1000),
     });
-    const filter = describeFilter(ctx.t, parsed.reason, parsed.sinceSeconds);
-    if (found.runs === 0) return void (await ctx.reply(r.nothing(filter), { parse_mode: 'HTML' }));
-    const question = [
-      r.confirm(found.runs, found.tasks, filter),
-      ...(found.paused ? [r.paused(found.paused)] : []),
-    ];
-    await ctx.reply(question.join('\n'), {
-      parse_mode: 'HTML',
-      ...Markup.inlineKeyboard([
-        Markup.button.callback(r.buttons.confirm, encodeRetryConfirm(parsed.reason, since, until)),
-        Markup.button.callback(r.buttons.cancel, RETRY_CANCEL),
-      ]),
-    });
+    if (found.runs === 0) {
+      const filter = describeFilter(ctx.t, parsed.reason, parsed.sinceSeconds);
+      return void (await ctx.reply(r.nothing(filter), { parse_mode: 'HTML' }));
+    }
+    const question = retryQuestion(ctx.t, found, { reason: parsed.reason, since, until });
+    await ctx.reply(question.text, { parse_mode: 'HTML', ...question.keyboard });
   });
 
   feature.on('callback_query', async (ctx, next) => {

@@ -52,8 +52,24 @@ async function sendChart(
   return true;
 }
 
-/** The daily summary: the chart with the text as its caption when it fits, else the chart then the text. */
-export async function sendDailySummary(deps: SummaryDeps, chatId: number, t: Texts, now: Date, days = 14) {
+/** What an earlier attempt at this day's summary delivered, and how to record that its chart went. */
+export type SummaryDelivery = { chartSent: boolean; onChartSent: () => Promise<void> };
+
+const FIRST_TRY: SummaryDelivery = { chartSent: false, onChartSent: async () => {} };
+
+/**
+ * The daily summary: the chart with the text as its caption when it fits (then that is all), else
+ * the chart with its totals and then the text. A chart an earlier attempt delivered is not drawn
+ * or sent again: only the words follow.
+ */
+export async function sendDailySummary(
+  deps: SummaryDeps,
+  chatId: number,
+  t: Texts,
+  now: Date,
+  delivery: SummaryDelivery = FIRST_TRY,
+  days = 14,
+) {
   const { db } = deps;
   const zone = t.locale.timeZone;
   const data = await loadSummaryData(db, zone, now, days);
@@ -70,10 +86,13 @@ export async function sendDailySummary(deps: SummaryDeps, chatId: number, t: Tex
   }));
   const { text, keyboard } = formatSummary(t, { data, attention, programmes, now });
   const extra = keyboard ?? {};
-  if (visibleLength(text) <= MAX_CAPTION) {
-    if (await sendChart(deps, chatId, t, data, text, extra)) return;
-  } else if (await sendChart(deps, chatId, t, data, formatStatsCaption(t, data))) {
-    // the chart went with its totals; the whole text follows
+  if (!delivery.chartSent) {
+    const whole = visibleLength(text) <= MAX_CAPTION;
+    const caption = whole ? text : formatStatsCaption(t, data);
+    if (await sendChart(deps, chatId, t, data, caption, whole ? extra : {})) {
+      await delivery.onChartSent();
+      if (whole) return;
+    }
   }
   await deps.telegram.sendMessage(chatId, text, { parse_mode: 'HTML', ...extra });
 }
