@@ -11,7 +11,7 @@ import type { Texts } from '../../i18n/index.ts';
 import { sinceOrDateTime } from '../../i18n/intl.ts';
 import { escapeHtml, MAX_TEXT } from '../../shared/text-budget.ts';
 import { formatHealth } from '../../shared/wording.ts';
-import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
+import { parseProxyUrl, parseUsername } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
 
@@ -52,13 +52,17 @@ export function accountsFeature(deps: BotDeps) {
     const proxy = args[1] === undefined ? undefined : parseProxyUrl(args[1]);
     if (args[1] !== undefined && !proxy) return t.badProxy;
     const row = await db.transaction(async (tx) => {
-      const inserted = await insertAccount(tx, {
-        username,
-        proxyUrl: proxy?.url ?? null,
-        createdBy: ctx.actor.id,
-        // Chosen once, here, unlike every other account's; /account_set changes it.
-        identity: await chooseIdentity(tx),
-      });
+      const inserted = await insertAccount(
+        tx,
+        {
+          username,
+          proxyUrl: proxy?.url ?? null,
+          createdBy: ctx.actor.id,
+          // Chosen once, here, unlike every other account's; /account_set changes it.
+          identity: await chooseIdentity(tx),
+        },
+        { sessionKey: deps.sessionKey },
+      );
       if (inserted) {
         await recordAudit(tx, {
           actorId: ctx.actor.id,
@@ -94,7 +98,7 @@ export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date(
   const lines = [t.accounts.header(rows.length)];
   let length = lines[0]!.length;
   for (const [i, a] of rows.entries()) {
-    const host = proxyHost(a.proxyUrl);
+    const host = a.proxyHost;
     const identity = readIdentity(a.identity);
     const line = [
       `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — ${formatHealth(t, a.health)}`,
