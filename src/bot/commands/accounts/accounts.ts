@@ -2,6 +2,7 @@
 // attached and its proxy host — never the session or the proxy's credentials; /account_add
 // <username> [proxy_url] (admin) adds one, audited. No reply quotes a URL the admin typed.
 import { Composer } from 'telegraf';
+import { ProxyKeyMissingError } from '../../../db/account-proxy.ts';
 import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { chooseIdentity } from '../../../tasks/account-identity.ts';
@@ -14,6 +15,8 @@ import { formatHealth } from '../../shared/wording.ts';
 import { parseProxyUrl, parseUsername } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
+
+const NO_KEY = Symbol('no key');
 
 type AccountSummary = Awaited<ReturnType<typeof listAccountSummaries>>[number];
 
@@ -51,27 +54,34 @@ export function accountsFeature(deps: BotDeps) {
     if (!username) return t.badUsername(shownInput(args[0]!) ?? ctx.t.hiddenLink);
     const proxy = args[1] === undefined ? undefined : parseProxyUrl(args[1]);
     if (args[1] !== undefined && !proxy) return t.badProxy;
-    const row = await db.transaction(async (tx) => {
-      const inserted = await insertAccount(
-        tx,
-        {
-          username,
-          proxyUrl: proxy?.url ?? null,
-          createdBy: ctx.actor.id,
-          // Chosen once, here, unlike every other account's; /account_set changes it.
-          identity: await chooseIdentity(tx),
-        },
-        { sessionKey: deps.sessionKey },
-      );
-      if (inserted) {
-        await recordAudit(tx, {
-          actorId: ctx.actor.id,
-          action: 'account.add',
-          details: { accountId: inserted.id, username, proxyHost: proxy?.host ?? null },
-        });
-      }
-      return inserted;
-    });
+    const row = await db
+      .transaction(async (tx) => {
+        const inserted = await insertAccount(
+          tx,
+          {
+            username,
+            proxyUrl: proxy?.url ?? null,
+            createdBy: ctx.actor.id,
+            // Chosen once, here, unlike every other account's; /account_set changes it.
+            identity: await chooseIdentity(tx),
+          },
+          { sessionKey: deps.sessionKey },
+        );
+        if (inserted) {
+          await recordAudit(tx, {
+            actorId: ctx.actor.id,
+            action: 'account.add',
+            details: { accountId: inserted.id, username, proxyHost: proxy?.host ?? null },
+          });
+        }
+        return inserted;
+      })
+      .catch((err) => {
+        // Without a key a proxy with credentials is refused (db/account-proxy.ts): nothing was written.
+        if (err instanceof ProxyKeyMissingError) return NO_KEY;
+        throw err;
+      });
+    if (row === NO_KEY) return ctx.t.inbox.noKeyForProxy;
     const name = escapeHtml(username);
     if (!row) return t.exists(name);
     return proxy ? t.addedWithProxy(name, escapeHtml(proxy.host)) : t.added(name);
