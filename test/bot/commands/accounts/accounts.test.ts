@@ -115,6 +115,7 @@ describe('/account_add', () => {
       });
     } finally {
       await keyless.stop();
+      await database().db.delete(accounts).where(eq(accounts.username, 'frank'));
     }
   });
 
