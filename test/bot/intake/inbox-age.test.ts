@@ -137,6 +137,13 @@ describe('updates that waited at Telegram while the bot was away', () => {
     fake.sendText({ from: R, text: 'hello?', date: secondsAgo(20 * 60) });
     fake.sendText({ from: B, text: 'chatter', chat: group, date: secondsAgo(20 * 60) });
     fake.sendText({ from: B, text: '/help', date: secondsAgo(30) });
+    const login = fake.sendDocument({
+      from: X,
+      fileName: 'x.json',
+      content: '{"cookies": []}',
+      caption: '/session xena',
+      date: secondsAgo(15 * 60),
+    });
     await launch(fake);
     const answer = await fake.waitFor(() => fake.callbackAnswer(tap));
     expect(answer.text).toBe(
@@ -152,6 +159,11 @@ describe('updates that waited at Telegram while the bot was away', () => {
     expect(toR[1]).toMatch(/^Сообщение не обработано: оно дошло до меня через 20 мин \d+ с после отправки/);
     const [toB] = await fake.waitFor(() => fake.messages(B.id).length > 0 && texts(fake, B.id));
     expect(toB).toContain(ROLE);
+    // An old saved login is not attached, and its file leaves the chat as a handled one would.
+    const [toX] = await fake.waitFor(() => fake.messages(X.id).length > 0 && texts(fake, X.id));
+    expect(toX).toMatch(/^\/session was not run: it reached me 15m/);
+    const loginId = (login.message as { message_id: number }).message_id;
+    expect(fake.message(X.id, loginId)?.deleted).toBe(true);
     // Group chatter that was no command gets nothing, old or not.
     await vi.waitFor(
       async () =>
