@@ -6,6 +6,7 @@ import { type MiddlewareFn, TelegramError } from 'telegraf';
 import { duration, type Units } from '../../i18n/intl.ts';
 import { outdatedOf } from '../../shared/outdated.ts';
 import type { BotContext } from '../context.ts';
+import { deleteMessageOnce } from './credentials.ts';
 
 const COMMAND_RE = /^\/([A-Za-z0-9_]{1,32})(?:@(\w+))?(?:\s|$)/;
 
@@ -23,6 +24,8 @@ export function skipOutdated(): MiddlewareFn<BotContext> {
     // In groups, only commands are ours to answer (as access does for strangers).
     if (command === undefined && ctx.chat?.type !== 'private') return;
     if (!ctx.chat) return;
+    // A saved login's file is deleted from the chat when it is handled; an old one is too.
+    if (command === '/session' && hasDocument(ctx)) await deleteMessageOnce(ctx);
     const age = duration(outdated.ageMs, ctx.t.units);
     const limit = roundDuration(outdated.limitMs, ctx.t.units);
     await ctx.reply(command ? t.command(command, age, limit) : t.message(age, limit));
@@ -39,6 +42,11 @@ function commandOf(ctx: BotContext): string | undefined | null {
   const addressee = match[2];
   if (addressee && addressee.toLowerCase() !== ctx.me?.toLowerCase()) return null;
   return `/${match[1]}`;
+}
+
+function hasDocument(ctx: BotContext): boolean {
+  const msg = ctx.message ?? ctx.editedMessage;
+  return msg !== undefined && 'document' in msg;
 }
 
 /** 10 minutes as "10m", not "10m 0s": the limit is a setting, written as people set it. */
