@@ -1,7 +1,8 @@
-// `npm run sessions:rekey`: re-encrypts every saved account session from the current key
-// (SESSION_ENCRYPTION_KEY, or DATA_DIR/session.key with the embedded database) to
-// NEW_SESSION_ENCRYPTION_KEY, in one transaction; refuses, changing nothing, when any session
-// does not decrypt with the current key. Stop every bot and worker first (docs/operations.md).
+// `npm run sessions:rekey`: re-encrypts every secret at rest — saved account sessions, proxies, the
+// bot's stored updates — from the current key (SESSION_ENCRYPTION_KEY, or DATA_DIR/session.key with
+// the embedded database) to NEW_SESSION_ENCRYPTION_KEY, in one transaction; refuses, changing
+// nothing, when any session or proxy does not decrypt with the current key. Stop every bot and
+// worker first (docs/operations.md).
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +19,18 @@ async function currentKey(config: Config): Promise<{ key: Buffer; file?: string 
   const file = path.join(config.database.dataDir, 'session.key');
   const key = parseSessionKey(await readFile(file, 'utf8').catch(() => undefined));
   return key && { key, file };
+}
+
+function describeUnreadable(sessions: string[], proxies: string[]): string {
+  const names = (list: string[]) => `${list.slice(0, 20).join(', ')}${list.length > 20 ? ', …' : ''}`;
+  const parts = [
+    ...(sessions.length > 0 ? [`${sessions.length} saved sessions (${names(sessions)})`] : []),
+    ...(proxies.length > 0 ? [`${proxies.length} proxies (of ${names(proxies)})`] : []),
+  ];
+  return (
+    `Nothing changed: ${parts.join(' and ')} do not decrypt with the current key. ` +
+    'Check SESSION_ENCRYPTION_KEY, or attach those sessions again with /session and set those proxies again.'
+  );
 }
 
 async function main(env: NodeJS.ProcessEnv): Promise<number> {
@@ -56,7 +69,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     if (result.ok) {
       if (old.file) await writeFile(old.file, `${newKey.toString('hex')}\n`, { mode: 0o600 });
       process.stdout.write(
-        `Re-encrypted ${result.rekeyed} saved sessions with the new key.` +
+        `Re-encrypted ${result.rekeyed} saved sessions, ${result.proxies} proxies and ${result.updates} stored updates with the new key.` +
           (old.file
             ? ` ${old.file} now holds it.\n`
             : ' Set SESSION_ENCRYPTION_KEY to it everywhere, then start the processes again.\n'),
@@ -65,13 +78,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     }
     if (result.problem === 'sameKey') console.error('The new key is the current key: nothing to do.');
     else if (result.problem === 'alreadyNewKey')
-      console.error(`All ${result.sessions} saved sessions already use the new key: nothing to do.`);
-    else
       console.error(
-        `Nothing changed: ${result.usernames.length} saved sessions do not decrypt with the current key ` +
-          `(${result.usernames.slice(0, 20).join(', ')}${result.usernames.length > 20 ? ', …' : ''}). ` +
-          'Check SESSION_ENCRYPTION_KEY, or attach those sessions again with /session.',
+        `All ${result.sessions} saved sessions and ${result.proxies} proxies already use the new key: nothing to do.`,
       );
+    else console.error(describeUnreadable(result.usernames, result.proxyUsernames));
     return 1;
   } finally {
     await database.close();

@@ -18,6 +18,25 @@ const positiveInt = (min: number, max: number, fallback: number) =>
     .max(max, `must be a whole number between ${min} and ${max}`)
     .default(fallback);
 
+const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600 };
+
+/** A duration as people write it — 600 (seconds), 600s, 10m, 1h — in seconds. */
+const durationSeconds = (min: number, max: number, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const text = raw?.trim() || fallback;
+      const match = /^(\d{1,7})\s*([smh]?)$/i.exec(text);
+      const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]!.toLowerCase()]! : Number.NaN;
+      if (seconds >= min && seconds <= max) return seconds;
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a duration from ${min}s to ${max / 3600}h: seconds, or a number with s, m or h (e.g. 600, 10m, 1h)`,
+      });
+      return z.NEVER;
+    });
+
 const idList = z
   .string()
   .default('')
@@ -59,6 +78,8 @@ const envSchema = z.object({
   TELEGRAM_WEBHOOK_PORT: positiveInt(1, 65535, 8443),
   TELEGRAM_WEBHOOK_HOST: z.string().trim().min(1).default('127.0.0.1'),
   BOT_UPDATE_CONCURRENCY: positiveInt(1, 256, 16),
+  // Telegram keeps an update for a day; an older one is never delivered anyway.
+  BOT_UPDATE_MAX_AGE: durationSeconds(30, 24 * 3600, '10m'),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
@@ -156,6 +177,8 @@ export type Config = {
     webhook: { url: string; secret: string; host: string; port: number } | undefined;
     /** Chats whose updates are handled at the same time. */
     updateConcurrency: number;
+    /** BOT_UPDATE_MAX_AGE: an update older than this (by Telegram's date) is answered, not run. */
+    updateMaxAgeMs: number;
   };
   database: { url: string | undefined; dataDir: string; embeddedPort: number };
   /**
@@ -243,6 +266,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             }
           : undefined,
       updateConcurrency: e.BOT_UPDATE_CONCURRENCY,
+      updateMaxAgeMs: e.BOT_UPDATE_MAX_AGE * 1000,
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
     worker: {

@@ -10,6 +10,7 @@ import { textsFor } from './bot/i18n/index.ts';
 import { bindWebhook, launchBot, type WebhookServer } from './bot/index.ts';
 import { wireBot } from './bot/wiring.ts';
 import { type Config, ConfigError, isLoopback, loadConfig, type Role, secretValues } from './config.ts';
+import { sealClearProxies } from './db/account-proxy.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -86,19 +87,35 @@ class StartupError extends Error {
 }
 
 /**
- * The key that encrypts saved sessions. With the embedded database (development) a key is made
- * once and kept under DATA_DIR; a production setup (DATABASE_URL) must bring its own.
+ * The key that encrypts saved sessions, proxies and the bot's inbox. With the embedded database
+ * (development) a key is made once and kept under DATA_DIR; a production setup (DATABASE_URL) must
+ * bring its own.
  */
 async function resolveSessionKey(config: Config, logger: Logger): Promise<Buffer | undefined> {
   if (config.security.sessionKey) return config.security.sessionKey;
   if (config.database.url) {
-    logger.warn('SESSION_ENCRYPTION_KEY is not set: account sessions can be neither attached nor used');
+    logger.warn(
+      'SESSION_ENCRYPTION_KEY is not set: account sessions can be neither attached nor used, and proxies with a password cannot be stored',
+    );
     return undefined;
   }
   const file = path.join(config.database.dataDir, 'session.key');
   const { key, created } = await readOrCreateSessionKey(file);
   if (created)
     logger.warn({ file }, 'SESSION_ENCRYPTION_KEY is not set: generated one for the embedded database');
+  return key;
+}
+
+/** The key, and proxies an older version stored in clear sealed with it (idempotent; every process may try). */
+async function prepareSecrets(config: Config, db: Database['db'], logger: Logger) {
+  const key = await resolveSessionKey(config, logger);
+  const { sealed, clearWithCredentials } = await sealClearProxies(db, key);
+  if (sealed > 0) logger.info({ accounts: sealed }, 'encrypted proxies stored in clear by an older version');
+  if (clearWithCredentials > 0)
+    logger.warn(
+      { accounts: clearWithCredentials },
+      'proxies with a password are stored in clear: set SESSION_ENCRYPTION_KEY and restart to encrypt them',
+    );
   return key;
 }
 
@@ -209,6 +226,8 @@ async function startBotRole(
     log: deps.logger,
     concurrency: config.telegram.updateConcurrency,
     webhook,
+    sessionKey: deps.sessionKey,
+    inbox: { maxAgeMs: config.telegram.updateMaxAgeMs },
   });
   telegram.launched();
   deps.logger.info({ bot: bot.botInfo?.username, webhook: Boolean(webhook) }, 'bot receiving updates');
@@ -351,7 +370,7 @@ async function main(): Promise<void> {
     });
     shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
     ops.attach({ boss });
-    const sessionKey = await resolveSessionKey(config, logger);
+    const sessionKey = await prepareSecrets(config, database.db, logger);
     const deps = { boss, database, logger, sessionKey, ops, metrics };
     // Bound before any worker claims work and before setWebhook: a taken port is a startup error.
     const webhook =

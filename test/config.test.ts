@@ -50,6 +50,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads BOT_UPDATE_MAX_AGE as seconds or with a unit, 10 minutes by default', () => {
+    expect(loadConfig({}).telegram.updateMaxAgeMs).toBe(600_000);
+    expect(loadConfig({ BOT_UPDATE_MAX_AGE: ' ' }).telegram.updateMaxAgeMs).toBe(600_000);
+    expect(loadConfig({ BOT_UPDATE_MAX_AGE: '90' }).telegram.updateMaxAgeMs).toBe(90_000);
+    expect(loadConfig({ BOT_UPDATE_MAX_AGE: '600s' }).telegram.updateMaxAgeMs).toBe(600_000);
+    expect(loadConfig({ BOT_UPDATE_MAX_AGE: '15m' }).telegram.updateMaxAgeMs).toBe(900_000);
+    expect(loadConfig({ BOT_UPDATE_MAX_AGE: '2h' }).telegram.updateMaxAgeMs).toBe(7_200_000);
+    for (const bad of ['10x', '5', '25h', '-1m', '1.5m'])
+      expect(() => loadConfig({ BOT_UPDATE_MAX_AGE: bad })).toThrow(
+        `BOT_UPDATE_MAX_AGE: must be a duration from 30s to 24h: seconds, or a number with s, m or h (e.g. 600, 10m, 1h) (got "${bad}")`,
+      );
+  });
+
   it('reads TIMEZONE as an IANA name, UTC by default, and refuses an unknown zone', () => {
     expect(loadConfig({}).timeZone).toBe('UTC');
     expect(loadConfig({ TIMEZONE: ' ' }).timeZone).toBe('UTC');

@@ -21,6 +21,7 @@
 // commands/tasks/notifier.ts; the daily summary: commands/summary/); notifications/ is transport
 // only and reaches the notifier through a port (notifications/notifier-port.ts) given by wiring.ts.
 import { Telegraf, type Telegram } from 'telegraf';
+import { ProxyKeyMissingError } from '../db/account-proxy.ts';
 import { type Db, isDatabaseUnavailable } from '../db/client.ts';
 import { forgetHandledUpdates } from '../db/updates-repo.ts';
 import type { Logger } from '../logger.ts';
@@ -33,13 +34,14 @@ import { checkFeature } from './commands/check/check.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
 import { helpFeature } from './commands/help/help.ts';
 import { access } from './commands/middlewares/access.ts';
+import { skipOutdated } from './commands/middlewares/outdated.ts';
 import { newTaskFeature } from './commands/new-task/new-task.ts';
 import { programmesFeature } from './commands/programmes/programmes.ts';
 import { quarantineFeature } from './commands/quarantine/quarantine.ts';
 import { retryFailedFeature } from './commands/retry-failed/retry-failed.ts';
 import { sessionUploadFeature } from './commands/session-upload/session-upload.ts';
 import { tasksFeature } from './commands/tasks/tasks.ts';
-import { createIntake } from './intake/intake.ts';
+import { createIntake, type IntakeOptions } from './intake/intake.ts';
 import { type PollingOptions, pollUpdates } from './intake/polling.ts';
 import type { WebhookServer } from './intake/webhook.ts';
 
@@ -66,10 +68,13 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
 
   bot.catch(async (err, ctx) => {
     const unavailable = isDatabaseUnavailable(err);
-    log.error({ err, updateType: ctx.updateType, unavailable }, 'update failed');
+    // Any path that stores a proxy (add, import, set) refuses credentials without a key this way.
+    const noKey = err instanceof ProxyKeyMissingError;
+    if (noKey) log.warn({ updateType: ctx.updateType }, err.message);
+    else log.error({ err, updateType: ctx.updateType, unavailable }, 'update failed');
     const t = ctx.t;
     if (!t) return;
-    const text = unavailable ? t.unavailable : t.internalError;
+    const text = noKey ? t.inbox.noKeyForProxy : unavailable ? t.unavailable : t.internalError;
     try {
       if (ctx.callbackQuery) await ctx.answerCbQuery(text, { show_alert: true });
       else if (ctx.chat) await ctx.reply(text);
@@ -92,6 +97,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
     });
   }
   bot.use(access(deps));
+  bot.use(skipOutdated());
   bot.use(helpFeature());
   bot.use(tasksFeature(deps));
   bot.use(newTaskFeature(deps));
@@ -123,6 +129,10 @@ export type LaunchOptions = {
   concurrency: number;
   /** Webhook mode, on a server bound beforehand (bindWebhook); long polling otherwise. */
   webhook?: WebhookServer;
+  /** Seals the inbox (SESSION_ENCRYPTION_KEY); intake.ts says what happens without it. */
+  sessionKey?: Buffer;
+  /** BOT_UPDATE_MAX_AGE, and for tests the clock it is read on and the "mark handled" retry pause. */
+  inbox?: Pick<IntakeOptions, 'maxAgeMs' | 'now' | 'markRetryMs'>;
   /** For tests: the pause before a getUpdates retry, and how long Telegram holds a poll. */
   polling?: Pick<PollingOptions, 'retryDelayMs' | 'timeoutSeconds'>;
 };
@@ -144,7 +154,14 @@ const FORGET_HANDLED_MS = 24 * 3600_000;
 export async function launchBot(bot: Telegraf<BotContext>, options: LaunchOptions): Promise<Receiving> {
   const log = options.log.child({ component: 'bot' });
   bot.botInfo ??= await bot.telegram.getMe();
-  const intake = createIntake({ bot, db: options.db, log: options.log, concurrency: options.concurrency });
+  const intake = createIntake({
+    bot,
+    db: options.db,
+    log: options.log,
+    concurrency: options.concurrency,
+    ...(options.sessionKey ? { key: options.sessionKey } : {}),
+    ...options.inbox,
+  });
   const forget = () =>
     forgetHandledUpdates(options.db, FORGET_HANDLED_MS).catch((err) =>
       log.warn({ err }, 'could not forget old handled updates'),

@@ -1,17 +1,20 @@
 // Account rows: the TikTok usernames, their proxy, encrypted session and health.
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { proxyColumns } from './account-proxy.ts';
 import type { Executor } from './client.ts';
 import { type AccountRow, accounts, runs } from './schema.ts';
 
+/** `sessionKey` seals the proxy; without it a proxy with credentials throws ProxyKeyMissingError. */
 export async function insertAccount(
   exec: Executor,
   account: { username: string; proxyUrl?: string | null; createdBy?: number | null; identity?: unknown },
+  options: { sessionKey?: Buffer } = {},
 ) {
   const [row] = await exec
     .insert(accounts)
     .values({
       username: account.username,
-      proxyUrl: account.proxyUrl ?? null,
+      ...proxyColumns(account.proxyUrl ?? null, options.sessionKey),
       createdBy: account.createdBy ?? null,
       identity: account.identity ?? null,
     })
@@ -50,7 +53,7 @@ export async function listAccountSummaries(exec: Executor) {
     .select({
       id: accounts.id,
       username: accounts.username,
-      proxyUrl: accounts.proxyUrl,
+      proxyHost: accounts.proxyHost,
       health: accounts.health,
       lastWarmedAt: accounts.lastWarmedAt,
       identity: accounts.identity,

@@ -1,6 +1,7 @@
 // The fleet's SQL: live accounts (not removed) by name, by group and by page; bulk inserts and
 // updates of an import; the one writer of an account's proxy. Removed accounts are in no answer here.
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { openProxy, proxyColumns } from './account-proxy.ts';
 import type { Executor } from './client.ts';
 import { accounts } from './schema.ts';
 import type { HealthState } from './vocabulary.ts';
@@ -19,23 +20,31 @@ function textArray(values: readonly string[]): SQL {
 export type FleetAccount = {
   id: number;
   username: string;
-  proxyUrl: string | null;
+  /** The proxy URL, opened with the session key; undefined: sealed, and no key (or another) to open it. */
+  proxyUrl: string | null | undefined;
+  /** host:port, for display. */
+  proxyHost: string | null;
   tags: string[];
   platform: string | null;
 };
 
-/** The live accounts of these names (any case), locked for update when asked (an import's apply). */
+/**
+ * The live accounts of these names (any case), locked for update when asked (an import's apply);
+ * their proxy opened with `sessionKey` when given.
+ */
 export async function findFleetAccounts(
   exec: Executor,
   usernames: readonly string[],
-  options: { lock?: boolean } = {},
+  options: { lock?: boolean; sessionKey?: Buffer } = {},
 ): Promise<FleetAccount[]> {
   if (usernames.length === 0) return [];
   const query = exec
     .select({
       id: accounts.id,
       username: accounts.username,
+      proxyEncrypted: accounts.proxyEncrypted,
       proxyUrl: accounts.proxyUrl,
+      proxyHost: accounts.proxyHost,
       tags: accounts.tags,
       platform: accounts.platform,
     })
@@ -50,7 +59,22 @@ export async function findFleetAccounts(
       ),
     )
     .orderBy(asc(accounts.id));
-  return options.lock ? query.for('update') : query;
+  const rows = await (options.lock ? query.for('update') : query);
+  return rows.map(({ proxyEncrypted, proxyUrl, ...row }) => ({
+    ...row,
+    proxyUrl: readableProxy({ proxyEncrypted, proxyUrl }, options.sessionKey),
+  }));
+}
+
+function readableProxy(
+  row: { proxyEncrypted: Buffer | null; proxyUrl: string | null },
+  key: Buffer | undefined,
+): string | null | undefined {
+  try {
+    return openProxy(row, key);
+  } catch {
+    return undefined;
+  }
 }
 
 export type NewFleetAccount = {
@@ -78,19 +102,31 @@ export async function insertFleetAccounts(exec: Executor, rows: readonly NewFlee
 }
 
 /**
- * The one place an account's proxy is written (null: none). Issue 23 encrypts the URL here with
- * the session key; until then it is stored as given.
+ * The one place an account's proxy is written (null: none): sealed with the session key, its
+ * host:port kept for display (db/account-proxy.ts). Without a key, a proxy with credentials throws
+ * ProxyKeyMissingError before anything is written.
  */
 export async function storeAccountProxies(
   exec: Executor,
   changes: readonly { accountId: number; proxyUrl: string | null }[],
-  _options: { sessionKey?: Buffer } = {},
+  options: { sessionKey?: Buffer } = {},
 ): Promise<void> {
   if (changes.length === 0) return;
-  const rows = JSON.stringify(changes.map((c) => ({ id: c.accountId, proxy: c.proxyUrl })));
+  const rows = JSON.stringify(
+    changes.map((c) => {
+      const columns = proxyColumns(c.proxyUrl, options.sessionKey);
+      return {
+        id: c.accountId,
+        sealed: columns.proxyEncrypted?.toString('base64') ?? null,
+        host: columns.proxyHost,
+        url: columns.proxyUrl,
+      };
+    }),
+  );
   await exec.execute(sql`
-    update ${accounts} set proxy_url = u.proxy, updated_at = now()
-    from jsonb_to_recordset(${rows}::jsonb) as u(id integer, proxy text)
+    update ${accounts}
+    set proxy_encrypted = decode(u.sealed, 'base64'), proxy_host = u.host, proxy_url = u.url, updated_at = now()
+    from jsonb_to_recordset(${rows}::jsonb) as u(id integer, sealed text, host text, url text)
     where ${accounts.id} = u.id`);
 }
 
@@ -144,7 +180,7 @@ export async function listFleetPage(exec: Executor, filter: FleetFilter, limit: 
       platform: accounts.platform,
       tags: accounts.tags,
       health: accounts.health,
-      proxyUrl: accounts.proxyUrl,
+      proxyHost: accounts.proxyHost,
       hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
       lastWarmedAt: accounts.lastWarmedAt,
       quarantinedAt: accounts.quarantinedAt,
@@ -218,7 +254,7 @@ export async function listFleetForExport(exec: Executor) {
       platform: accounts.platform,
       health: accounts.health,
       tags: accounts.tags,
-      proxyUrl: accounts.proxyUrl,
+      proxyHost: accounts.proxyHost,
       hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
       quarantinedAt: accounts.quarantinedAt,
       lastWarmedAt: accounts.lastWarmedAt,

@@ -70,7 +70,17 @@ export const accounts = pgTable(
   {
     id: serial('id').primaryKey(),
     username: text('username').notNull(),
-    /** http(s)://user:pass@host:port — secret: never logged. */
+    /**
+     * The proxy URL (scheme://user:pass@host:port) sealed under SESSION_ENCRYPTION_KEY
+     * (db/account-proxy.ts): a secret, never logged, opened only where a browser needs it.
+     */
+    proxyEncrypted: bytea('proxy_encrypted'),
+    /** host:port of the proxy, for display and export: never a credential. */
+    proxyHost: text('proxy_host'),
+    /**
+     * In clear: rows from before proxies were sealed (sealed at startup when there is a key), and,
+     * without a key, a proxy that carries no credentials. Never a password when a key is set.
+     */
     proxyUrl: text('proxy_url'),
     /** Playwright storage state, AES-256-GCM encrypted with SESSION_ENCRYPTION_KEY. */
     sessionEncrypted: bytea('session_encrypted'),
@@ -228,7 +238,15 @@ export const botUpdates = pgTable(
     /** Update ids are per bot: a new token starts a new sequence. */
     botId: bigint('bot_id', { mode: 'number' }).notNull(),
     updateId: bigint('update_id', { mode: 'number' }).notNull(),
-    payload: jsonb('payload').notNull(),
+    /**
+     * The update as Telegram sent it, sealed (db/secret-box.ts): a message may carry a proxy
+     * password or a saved login's file. Emptied once handled: a handled row only stops a redelivery.
+     */
+    payloadEncrypted: bytea('payload_encrypted'),
+    /** In clear: rows stored before the inbox was sealed (sealed or emptied at the bot's start). */
+    payload: jsonb('payload'),
+    /** Telegram's own date of the message (its edit, the member change…); null for a tap. */
+    sentAt: stamp('sent_at'),
     receivedAt: stamp('received_at').notNull().defaultNow(),
     handledAt: stamp('handled_at'),
   },

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import type { AccountRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { describeError } from '../safe-error.ts';
-import { decryptSession } from '../tasks/session-cipher.ts';
+import { openAccountSecrets } from '../tasks/account-secrets.ts';
 import type { CheckResult } from '../warmup/check.ts';
 import { failurePolicy } from '../warmup/failure-reasons.ts';
 import { type LeaseTimings, waitForLease } from './account-lease.ts';
@@ -55,15 +55,8 @@ export function createCheckHandler(deps: CheckJobDeps) {
     };
 
     if (!deps.checker) return fail('internal_error', 'this worker has no browser');
-    let storageState: unknown;
-    try {
-      if (account.sessionEncrypted && !deps.sessionKey)
-        throw new Error('SESSION_ENCRYPTION_KEY is not set, so the saved session cannot be read');
-      if (account.sessionEncrypted && deps.sessionKey)
-        storageState = decryptSession(deps.sessionKey, account.sessionEncrypted);
-    } catch (err) {
-      return fail('session_unreadable', describeError(err));
-    }
+    const secrets = openAccountSecrets(account, deps.sessionKey);
+    if (!secrets.ok) return fail(secrets.code, secrets.message);
 
     const stop = AbortSignal.any([job.signal, deps.shutdown]);
     const holder = { accountId: account.id, runId: null, holder: `check:${job.id}` };
@@ -74,7 +67,7 @@ export function createCheckHandler(deps: CheckJobDeps) {
     }
     let result: CheckResult;
     try {
-      result = await runCheck(deps.checker, account, storageState, AbortSignal.any([stop, held.lost]), log);
+      result = await runCheck(deps.checker, account, secrets, AbortSignal.any([stop, held.lost]), log);
     } finally {
       // runCheck returns after the browser context has closed.
       await held.release();
@@ -96,14 +89,14 @@ export function createCheckHandler(deps: CheckJobDeps) {
 async function runCheck(
   checker: AccountChecker,
   account: AccountRow,
-  storageState: unknown,
+  secrets: { storageState: unknown; proxyUrl: string | null },
   signal: AbortSignal,
   log: Logger,
 ): Promise<CheckResult> {
   const lines = log.child({ account: account.username, check: true });
   try {
     return await checker({
-      account: { ...account, storageState },
+      account: { ...account, storageState: secrets.storageState, proxyUrl: secrets.proxyUrl },
       signal,
       log: (line) => lines.info(line),
     });

@@ -6,9 +6,9 @@ import type { Job } from 'pg-boss';
 import { type RunFence, updateRunCounters } from '../db/runs-repo.ts';
 import { claimProgressSlot, findRun, findTask } from '../db/tasks-repo.ts';
 import { describeError } from '../safe-error.ts';
+import { openAccountSecrets } from '../tasks/account-secrets.ts';
 import { buildTaskEvent } from '../tasks/events.ts';
 import { beginRun, deferRun, staleness } from '../tasks/run-session.ts';
-import { decryptSession } from '../tasks/session-cipher.ts';
 import { waitForLease } from './account-lease.ts';
 import { sessionPayload } from './queues.ts';
 import { createRunLog } from './run-log.ts';
@@ -86,17 +86,13 @@ async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence,
   if (begin.resumed) runLog.write('the previous attempt stopped responding (worker lost); starting again');
 
   const sessionBefore = begin.account.sessionEncrypted;
-  let storageState: unknown;
-  try {
-    if (sessionBefore && !deps.sessionKey)
-      throw new Error('SESSION_ENCRYPTION_KEY is not set, so the saved session cannot be read');
-    storageState =
-      sessionBefore && deps.sessionKey ? decryptSession(deps.sessionKey, sessionBefore) : undefined;
-  } catch (err) {
+  const secrets = openAccountSecrets(begin.account, deps.sessionKey);
+  if (!secrets.ok) {
     await runLog.flush();
-    await finish(deps, ref, { kind: 'failed', code: 'session_unreadable', message: describeError(err) });
-    return { failed: 'session_unreadable' };
+    await finish(deps, ref, { kind: 'failed', code: secrets.code, message: secrets.message });
+    return { failed: secrets.code };
   }
+  const { storageState, proxyUrl } = secrets;
 
   const onProgress = (counters: Record<string, number>) => {
     runLog.enqueue(async () => {
@@ -111,7 +107,7 @@ async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence,
   let outcome: SessionOutcome;
   try {
     outcome = await deps.runner({
-      account: { ...begin.account, storageState },
+      account: { ...begin.account, storageState, proxyUrl },
       settings: begin.task.settings,
       signal: AbortSignal.any([job.signal, deps.shutdown, leaseLost]),
       log: (line) => runLog.write(line),

@@ -55,3 +55,22 @@ export function withDatabase(url: string, database: string): string {
   u.pathname = `/${database}`;
   return u.toString();
 }
+
+/**
+ * Every row of every table in every schema but Postgres' own (ours, drizzle's, pg-boss's…), each
+ * read as text: what a dump or a backup of the database would hold. bytea reads as \x hex.
+ */
+export async function dumpDatabase(database: TestDatabase): Promise<{ tables: string[]; text: string }> {
+  const tables = await database.sql<{ schema: string; name: string }[]>`
+    select table_schema as schema, table_name as name from information_schema.tables
+    where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')
+      and table_schema not like 'pg\_toast%' order by 1, 2`;
+  const parts: string[] = [];
+  for (const { schema, name } of tables) {
+    const rows = await database.sql.unsafe<{ row: string }[]>(
+      `select t::text as row from "${schema}"."${name}" t`,
+    );
+    parts.push(`-- ${schema}.${name}`, ...rows.map((r) => r.row));
+  }
+  return { tables: tables.map((t) => `${t.schema}.${t.name}`), text: parts.join('\n') };
+}

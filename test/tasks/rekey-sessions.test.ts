@@ -1,12 +1,16 @@
-// `npm run sessions:rekey` as a real child process against a real database: every saved session
-// moves from the old key to the new one in one transaction; a session the old key cannot read
-// makes it refuse and change nothing.
+// `npm run sessions:rekey` as a real child process against a real database: every saved session,
+// proxy and stored update moves from the old key to the new one in one transaction; a session or
+// proxy the old key cannot read makes it refuse and change nothing.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { eq, isNotNull } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { accounts } from '../../src/db/schema.ts';
+import { openProxy } from '../../src/db/account-proxy.ts';
+import { storeAccountProxies } from '../../src/db/fleet-repo.ts';
+import { accounts, botUpdates } from '../../src/db/schema.ts';
+import { openSecret } from '../../src/db/secret-box.ts';
+import { storeUpdates } from '../../src/db/updates-repo.ts';
 import { decryptSession, encryptSession } from '../../src/tasks/session-cipher.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeAccounts } from '../support/fixtures.ts';
@@ -37,6 +41,16 @@ function rekey(
 const state = (n: number) => ({ cookies: [{ name: 'sid', value: `v${n}`, domain: '.x.test' }], origins: [] });
 const hex = (key: Buffer) => key.toString('hex');
 
+const proxy = (n: number) => `http://u${n}:Pw${n}@p${n}.example:1`;
+
+async function proxies() {
+  return database()
+    .db.select({ id: accounts.id, proxyEncrypted: accounts.proxyEncrypted, proxyUrl: accounts.proxyUrl })
+    .from(accounts)
+    .where(isNotNull(accounts.proxyEncrypted))
+    .orderBy(accounts.id);
+}
+
 async function sessions() {
   return database()
     .db.select({ id: accounts.id, username: accounts.username, blob: accounts.sessionEncrypted })
@@ -55,37 +69,54 @@ it('refuses, changing nothing, when one session does not decrypt with the old ke
       .set({ sessionEncrypted: encryptSession(key, state(i)) })
       .where(eq(accounts.id, id));
   }
+  // Proxies: the first two under the old key, the third under another; one waiting update each way.
+  for (const [i, id] of ids.entries())
+    await storeAccountProxies(db, [{ accountId: id, proxyUrl: proxy(i) }], {
+      sessionKey: i === 2 ? randomBytes(32) : oldKey,
+    });
+  await storeUpdates(db, 1, [{ update: { update_id: 1 }, sentAt: null }], oldKey);
+  await storeUpdates(db, 1, [{ update: { update_id: 2 }, sentAt: null }], randomBytes(32));
   const before = await sessions();
+  const proxiesBefore = await proxies();
   const refused = await rekey({
     SESSION_ENCRYPTION_KEY: hex(oldKey),
     NEW_SESSION_ENCRYPTION_KEY: hex(newKey),
   });
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain(
-    `Nothing changed: 1 saved sessions do not decrypt with the current key (${before[2]!.username})`,
+    `Nothing changed: 1 saved sessions (${before[2]!.username}) and 1 proxies (of ${before[2]!.username}) do not decrypt with the current key.`,
   );
   expect(await sessions()).toEqual(before);
+  expect(await proxies()).toEqual(proxiesBefore);
 
   await db
     .update(accounts)
     .set({ sessionEncrypted: encryptSession(oldKey, state(2)) })
     .where(eq(accounts.id, ids[2]!));
+  await storeAccountProxies(db, [{ accountId: ids[2]!, proxyUrl: proxy(2) }], { sessionKey: oldKey });
   const done = await rekey({
     SESSION_ENCRYPTION_KEY: hex(oldKey),
     NEW_SESSION_ENCRYPTION_KEY: newKey.toString('base64'),
   });
   expect(done).toMatchObject({ code: 0, stderr: '' });
-  expect(done.stdout).toContain('Re-encrypted 3 saved sessions with the new key.');
+  expect(done.stdout).toContain(
+    'Re-encrypted 3 saved sessions, 3 proxies and 1 stored updates with the new key.',
+  );
   const after = await sessions();
   expect(after.map((row) => decryptSession(newKey, row.blob!))).toEqual([state(0), state(1), state(2)]);
   expect(() => decryptSession(oldKey, after[0]!.blob!)).toThrow();
+  expect((await proxies()).map((row) => openProxy(row, newKey))).toEqual([proxy(0), proxy(1), proxy(2)]);
+  const inbox = await db.select().from(botUpdates).orderBy(botUpdates.updateId);
+  expect(openSecret(newKey, inbox[0]!.payloadEncrypted!)).toEqual({ update_id: 1 });
+  // Sealed by a process without the key: nobody can read it, so it is left as it is.
+  expect(() => openSecret(newKey, inbox[1]!.payloadEncrypted!)).toThrow();
   // Output and errors name accounts, never keys.
   expect(done.stdout + refused.stderr).not.toMatch(new RegExp(`${hex(oldKey)}|${hex(newKey)}`));
 
   const again = await rekey({ SESSION_ENCRYPTION_KEY: hex(oldKey), NEW_SESSION_ENCRYPTION_KEY: hex(newKey) });
   expect(again).toMatchObject({
     code: 1,
-    stderr: 'All 3 saved sessions already use the new key: nothing to do.\n',
+    stderr: 'All 3 saved sessions and 3 proxies already use the new key: nothing to do.\n',
   });
 });
 

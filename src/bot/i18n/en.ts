@@ -4,6 +4,7 @@
 import type { FailureCode } from '../../warmup/failure-reasons.ts';
 import { chatEn } from './chat.en.ts';
 import { fleetEn } from './fleet.en.ts';
+import { inboxEn } from './inbox.en.ts';
 import { type Locale, number, type PluralForms, plural } from './intl.ts';
 import { nextStepsEn } from './next-steps.en.ts';
 import { programmesEn } from './programmes.en.ts';
@@ -214,6 +215,7 @@ export const en = {
         : `Tasks — page ${num(page)} of ${num(pages)} (${num(total)} in all)`,
   },
   programmes: programmesEn,
+  inbox: inboxEn,
   newTask: {
     notKeyValue: (token: string) =>
       `"${token}" is not key=value. Example: /new accounts=alice,bob preset=light likes=2-5`,

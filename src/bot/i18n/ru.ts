@@ -3,6 +3,7 @@
 import { chatRu } from './chat.ru.ts';
 import type { Texts } from './en.ts';
 import { fleetRu } from './fleet.ru.ts';
+import { inboxRu } from './inbox.ru.ts';
 import { number, type PluralForms, plural } from './intl.ts';
 import { nextStepsRu } from './next-steps.ru.ts';
 import { programmesRu } from './programmes.ru.ts';
@@ -208,6 +209,7 @@ export const ru: Texts = {
         : `Задачи — страница ${num(page)} из ${num(pages)} (всего ${num(total)})`,
   },
   programmes: programmesRu,
+  inbox: inboxRu,
   newTask: {
     notKeyValue: (token: string) =>
       `«${token}» — не в формате ключ=значение. Пример: /new accounts=alice,bob preset=light likes=2-5`,

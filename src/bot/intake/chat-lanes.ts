@@ -2,9 +2,12 @@
 // handled at a time, and at most `concurrency` chats at once, the chat ready longest first.
 import type { Update } from 'telegraf/types';
 
-export type ChatLanes = {
+/** What a lane holds: an update, with whatever the intake keeps beside it. */
+type Item = { update: Update };
+
+export type ChatLanes<T extends Item> = {
   /** Queues an update in its chat's lane, in update order, and starts what may start. */
-  enqueue(update: Update): void;
+  enqueue(item: T): void;
   /** Updates queued or being handled. */
   pending(): number;
   /** The handlers running now. */
@@ -16,15 +19,15 @@ export type ChatLanes = {
   readonly stopped: boolean;
 };
 
-export function createChatLanes(options: {
+export function createChatLanes<T extends Item>(options: {
   concurrency: number;
   /** The lane an update belongs to. */
   keyOf: (update: Update) => string;
   /** Handles one update; never rejects. */
-  handle: (update: Update) => Promise<void>;
-}): ChatLanes {
+  handle: (item: T) => Promise<void>;
+}): ChatLanes<T> {
   const { concurrency, keyOf, handle } = options;
-  const queues = new Map<string, Update[]>(); // chat → updates not started yet, by update_id
+  const queues = new Map<string, T[]>(); // chat → updates not started yet, by update_id
   const ready: string[] = []; // chats with a queued update and none in flight, oldest first
   const busy = new Set<string>();
   const inFlight = new Set<Promise<void>>();
@@ -38,8 +41,9 @@ export function createChatLanes(options: {
     for (const wake of waiting) wake();
   };
 
-  function enqueue(update: Update) {
-    const key = keyOf(update);
+  function enqueue(item: T) {
+    const id = item.update.update_id;
+    const key = keyOf(item.update);
     let queue = queues.get(key);
     if (!queue) {
       queue = [];
@@ -48,8 +52,8 @@ export function createChatLanes(options: {
     }
     // A webhook may deliver one chat's updates out of order over parallel connections.
     let at = queue.length;
-    while (at > 0 && queue[at - 1]!.update_id > update.update_id) at--;
-    queue.splice(at, 0, update);
+    while (at > 0 && queue[at - 1]!.update.update_id > id) at--;
+    queue.splice(at, 0, item);
     queued++;
     pump();
   }
@@ -58,11 +62,11 @@ export function createChatLanes(options: {
     while (!stopped && busy.size < concurrency && ready.length > 0) {
       const key = ready.shift()!;
       const queue = queues.get(key)!;
-      const update = queue.shift()!;
+      const item = queue.shift()!;
       if (queue.length === 0) queues.delete(key);
       queued--;
       busy.add(key);
-      const job = handle(update).finally(() => {
+      const job = handle(item).finally(() => {
         inFlight.delete(job);
         busy.delete(key);
         if (queues.has(key)) ready.push(key);

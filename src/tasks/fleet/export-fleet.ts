@@ -5,7 +5,6 @@ import { listFleetForExport } from '../../db/fleet-repo.ts';
 import { describeIdentity, readIdentity } from '../../warmup/identity.ts';
 import { browserProfileSchema } from '../../warmup/providers/provider.ts';
 import type { ExportRow } from './export-file.ts';
-import { proxyHostOf } from './proxy.ts';
 
 export async function exportFleet(db: Executor): Promise<ExportRow[]> {
   const rows = await listFleetForExport(db);
@@ -14,7 +13,7 @@ export async function exportFleet(db: Executor): Promise<ExportRow[]> {
     platform: r.platform,
     health: r.health,
     tags: r.tags,
-    proxyHost: proxyHostOf(r.proxyUrl) ?? null,
+    proxyHost: r.proxyHost,
     hasSession: r.hasSession,
     quarantined: r.quarantinedAt !== null,
     lastWarmedAt: r.lastWarmedAt,

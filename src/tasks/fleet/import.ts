@@ -14,7 +14,7 @@ import { generateIdentity, identityKey } from '../../warmup/identity.ts';
 import { createRandom, type Random } from '../../warmup/random.ts';
 import { takenIdentityKeys } from '../account-identity.ts';
 import type { BadLine, ImportRow, ParsedImport } from './import-file.ts';
-import { isSameProxy } from './proxy.ts';
+import { isSameProxy, type ParsedProxy } from './proxy.ts';
 import { sameTags } from './tags.ts';
 
 export type ChangedAccount = {
@@ -39,7 +39,7 @@ export function planImport(rows: readonly ImportRow[], existing: readonly FleetA
     const change = {
       row,
       account,
-      proxy: row.proxy !== undefined && !isSameProxy(account.proxyUrl, row.proxy),
+      proxy: row.proxy !== undefined && !isStoredProxy(account, row.proxy),
       tags: row.tags !== undefined && !sameTags(account.tags, row.tags),
       platform: row.platform !== undefined && account.platform !== row.platform,
     };
@@ -47,6 +47,12 @@ export function planImport(rows: readonly ImportRow[], existing: readonly FleetA
     else plan.unchanged.push(row);
   }
   return plan;
+}
+
+/** Whether the account already has this proxy (or none, for null); a proxy sealed under a key we lack counts as another. */
+function isStoredProxy(account: FleetAccount, next: ParsedProxy | null): boolean {
+  if (account.proxyUrl === undefined) return false;
+  return isSameProxy(account.proxyUrl, next);
 }
 
 export type ImportPreview = {
@@ -60,10 +66,16 @@ export type ImportPreview = {
   bad: BadLine[];
 };
 
-export async function previewImport(db: Executor, parsed: ParsedImport): Promise<ImportPreview> {
+/** `sessionKey` opens the stored proxies, to tell a changed one from the same; without it every proxy given counts as a change. */
+export async function previewImport(
+  db: Executor,
+  parsed: ParsedImport,
+  options: { sessionKey?: Buffer } = {},
+): Promise<ImportPreview> {
   const existing = await findFleetAccounts(
     db,
     parsed.rows.map((r) => r.username),
+    { sessionKey: options.sessionKey },
   );
   const plan = planImport(parsed.rows, existing);
   return {
@@ -84,7 +96,8 @@ export type ImportResult = { added: number; changed: number; unchanged: number; 
 
 /**
  * Writes the import in one transaction with one audit line (counts only: no name, no proxy).
- * `sessionKey` is for the proxy store (issue 23 encrypts proxies with it).
+ * `sessionKey` opens the stored proxies and seals the new ones; without it a proxy with credentials
+ * throws ProxyKeyMissingError (db/account-proxy.ts) and nothing is written.
  */
 export async function applyImport(
   db: Db,
@@ -95,7 +108,8 @@ export async function applyImport(
   const random = options.random ?? createRandom();
   return db.transaction(async (tx) => {
     const names = parsed.rows.map((r) => r.username);
-    const plan = planImport(parsed.rows, await findFleetAccounts(tx, names, { lock: true }));
+    const { sessionKey } = options;
+    const plan = planImport(parsed.rows, await findFleetAccounts(tx, names, { lock: true, sessionKey }));
     const inserted = await insertNew(tx, plan.added, actorId, random);
     // A name added by someone else since it was read: the row changes that account instead.
     const raced = plan.added.filter((r) => !inserted.has(r.username.toLowerCase()));
@@ -105,7 +119,7 @@ export async function applyImport(
         await findFleetAccounts(
           tx,
           raced.map((r) => r.username),
-          { lock: true },
+          { lock: true, sessionKey },
         ),
       );
       plan.changed.push(...again.changed);
@@ -120,7 +134,7 @@ export async function applyImport(
         .filter((c) => c.proxy)
         .map((c) => ({ accountId: c.account.id, proxyUrl: c.row.proxy?.url ?? null })),
     ];
-    await storeAccountProxies(tx, proxies, { sessionKey: options.sessionKey });
+    await storeAccountProxies(tx, proxies, { sessionKey });
     await updateFleetFields(
       tx,
       plan.changed

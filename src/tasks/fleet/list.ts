@@ -5,14 +5,12 @@
 import type { Executor } from '../../db/client.ts';
 import { countFleetByHealth, listFleetPage, listFleetTags } from '../../db/fleet-repo.ts';
 import { HEALTH_STATES, type HealthState } from '../../db/vocabulary.ts';
-import { proxyHostOf } from './proxy.ts';
 
 export const PAGE_SIZE = 20;
 
 export type FleetPageQuery = { health?: HealthState; tag?: string; page: number; pageSize?: number };
 
-type PageRow = Awaited<ReturnType<typeof listFleetPage>>[number];
-export type FleetPageRow = Omit<PageRow, 'proxyUrl'> & { proxyHost: string | null };
+export type FleetPageRow = Awaited<ReturnType<typeof listFleetPage>>[number];
 
 export type FleetPage = {
   rows: FleetPageRow[];
@@ -44,7 +42,7 @@ export async function listAccountsPage(db: Executor, query: FleetPageQuery): Pro
     (page - 1) * pageSize,
   );
   return {
-    rows: rows.map(({ proxyUrl, ...row }) => ({ ...row, proxyHost: proxyHostOf(proxyUrl) ?? null })),
+    rows,
     page,
     pages,
     pageSize,

@@ -153,7 +153,7 @@ function renderAll(t: typeof en): string[] {
       ...HEALTH_STATES.map((health, i) => ({
         id: i,
         username: 'alice',
-        proxyUrl: i % 2 ? 'http://user:pass@proxy.example:8080' : null,
+        proxyHost: i % 2 ? 'proxy.example:8080' : null,
         health,
         lastWarmedAt: i % 2 ? new Date('2026-12-01T09:58:23Z') : null,
         hasSession: i % 2 === 0,
@@ -247,6 +247,13 @@ function renderAll(t: typeof en): string[] {
   out.push(
     t.task.accounts(12_345, 1_234, 13_579),
     formatCounters(t, { itemsViewed: 1_234, watchSeconds: 45_678.5, likes: 12_345 }),
+  );
+  // The inbox's age limit and a proxy refused without a key.
+  out.push(
+    t.inbox.outdated.command('/new', '3h 12m', '10m'),
+    t.inbox.outdated.message('11m 2s', '10m'),
+    t.inbox.outdated.tap,
+    t.inbox.noKeyForProxy,
   );
   return out;
 }
@@ -395,7 +402,7 @@ describe('plurals, durations and times', () => {
     const row = (at: string) => ({
       id: 1,
       username: 'alice',
-      proxyUrl: null,
+      proxyHost: null,
       health: 'ok',
       lastWarmedAt: new Date(at),
       hasSession: true,

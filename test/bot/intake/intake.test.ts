@@ -2,6 +2,7 @@
 // chat whose handler waits holds back no other chat and no getUpdates, one chat's updates keep
 // their order, stop waits for handlers up to the grace period, and an unfinished update is handled
 // by the next launch. A 409 on getUpdates is said once, turns readiness red and is retried.
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,8 @@ const database = useTestDatabase();
 const A = { id: 2001, username: 'alice', language_code: 'en' };
 const B = { id: 2002, username: 'boris', language_code: 'en' };
 const cleanups: (() => Promise<void>)[] = [];
+// The inbox is sealed with it: a launch reads what an earlier one stored.
+const sessionKey = randomBytes(32);
 
 beforeAll(async () => {
   for (const user of [A, B]) await upsertUser(database().db, { telegramId: user.id, role: 'viewer' });
@@ -45,6 +48,7 @@ async function start(options: { log?: Logger; fake?: FakeBotApi; retryDelayMs?: 
   const receiving = await launchAgainst(fake, bot, {
     db: database().db,
     log: options.log ?? testLog,
+    sessionKey,
     ...(options.retryDelayMs ? { polling: { retryDelayMs: options.retryDelayMs } } : {}),
   });
   watch.launched();

@@ -290,7 +290,7 @@ describe('every builder, for fleets of 1 to 1 000 accounts (property)', () => {
         const rows = names.map((username, i) => ({
           id: i + 1,
           username,
-          proxyUrl: `http://user:pass@${'h'.repeat(60)}.example:8080`,
+          proxyHost: `${'h'.repeat(60)}.example:8080`,
           health: h,
           lastWarmedAt: when,
           identity: null,

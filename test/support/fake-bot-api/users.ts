@@ -8,8 +8,12 @@ import type { Update, UpdateQueue } from './updates.ts';
 import type { World } from './world.ts';
 import { nowSeconds } from './world.ts';
 
-/** `chat` defaults to the sender's private chat; a negative id is a supergroup. */
-export type UserInput = { from: FakeUser; chat?: number };
+/**
+ * `chat` defaults to the sender's private chat; a negative id is a supergroup. `date` (seconds since
+ * the epoch, default now): when Telegram says the message was sent — an earlier one is a message
+ * that waited at Telegram, or in the inbox, while the bot was away.
+ */
+export type UserInput = { from: FakeUser; chat?: number; date?: number };
 
 export type UserActions = ReturnType<typeof createUserActions>;
 
@@ -18,7 +22,11 @@ export function createUserActions(world: World, updates: UpdateQueue) {
 
   const post = (input: UserInput, fields: Omit<FakeMessage, 'message_id' | 'date' | 'chat'>): Update => {
     const from = world.rememberUser(input.from);
-    const message = world.addMessage(input.chat ?? from.id, { from, ...fields });
+    const message = world.addMessage(input.chat ?? from.id, {
+      from,
+      ...fields,
+      ...(input.date === undefined ? {} : { date: input.date }),
+    });
     return updates.push({ message: structuredClone(message) });
   };
 

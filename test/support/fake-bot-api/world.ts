@@ -44,7 +44,7 @@ export function createWorld(bot: FakeUser) {
 
   function addMessage(
     chatId: number,
-    fields: Omit<FakeMessage, 'message_id' | 'date' | 'chat'>,
+    fields: Omit<FakeMessage, 'message_id' | 'date' | 'chat'> & { date?: number },
   ): FakeMessage {
     const list = messagesByChat.get(chatId) ?? [];
     messagesByChat.set(chatId, list);

@@ -1,6 +1,7 @@
 // Choosing, paging and tagging the fleet on a real Postgres: groups and names united, unwarmable
 // accounts left out of groups only, removed accounts never seen (and their names free again), every
 // account on exactly one page, counts per health, tags in use.
+import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../../src/db/accounts-repo.ts';
@@ -25,7 +26,11 @@ async function add(
   } = {},
 ) {
   const { db } = database();
-  const row = await insertAccount(db, { username, proxyUrl: fields.proxyUrl ?? null });
+  const row = await insertAccount(
+    db,
+    { username, proxyUrl: fields.proxyUrl ?? null },
+    { sessionKey: randomBytes(32) },
+  );
   await db
     .update(accounts)
     .set({

@@ -1,10 +1,14 @@
 // A bulk import against a real Postgres: the preview writes nothing and counts new / changed /
 // unchanged; apply writes it all in one transaction with its own identity per new account and one
 // audit line without a proxy; an account changed or added since the preview is still right; an
-// export re-imports as unchanged and holds no password.
+// export re-imports as unchanged and holds no password. Proxies are stored sealed with the session
+// key; without a key a proxy with credentials is refused and nothing is written.
+import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { insertAccount } from '../../../src/db/accounts-repo.ts';
+import { openProxy, ProxyKeyMissingError } from '../../../src/db/account-proxy.ts';
+import { insertAccount as insertAccountWith } from '../../../src/db/accounts-repo.ts';
+import type { Executor } from '../../../src/db/client.ts';
 import { accounts, auditLog } from '../../../src/db/schema.ts';
 import { writeFleetCsv } from '../../../src/tasks/fleet/export-file.ts';
 import { exportFleet } from '../../../src/tasks/fleet/export-fleet.ts';
@@ -16,7 +20,14 @@ import { useTestDatabase } from '../../support/db.ts';
 const database = useTestDatabase();
 const PLATFORMS = ['tiktok', 'instagram', 'youtube'];
 const ADMIN = 42;
+const KEY = randomBytes(32);
+const withKey = { sessionKey: KEY };
 let batch = 0;
+
+const insertAccount = (db: Executor, account: Parameters<typeof insertAccountWith>[1]) =>
+  insertAccountWith(db, account, withKey);
+/** The proxy an account's row stores, opened with the key. */
+const proxyOf = (row: typeof accounts.$inferSelect) => openProxy(row, KEY);
 
 function parse(text: string): ParsedImport {
   const parsed = parseImportFile(text, { platforms: PLATFORMS });
@@ -50,7 +61,7 @@ describe('previewImport and applyImport', () => {
       ].join('\n'),
     );
     const before = await db.select({ n: sql<number>`count(*)::int` }).from(accounts);
-    const preview = await previewImport(db, file);
+    const preview = await previewImport(db, file, withKey);
     expect(preview).toEqual({
       added: 2,
       changed: 2,
@@ -61,11 +72,11 @@ describe('previewImport and applyImport', () => {
     });
     expect(await db.select({ n: sql<number>`count(*)::int` }).from(accounts)).toEqual(before);
 
-    const result = await applyImport(db, file, ADMIN);
+    const result = await applyImport(db, file, ADMIN, withKey);
     expect(result).toEqual({ added: 2, changed: 2, unchanged: 1, bad: 1 });
     const rows = await rowsOf(p);
     expect(
-      rows.map((r) => ({ username: r.username, proxyUrl: r.proxyUrl, tags: r.tags, platform: r.platform })),
+      rows.map((r) => ({ username: r.username, proxyUrl: proxyOf(r), tags: r.tags, platform: r.platform })),
     ).toEqual([
       { username: `${p}_kept`, proxyUrl: 'http://u:p@keep.example:1', tags: [], platform: null },
       {
@@ -78,13 +89,22 @@ describe('previewImport and applyImport', () => {
       { username: `${p}_proxy`, proxyUrl: null, tags: [], platform: null },
       { username: `${p}_tags`, proxyUrl: null, tags: ['x', 'y'], platform: 'youtube' },
     ]);
+    // At rest: sealed, the host in clear, nothing in proxy_url.
+    expect(rows.map((r) => [r.proxyUrl, r.proxyHost])).toEqual([
+      [null, 'keep.example:1'],
+      [null, 'new.example:8080'],
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
+    expect(JSON.stringify(rows)).not.toContain('Secret1');
     const created = rows.filter((r) => r.username.includes('_new'));
     expect(created.every((r) => r.createdBy === ADMIN && readIdentity(r.identity))).toBe(true);
     const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'account.import'));
     expect(audit).toMatchObject({ actorId: ADMIN, details: { added: 2, changed: 2, unchanged: 1, bad: 1 } });
     expect(JSON.stringify(audit)).not.toMatch(/Secret|example/);
     // Applied once more, the same file changes nothing.
-    expect(await previewImport(db, file)).toMatchObject({ added: 0, changed: 0, unchanged: 5 });
+    expect(await previewImport(db, file, withKey)).toMatchObject({ added: 0, changed: 0, unchanged: 5 });
   });
 
   it('gives 300 new accounts 300 different identities, none equal to one already stored', async () => {
@@ -104,7 +124,7 @@ describe('previewImport and applyImport', () => {
     const file = parse(
       Array.from({ length: 300 }, (_, i) => `${p}_${i + 1},h${i}.example:1000:u:pw${i}`).join('\n'),
     );
-    expect(await applyImport(db, file, ADMIN)).toMatchObject({ added: 300 });
+    expect(await applyImport(db, file, ADMIN, withKey)).toMatchObject({ added: 300 });
     const keys = (await rowsOf(p)).map((r) => identityKey(readIdentity(r.identity)!));
     expect(new Set(keys).size).toBe(301);
     expect(keys).toContain(identityKey(readIdentity(stored!.identity)!));
@@ -115,16 +135,21 @@ describe('previewImport and applyImport', () => {
     const p = `race${++batch}`;
     await insertAccount(db, { username: `${p}_a`, proxyUrl: 'http://a.example:1' });
     const file = parse(`${p}_a,a.example:1,t1\n${p}_b,b.example:2,t2\n${p}_c,c.example:3`);
-    expect(await previewImport(db, file)).toMatchObject({ added: 2, changed: 1, unchanged: 0 });
+    expect(await previewImport(db, file, withKey)).toMatchObject({ added: 2, changed: 1, unchanged: 0 });
     // Meanwhile: someone adds b by hand with the same proxy, and a's tags are set to what the file says.
     await insertAccount(db, { username: `${p}_B`, proxyUrl: 'http://b.example:2' });
     await db
       .update(accounts)
       .set({ tags: ['t1'] })
       .where(eq(accounts.username, `${p}_a`));
-    expect(await applyImport(db, file, ADMIN)).toEqual({ added: 1, changed: 1, unchanged: 1, bad: 0 });
+    expect(await applyImport(db, file, ADMIN, withKey)).toEqual({
+      added: 1,
+      changed: 1,
+      unchanged: 1,
+      bad: 0,
+    });
     const rows = await rowsOf(p);
-    expect(rows.map((r) => [r.username, r.proxyUrl, r.tags])).toEqual([
+    expect(rows.map((r) => [r.username, proxyOf(r), r.tags])).toEqual([
       [`${p}_a`, 'http://a.example:1', ['t1']],
       [`${p}_B`, 'http://b.example:2', ['t2']],
       [`${p}_c`, 'http://c.example:3', []],
@@ -149,7 +174,7 @@ describe('previewImport and applyImport', () => {
       await held;
     });
     await dInserted;
-    const applying = applyImport(db, file, ADMIN);
+    const applying = applyImport(db, file, ADMIN, withKey);
     // The import's insert of d waits on the other transaction's uncommitted row.
     await vi.waitFor(
       async () => {
@@ -162,7 +187,7 @@ describe('previewImport and applyImport', () => {
     release();
     await other;
     expect(await applying).toEqual({ added: 1, changed: 1, unchanged: 0, bad: 0 });
-    expect((await rowsOf(p)).map((r) => [r.username, r.proxyUrl, r.tags])).toEqual([
+    expect((await rowsOf(p)).map((r) => [r.username, proxyOf(r), r.tags])).toEqual([
       [`${p}_D`, 'http://d.example:4', ['late']],
       [`${p}_e`, null, []],
     ]);
@@ -177,7 +202,7 @@ describe('previewImport and applyImport', () => {
       sql`alter table accounts add constraint fleet_test_no_tag check (not ('tag' = any(tags)))`,
     );
     try {
-      await expect(applyImport(db, file, ADMIN)).rejects.toThrow();
+      await expect(applyImport(db, file, ADMIN, withKey)).rejects.toThrow();
     } finally {
       await db.execute(sql`alter table accounts drop constraint fleet_test_no_tag`);
     }
@@ -198,6 +223,7 @@ describe('previewImport and applyImport', () => {
         ].join('\n'),
       ),
       ADMIN,
+      withKey,
     );
     await db
       .update(accounts)
@@ -219,9 +245,27 @@ describe('previewImport and applyImport', () => {
     const again = parseImportFile(csv, { platforms: PLATFORMS });
     if (!again.ok) throw new Error(JSON.stringify(again.refusal));
     expect(again.file.bad).toEqual([]);
-    const preview = await previewImport(db, again.file);
+    const preview = await previewImport(db, again.file, withKey);
     expect(preview).toMatchObject({ added: 0, changed: 0, bad: [] });
     expect(preview.unchanged).toBe(again.file.rows.length);
     expect(again.file.rows.map((r) => r.username)).not.toContain(`${p}_c`);
+  });
+
+  it('without a key, refuses a proxy with credentials and writes nothing; keeps one without in clear', async () => {
+    const { db } = database();
+    const p = `nokey${++batch}`;
+    const secret = parse(`${p}_a,a.example:1\n${p}_b,b.example:2:user:NoKey5`);
+    await expect(applyImport(db, secret, ADMIN)).rejects.toThrow(ProxyKeyMissingError);
+    await expect(
+      insertAccountWith(db, { username: `${p}_c`, proxyUrl: 'http://u@c.example:3' }),
+    ).rejects.toThrow(ProxyKeyMissingError);
+    expect(await rowsOf(p)).toEqual([]);
+    expect(await applyImport(db, parse(`${p}_a,a.example:1`), ADMIN)).toMatchObject({ added: 1 });
+    const [row] = await rowsOf(p);
+    expect(row).toMatchObject({
+      proxyUrl: 'http://a.example:1',
+      proxyHost: 'a.example:1',
+      proxyEncrypted: null,
+    });
   });
 });

@@ -2,6 +2,7 @@
 // attached and its proxy host — never the session or the proxy's credentials; /account_add
 // <username> [proxy_url] (admin) adds one, audited. No reply quotes a URL the admin typed.
 import { Composer } from 'telegraf';
+import { ProxyKeyMissingError } from '../../../db/account-proxy.ts';
 import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { chooseIdentity } from '../../../tasks/account-identity.ts';
@@ -11,9 +12,11 @@ import type { Texts } from '../../i18n/index.ts';
 import { sinceOrDateTime } from '../../i18n/intl.ts';
 import { escapeHtml, MAX_TEXT } from '../../shared/text-budget.ts';
 import { formatHealth } from '../../shared/wording.ts';
-import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
+import { parseProxyUrl, parseUsername } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
+
+const NO_KEY = Symbol('no key');
 
 type AccountSummary = Awaited<ReturnType<typeof listAccountSummaries>>[number];
 
@@ -51,23 +54,34 @@ export function accountsFeature(deps: BotDeps) {
     if (!username) return t.badUsername(shownInput(args[0]!) ?? ctx.t.hiddenLink);
     const proxy = args[1] === undefined ? undefined : parseProxyUrl(args[1]);
     if (args[1] !== undefined && !proxy) return t.badProxy;
-    const row = await db.transaction(async (tx) => {
-      const inserted = await insertAccount(tx, {
-        username,
-        proxyUrl: proxy?.url ?? null,
-        createdBy: ctx.actor.id,
-        // Chosen once, here, unlike every other account's; /account_set changes it.
-        identity: await chooseIdentity(tx),
+    const row = await db
+      .transaction(async (tx) => {
+        const inserted = await insertAccount(
+          tx,
+          {
+            username,
+            proxyUrl: proxy?.url ?? null,
+            createdBy: ctx.actor.id,
+            // Chosen once, here, unlike every other account's; /account_set changes it.
+            identity: await chooseIdentity(tx),
+          },
+          { sessionKey: deps.sessionKey },
+        );
+        if (inserted) {
+          await recordAudit(tx, {
+            actorId: ctx.actor.id,
+            action: 'account.add',
+            details: { accountId: inserted.id, username, proxyHost: proxy?.host ?? null },
+          });
+        }
+        return inserted;
+      })
+      .catch((err) => {
+        // Without a key a proxy with credentials is refused (db/account-proxy.ts): nothing was written.
+        if (err instanceof ProxyKeyMissingError) return NO_KEY;
+        throw err;
       });
-      if (inserted) {
-        await recordAudit(tx, {
-          actorId: ctx.actor.id,
-          action: 'account.add',
-          details: { accountId: inserted.id, username, proxyHost: proxy?.host ?? null },
-        });
-      }
-      return inserted;
-    });
+    if (row === NO_KEY) return ctx.t.inbox.noKeyForProxy;
     const name = escapeHtml(username);
     if (!row) return t.exists(name);
     return proxy ? t.addedWithProxy(name, escapeHtml(proxy.host)) : t.added(name);
@@ -94,7 +108,7 @@ export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date(
   const lines = [t.accounts.header(rows.length)];
   let length = lines[0]!.length;
   for (const [i, a] of rows.entries()) {
-    const host = proxyHost(a.proxyUrl);
+    const host = a.proxyHost;
     const identity = readIdentity(a.identity);
     const line = [
       `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — ${formatHealth(t, a.health)}`,

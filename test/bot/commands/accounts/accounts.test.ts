@@ -1,8 +1,10 @@
 // /accounts and /account_add through real telegraf, the fake Bot API and Postgres: proxy passwords
 // and sessions never shown, logged or left in the chat. The /session upload: session-upload.test.
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openProxy } from '../../../../src/db/account-proxy.ts';
 import { attachSession } from '../../../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
 import { createLogger } from '../../../../src/logger.ts';
@@ -14,11 +16,13 @@ const database = useTestDatabase();
 const logLines: string[] = [];
 let bot: ChatBot;
 const admin = people.admin;
+const KEY = randomBytes(32);
 
 beforeAll(async () => {
   const destination = new PassThrough().on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
   bot = await startChatBot(database(), {
     log: createLogger({ level: 'trace', format: 'json', destination }),
+    sessionKey: KEY,
   });
 });
 afterAll(async () => {
@@ -72,9 +76,47 @@ describe('/account_add', () => {
       'Your message held a password, so I deleted it from the chat.',
     ]);
     expect(deleted).toBe(true);
-    expect((await accountNamed('bob'))?.proxyUrl).toBe('http://user:s3cret@proxy.example:8080');
+    // Stored sealed with the session key: the host in clear, the URL only for who holds the key.
+    const row = (await accountNamed('bob'))!;
+    expect(row).toMatchObject({ proxyUrl: null, proxyHost: 'proxy.example:8080' });
+    expect(openProxy(row, KEY)).toBe('http://user:s3cret@proxy.example:8080');
+    expect(JSON.stringify(row)).not.toContain('s3cret');
     const audits = await database().db.select().from(auditLog);
     expect(JSON.stringify(audits)).not.toContain('s3cret');
+  });
+
+  it('without SESSION_ENCRYPTION_KEY, refuses a proxy with credentials in one sentence and adds nothing', async () => {
+    const keyless = await startChatBot(database());
+    try {
+      const before = await snapshot();
+      const chat = admin.id;
+      const sent = keyless.fake.messages(chat).length;
+      const update = keyless.fake.sendText({
+        from: admin,
+        text: '/account_add frank http://u:NoKey9@p.example:1',
+      });
+      const replies = await keyless.fake.waitFor(() => {
+        const got = keyless.fake.messages(chat).slice(sent);
+        return got.length >= 2 && got.map((m) => String(m.text));
+      });
+      expect(replies).toEqual([
+        'Nothing was saved: a proxy with a user name or password is stored only encrypted, and SESSION_ENCRYPTION_KEY is not set on the server. Set it, or give the proxy without credentials.',
+        'Your message held a password, so I deleted it from the chat.',
+      ]);
+      const messageId = (update.message as { message_id: number }).message_id;
+      expect(keyless.fake.message(chat, messageId)?.deleted).toBe(true);
+      expect(await snapshot()).toEqual(before);
+      // A proxy without credentials is no secret: kept in clear without a key.
+      expect(await keyless.ask(admin, '/account_add frank http://p.example:1')).toContain('added with proxy');
+      expect(await accountNamed('frank')).toMatchObject({
+        proxyUrl: 'http://p.example:1',
+        proxyHost: 'p.example:1',
+        proxyEncrypted: null,
+      });
+    } finally {
+      await keyless.stop();
+      await database().db.delete(accounts).where(eq(accounts.username, 'frank'));
+    }
   });
 
   it('the proxy typed before the username: the reply names the slip without the URL, the message is deleted', async () => {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeAccountProxies } from '../../../../src/db/fleet-repo.ts';
 import { acquireLease, releaseLease } from '../../../../src/db/leases-repo.ts';
 import { accounts } from '../../../../src/db/schema.ts';
 import { createAccountChecker } from '../../../../src/jobs/check-runner.ts';
@@ -142,10 +143,10 @@ it('through a proxy that refuses says the proxy is unreachable, records proxy_er
     });
   });
   const id = await fixtureAccount(db, key, site, 'proxied');
-  await db
-    .update(accounts)
-    .set({ proxyUrl: `http://user:s3cret-pw@127.0.0.1:${port}` })
-    .where(eq(accounts.id, id));
+  // Sealed with the worker's key, as every writer stores it: the check opens it for the browser.
+  await storeAccountProxies(db, [{ accountId: id, proxyUrl: `http://user:s3cret-pw@127.0.0.1:${port}` }], {
+    sessionKey: key,
+  });
   const answer = await check('proxied');
   expect(answer.text).toContain('Proxy or site: not reachable (proxy_error)');
   expect(answer.text).toContain('Health recorded: proxy_error');
