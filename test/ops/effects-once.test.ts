@@ -48,29 +48,29 @@ function startWorker(): MainProcess {
 }
 
 /**
- * One item, liked then followed, each after a 20 s pause: after the like, the session waits 20 s
- * before it asks to record the follow — longer than a worker needs to notice it lost its lease
- * (ACCOUNT_LEASE_SECONDS=10: it stops within about 10 s of the database going away).
+ * One item, liked then followed, each after a pause of `delay` seconds: after the like, the
+ * session waits that long before it asks to record the follow.
  */
-const settings = quickSettings({
-  videos: range(1),
-  watchSeconds: range(1),
-  likes: range(1),
-  follows: range(1),
-  delaySeconds: range(20),
-});
+const settings = (delay: number) =>
+  quickSettings({
+    videos: range(1),
+    watchSeconds: range(1),
+    likes: range(1),
+    follows: range(1),
+    delaySeconds: range(delay),
+  });
 
 const db = () => pg.database.db;
 const site = () => fixture().site;
 
-async function newTask(account: string): Promise<number> {
+async function newTask(account: string, delay: number): Promise<number> {
   const accountId = await fixtureAccount(db(), key, site(), account);
   const { task } = await createTask(
     db(),
     createTaskJobs(boss.boss, () => 0),
     {
       name: `effects of ${account}`,
-      settings,
+      settings: settings(delay),
       accountIds: [accountId],
       chatId: 1,
       actorId: 1,
@@ -108,7 +108,9 @@ describe('a run of likes=1 follows=1 interrupted after its like', () => {
   it('database away long enough to lose the lease, then back: one like, one follow, completed once', async () => {
     worker = startWorker();
     await worker.waitForLog(/^warmup-bot running$/);
-    const taskId = await newTask('outage');
+    // 30 s before the follow: far longer than the worker needs to notice it lost its lease
+    // (ACCOUNT_LEASE_SECONDS=10: it stops within about 10 s of the database going away).
+    const taskId = await newTask('outage', 30);
     await likedOnce('outage');
     await pg.stop();
     // The session cannot prove its lease: it stops, and the page closes — without the follow,
@@ -127,7 +129,7 @@ describe('a run of likes=1 follows=1 interrupted after its like', () => {
   it('worker SIGKILLed right after the like: the retry elsewhere does only the follow', async () => {
     worker ??= startWorker();
     await worker.waitForLog(/^warmup-bot running$/);
-    const taskId = await newTask('killed');
+    const taskId = await newTask('killed', 10);
     await likedOnce('killed');
     worker.child.kill('SIGKILL');
     await worker.exited;
