@@ -1,9 +1,11 @@
-// What a running session writes as it goes: log lines, counters, the failure screenshot, and the
-// job id a run was dispatched with. A session's writes are fenced by run number, job id and
-// attempt, so a stale job, or an older attempt whose claim was lost, writes nothing.
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+// What a running session writes as it goes: log lines, counters, the effects it records before
+// performing them, the failure screenshot, and the job id a run was dispatched with. A session's
+// writes are fenced by run number, job id and attempt, so a stale job, or an older attempt whose
+// claim was lost, writes nothing.
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { runLogLines, runScreenshots, runs } from './schema.ts';
+import type { Lease } from './leases-repo.ts';
+import { accountLeases, runLogLines, runScreenshots, runs } from './schema.ts';
 
 /** The attempt that owns a running run: the only one whose writes land. */
 export type RunFence = { runId: number; runNumber: number; jobId: string; attempt: number };
@@ -54,6 +56,60 @@ export async function updateRunCounters(
     .update(runs)
     .set({ counters, updatedAt: sql`now()` })
     .where(ownedBy(fence))
+    .returning({ id: runs.id });
+  return rows.length > 0;
+}
+
+/** How many of this effect the run recorded so far (a key of `effects`). */
+const recorded = (kind: string) => sql`coalesce((${runs.effects} ->> ${kind}::text)::int, 0)`;
+
+/**
+ * Records one effect (`likes`, `follows`, `comments`, `searches`) before the session performs it:
+ * one more, only while the fence owns the run, the lease is live in the database, and the run has
+ * recorded fewer than its plan's target. False: nothing recorded — the effect must not happen.
+ */
+export async function claimRunEffect(
+  exec: Executor,
+  fence: RunFence,
+  lease: Lease,
+  kind: string,
+): Promise<boolean> {
+  const liveLease = exec
+    .select({ token: accountLeases.token })
+    .from(accountLeases)
+    .where(
+      and(
+        eq(accountLeases.accountId, lease.accountId),
+        eq(accountLeases.token, lease.token),
+        gt(accountLeases.expiresAt, sql`now()`),
+      ),
+    );
+  const rows = await exec
+    .update(runs)
+    .set({
+      effects: sql`jsonb_set(${runs.effects}, array[${kind}::text], to_jsonb(${recorded(kind)} + 1))`,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        ownedBy(fence),
+        sql`${recorded(kind)} < coalesce((${runs.plan} -> 'targets' ->> ${kind}::text)::int, 0)`,
+        sql`exists (${liveLease})`,
+      ),
+    )
+    .returning({ id: runs.id });
+  return rows.length > 0;
+}
+
+/** Gives back one recorded effect that did not happen (while the fence owns the run). */
+export async function releaseRunEffect(exec: Executor, fence: RunFence, kind: string): Promise<boolean> {
+  const rows = await exec
+    .update(runs)
+    .set({
+      effects: sql`jsonb_set(${runs.effects}, array[${kind}::text], to_jsonb(${recorded(kind)} - 1))`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(ownedBy(fence), sql`${recorded(kind)} > 0`))
     .returning({ id: runs.id });
   return rows.length > 0;
 }

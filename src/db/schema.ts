@@ -180,6 +180,16 @@ export const runs = pgTable(
      * of a session (counters, log lines, screenshot, its end) is fenced by job id and attempt.
      */
     jobAttempt: integer('job_attempt'),
+    /**
+     * What the run sets out to do, drawn once per run number when it first begins and kept by
+     * every attempt: `{ seed, targets }` (src/warmup/plan.ts). Null until then; a restart clears it.
+     */
+    plan: jsonb('plan'),
+    /**
+     * The visible effects its attempts recorded, each BEFORE performing it (`{ likes, follows,
+     * comments, searches }`): never more than the plan's targets. A restart clears it.
+     */
+    effects: jsonb('effects').notNull().default({}),
   },
   (t) => [
     check('runs_status_check', sql.raw(STATUS_CHECK)),

@@ -1,6 +1,7 @@
 // The account-session worker: take the account's lease, begin the run, drive the browser through
-// the SessionRunner, write log lines and counters as they happen, finish the run, and give the
-// lease up only after the browser context has closed (rule 11: one browser per account).
+// the SessionRunner, write log lines and counters as they happen (each like, follow, comment and
+// search recorded before it happens: run-ledger.ts), finish the run, and give the lease up only
+// after the browser context has closed (rule 11: one browser per account).
 // A session's end is recorded even across a database restart: the write waits for the server.
 import type { Job } from 'pg-boss';
 import { type RunFence, updateRunCounters } from '../db/runs-repo.ts';
@@ -9,8 +10,9 @@ import { describeError } from '../safe-error.ts';
 import { openAccountSecrets } from '../tasks/account-secrets.ts';
 import { buildTaskEvent } from '../tasks/events.ts';
 import { beginRun, deferRun, staleness } from '../tasks/run-session.ts';
-import { waitForLease } from './account-lease.ts';
+import { type HeldLease, waitForLease } from './account-lease.ts';
 import { sessionPayload } from './queues.ts';
+import { createRunLedger } from './run-ledger.ts';
 import { createRunLog } from './run-log.ts';
 import { finish, type SessionJobDeps, settleSession } from './session-end.ts';
 import { failedOutcome, type SessionOutcome } from './session-runner.ts';
@@ -56,7 +58,7 @@ export function createSessionHandler(deps: SessionJobDeps) {
     }
     if (!held) return handBackUnleased(deps, ref, stop);
     try {
-      return await runLeased(deps, job, ref, held.lost);
+      return await runLeased(deps, job, ref, held);
     } finally {
       // runLeased returns after the runner, which returns after the browser context has closed.
       await held.release();
@@ -73,8 +75,9 @@ async function handBackUnleased(deps: SessionJobDeps, ref: RunFence, stop: Abort
   return deferred ? { waiting: 'deferred' } : { skipped: 'not this job’s run any more' };
 }
 
-async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence, leaseLost: AbortSignal) {
+async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence, held: HeldLease) {
   const { db, jobs, log } = deps;
+  const leaseLost = held.lost;
   const begin = await beginRun(db, jobs, ref);
   if (!begin.ok) {
     log.info({ ...ref, stale: begin.stale }, 'session job is stale: skipped');
@@ -104,11 +107,13 @@ async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence,
     });
   };
 
+  const ledger = createRunLedger(db, ref, held.lease, begin.run, sessionLog);
   let outcome: SessionOutcome;
   try {
     outcome = await deps.runner({
       account: { ...begin.account, storageState, proxyUrl },
       settings: begin.task.settings,
+      ...(ledger ? { ledger } : {}),
       signal: AbortSignal.any([job.signal, deps.shutdown, leaseLost]),
       log: (line) => runLog.write(line),
       onProgress,

@@ -1,5 +1,6 @@
 // The boundary between the queue and the browser: what a session job hands to the warmup engine
 // and what it gets back. main.ts supplies the real runner (src/warmup); benches supply a no-op.
+import type { EffectLedger } from '../warmup/engine.ts';
 import { failurePolicy } from '../warmup/failure-reasons.ts';
 
 export type SessionAccount = {
@@ -20,6 +21,11 @@ export type SessionRunInput = {
   account: SessionAccount;
   /** The task's settings as stored (validated when the task was created). */
   settings: unknown;
+  /**
+   * The run's targets, what earlier attempts did, and the record each like, follow, comment and
+   * search is written to before it happens (absent when the run has no plan: bad settings).
+   */
+  ledger?: EffectLedger;
   signal: AbortSignal;
   log: (line: string) => void;
   onProgress: (counters: Record<string, number>) => void;

@@ -39,6 +39,7 @@ export function createWarmupRunner(deps: {
         profile: deps.profile,
         settings: settings.data,
         random: createRandom(),
+        ...(input.ledger ? { ledger: input.ledger } : {}),
         signal: input.signal,
         log: input.log,
         onProgress: (counters) => input.onProgress({ ...counters }),

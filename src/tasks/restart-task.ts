@@ -114,6 +114,9 @@ export async function resetRuns(
   const reset = await transitionRunsOfTask(tx, task.id, TRANSITIONS.restart, input.runs, {
     runNumber: task.runNumber,
     counters: {},
+    // A new run number starts afresh: new targets drawn when it begins, nothing recorded yet.
+    plan: null,
+    effects: {},
     cappedByTime: false,
     reasonCode: null,
     reasonMessage: null,

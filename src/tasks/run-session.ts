@@ -1,6 +1,7 @@
-// A run's life on a worker: begin (PENDING → RUNNING, the task follows) and finish (completed,
-// failed, handed back). Locks the task before the run, like restart and cancel, so the three
-// never deadlock; a job whose run was restarted or finished meanwhile is told it is stale.
+// A run's life on a worker: begin (PENDING → RUNNING, the task follows; the run's targets drawn
+// once per run number) and finish (completed, failed, handed back; with the run's totals across
+// attempts). Locks the task before the run, like restart and cancel, so the three never deadlock;
+// a job whose run was restarted or finished meanwhile is told it is stale.
 import {
   type AccountRunResult,
   findAccount,
@@ -14,6 +15,8 @@ import { clearRunJob, saveScreenshot } from '../db/runs-repo.ts';
 import type { AccountRow, RunRow, TaskRow } from '../db/schema.ts';
 import { findRun, findTask } from '../db/tasks-repo.ts';
 import { quarantines } from '../warmup/failure-reasons.ts';
+import { drawRunPlan } from '../warmup/plan.ts';
+import { warmupSettingsSchema } from '../warmup/settings.ts';
 import { buildTaskEvent } from './events.ts';
 import { isFinished, type Status, TRANSITIONS } from './lifecycle.ts';
 import type { JobPort } from './ports.ts';
@@ -64,9 +67,12 @@ export async function beginRun(db: Db, jobs: JobPort, ref: RunRef): Promise<Begi
     // attempt holds the account's lease, so the previous one's browser is gone.
     const resumed = locked.run.status === 'running';
     if (resumed) await transitionRun(tx, ref.runId, TRANSITIONS.requeue);
+    // Drawn once per run number: every later attempt works towards the same targets.
+    const plan = locked.run.plan === null ? planFor(locked.task.settings) : null;
     const run = await transitionRun(tx, ref.runId, TRANSITIONS.start, {
       attempts: locked.run.attempts + 1,
       ...(ref.attempt !== undefined ? { jobAttempt: ref.attempt } : {}),
+      ...(plan ? { plan } : {}),
     });
     const account = await findAccount(tx, locked.run.accountId);
     if (!run || !account) throw new Error(`run ${ref.runId} could not start`);
@@ -76,6 +82,31 @@ export async function beginRun(db: Db, jobs: JobPort, ref: RunRef): Promise<Begi
     }
     return { ok: true, run, task: sync?.task ?? locked.task, account, resumed };
   });
+}
+
+/** The run's targets; none when the settings are not valid (the session refuses them anyway). */
+function planFor(settings: unknown) {
+  const parsed = warmupSettingsSchema.safeParse(settings);
+  return parsed.success ? drawRunPlan(parsed.data) : null;
+}
+
+/**
+ * The run's totals across its attempts: the counters last written (the current attempt's, which
+ * start from the earlier ones'), the `latest` of the ending, and — over both — the effects as
+ * recorded before they happened, the one count no lost write or crash can make too low or too high.
+ */
+export function runTotals(
+  run: Pick<RunRow, 'counters' | 'effects'>,
+  latest: Record<string, number> = {},
+): Record<string, number> {
+  return { ...wholeNumbers(run.counters), ...latest, ...wholeNumbers(run.effects) };
+}
+
+function wholeNumbers(value: unknown): Record<string, number> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter(([, n]) => typeof n === 'number' && Number.isInteger(n) && n >= 0),
+  );
 }
 
 export type RunEnding =
@@ -118,14 +149,14 @@ export async function finishRun(
     const run =
       ending.kind === 'completed'
         ? await transitionRun(tx, ref.runId, TRANSITIONS.complete, {
-            counters: ending.counters,
+            counters: runTotals(locked.run, ending.counters),
             cappedByTime: ending.cappedByTime,
             reasonCode: null,
             reasonMessage: null,
           })
         : ending.kind === 'failed'
           ? await transitionRun(tx, ref.runId, TRANSITIONS.fail, {
-              ...(ending.counters ? { counters: ending.counters } : {}),
+              counters: runTotals(locked.run, ending.counters),
               reasonCode: ending.code,
               reasonMessage: ending.message,
             })

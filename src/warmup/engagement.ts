@@ -75,8 +75,11 @@ export function createEngagement(deps: {
     }
   }
 
-  /** Opens the comment box, types the text and posts it; false (logged) when it cannot be posted. */
-  async function comment(text: string): Promise<boolean> {
+  /**
+   * Opens the comment box, types the text and posts it once `beforePost` said yes (the run records
+   * it first); false when it cannot be posted (logged) or `beforePost` said no.
+   */
+  async function comment(text: string, beforePost: () => Promise<boolean>): Promise<boolean> {
     if (profile.selectors.commentOpen) await ops.guard((await ops.require('commentOpen')).click());
     await ops.guard((await ops.require('commentInput')).click());
     // Whatever an earlier, unposted comment left in the box must not become part of this one.
@@ -90,6 +93,7 @@ export function createEngagement(deps: {
       );
       return false;
     }
+    if (!(await beforePost())) return false;
     await ops.guard(submit.click());
     return true;
   }

@@ -1,7 +1,9 @@
 // runWarmup: one account's warmup in a given browser context. Owns the page's lifecycle (always
-// closed), turns whatever happened into a WarmupOutcome, and takes the screenshot on failure.
+// closed), turns whatever happened into a WarmupOutcome (the run's totals, earlier attempts
+// included), and takes the screenshot on failure.
 import type { BrowserContext, Page } from 'playwright-core';
 import { abortable, openAbortable, settleWithin } from './abort.ts';
+import { createLocalLedger, type EffectLedger, resumes } from './effects.ts';
 import {
   classifyError,
   emptyCounters,
@@ -9,11 +11,13 @@ import {
   type WarmupCounters,
   type WarmupOutcome,
 } from './outcome.ts';
+import { sampleTargets } from './plan.ts';
 import type { Random } from './random.ts';
 import { runSession } from './session.ts';
 import type { WarmupSettings } from './settings.ts';
 import type { SiteProfile } from './site-profile.ts';
 
+export type { Claim, EffectKind, EffectLedger } from './effects.ts';
 export type { FailureReason, StorageState, WarmupCounters, WarmupOutcome } from './outcome.ts';
 export { FAILURE_REASONS, RETRYABLE } from './outcome.ts';
 
@@ -23,16 +27,23 @@ export type WarmupInput = {
   settings: WarmupSettings;
   random: Random;
   signal: AbortSignal;
+  /**
+   * The run's targets, what earlier attempts did, and where each like, follow, comment and
+   * search is recorded before it happens. Without one, the targets are sampled here and the
+   * session is the whole run (tests, benches).
+   */
+  ledger?: EffectLedger;
   /** Short human lines for the run's log; never cookies or proxy credentials. */
   log?: (line: string) => void;
-  /** Called with a copy of the counters after every step. */
+  /** Called with a copy of the counters (the run's totals) after every step. */
   onProgress?: (counters: WarmupCounters) => void;
 };
 
 export async function runWarmup(input: WarmupInput): Promise<WarmupOutcome> {
   const { context, signal } = input;
   const log = input.log ?? (() => {});
-  const counters = emptyCounters();
+  const ledger = input.ledger ?? createLocalLedger(sampleTargets(input.settings, input.random));
+  const counters = { ...emptyCounters(), ...ledger.done };
   const progress = () => {
     try {
       input.onProgress?.({ ...counters });
@@ -44,9 +55,10 @@ export async function runWarmup(input: WarmupInput): Promise<WarmupOutcome> {
   try {
     signal.throwIfAborted();
     page = await openAbortable(context.newPage(), signal);
-    const cappedByTime = await runSession({ ...input, page, counters, log, progress });
+    const cappedByTime = await runSession({ ...input, page, counters, ledger, log, progress });
     const storageState = await abortable(context.storageState(), signal);
-    log(`done: ${describeCounters(counters)}${cappedByTime ? ' (stopped by the session cap)' : ''}`);
+    const totals = resumes(ledger) ? ' (the run’s totals, earlier attempts included)' : '';
+    log(`done: ${describeCounters(counters)}${totals}${cappedByTime ? ' (stopped by the session cap)' : ''}`);
     return { status: 'completed', counters: { ...counters }, cappedByTime, storageState };
   } catch (err) {
     const { reason, message } = classifyError(err, signal);

@@ -1,16 +1,25 @@
 // The behaviour of one session on an open page, in three steps: prepare (the page's tools, the
-// clock against the session cap, the sampled plan), follow the plan (watch, skim, like, follow,
-// comment, search, with the sampled delays, checking health markers and dismissing interruptions
-// after every step, passing over the items the profile says to skip), and end (cap or failure).
+// clock against the session cap, the plan of what the run still owes), follow the plan (watch,
+// skim, like, follow, comment, search, with the sampled delays, checking health markers and
+// dismissing interruptions after every step, passing over the items the profile says to skip,
+// recording each like, follow, comment and search in the run's ledger before doing it), and end.
 import type { Page } from 'playwright-core';
-import { poll, sleep } from './abort.ts';
+import { abortable, poll, sleep } from './abort.ts';
+import { type EffectKind, type EffectLedger, resumes } from './effects.ts';
 import { createEngagement, type Toggle } from './engagement.ts';
 import { createFeedMoves } from './feed-moves.ts';
 import { createDismisser } from './interruptions.ts';
 import { type WarmupCounters, WarmupFailure } from './outcome.ts';
 import { createPageOps } from './page-ops.ts';
 import { countPendingWrites } from './pending-writes.ts';
-import { describePlan, GLANCE_MS, type ItemPlan, planSession, type SessionPlan } from './plan.ts';
+import {
+  describePlan,
+  GLANCE_MS,
+  type ItemPlan,
+  owedTargets,
+  planSession,
+  type SessionPlan,
+} from './plan.ts';
 import type { Random } from './random.ts';
 import type { WarmupSettings } from './settings.ts';
 import type { SelectorField, SiteProfile } from './site-profile.ts';
@@ -21,7 +30,9 @@ export type SessionInput = {
   settings: WarmupSettings;
   random: Random;
   signal: AbortSignal;
+  /** The run's totals: what earlier attempts did (ledger.done), then this session's steps. */
   counters: WarmupCounters;
+  ledger: EffectLedger;
   log: (line: string) => void;
   progress: () => void;
 };
@@ -30,6 +41,7 @@ const ACTION_TIMEOUT_MS = 10_000;
 /** A feed of nothing but LIVE cards and ads means the profile's skipItem matches too much. */
 const MAX_SKIPS_IN_A_ROW = 30;
 const PAST = { like: 'liked', follow: 'followed' } as const;
+const EFFECT_OF = { like: 'likes', follow: 'follows' } as const;
 
 class CapReached extends Error {}
 
@@ -54,6 +66,8 @@ type Walk = {
   clock: SessionClock;
   /** A like or follow that cannot go to its planned item (already on) moves to the next watched one. */
   owed: Record<Toggle, number>;
+  /** Effects the ledger refused: the run has them all (or this attempt lost the run); none more. */
+  refused: Set<EffectKind>;
 };
 
 /** Runs the plan, updating input.counters as it goes; true when the session cap cut it short. */
@@ -71,9 +85,9 @@ export async function runSession(input: SessionInput): Promise<boolean> {
   return capped;
 }
 
-/** The page's tools, the clock against the session cap and the sampled plan (logged with its seed). */
+/** The page's tools, the clock against the session cap and the plan of what the run still owes. */
 function prepareSession(input: SessionInput) {
-  const { page, profile, settings, random, signal, log } = input;
+  const { page, profile, settings, random, signal, ledger, log } = input;
   page.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const ops = createPageOps(page, profile, signal);
   const moves = createFeedMoves(page, profile, ops, signal);
@@ -85,9 +99,11 @@ function prepareSession(input: SessionInput) {
   };
   const pendingWrites = countPendingWrites(page);
   const clock = createClock(input, Date.now() + settings.sessionCapSeconds * 1000);
-  const plan = planSession(settings, random);
+  const plan = planSession(settings, random, owedTargets(ledger.targets, ledger.done));
+  if (resumes(ledger)) log(`resuming the run: earlier attempts ${describeDone(ledger.done)}`);
   log(`seed ${random.seed}; ${describePlan(plan)}`);
-  const walk: Walk = { input, ops, moves, engage, checkPage, clock, owed: { like: 0, follow: 0 } };
+  const owed = { like: 0, follow: 0 };
+  const walk: Walk = { input, ops, moves, engage, checkPage, clock, owed, refused: new Set() };
   return { walk, plan, pendingWrites };
 }
 
@@ -120,6 +136,38 @@ async function explainUnlessCapped(walk: Walk, err: unknown): Promise<void> {
   log(`session cap of ${settings.sessionCapSeconds} s reached`);
 }
 
+function describeDone(done: WarmupCounters): string {
+  return (
+    `watched ${done.itemsViewed}, skimmed ${done.scrolls}; recorded ${done.likes} like(s), ` +
+    `${done.follows} follow(s), ${done.comments} comment(s), ${done.searches} search(es)`
+  );
+}
+
+/**
+ * Records one effect in the run's ledger and waits for the record: true when the engine may now
+ * perform it. Refused, the run does no more of that kind; unrecorded, it is not done now.
+ */
+async function record(walk: Walk, kind: EffectKind): Promise<boolean> {
+  const { ledger, counters, signal, log } = walk.input;
+  if (walk.refused.has(kind)) return false;
+  const claim = await abortable(ledger.claim(kind), signal);
+  if (claim === 'granted') {
+    counters[kind]++;
+    return true;
+  }
+  if (claim === 'refused') {
+    walk.refused.add(kind);
+    log(`no more ${kind}: the run's record says they are all done (or this attempt lost the run)`);
+  } else log(`not done: one of the ${kind} could not be recorded first (the database is away?)`);
+  return false;
+}
+
+/** Gives back a recorded effect that did not happen. */
+async function unrecord(walk: Walk, kind: EffectKind): Promise<void> {
+  walk.input.counters[kind]--;
+  await abortable(walk.input.ledger.release(kind), walk.input.signal);
+}
+
 /** The start page's feed, then the search and its results; what was owed and not done is logged. */
 async function followPlan(walk: Walk, plan: SessionPlan): Promise<void> {
   const { profile, log } = walk.input;
@@ -128,9 +176,12 @@ async function followPlan(walk: Walk, plan: SessionPlan): Promise<void> {
   await visitAll(walk, plan.feed);
   if (plan.search) await search(walk, plan.search);
   const { owed } = walk;
-  if (owed.like > 0) log(`${owed.like} like(s) not done: the remaining items were already liked`);
-  if (owed.follow > 0)
-    log(`${owed.follow} follow(s) not done: no follow button, or already followed, on the remaining items`);
+  if (owed.like > 0 && !walk.refused.has('likes'))
+    log(`${owed.like} like(s) not done: the remaining items were already liked, or it was not recorded`);
+  if (owed.follow > 0 && !walk.refused.has('follows'))
+    log(
+      `${owed.follow} follow(s) not done: no follow button, or already followed, on the remaining items, or it was not recorded`,
+    );
 }
 
 async function open(walk: Walk, url: string, expect: SelectorField): Promise<void> {
@@ -143,15 +194,15 @@ async function open(walk: Walk, url: string, expect: SelectorField): Promise<voi
 
 /** Searches the keyword and watches the planned items from one of the first results. */
 async function search(walk: Walk, plan: NonNullable<SessionPlan['search']>): Promise<void> {
-  const { page, profile, random, counters, progress, log } = walk.input;
+  const { page, profile, random, progress, log } = walk.input;
   const { ops } = walk;
   await walk.clock.pauseBeforeAction();
+  if (!(await record(walk, 'searches'))) return;
   await open(
     walk,
     profile.searchUrl.replace('{query}', encodeURIComponent(plan.keyword)),
     'searchResultItem',
   );
-  counters.searches++;
   progress();
   log(`searched "${plan.keyword}"`);
   if (plan.items.length === 0) return;
@@ -218,14 +269,17 @@ async function visit(walk: Walk, item: ItemPlan): Promise<void> {
   await walk.checkPage();
   if (item.like) owed.like++;
   if (item.follow) owed.follow++;
-  if (owed.like > 0) await toggle(walk, 'like');
-  if (owed.follow > 0) await toggle(walk, 'follow');
-  if (item.comment) await comment(walk);
+  if (owed.like > 0 && !walk.refused.has('likes')) await toggle(walk, 'like');
+  if (owed.follow > 0 && !walk.refused.has('follows')) await toggle(walk, 'follow');
+  if (item.comment && !walk.refused.has('comments')) await comment(walk);
 }
 
-/** One like or follow: never on a control that is already on; one click, verified when possible. */
+/**
+ * One like or follow: never on a control that is already on; recorded before the click; one
+ * click, verified when possible (a click that did not turn it on gives the record back).
+ */
 async function toggle(walk: Walk, kind: Toggle): Promise<void> {
-  const { counters, progress, log } = walk.input;
+  const { progress, log } = walk.input;
   const { control, on } = await walk.engage.inspect(kind);
   if (!control) {
     log(`no ${kind} button on this item (already ${PAST[kind]}?); trying a later one`);
@@ -239,13 +293,14 @@ async function toggle(walk: Walk, kind: Toggle): Promise<void> {
     await walk.clock.pauseBeforeAction();
     // A dialog or captcha that came up during the pause would swallow the click.
     await walk.checkPage();
+    if (!(await record(walk, EFFECT_OF[kind]))) return;
     const result = await walk.engage.switchOn(control, kind);
     if (result === 'unchanged') {
       log(`clicked ${kind} once, but it did not turn on: not counted, not clicked again`);
+      await unrecord(walk, EFFECT_OF[kind]);
       return;
     }
     walk.owed[kind]--;
-    counters[`${kind}s`]++;
     progress();
     log(result === 'clicked' ? `${PAST[kind]} (unverified: selectors.${kind}Active is not set)` : PAST[kind]);
   } finally {
@@ -254,13 +309,13 @@ async function toggle(walk: Walk, kind: Toggle): Promise<void> {
   await walk.checkPage();
 }
 
+/** One comment, recorded once it is typed and can be posted, before the post. */
 async function comment(walk: Walk): Promise<void> {
-  const { settings, random, counters, progress, log } = walk.input;
+  const { settings, random, progress, log } = walk.input;
   await walk.clock.pauseBeforeAction();
   await walk.checkPage();
   const text = random.pick(settings.commentTemplates);
-  if (!(await walk.engage.comment(text))) return;
-  counters.comments++;
+  if (!(await walk.engage.comment(text, () => record(walk, 'comments')))) return;
   progress();
   log(`commented "${text}"`);
   await walk.checkPage();

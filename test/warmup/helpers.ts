@@ -2,7 +2,12 @@
 // fixture site in a fresh context of a shared browser host.
 import type { BrowserContext } from 'playwright-core';
 import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
-import { runWarmup, type WarmupCounters, type WarmupOutcome } from '../../src/warmup/engine.ts';
+import {
+  type EffectLedger,
+  runWarmup,
+  type WarmupCounters,
+  type WarmupOutcome,
+} from '../../src/warmup/engine.ts';
 import { createRandom } from '../../src/warmup/random.ts';
 import type { WarmupSettings } from '../../src/warmup/settings.ts';
 import type { SiteProfile } from '../../src/warmup/site-profile.ts';
@@ -21,6 +26,8 @@ export type RunOptions = {
   seed?: number;
   profile?: SiteProfile;
   signal?: AbortSignal;
+  /** The run's ledger (targets, what earlier attempts did, the records); by default one in memory. */
+  ledger?: EffectLedger;
   onProgress?: (counters: WarmupCounters) => void;
   /** Runs in the same context right after the engine returned (the context is still open). */
   inspect?: (context: BrowserContext) => void;
@@ -45,6 +52,7 @@ export async function runOnFixture(
         settings: options.settings,
         random: createRandom(options.seed ?? 1),
         signal,
+        ...(options.ledger ? { ledger: options.ledger } : {}),
         log: (line) => log.push(line),
         onProgress: options.onProgress,
       });
