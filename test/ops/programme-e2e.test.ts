@@ -329,7 +329,10 @@ describe('a programme run by itself, end to end', () => {
 
   it('/retry_failed captcha since=24h, confirmed, restarts exactly the two captcha runs', async () => {
     const { db } = database();
-    clock = at(D1, '09:31');
+    // The runs ended at the real time (the database stamps completed_at), so the 24 h window is
+    // read on the real clock: on the programme's clock (tomorrow 09:31) it missed them whenever the
+    // suite ran between 08:50 and 09:31 Moscow time.
+    clock = new Date(Date.now() + 60_000);
     const captchaRuns = (await db.select().from(runs).where(eq(runs.reasonCode, 'captcha'))).map((r) => r.id);
     const question = await ask('/retry_failed captcha since=24h');
     expect(question).toContain('Restart 2 failed runs of 2 tasks (captcha, last 24 h)?');
@@ -359,6 +362,7 @@ describe('a programme run by itself, end to end', () => {
       );
     }
     await wired.outbox.idle();
+    clock = at(D1, '09:31');
   });
 
   it('Resume lifts alma; her next slot makes a task again; /plans shows the day and health', async () => {
