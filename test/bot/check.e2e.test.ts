@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { acquireLease, releaseLease } from '../../src/db/leases-repo.ts';
 import { accounts } from '../../src/db/schema.ts';
 import { createAccountChecker } from '../../src/jobs/check-runner.ts';
@@ -114,10 +114,13 @@ it('waits while another session holds the account, and runs once the account is 
     '@alice is in a browser session right now; the check runs as soon as that session ends.',
   );
   // The check job is taken and waits for the lease; no browser opens and nothing is answered.
-  await h.fake.waitFor(async () => {
-    const jobs = await h.boss.boss.findJobs(QUEUES.session, { key: sessionKey(alice!.id) });
-    return jobs.some((j) => j.state === 'active');
-  });
+  await vi.waitFor(
+    async () => {
+      const jobs = await h.boss.boss.findJobs(QUEUES.session, { key: sessionKey(alice!.id) });
+      expect(jobs.map((j) => j.state)).toContain('active');
+    },
+    { timeout: 10_000, interval: 100 },
+  );
   expect(said().slice(before + 1)).toEqual([]);
   await releaseLease(db, lease!);
   const answer = await h.fake.waitFor(

@@ -3,7 +3,7 @@
 // then the seed's case — /restart of a completed task — by command and by button.
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tasks } from '../../src/db/schema.ts';
 import { createWarmupRunner } from '../../src/jobs/warmup-runner.ts';
 import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
@@ -89,7 +89,10 @@ describe('from /new to the completion message', () => {
   it('/restart N on the completed task clears both timestamps, runs again, and reports the new duration', async () => {
     const before = await taskRow(taskId);
     h.fake.sendText({ from: people.operator, text: `/restart ${taskId}` });
-    await h.fake.waitFor(async () => (await taskRow(taskId)).runNumber === before.runNumber + 1);
+    await vi.waitFor(async () => expect((await taskRow(taskId)).runNumber).toBe(before.runNumber + 1), {
+      timeout: 10_000,
+      interval: 100,
+    });
     const second = await finalOf(taskId, 2);
     expect(second.text).toContain('Restarted by @bob');
     const after = await taskRow(taskId);

@@ -4,7 +4,7 @@
 // by the next launch. A 409 on getUpdates is said once, turns readiness red and is retried.
 import { Writable } from 'node:stream';
 import { and, eq, isNull } from 'drizzle-orm';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBot } from '../../src/bot/index.ts';
 import { createSendBudget } from '../../src/bot/notifications/send-budget.ts';
 import { CONFLICT_MEMORY_MS, createTelegramWatch } from '../../src/bot/notifications/telegram-watch.ts';
@@ -132,7 +132,7 @@ describe('concurrent intake', () => {
     // it died with the process); only then is the stuck call let go.
     await start({ fake });
     await fake.waitFor(() => fake.messages(A.id)[0]);
-    await fake.waitFor(async () => (await unhandled()).length === 0 || undefined);
+    await vi.waitFor(async () => expect(await unhandled()).toEqual([]), { timeout: 10_000, interval: 50 });
     expect(fake.messages(A.id)).toHaveLength(1);
     held.release();
   });

@@ -255,3 +255,22 @@ describe('getUpdates', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
+
+describe('waitFor', () => {
+  it('refuses a predicate that returns a Promise at its first look, naming why', async () => {
+    const asyncPredicate = async () => false;
+    const started = Date.now();
+    // @ts-expect-error a Promise-returning predicate is a type error as well
+    const waiting = fake.waitFor(asyncPredicate, { timeout: 5_000, description: 'the inbox to empty' });
+    await expect(waiting).rejects.toThrow(
+      /waitFor: the predicate for the inbox to empty returned a Promise; it must be synchronous/,
+    );
+    expect(Date.now() - started).toBeLessThan(1_000); // refused, not timed out
+  });
+
+  it('resolves with the first truthy value once the state changes', async () => {
+    const reply = fake.waitFor(() => fake.lastUpdate()?.update_id, { timeout: 5_000 });
+    const pushed = fake.sendText({ from: alice, text: 'hello' });
+    expect(await reply).toBe(pushed.update_id);
+  });
+});

@@ -26,7 +26,7 @@ import type {
 } from './fake-bot-api/types.ts';
 import { createUpdateQueue, type Update } from './fake-bot-api/updates.ts';
 import { createUserActions, type UserActions } from './fake-bot-api/users.ts';
-import { createWaiters, type Truthy, type WaitOptions } from './fake-bot-api/waiters.ts';
+import { createWaiters, type Truthy, type WaitArgs, type WaitOptions } from './fake-bot-api/waiters.ts';
 import { createWorld } from './fake-bot-api/world.ts';
 
 export type { Outage } from './fake-bot-api/faults.ts';
@@ -34,7 +34,7 @@ export type { Hold } from './fake-bot-api/holds.ts';
 export type * from './fake-bot-api/types.ts';
 export type { Update } from './fake-bot-api/updates.ts';
 export type { UserInput } from './fake-bot-api/users.ts';
-export type { Truthy, WaitOptions } from './fake-bot-api/waiters.ts';
+export type { Truthy, WaitArgs, WaitOptions } from './fake-bot-api/waiters.ts';
 
 export const FAKE_BOT_TOKEN = '7000000001:TEST-fake-bot-api-token-000000';
 export const TELEGRAM_RATE_LIMITS: RateLimits = {
@@ -69,7 +69,8 @@ export type FakeBotApi = UserActions & {
   pushUpdate(update: Params): Update;
   /** Whatever `act` sends reaches the bot in one getUpdates answer, so it is handled concurrently. */
   inOneBatch<T>(act: () => T): T;
-  waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<Truthy<T>>;
+  /** Synchronous predicates only: one returning a Promise is a type error, and rejects at once. */
+  waitFor<T>(predicate: () => T, ...options: WaitArgs<T>): Promise<Truthy<T>>;
   waitForCall(
     method: string,
     predicate?: (call: ApiCall) => boolean,

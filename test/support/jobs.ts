@@ -8,6 +8,7 @@ import { startWorkers, type WorkerDeps, type Workers } from '../../src/jobs/work
 import { createLogger } from '../../src/logger.ts';
 import type { TestDatabase } from './db.ts';
 import { tinyPng } from './png.ts';
+import { checkSynchronous } from './sync-predicate.ts';
 
 export const testLog = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
 
@@ -104,7 +105,7 @@ export function steeredRunner(options: { plan?: Plan; autoRelease?: boolean } = 
   };
   const waitFor = (predicate: () => boolean, timeoutMs = 20_000) =>
     new Promise<void>((resolve, reject) => {
-      if (predicate()) return resolve();
+      if (checkSynchronous(predicate(), 'steeredRunner waitFor', 'a runner state')) return resolve();
       const timer = setTimeout(() => {
         events.off('change', check);
         reject(new Error(`runner state not reached in ${timeoutMs} ms: ${JSON.stringify(describe())}`));
