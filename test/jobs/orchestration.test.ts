@@ -68,6 +68,14 @@ async function notifications(taskId: number) {
   return [...rows].map((r) => r.type);
 }
 
+/** The dead letter queue's jobs for a session job, and what its handler made of each. */
+async function deadLetters(sourceJobId: string) {
+  const rows = await database().db.execute<{ state: string; output: unknown }>(
+    sql`select state, output from pgboss.job where name = ${QUEUES.sessionDead} and source_id = ${sourceJobId}::uuid`,
+  );
+  return [...rows];
+}
+
 describe('queues', () => {
   it('a second start finds the queues and brings their options up to date', async () => {
     await createQueues(boss.boss, boss.timings);
@@ -101,16 +109,27 @@ describe('dispatch', () => {
     const steer = steeredRunner();
     workers = await startTestWorkers(database(), boss, steer.runner, 4);
     const [shared] = await makeAccounts(database().db, 1, 'shared');
+    const [other] = await makeAccounts(database().db, 1, 'other');
     const a = await newTask('a', [shared!]);
-    const b = await newTask('b', [shared!]);
     await steer.waitFor(() => steer.openSessions().length === 1);
-    // The second job waits for the account; give the workers time to (wrongly) pick it up.
-    await vi.waitFor(async () => expect((await runRows(b.task.id))[0]!.jobId).not.toBeNull());
+    const b = await newTask('b', [shared!]);
+    // The second job waits for the account. A job queued after it, for a free account, being
+    // started proves the workers fetched past it: they had their chance to (wrongly) pick it up.
+    const c = await newTask('c', [other!]);
+    await steer.waitFor(() => steer.openSessions().length === 2);
+    expect(
+      steer
+        .openSessions()
+        .map((name) => name.replace(/\d+$/, ''))
+        .sort(),
+    ).toEqual(['other', 'shared']);
+    expect((await runRows(b.task.id))[0]!.status).toBe('pending');
     steer.release();
-    await steer.waitFor(() => steer.stats.started.length === 2);
+    await steer.waitFor(() => steer.stats.started.length === 3);
     steer.release();
     await waitForTask(a.task.id, 'completed');
     await waitForTask(b.task.id, 'completed');
+    await waitForTask(c.task.id, 'completed');
     expect(steer.stats.maxPerAccount).toBe(1);
   });
 });
@@ -196,7 +215,7 @@ describe('failures', () => {
     expect(await notifications(task.id)).not.toContain('failed');
   });
 
-  it('exhausted retries end in the dead letter queue and the run FAILED with its last reason', async () => {
+  it('exhausted retries: the last attempt fails the run with its last reason, leaving nothing to the dead letter queue', async () => {
     const steer = steeredRunner({ autoRelease: true, plan: () => failed('navigation_timeout', true) });
     workers = await startTestWorkers(database(), boss, steer.runner, 2);
     const accountIds = await makeAccounts(database().db, 1);
@@ -206,8 +225,42 @@ describe('failures', () => {
     expect(run).toMatchObject({
       status: 'failed',
       reasonCode: 'navigation_timeout',
+      reasonMessage: 'navigation_timeout happened',
       attempts: boss.timings.sessionRetryLimit + 1,
     });
+    expect((await notifications(task.id)).filter((t) => t === 'failed')).toHaveLength(1);
+    expect((await boss.boss.getJobById(QUEUES.session, run!.jobId!))?.state).toBe('completed');
+    expect(await deadLetters(run!.jobId!)).toEqual([]);
+  }, 40_000);
+
+  it('a job pg-boss gives up on reaches the dead letter queue, whose handler fails the run with its last reason', async () => {
+    const steer = steeredRunner({ autoRelease: true, plan: () => failed('navigation_timeout', true) });
+    // A worker configured for one retry more than the queue allows (processes started with
+    // different settings: the last to start sets the queue's) hands its last attempt back and
+    // throws, so pg-boss gives the job up into the dead letter queue.
+    const oneMore = {
+      ...boss,
+      timings: { ...boss.timings, sessionRetryLimit: boss.timings.sessionRetryLimit + 1 },
+    };
+    workers = await startTestWorkers(database(), oneMore, steer.runner, 2);
+    const accountIds = await makeAccounts(database().db, 1);
+    const { task } = await newTask('t', accountIds, 1);
+    await waitForTask(task.id, 'failed', 30_000);
+    const [run] = await runRows(task.id);
+    expect(run).toMatchObject({
+      status: 'failed',
+      reasonCode: 'navigation_timeout',
+      reasonMessage: 'navigation_timeout happened (no attempts left)',
+      attempts: boss.timings.sessionRetryLimit + 1,
+    });
+    expect((await boss.boss.getJobById(QUEUES.session, run!.jobId!))?.state).toBe('failed');
+    await vi.waitFor(
+      async () =>
+        expect(await deadLetters(run!.jobId!)).toEqual([
+          { state: 'completed', output: { failed: 'navigation_timeout' } },
+        ]),
+      { timeout: 10_000, interval: 100 },
+    );
     expect((await notifications(task.id)).filter((t) => t === 'failed')).toHaveLength(1);
   }, 40_000);
 
