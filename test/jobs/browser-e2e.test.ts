@@ -163,8 +163,12 @@ describe('a worker process killed mid-session', () => {
     await waitForTask(task.id, ['completed', 'failed'], 90_000);
     expect(Date.now() - killedAt).toBeLessThan(90_000);
     const [run] = await database().db.select().from(runs).where(eq(runs.taskId, task.id));
-    if (run!.status === 'failed') expect(run!.reasonCode).toBe('worker_lost');
-    else expect(run!.attempts).toBe(2);
+    // Two ends are right, and which one depends on timing: a retry ran it to completion (its second
+    // attempt), or the dead letter queue failed it as worker_lost. Anything else is wrong.
+    expect(['completed', 'failed']).toContain(run!.status);
+    expect(run).toMatchObject(
+      run!.status === 'completed' ? { attempts: 2, reasonCode: null } : { reasonCode: 'worker_lost' },
+    );
     const terminal = await database().db.execute<{ type: string }>(
       sql`select data->>'type' as type from pgboss.job where name = ${QUEUES.notify}
           and (data->>'taskId')::int = ${task.id} and data->>'type' in ('completed', 'failed')`,
