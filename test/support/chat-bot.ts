@@ -1,14 +1,14 @@
-// A bot for command tests that need no queue: real telegraf against the fake Bot API, wired by
-// wireBot as main.ts wires it, the test database, a JobPort that records what was asked of it,
-// and the allow-listed people of bot.ts.
+// A bot for command tests that need no queue: real telegraf against the fake Bot API, wired and
+// launched as main.ts does it (test/support/telegram.ts: the inbox, per-chat lanes), the test
+// database, a JobPort that records what was asked of it, and the allow-listed people of bot.ts.
 import { count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
 import { createThrottle } from '../../src/bot/notifications/throttle.ts';
-import { wireBot } from '../../src/bot/wiring.ts';
+import type { WireBotOptions } from '../../src/bot/wiring.ts';
 import type { Db } from '../../src/db/client.ts';
 import { auditLog, runs, tasks } from '../../src/db/schema.ts';
-import { upsertUser } from '../../src/db/users-repo.ts';
 import type { Logger } from '../../src/logger.ts';
-import { people } from './bot.ts';
+import { people, seedPeople } from './bot.ts';
 import type { TestDatabase } from './db.ts';
 import {
   type FakeBotApi,
@@ -19,18 +19,32 @@ import {
 } from './fake-bot-api.ts';
 import { type RecordingJobs, recordingJobs } from './fixtures.ts';
 import { testLog } from './jobs.ts';
-import { startBotAgainst } from './telegram.ts';
+import { type LaunchedBot, launchWired } from './telegram.ts';
 
 export { people };
 
 export type ChatBot = {
   fake: FakeBotApi;
   jobs: RecordingJobs;
+  /** What wireBot made (the outbox, the digest, the send budget) and the launched intake. */
+  wired: LaunchedBot;
   /** Sends text as `from` (in `chat`, default their private chat); resolves to the bot's next message. */
   ask(from: FakeUser, text: string, chat?: number): Promise<string>;
   /** Taps a button as `from`; resolves to the callback answer's text. */
   tap(from: FakeUser, data: string, messageId: number, chat?: number): Promise<string>;
   stop(): Promise<void>;
+};
+
+export type ChatBotOptions = {
+  sessionKey?: Buffer;
+  log?: Logger;
+  adminIds?: number[];
+  fake?: FakeBotApiOptions;
+  now?: () => number;
+  /** TIMEZONE: the zone absolute times are shown in. */
+  timeZone?: string;
+  /** Anything else wireBot takes (the outbox's sweep, the digest's timer, another throttle). */
+  wiring?: Pick<WireBotOptions, 'budget' | 'outbox' | 'digestEveryMs'>;
 };
 
 /**
@@ -41,47 +55,70 @@ export type ChatBot = {
  */
 export const commandTestThrottle = () => createThrottle({ limits: { chatIntervalMs: 0 } });
 
-export async function startChatBot(
-  database: TestDatabase,
-  options: {
-    sessionKey?: Buffer;
-    log?: Logger;
-    adminIds?: number[];
-    fake?: FakeBotApiOptions;
-    now?: () => number;
-    /** TIMEZONE: the zone absolute times are shown in. */
-    timeZone?: string;
-  } = {},
-): Promise<ChatBot> {
+export async function startChatBot(database: TestDatabase, options: ChatBotOptions = {}): Promise<ChatBot> {
   const { db } = database;
-  for (const role of ['admin', 'operator', 'viewer'] as const) {
-    await upsertUser(db, { telegramId: people[role].id, role, username: people[role].username });
-  }
+  await seedPeople(db);
   const fake = await startFakeBotApi(options.fake);
   const jobs = recordingJobs();
-  const { bot, outbox } = await wireBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    db,
-    jobs,
-    log: options.log ?? testLog,
-    sessionKey: options.sessionKey,
-    adminIds: options.adminIds ?? [],
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-    budget: { throttle: commandTestThrottle() },
-  });
-  const running = await startBotAgainst(fake, bot);
+  let wired: LaunchedBot;
+  try {
+    wired = await launchWired(fake, {
+      db,
+      jobs,
+      log: options.log ?? testLog,
+      sessionKey: options.sessionKey,
+      adminIds: options.adminIds ?? [],
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+      budget: { throttle: commandTestThrottle() },
+      ...options.wiring,
+    });
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
   return {
     fake,
     jobs,
+    wired,
     ask: (from, text, chat) => askIn(fake, from, text, chat),
     tap: (from, data, messageId, chat) => tapIn(fake, from, data, messageId, chat),
     async stop() {
-      await running.stop();
-      await outbox.stop();
+      await wired.stop();
       await fake.close();
     },
+  };
+}
+
+/**
+ * startChatBot before the file's tests (after its database) and stopped after them. The object
+ * returned stands for that bot: use it inside tests and hooks.
+ */
+export function useChatBot(database: () => TestDatabase, options: ChatBotOptions = {}): ChatBot {
+  let current: ChatBot | undefined;
+  beforeAll(async () => {
+    current = await startChatBot(database(), options);
+  });
+  afterAll(async () => {
+    await current?.stop();
+  });
+  const bot = () => {
+    if (!current) throw new Error('useChatBot: the bot is not running (use it inside a test or hook)');
+    return current;
+  };
+  return {
+    get fake() {
+      return bot().fake;
+    },
+    get jobs() {
+      return bot().jobs;
+    },
+    get wired() {
+      return bot().wired;
+    },
+    ask: (from, text, chat) => bot().ask(from, text, chat),
+    tap: (from, data, messageId, chat) => bot().tap(from, data, messageId, chat),
+    stop: () => bot().stop(),
   };
 }
 

@@ -1,10 +1,10 @@
 // The fake Bot API, exercised by real telegraf: polling, replies, callbacks, files, multipart
 // uploads, Telegram's validation errors, injected failures and rate-limit enforcement.
-import { Markup, Telegraf, TelegramError } from 'telegraf';
+import { type Context, Markup, Telegraf, TelegramError } from 'telegraf';
 import { message } from 'telegraf/filters';
+import type { UserFromGetMe } from 'telegraf/types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FakeBotApi, startFakeBotApi } from './fake-bot-api.ts';
-import { startBotAgainst } from './telegram.ts';
 
 const alice = { id: 1001, username: 'alice', language_code: 'en' };
 const group = -100_200;
@@ -15,6 +15,43 @@ const PNG_1X1 = Buffer.from(
 
 let fake: FakeBotApi;
 let bot: Telegraf;
+
+/**
+ * The fake under telegraf's own long polling (bot.launch), the client it imitates Telegram for;
+ * the product's bot runs through its own intake (test/support/telegram.ts). telegraf 4.16's
+ * launch() resolves only when polling stops, so it is not awaited: ready once the first long poll
+ * is held. stop() ends polling and waits for telegraf's final offset sync.
+ */
+async function startBotAgainst<C extends Context>(fake: FakeBotApi, bot: Telegraf<C>) {
+  bot.botInfo ??= fake.botInfo as UserFromGetMe;
+  const since = fake.calls().length;
+  const polling = bot.launch();
+  const ready = fake.waitForCall('getUpdates', (call) => Number(call.params.timeout) > 0, {
+    since,
+    description: 'the bot to start long polling',
+  });
+  ready.catch(() => {}); // raced below; a late timeout must not surface as an unhandled rejection
+  const stop = async () => {
+    try {
+      bot.stop('test');
+    } catch {
+      // launch() failed before polling started: nothing to stop.
+    }
+    await polling;
+  };
+  try {
+    await Promise.race([
+      ready,
+      polling.then(() => {
+        throw new Error('startBotAgainst: telegraf stopped polling before it started');
+      }),
+    ]);
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+  return { stop };
+}
 
 beforeEach(async () => {
   fake = await startFakeBotApi();
