@@ -110,7 +110,7 @@ describe('with in-process workers', () => {
     expect(site.stats.account('shared').likes).toHaveLength(2);
   });
 
-  it('cancel closes the running page within 5 s; the queued run never starts', async () => {
+  it('cancel closes the running page within 10 s; the queued run never starts', async () => {
     const ids = [await account('c1'), await account('c2')];
     const long = settings({ videos: range(30), watchSeconds: range(5), parallel: 1 });
     const { task } = await create('cancel me', ids, long);
@@ -119,8 +119,11 @@ describe('with in-process workers', () => {
     expect(
       (await cancelTask(database().db, createTaskJobs(boss.boss), { taskId: task.id, actorId: 1 })).ok,
     ).toBe(true);
-    await site.stats.waitFor(() => site.stats.openSessions('c1') === 0, 5000, 'the page to go away');
-    expect(Date.now() - cancelledAt).toBeLessThan(5000);
+    // The cancel reaches the session at its job's next heartbeat (every 2 s), and the browser lets go
+    // within a tenth of a second (bench/abort-latency.ts): about 2 s. 10 s is that with room for a
+    // loaded 2-core machine; a cancel that waited the session out (30 videos of 5 s) fails it.
+    await site.stats.waitFor(() => site.stats.openSessions('c1') === 0, 10_000, 'the page to go away');
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
     const rows = await database().db.select().from(runs).where(eq(runs.taskId, task.id));
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
     expect((await taskRow(task.id)).status).toBe('cancelled');
@@ -161,6 +164,8 @@ describe('a worker process killed mid-session', () => {
     const killedAt = Date.now();
     await startInProcessWorkers(1);
     await waitForTask(task.id, ['completed', 'failed'], 90_000);
+    // The acceptance's bound. With QUICK_RECOVERY the run is taken up again after about 10 s of lost
+    // heartbeat and 10 s of lease (20–25 s here): 90 s is that with room for a loaded machine.
     expect(Date.now() - killedAt).toBeLessThan(90_000);
     const [run] = await database().db.select().from(runs).where(eq(runs.taskId, task.id));
     // Two ends are right, and which one depends on timing: a retry ran it to completion (its second

@@ -78,7 +78,9 @@ describe('createBrowserHost', () => {
     const abortedAt = Date.now();
     controller.abort();
     await expect(running).rejects.toThrow(/abort/i);
-    expect(Date.now() - abortedAt).toBeLessThan(2000);
+    // It must not wait for the run, which never settles: tens of milliseconds here (bench/abort-latency.ts);
+    // 10 s leaves room for a loaded 2-core machine and still fails a close that waits on anything.
+    expect(Date.now() - abortedAt).toBeLessThan(10_000);
     expect(isClosed()).toBe(true);
     await site.stats.waitFor(() => site.stats.openSessions('host-bob') === 0, 5000, 'the page to go away');
     await expect(host.withContext({ signal: AbortSignal.abort() }, async () => 1)).rejects.toThrow(/abort/i);
