@@ -13,6 +13,7 @@ import { type FixtureSite, startFixtureSite } from '../test/support/fixture-site
 import { quickSettings, range } from '../test/support/quick-settings.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
+const print = (line = '') => process.stdout.write(`${line}\n`);
 
 /** Aborts a run that never settles once its page is open; ms from abort to the rejection. */
 async function hostAbort(host: BrowserHost, site: FixtureSite, account: string): Promise<number> {
@@ -116,11 +117,11 @@ try {
     rows[1]![1].push(await engineAbort(host, site, `engine${i}`));
     rows[2]![1].push(await capOvershoot(host, site, `cap${i}`));
   }
-  console.log(
+  print(
     `${ROUNDS} rounds; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${executablePath}\n`,
   );
-  console.log('| what | p50 (ms) | p95 (ms) | max (ms) |\n|---|---|---|---|');
-  for (const [what, samples] of rows) console.log(`| ${what} | ${summary(samples)} |`);
+  print('| what | p50 (ms) | p95 (ms) | max (ms) |\n|---|---|---|---|');
+  for (const [what, samples] of rows) print(`| ${what} | ${summary(samples)} |`);
 } finally {
   await host.close();
   await site.close();
