@@ -1,11 +1,14 @@
 // Real pg-boss on the test database, with this process's workers, and a session runner that
 // tests steer: each session waits until the test lets it finish, and reports what was running.
 import { EventEmitter } from 'node:events';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type Boss, startBoss } from '../../src/jobs/boss.ts';
 import type { QueueTimings } from '../../src/jobs/queues.ts';
 import type { SessionOutcome, SessionRunInput, SessionRunner } from '../../src/jobs/session-runner.ts';
+import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { startWorkers, type WorkerDeps, type Workers } from '../../src/jobs/workers.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { JobPort } from '../../src/tasks/ports.ts';
 import type { TestDatabase } from './db.ts';
 import { tinyPng } from './png.ts';
 import { checkSynchronous } from './sync-predicate.ts';
@@ -43,6 +46,50 @@ export async function startTestWorkers(
     progressIntervalMs: 0,
     ...extra,
   });
+}
+
+export type TestQueue = {
+  readonly boss: Boss;
+  /** The JobPort on this boss, with no pause between a task's starts. */
+  readonly jobs: JobPort;
+  /** This process's workers for the current test; stopped after it (sessions handed back at once). */
+  startWorkers(runner: SessionRunner, concurrency?: number, extra?: Partial<WorkerDeps>): Promise<Workers>;
+};
+
+/**
+ * startTestBoss on the file's database before its tests (or its describe's), stopped after them;
+ * the workers a test starts through it stop after that test, so the next knows who runs its sessions.
+ */
+export function useTestBoss(database: () => TestDatabase, timings: Partial<QueueTimings> = {}): TestQueue {
+  let current: { boss: Boss; jobs: JobPort } | undefined;
+  const running: Workers[] = [];
+  beforeAll(async () => {
+    const boss = await startTestBoss(database(), timings);
+    current = { boss, jobs: createTaskJobs(boss.boss, () => 0) };
+  });
+  afterEach(async () => {
+    for (const workers of running.splice(0)) await workers.stop(0);
+  });
+  afterAll(async () => {
+    await current?.boss.boss.stop({ graceful: false, timeout: 1000 });
+  });
+  const started = () => {
+    if (!current) throw new Error('useTestBoss: pg-boss is not running (use it inside a test or hook)');
+    return current;
+  };
+  return {
+    get boss() {
+      return started().boss;
+    },
+    get jobs() {
+      return started().jobs;
+    },
+    async startWorkers(runner, concurrency = 4, extra = {}) {
+      const workers = await startTestWorkers(database(), started().boss, runner, concurrency, extra);
+      running.push(workers);
+      return workers;
+    },
+  };
 }
 
 type Plan = (input: SessionRunInput, attempt: number) => SessionOutcome | Promise<SessionOutcome>;
