@@ -1,25 +1,19 @@
 // /accounts and /account_add through real telegraf, the fake Bot API and Postgres: proxy passwords
 // and sessions never shown, logged or left in the chat. The /session upload: session-upload.test.
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attachSession } from '../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../src/db/schema.ts';
-import { type ChatBot, people, startChatBot } from '../support/chat-bot.ts';
+import { people, useChatBot } from '../support/chat-bot.ts';
 import { refuseWrites, useTestDatabase } from '../support/db.ts';
 import type { FakeUser } from '../support/fake-bot-api.ts';
 import { captureLog } from '../support/log-capture.ts';
 
 const database = useTestDatabase();
 const logged = captureLog();
-let bot: ChatBot;
 const admin = people.admin;
 
-beforeAll(async () => {
-  bot = await startChatBot(database(), { log: logged.log });
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useChatBot(database, { log: logged.log });
 
 async function snapshot() {
   const { db } = database();

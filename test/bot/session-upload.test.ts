@@ -6,11 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../src/db/schema.ts';
 import { decryptSession } from '../../src/tasks/session-cipher.ts';
-import { type ChatBot, people, startChatBot } from '../support/chat-bot.ts';
+import { people, startChatBot, useChatBot } from '../support/chat-bot.ts';
 import { refuseWrites, useTestDatabase } from '../support/db.ts';
 import type { FakeUser } from '../support/fake-bot-api.ts';
 import { captureLog } from '../support/log-capture.ts';
@@ -18,15 +18,12 @@ import { captureLog } from '../support/log-capture.ts';
 const database = useTestDatabase();
 const key = randomBytes(32);
 const logged = captureLog();
-let bot: ChatBot;
 const admin = people.admin;
 
+const bot = useChatBot(database, { sessionKey: key, log: logged.log });
+
 beforeAll(async () => {
-  bot = await startChatBot(database(), { sessionKey: key, log: logged.log });
   for (const username of ['Alice', 'bob']) await insertAccount(database().db, { username });
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 async function snapshot() {

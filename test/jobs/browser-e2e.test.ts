@@ -15,35 +15,29 @@ import { createWarmupRunner } from '../../src/jobs/warmup-runner.ts';
 import { startWorkers, type Workers } from '../../src/jobs/workers.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
-import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
 import type { WarmupSettings } from '../../src/warmup/settings.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
 import { startTestBoss, testLog } from '../support/jobs.ts';
 import { QUICK_RECOVERY, startMain } from '../support/main-process.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
-let site: FixtureSite;
+const { site, host } = useFixtureBrowser();
 let boss: Boss;
-let host: BrowserHost;
 let workers: Workers | undefined;
 let dir: string;
 
 beforeAll(async () => {
-  site = await startFixtureSite();
   // The queue's heartbeat as the worker process below sets it (QUICK_RECOVERY).
   boss = await startTestBoss(database(), { heartbeatSeconds: 10 });
-  host = createBrowserHost({ headless: true, log: { info() {}, warn() {} } });
   dir = await mkdtemp(path.join(tmpdir(), 'warmup-e2e-'));
 });
 afterAll(async () => {
   await workers?.stop(0);
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
-  await host?.close();
-  await site?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -2,6 +2,7 @@
 // main.ts does it (test/support/telegram.ts: the inbox, per-chat lanes), real pg-boss on the test
 // database, the outbox fed by the notification queue, and optionally workers.
 
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createCheckAnswerSender } from '../../src/bot/notifications/check-answer.ts';
 import type { Outbox } from '../../src/bot/notifications/outbox.ts';
@@ -13,14 +14,18 @@ import type { Metrics } from '../../src/http/metrics.ts';
 import type { LeaseTimings } from '../../src/jobs/account-lease.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
 import { startCheckAnswerWorker } from '../../src/jobs/check-answer-job.ts';
-import type { AccountChecker } from '../../src/jobs/check-runner.ts';
+import { type AccountChecker, createAccountChecker } from '../../src/jobs/check-runner.ts';
 import { startNotificationWorker } from '../../src/jobs/notify-job.ts';
 import type { SessionRunner } from '../../src/jobs/session-runner.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
+import { createWarmupRunner } from '../../src/jobs/warmup-runner.ts';
 import type { WorkerDeps, Workers } from '../../src/jobs/workers.ts';
+import { fixtureAccount } from './accounts.ts';
 import type { TestDatabase } from './db.ts';
 import { type FakeBotApi, startFakeBotApi } from './fake-bot-api.ts';
+import { type FixtureBrowser, useFixtureBrowser } from './fixture-browser.ts';
 import { startTestBoss, startTestWorkers, testLog } from './jobs.ts';
+import { standIn, started } from './stand-in.ts';
 import { type LaunchedBot, launchWired } from './telegram.ts';
 
 export const people = {
@@ -135,29 +140,32 @@ export function useBotHarness(
   afterAll(async () => {
     await current?.stop();
   });
-  const harness = () => {
-    if (!current) throw new Error('useBotHarness: the harness is not running (use it inside a test or hook)');
-    return current;
-  };
-  return {
-    get fake() {
-      return harness().fake;
-    },
-    get boss() {
-      return harness().boss;
-    },
-    get workers() {
-      return harness().workers;
-    },
-    get telegram() {
-      return harness().telegram;
-    },
-    get outbox() {
-      return harness().outbox;
-    },
-    get wired() {
-      return harness().wired;
-    },
-    stop: () => harness().stop(),
-  };
+  return standIn(() => started(current, 'useBotHarness'));
+}
+
+export type WarmupBot = { h: BotHarness; key: Buffer } & FixtureBrowser;
+
+/**
+ * The product end to end for a test file: the fixture site and a browser, accounts logged in to
+ * the site (sessions encrypted under `key`; those in `loggedOut` logged out there), and the bot
+ * harness whose workers run real warmups — and real checks, with `checker`.
+ */
+export function useWarmupBot(
+  database: () => TestDatabase,
+  options: { accounts: string[]; loggedOut?: string[]; checker?: boolean } & Pick<BotHarnessOptions, 'lease'>,
+): WarmupBot {
+  const key = randomBytes(32);
+  const { site, host } = useFixtureBrowser();
+  const h = useBotHarness(database, async () => {
+    for (const name of options.accounts) await fixtureAccount(database().db, key, site, name);
+    for (const name of options.loggedOut ?? []) site.accountState(name, 'logged_out');
+    const log = testLog;
+    return {
+      runner: createWarmupRunner({ host, profile: site.profile, log }),
+      ...(options.checker ? { checker: createAccountChecker({ host, profile: site.profile, log }) } : {}),
+      sessionKey: key,
+      ...(options.lease ? { lease: options.lease } : {}),
+    };
+  });
+  return { h, key, site, host };
 }

@@ -19,6 +19,7 @@ import {
 } from './fake-bot-api.ts';
 import { type RecordingJobs, recordingJobs } from './fixtures.ts';
 import { testLog } from './jobs.ts';
+import { standIn, started } from './stand-in.ts';
 import { type LaunchedBot, launchWired } from './telegram.ts';
 
 export { people };
@@ -102,24 +103,7 @@ export function useChatBot(database: () => TestDatabase, options: ChatBotOptions
   afterAll(async () => {
     await current?.stop();
   });
-  const bot = () => {
-    if (!current) throw new Error('useChatBot: the bot is not running (use it inside a test or hook)');
-    return current;
-  };
-  return {
-    get fake() {
-      return bot().fake;
-    },
-    get jobs() {
-      return bot().jobs;
-    },
-    get wired() {
-      return bot().wired;
-    },
-    ask: (from, text, chat) => bot().ask(from, text, chat),
-    tap: (from, data, messageId, chat) => bot().tap(from, data, messageId, chat),
-    stop: () => bot().stop(),
-  };
+  return standIn(() => started(current, 'useChatBot'));
 }
 
 /** Sends text as `from` (in `chat`, default their private chat); resolves to the bot's next message. */

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { JobPort } from '../../src/tasks/ports.ts';
 import type { TestDatabase } from './db.ts';
 import { tinyPng } from './png.ts';
+import { standIn, started } from './stand-in.ts';
 import { checkSynchronous } from './sync-predicate.ts';
 
 export const testLog = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
@@ -49,9 +50,9 @@ export async function startTestWorkers(
 }
 
 export type TestQueue = {
-  readonly boss: Boss;
+  boss: Boss;
   /** The JobPort on this boss, with no pause between a task's starts. */
-  readonly jobs: JobPort;
+  jobs: JobPort;
   /** This process's workers for the current test; stopped after it (sessions handed back at once). */
   startWorkers(runner: SessionRunner, concurrency?: number, extra?: Partial<WorkerDeps>): Promise<Workers>;
 };
@@ -61,11 +62,19 @@ export type TestQueue = {
  * the workers a test starts through it stop after that test, so the next knows who runs its sessions.
  */
 export function useTestBoss(database: () => TestDatabase, timings: Partial<QueueTimings> = {}): TestQueue {
-  let current: { boss: Boss; jobs: JobPort } | undefined;
+  let current: TestQueue | undefined;
   const running: Workers[] = [];
   beforeAll(async () => {
     const boss = await startTestBoss(database(), timings);
-    current = { boss, jobs: createTaskJobs(boss.boss, () => 0) };
+    current = {
+      boss,
+      jobs: createTaskJobs(boss.boss, () => 0),
+      async startWorkers(runner, concurrency = 4, extra = {}) {
+        const workers = await startTestWorkers(database(), boss, runner, concurrency, extra);
+        running.push(workers);
+        return workers;
+      },
+    };
   });
   afterEach(async () => {
     for (const workers of running.splice(0)) await workers.stop(0);
@@ -73,23 +82,7 @@ export function useTestBoss(database: () => TestDatabase, timings: Partial<Queue
   afterAll(async () => {
     await current?.boss.boss.stop({ graceful: false, timeout: 1000 });
   });
-  const started = () => {
-    if (!current) throw new Error('useTestBoss: pg-boss is not running (use it inside a test or hook)');
-    return current;
-  };
-  return {
-    get boss() {
-      return started().boss;
-    },
-    get jobs() {
-      return started().jobs;
-    },
-    async startWorkers(runner, concurrency = 4, extra = {}) {
-      const workers = await startTestWorkers(database(), started().boss, runner, concurrency, extra);
-      running.push(workers);
-      return workers;
-    },
-  };
+  return standIn(() => started(current, 'useTestBoss'));
 }
 
 type Plan = (input: SessionRunInput, attempt: number) => SessionOutcome | Promise<SessionOutcome>;

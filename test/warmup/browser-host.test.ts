@@ -1,22 +1,11 @@
 // The browser host: a fresh context per run with the account's session, locale and viewport,
 // always closed (after success, error or abort), and a browser that is relaunched when it dies.
 import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost } from '../../src/warmup/browser.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
 import { createTestHost } from './helpers.ts';
 
-let host: BrowserHost;
-let site: FixtureSite;
-
-beforeAll(async () => {
-  host = createTestHost();
-  site = await startFixtureSite();
-});
-afterAll(async () => {
-  await host?.close();
-  await site?.close();
-});
+const { site, host } = useFixtureBrowser();
 
 const live = () => new AbortController().signal;
 

@@ -1,23 +1,12 @@
 // How warmup runs end when things go wrong: health markers, a dropped connection, a profile that
-// no longer matches, the session cap, and a cancel that must close the page within 2 s.
+// no longer matches, the session cap, and a cancel that closes the page at once.
 import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost } from '../../src/warmup/browser.ts';
+import { describe, expect, it } from 'vitest';
 import type { WarmupOutcome } from '../../src/warmup/engine.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
-import { createTestHost, PNG_MAGIC, quickSettings, runOnFixture } from './helpers.ts';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
+import { PNG_MAGIC, quickSettings, runOnFixture } from './helpers.ts';
 
-let host: BrowserHost;
-let site: FixtureSite;
-
-beforeAll(async () => {
-  host = createTestHost();
-  site = await startFixtureSite();
-});
-afterAll(async () => {
-  await host?.close();
-  await site?.close();
-});
+const { site, host } = useFixtureBrowser();
 
 const r = (min: number, max = min) => ({ min, max });
 
