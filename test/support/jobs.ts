@@ -1,13 +1,16 @@
 // Real pg-boss on the test database, with this process's workers, and a session runner that
 // tests steer: each session waits until the test lets it finish, and reports what was running.
 import { EventEmitter } from 'node:events';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
+import { runs, tasks } from '../../src/db/schema.ts';
 import { type Boss, startBoss } from '../../src/jobs/boss.ts';
 import type { QueueTimings } from '../../src/jobs/queues.ts';
 import type { SessionOutcome, SessionRunInput, SessionRunner } from '../../src/jobs/session-runner.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { startWorkers, type WorkerDeps, type Workers } from '../../src/jobs/workers.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createTask } from '../../src/tasks/create-task.ts';
 import type { JobPort } from '../../src/tasks/ports.ts';
 import type { TestDatabase } from './db.ts';
 import { tinyPng } from './png.ts';
@@ -83,6 +86,26 @@ export function useTestBoss(database: () => TestDatabase, timings: Partial<Queue
     await current?.boss.boss.stop({ graceful: false, timeout: 1000 });
   });
   return standIn(() => started(current, 'useTestBoss'));
+}
+
+/** Tasks on the queue for tests: create one (chat 10, user 1, no pause), read it and its runs, wait for a status. */
+export function queueTasks(database: () => TestDatabase, queue: TestQueue) {
+  const db = () => database().db;
+  const taskRow = async (id: number) => (await db().select().from(tasks).where(eq(tasks.id, id)))[0]!;
+  return {
+    newTask: (name: string, accountIds: number[], parallel = 1) =>
+      createTask(db(), queue.jobs, {
+        name,
+        settings: { parallel, delaySeconds: { min: 0, max: 0 }, sessionCapSeconds: 60 },
+        accountIds,
+        chatId: 10,
+        actorId: 1,
+      }),
+    taskRow,
+    runRows: (taskId: number) => db().select().from(runs).where(eq(runs.taskId, taskId)).orderBy(runs.id),
+    waitForTask: (id: number, status: string, timeout = 20_000) =>
+      vi.waitFor(async () => expect((await taskRow(id)).status).toBe(status), { timeout, interval: 100 }),
+  };
 }
 
 type Plan = (input: SessionRunInput, attempt: number) => SessionOutcome | Promise<SessionOutcome>;

@@ -16,6 +16,12 @@ export function standIn<T extends object>(current: () => T): T {
       return typeof value === 'function' ? value.bind(target) : value;
     },
     has: (_target, key) => key in current(),
+    // So that `{ ...standIn }` copies the current one's own properties.
+    ownKeys: () => Reflect.ownKeys(current()),
+    getOwnPropertyDescriptor(_target, key) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(current(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
   });
 }
 
