@@ -13,9 +13,8 @@ import { upsertUser } from '../../src/db/users-repo.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
-import { recordingJobs } from '../support/fixtures.ts';
 import { testLog } from '../support/jobs.ts';
-import { launchAgainst } from '../support/telegram.ts';
+import { botDepsFor, launchAgainst } from '../support/telegram.ts';
 
 const database = useTestDatabase();
 const A = { id: 2001, username: 'alice', language_code: 'en' };
@@ -32,14 +31,7 @@ afterEach(async () => {
 async function start(options: { log?: Logger; fake?: FakeBotApi; retryDelayMs?: () => number } = {}) {
   const fake = options.fake ?? (await startFakeBotApi());
   if (!options.fake) cleanups.push(() => fake.close());
-  const bot = createBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    db: database().db,
-    jobs: recordingJobs(),
-    log: options.log ?? testLog,
-    sessionKey: undefined,
-  });
+  const bot = createBot(botDepsFor(fake, database().db, options.log));
   const watch = createTelegramWatch();
   createSendBudget({ onCall: watch.observe }).apply(bot.telegram);
   const receiving = await launchAgainst(fake, bot, {
@@ -180,14 +172,7 @@ describe('a second poller (409 Conflict)', () => {
     let now = 1_000_000;
     const fake = await startFakeBotApi();
     cleanups.push(() => fake.close());
-    const { telegram } = createBot({
-      token: fake.token,
-      apiRoot: fake.apiRoot,
-      db: database().db,
-      jobs: recordingJobs(),
-      log: testLog,
-      sessionKey: undefined,
-    });
+    const { telegram } = createBot(botDepsFor(fake, database().db));
     const watch = createTelegramWatch(() => now);
     createSendBudget({ onCall: watch.observe }).apply(telegram);
     watch.launched();

@@ -5,14 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraftStore, type Draft } from '../../src/bot/commands/new-task/drafts.ts';
 import { insertAccount } from '../../src/db/accounts-repo.ts';
 import { accounts } from '../../src/db/schema.ts';
-import {
-  buttonsOf,
-  people,
-  taskCounts,
-  taskIdIn,
-  taskWithAccounts,
-  useChatBot,
-} from '../support/chat-bot.ts';
+import { buttonsOf, people, taskIdIn, taskProbes, useChatBot } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 
 const database = useTestDatabase();
@@ -28,9 +21,7 @@ beforeAll(async () => {
   await db.update(accounts).set({ health: 'logged_out' }).where(eq(accounts.username, 'dave'));
 });
 
-const snapshot = () => taskCounts(database().db, bot.jobs);
-const taskRow = (id: number) => taskWithAccounts(database().db, id);
-const lastMessage = (chat: number) => bot.fake.messages(chat).at(-1)!;
+const { snapshot, taskRow, lastMessage } = taskProbes(database, bot);
 
 describe('guided', () => {
   /** Starts a draft in the operator's chat; returns its message id. */

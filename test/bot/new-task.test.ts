@@ -4,25 +4,14 @@ import { count, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../src/db/schema.ts';
-import {
-  buttonsOf,
-  people,
-  taskCounts,
-  taskIdIn,
-  taskWithAccounts,
-  useChatBot,
-} from '../support/chat-bot.ts';
+import { buttonsOf, people, taskIdIn, taskProbes, useChatBot } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 
 const database = useTestDatabase();
+const bot = useChatBot(database);
+const { snapshot, taskRow, lastMessage } = taskProbes(database, bot);
 const op = people.operator;
 const ids: Record<string, number> = {};
-
-const bot = useChatBot(database);
-
-const snapshot = () => taskCounts(database().db, bot.jobs);
-const taskRow = (id: number) => taskWithAccounts(database().db, id);
-const lastMessage = (chat: number) => bot.fake.messages(chat).at(-1)!;
 
 it('with no accounts yet, /new says how to add one', async () => {
   expect(await bot.ask(op, '/new')).toBe(

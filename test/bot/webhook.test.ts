@@ -3,40 +3,27 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { botCommands } from '../../src/bot/commands/help/help.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
-import {
-  bindWebhook,
-  createBot,
-  launchBot,
-  type Receiving,
-  type WebhookServer,
-} from '../../src/bot/index.ts';
+import { bindWebhook, createBot, type WebhookServer } from '../../src/bot/index.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
-import { recordingJobs } from '../support/fixtures.ts';
 import { freePort } from '../support/global-setup.ts';
 import { testLog } from '../support/jobs.ts';
 import { startMain } from '../support/main-process.ts';
+import { botDepsFor, type Launched, launchAgainst } from '../support/telegram.ts';
 
 const database = useTestDatabase();
 let fake: FakeBotApi;
 let bot: ReturnType<typeof createBot>;
 let endpoint: string;
 let webhook: WebhookServer;
-let receiving: Receiving;
+let receiving: Launched;
 const secret = 'test-secret-0123456789';
 
 beforeAll(async () => {
   fake = await startFakeBotApi();
   await upsertUser(database().db, { telegramId: 42, role: 'viewer' });
-  bot = createBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    db: database().db,
-    jobs: recordingJobs(),
-    log: testLog,
-    sessionKey: undefined,
-  });
+  bot = createBot(botDepsFor(fake, database().db));
   const port = await freePort();
   endpoint = `http://127.0.0.1:${port}/telegram/hook`;
   webhook = await bindWebhook({
@@ -45,8 +32,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port,
   });
-  bot.botInfo = fake.botInfo as never;
-  receiving = await launchBot(bot, { db: database().db, log: testLog, concurrency: 4, webhook });
+  receiving = await launchAgainst(fake, bot, { db: database().db, log: testLog, concurrency: 4, webhook });
 });
 afterAll(async () => {
   await receiving?.stop(0);

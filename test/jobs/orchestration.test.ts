@@ -10,15 +10,7 @@ import { restartTask } from '../../src/tasks/restart-task.ts';
 import { beginRun } from '../../src/tasks/run-session.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeAccounts } from '../support/fixtures.ts';
-import {
-  completed,
-  failed,
-  queueTasks,
-  startTestWorkers,
-  steeredRunner,
-  testLog,
-  useTestBoss,
-} from '../support/jobs.ts';
+import { completed, failed, queueTasks, steeredRunner, testLog, useTestBoss } from '../support/jobs.ts';
 
 const database = useTestDatabase();
 const queue = useTestBoss(database);
@@ -248,7 +240,7 @@ describe('failures', () => {
 describe('shutdown', () => {
   it('a worker shutting down hands its session back with a new job; another worker finishes it, no retry spent', async () => {
     const steer = steeredRunner();
-    const first = await startTestWorkers(database(), queue.boss, steer.runner, 2);
+    const first = await queue.startWorkers(steer.runner, 2);
     const [accountId] = await makeAccounts(database().db, 1);
     const { task } = await newTask('deploy', [accountId!]);
     await steer.waitFor(() => steer.openSessions().length === 1);

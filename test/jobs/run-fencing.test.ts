@@ -15,15 +15,7 @@ import { restartTask } from '../../src/tasks/restart-task.ts';
 import { decryptSession, encryptSession } from '../../src/tasks/session-cipher.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { forceStatus, makeAccounts } from '../support/fixtures.ts';
-import {
-  completed,
-  failed,
-  queueTasks,
-  startTestWorkers,
-  steeredRunner,
-  testLog,
-  useTestBoss,
-} from '../support/jobs.ts';
+import { completed, failed, queueTasks, steeredRunner, testLog, useTestBoss } from '../support/jobs.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
@@ -90,7 +82,7 @@ describe('account writes that respect newer facts', () => {
 describe('fenced by job and attempt', () => {
   it('the reconciler racing a shutdown hand-back never fails the handed-back run', async () => {
     const steer = steeredRunner();
-    const first = await startTestWorkers(database(), queue.boss, steer.runner, 2);
+    const first = await queue.startWorkers(steer.runner, 2);
     const [id] = await makeAccounts(db(), 1, 'race');
     const { task } = await newTask('race', [id!]);
     await steer.waitFor(() => steer.openSessions().length === 1);

@@ -150,5 +150,14 @@ export async function taskWithAccounts(db: Db, id: number) {
   return { task: task!, accountIds: taskRuns.map((r) => r.accountId).sort((a, b) => a - b) };
 }
 
+/** What task tests read: what creating a task changed, a task with its accounts, a chat's last message. */
+export function taskProbes(database: () => TestDatabase, bot: ChatBot) {
+  return {
+    snapshot: () => taskCounts(database().db, bot.jobs),
+    taskRow: (id: number) => taskWithAccounts(database().db, id),
+    lastMessage: (chat: number) => bot.fake.messages(chat).at(-1)!,
+  };
+}
+
 /** The task id a reply names ("Task #12 created…" → 12). */
 export const taskIdIn = (text: string): number => Number(/#(\d+)/.exec(text)?.[1]);

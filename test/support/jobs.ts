@@ -56,7 +56,7 @@ export type TestQueue = {
   boss: Boss;
   /** The JobPort on this boss, with no pause between a task's starts. */
   jobs: JobPort;
-  /** This process's workers for the current test; stopped after it (sessions handed back at once). */
+  /** This process's workers for the current test; stopped after it unless already (sessions handed back at once). */
   startWorkers(runner: SessionRunner, concurrency?: number, extra?: Partial<WorkerDeps>): Promise<Workers>;
 };
 
@@ -74,8 +74,11 @@ export function useTestBoss(database: () => TestDatabase, timings: Partial<Queue
       jobs: createTaskJobs(boss.boss, () => 0),
       async startWorkers(runner, concurrency = 4, extra = {}) {
         const workers = await startTestWorkers(database(), boss, runner, concurrency, extra);
-        running.push(workers);
-        return workers;
+        // A test may stop them itself (a deploy, a crash): stopping again after it is a no-op.
+        let stopping: Promise<void> | undefined;
+        const once: Workers = { ...workers, stop: (graceMs) => (stopping ??= workers.stop(graceMs)) };
+        running.push(once);
+        return once;
       },
     };
   });

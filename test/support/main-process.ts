@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { type FixtureSite, startFixtureSite } from './fixture-site.ts';
 
-const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
+export const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
 const running = new Set<ChildProcess>();
 afterAll(() => {
   for (const child of running) child.kill('SIGKILL');
@@ -62,6 +62,28 @@ export type MainProcess = {
   /** The ops endpoint's base URL, from the "http listening" line. */
   httpUrl(): Promise<string>;
 };
+
+export type Exit = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * A script of ours (scripts/…, or src/main.ts) run to its end as a child process, with only PATH
+ * of this process's environment; resolves with its exit code and what it wrote.
+ */
+export function runToExit(script: string, env: Record<string, string>, cwd: string): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 export function startMain(env: Record<string, string>): MainProcess {
   const child = spawn(process.execPath, [MAIN], {

@@ -6,7 +6,16 @@ import type { Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import { type BotContext, type LaunchOptions, launchBot, type Receiving } from '../../src/bot/index.ts';
 import { type WireBotOptions, type WiredBot, wireBot } from '../../src/bot/wiring.ts';
+import type { Db } from '../../src/db/client.ts';
+import type { Logger } from '../../src/logger.ts';
 import type { FakeBotApi } from './fake-bot-api.ts';
+import { recordingJobs } from './fixtures.ts';
+import { testLog } from './jobs.ts';
+
+/** What createBot and wireBot need to talk to the fake, with no queue (jobs recorded, not sent). */
+export function botDepsFor(fake: FakeBotApi, db: Db, log: Logger = testLog) {
+  return { token: fake.token, apiRoot: fake.apiRoot, db, jobs: recordingJobs(), log, sessionKey: undefined };
+}
 
 export type Launched = Receiving & {
   /** Takes no more updates; waits up to graceMs (default: a minute) for those being handled. */
