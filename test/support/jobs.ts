@@ -2,7 +2,8 @@
 // tests steer: each session waits until the test lets it finish, and reports what was running.
 import { EventEmitter } from 'node:events';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
 import { runs, tasks } from '../../src/db/schema.ts';
 import { type Boss, startBoss } from '../../src/jobs/boss.ts';
 import type { QueueTimings } from '../../src/jobs/queues.ts';
@@ -12,7 +13,9 @@ import { startWorkers, type WorkerDeps, type Workers } from '../../src/jobs/work
 import { createLogger } from '../../src/logger.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
 import type { JobPort } from '../../src/tasks/ports.ts';
+import type { WarmupSettings } from '../../src/warmup/settings.ts';
 import type { TestDatabase } from './db.ts';
+import { waitForTaskStatus } from './fixtures.ts';
 import { tinyPng } from './png.ts';
 import { standIn, started } from './stand-in.ts';
 import { checkSynchronous } from './sync-predicate.ts';
@@ -107,8 +110,24 @@ export function queueTasks(database: () => TestDatabase, queue: TestQueue) {
     taskRow,
     runRows: (taskId: number) => db().select().from(runs).where(eq(runs.taskId, taskId)).orderBy(runs.id),
     waitForTask: (id: number, status: string, timeout = 20_000) =>
-      vi.waitFor(async () => expect((await taskRow(id)).status).toBe(status), { timeout, interval: 100 }),
+      waitForTaskStatus(db(), id, status, timeout),
   };
+}
+
+/**
+ * A task as /new creates it, its jobs sent on `boss` (no pause between starts): `settings` over
+ * `accountIds`, reporting to `chatId`, whose user created it.
+ */
+export function createTaskOn(
+  boss: Boss,
+  db: Db,
+  task: { name: string; accountIds: number[]; settings: WarmupSettings; chatId: number },
+) {
+  return createTask(
+    db,
+    createTaskJobs(boss.boss, () => 0),
+    { ...task, actorId: task.chatId },
+  );
 }
 
 type Plan = (input: SessionRunInput, attempt: number) => SessionOutcome | Promise<SessionOutcome>;

@@ -4,13 +4,27 @@
 // launch alone, for tests that build the bot themselves (the intake's own tests).
 import type { Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
+import { afterAll, beforeAll } from 'vitest';
 import { type BotContext, type LaunchOptions, launchBot, type Receiving } from '../../src/bot/index.ts';
 import { type WireBotOptions, type WiredBot, wireBot } from '../../src/bot/wiring.ts';
 import type { Db } from '../../src/db/client.ts';
 import type { Logger } from '../../src/logger.ts';
-import type { FakeBotApi } from './fake-bot-api.ts';
+import { type FakeBotApi, type FakeBotApiOptions, startFakeBotApi } from './fake-bot-api.ts';
 import { recordingJobs } from './fixtures.ts';
 import { testLog } from './jobs.ts';
+import { standIn, started } from './stand-in.ts';
+
+/** A fake Bot API for the file's tests (its describe's), closed after them; a stand-in for it. */
+export function useFakeBotApi(options: FakeBotApiOptions = {}): FakeBotApi {
+  let current: FakeBotApi | undefined;
+  beforeAll(async () => {
+    current = await startFakeBotApi(options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return standIn(() => started(current, 'useFakeBotApi'));
+}
 
 /** What createBot and wireBot need to talk to the fake, with no queue (jobs recorded, not sent). */
 export function botDepsFor(fake: FakeBotApi, db: Db, log: Logger = testLog) {
