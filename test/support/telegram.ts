@@ -1,7 +1,7 @@
-// The one way tests run the bot: as main.ts runs it. launchWired wires it (wireBot: the send
-// budget, the notifier and its outbox, the digest) and launches it (launchBot: the inbox in the
-// database, per-chat lanes, our own long polling) against the fake Bot API. launchAgainst is the
-// launch alone, for tests that build the bot themselves (the intake's own tests).
+// The one way tests run the bot: as main.ts runs it, against the fake Bot API. launchWired wires it
+// (wireBot: send budget, notifier and outbox, digest) and launches it (launchBot: the inbox in the
+// database, per-chat lanes, our own long polling or the webhook); launchAgainst is the launch alone,
+// for tests that build the bot themselves (botDepsFor: its deps). useFakeBotApi: a fake per file.
 import type { Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import { afterAll, beforeAll } from 'vitest';
