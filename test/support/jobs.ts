@@ -1,5 +1,6 @@
-// Real pg-boss on the test database, with this process's workers, and a session runner that
-// tests steer: each session waits until the test lets it finish, and reports what was running.
+// Real pg-boss on the test database (useTestBoss: one per file, workers per test), tasks created and
+// read on it, this process's workers, and a session runner that tests steer: each session waits
+// until the test lets it finish, and reports what was running.
 import { EventEmitter } from 'node:events';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll } from 'vitest';
