@@ -15,7 +15,7 @@ import { useTestDatabase } from '../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
 import { waitForTaskStatus } from '../support/fixtures.ts';
 import { createTaskOn, startTestBoss } from '../support/jobs.ts';
-import { startMain, useSiteForMain } from '../support/main-process.ts';
+import { mainEnv, startMain, useSiteForMain } from '../support/main-process.ts';
 import { parsePrometheus, seriesValue } from '../support/prometheus.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 
@@ -28,16 +28,12 @@ afterAll(async () => {
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
 });
 
-const workerEnv = (extra: Record<string, string> = {}) => ({
-  ROLE: 'worker',
-  DATABASE_URL: database().url,
-  SESSION_ENCRYPTION_KEY: key.toString('hex'),
-  WARMUP_SITE_PROFILE: fixture().profilePath,
-  WORKER_CONCURRENCY: '1',
-  SHUTDOWN_GRACE_SECONDS: '5',
-  LOG_LEVEL: 'info',
-  ...extra,
-});
+const workerEnv = (extra: Record<string, string> = {}) =>
+  mainEnv(
+    'worker',
+    { databaseUrl: database().url, key, profilePath: fixture().profilePath },
+    { SHUTDOWN_GRACE_SECONDS: '5', ...extra },
+  );
 
 // Each video is watched 2 s: the session outlasts the 5 s grace period.
 const longSession = quickSettings({ videos: range(6), watchSeconds: range(2) });

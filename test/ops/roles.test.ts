@@ -12,7 +12,7 @@ import { people } from '../support/bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { waitForTaskStatus } from '../support/fixtures.ts';
 import { createTaskOn, useTestBoss } from '../support/jobs.ts';
-import { startMain, useSiteForMain } from '../support/main-process.ts';
+import { mainEnv, startMain, useSiteForMain } from '../support/main-process.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 import { useFakeBotApi } from '../support/telegram.ts';
 
@@ -22,18 +22,12 @@ const key = randomBytes(32);
 const fake = useFakeBotApi();
 const queue = useTestBoss(database);
 
-const env = (role: string, extra: Record<string, string> = {}) => ({
-  ROLE: role,
-  DATABASE_URL: database().url,
-  SESSION_ENCRYPTION_KEY: key.toString('hex'),
-  WARMUP_SITE_PROFILE: fixture().profilePath,
-  TELEGRAM_BOT_TOKEN: fake.token,
-  TELEGRAM_API_ROOT: fake.apiRoot,
-  WORKER_CONCURRENCY: '1',
-  SHUTDOWN_GRACE_SECONDS: '5',
-  LOG_LEVEL: 'info',
-  ...extra,
-});
+const env = (role: 'bot' | 'worker', extra: Record<string, string> = {}) =>
+  mainEnv(
+    role,
+    { databaseUrl: database().url, key, profilePath: fixture().profilePath, fake },
+    { SHUTDOWN_GRACE_SECONDS: '5', ...extra },
+  );
 
 const notificationStates = async (taskId: number) =>
   [

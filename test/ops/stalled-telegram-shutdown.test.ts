@@ -10,7 +10,7 @@ import { fixtureAccount } from '../support/accounts.ts';
 import { people } from '../support/bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { createTaskOn, useTestBoss } from '../support/jobs.ts';
-import { startMain, useSiteForMain } from '../support/main-process.ts';
+import { mainEnv, startMain, useSiteForMain } from '../support/main-process.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 import { useFakeBotApi } from '../support/telegram.ts';
 
@@ -23,17 +23,13 @@ const queue = useTestBoss(database);
 
 describe('SIGTERM while Telegram hangs', () => {
   it('ends within the grace period and a few seconds; sends are left pending, the session handed back', async () => {
-    const main = startMain({
-      ROLE: 'all',
-      DATABASE_URL: database().url,
-      SESSION_ENCRYPTION_KEY: key.toString('hex'),
-      WARMUP_SITE_PROFILE: fixture().profilePath,
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      WORKER_CONCURRENCY: '1',
-      SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
-      LOG_LEVEL: 'info',
-    });
+    const main = startMain(
+      mainEnv(
+        'all',
+        { databaseUrl: database().url, key, profilePath: fixture().profilePath, fake },
+        { SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS) },
+      ),
+    );
     await main.waitForLog(/^warmup-bot running$/);
     await fake.waitForCall('getUpdates', (call) => Number(call.params.timeout) > 0, { timeout: 30_000 });
     // From now on Telegram takes every message and never answers.

@@ -50,6 +50,33 @@ export function useSiteForMain(prefix: string): () => SiteForMain {
   };
 }
 
+/**
+ * The environment of a main.ts process in these tests: its role, the file's database, the key its
+ * sessions are encrypted with, the fixture site's profile and the fake Bot API when it has them,
+ * one session at a time, info logs; `extra` last.
+ */
+export function mainEnv(
+  role: 'all' | 'bot' | 'worker',
+  parts: {
+    databaseUrl: string;
+    key: Buffer;
+    profilePath?: string;
+    fake?: { token: string; apiRoot: string };
+  },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ROLE: role,
+    DATABASE_URL: parts.databaseUrl,
+    SESSION_ENCRYPTION_KEY: parts.key.toString('hex'),
+    ...(parts.profilePath ? { WARMUP_SITE_PROFILE: parts.profilePath } : {}),
+    ...(parts.fake ? { TELEGRAM_BOT_TOKEN: parts.fake.token, TELEGRAM_API_ROOT: parts.fake.apiRoot } : {}),
+    WORKER_CONCURRENCY: '1',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
 export type MainProcess = {
   child: ChildProcess;
   output(): string;
