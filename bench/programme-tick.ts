@@ -4,9 +4,9 @@
 // daily summary's chart: the first render in a process (loads ECharts, resvg and fonts) and later ones.
 // Run: node bench/programme-tick.ts   (BENCH_DATABASE_URL=postgres://… to use a server)
 import { count, isNotNull } from 'drizzle-orm';
+import { chartSpec, renderChartPng } from '../src/bot/commands/summary/chart.ts';
+import { buildSummaryData } from '../src/bot/commands/summary/summary-data.ts';
 import { en } from '../src/bot/i18n/en.ts';
-import { chartSpec, renderChartPng } from '../src/bot/summary/chart.ts';
-import { buildSummaryData } from '../src/bot/summary/summary-data.ts';
 import { insertAccount } from '../src/db/accounts-repo.ts';
 import { programmeSlots, tasks } from '../src/db/schema.ts';
 import { startBoss } from '../src/jobs/boss.ts';

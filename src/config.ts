@@ -2,6 +2,7 @@
 // and a readable error naming the variable when a value is wrong. Pure: loadConfig(env).
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
+import { isTrustedProxyEntry } from './http/client-address.ts';
 
 const optionalText = z
   .string()
@@ -93,6 +94,28 @@ const envSchema = z.object({
   ADMIN_PASSWORD: optionalText.pipe(
     z.string().min(16, 'must be at least 16 characters: it guards the queue dashboard').optional(),
   ),
+  HTTP_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const entries = raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
+      const bad = entries.find((entry) => !isTrustedProxyEntry(entry));
+      if (bad === undefined) return entries;
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${bad}" is not an IP address or a CIDR range such as 10.0.0.0/8`,
+      });
+      return z.NEVER;
+    }),
+  OPS_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 printable characters without spaces')
+      .optional(),
+  ),
   // Retention (docs/operations.md): applied by a daily job.
   RETENTION_LOG_DAYS: positiveInt(1, 3650, 30),
   RETENTION_AUDIT_DAYS: positiveInt(1, 3650, 180),
@@ -154,8 +177,17 @@ export type Config = {
   providers: { dolphin: { baseUrl: string; token: string | undefined } | undefined };
   security: { sessionKey: Buffer | undefined };
   log: { level: string; format: 'auto' | 'json' | 'pretty' };
-  /** Health, readiness and metrics; the queue dashboard when adminPassword is set. */
-  http: { host: string; port: number; adminPassword: string | undefined };
+  /**
+   * Health, readiness and metrics; the queue dashboard when adminPassword is set. trustedProxies:
+   * reverse proxies whose X-Forwarded-For is believed; opsToken guards /readyz and /metrics.
+   */
+  http: {
+    host: string;
+    port: number;
+    adminPassword: string | undefined;
+    trustedProxies: string[];
+    opsToken: string | undefined;
+  };
 };
 
 export class ConfigError extends Error {
@@ -232,7 +264,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     security: { sessionKey: e.SESSION_ENCRYPTION_KEY ? decodeKey(e.SESSION_ENCRYPTION_KEY) : undefined },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminPassword: e.ADMIN_PASSWORD },
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      adminPassword: e.ADMIN_PASSWORD,
+      trustedProxies: e.HTTP_TRUSTED_PROXIES,
+      opsToken: e.OPS_TOKEN,
+    },
   };
 }
 
@@ -251,6 +289,7 @@ export function secretValues(config: Config): string[] {
     config.telegram.token,
     config.telegram.webhook?.secret,
     config.http.adminPassword,
+    config.http.opsToken,
     key?.toString('hex'),
     key?.toString('base64'),
     databasePassword(config.database.url),

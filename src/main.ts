@@ -4,12 +4,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Telegram } from 'telegraf';
+import { createCheckAnswerSender } from './bot/commands/check/answer.ts';
 import { botCommands } from './bot/commands/help/help.ts';
 import { textsFor } from './bot/i18n/index.ts';
 import { bindWebhook, launchBot, type WebhookServer } from './bot/index.ts';
-import { createCheckAnswerSender } from './bot/notifications/check-answer.ts';
 import { wireBot } from './bot/wiring.ts';
-import { type Config, ConfigError, loadConfig, type Role, secretValues } from './config.ts';
+import { type Config, ConfigError, isLoopback, loadConfig, type Role, secretValues } from './config.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -317,13 +317,20 @@ async function main(): Promise<void> {
       return;
     }
     const metrics = createMetrics(logger);
-    const { host, port, adminPassword } = config.http;
+    const { host, port, adminPassword, trustedProxies, opsToken } = config.http;
+    if (!isLoopback(host) && !opsToken)
+      logger.warn(
+        { host },
+        'HTTP_HOST is reachable from other machines and OPS_TOKEN is unset: /readyz and /metrics answer anyone there',
+      );
     ops = await startOpsServer({
       host,
       port,
       log: logger,
       metrics,
       admin: adminPassword ? { password: adminPassword, databaseUrl: url } : undefined,
+      trustedProxies,
+      opsToken,
     }).catch((err: Error) => {
       throw new StartupError(err.message, { cause: err });
     });

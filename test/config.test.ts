@@ -109,7 +109,13 @@ describe('loadConfig', () => {
   });
 
   it('serves the ops endpoint on loopback:8080 unless told otherwise; HTTP_PORT=0 picks a free port', () => {
-    expect(loadConfig({}).http).toEqual({ host: '127.0.0.1', port: 8080, adminPassword: undefined });
+    expect(loadConfig({}).http).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      adminPassword: undefined,
+      trustedProxies: [],
+      opsToken: undefined,
+    });
     expect(loadConfig({ HTTP_PORT: '0', HTTP_HOST: 'localhost' }).http).toMatchObject({ port: 0 });
     expect(loadConfig({ HTTP_HOST: '::1' }).http.host).toBe('::1');
   });
@@ -121,7 +127,13 @@ describe('loadConfig', () => {
       );
     }
     const config = loadConfig({ HTTP_HOST: '0.0.0.0', ADMIN_PASSWORD: 'correct horse battery' });
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, adminPassword: 'correct horse battery' });
+    expect(config.http).toEqual({
+      host: '0.0.0.0',
+      port: 8080,
+      adminPassword: 'correct horse battery',
+      trustedProxies: [],
+      opsToken: undefined,
+    });
   });
 
   it('wants an ADMIN_PASSWORD of at least 16 characters, and does not print a short one', () => {
@@ -170,5 +182,29 @@ describe('loadConfig', () => {
         'db/pass',
       ].sort(),
     );
+  });
+});
+
+describe('reverse proxy and ops token', () => {
+  it('reads HTTP_TRUSTED_PROXIES as addresses and CIDR ranges, and names a wrong entry', () => {
+    expect(loadConfig({ HTTP_TRUSTED_PROXIES: '10.0.0.5, 192.168.0.0/16,::1' }).http.trustedProxies).toEqual([
+      '10.0.0.5',
+      '192.168.0.0/16',
+      '::1',
+    ]);
+    expect(loadConfig({}).http.trustedProxies).toEqual([]);
+    expect(() => loadConfig({ HTTP_TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(
+      /HTTP_TRUSTED_PROXIES: "10.0.0.0\/33" is not an IP address or a CIDR range/,
+    );
+    expect(() => loadConfig({ HTTP_TRUSTED_PROXIES: 'proxy.local' })).toThrow(/"proxy.local" is not an IP/);
+  });
+
+  it('takes an OPS_TOKEN of 16 or more characters, never prints it, and scrubs it from logs', () => {
+    const attempt = () => loadConfig({ OPS_TOKEN: 'short secret' });
+    expect(attempt).toThrow(/OPS_TOKEN: must be 16–256 printable characters/);
+    expect(attempt).not.toThrow(/short secret/);
+    const config = loadConfig({ OPS_TOKEN: 'ops-token-0123456789' });
+    expect(config.http.opsToken).toBe('ops-token-0123456789');
+    expect(secretValues(config)).toContain('ops-token-0123456789');
   });
 });

@@ -1,6 +1,25 @@
 // createBot: the telegraf bot with its middleware in order — error boundary, access (allow-list,
 // role, language), one Composer per feature, and a fallback for anything unhandled. launchBot:
 // receiving updates through the intake (src/bot/intake), by long polling or a webhook.
+//
+// The layers of src/bot. Arrows point down this table, or sideways between features (never in a
+// cycle); a file under the folder on the left imports, of src/bot, only from the right column:
+//
+//   folder                     may import from (within src/bot)
+//   i18n/                      nothing else of the bot
+//   shared/                    i18n/
+//   intake/                    shared/, i18n/
+//   notifications/             shared/, i18n/
+//   commands/*.ts,             notifications/, shared/, i18n/ — and no feature folder
+//     commands/middlewares/
+//   commands/<feature>/        commands/*.ts, commands/middlewares/, other features (acyclic),
+//                              notifications/, shared/, i18n/ — never intake/, index.ts, wiring.ts
+//   index.ts                   everything above — not wiring.ts
+//   wiring.ts                  everything (the composition: budget, notifier, outbox, digest)
+//
+// Outbound messages that need a feature's card or buttons live in the feature (the task notices:
+// commands/tasks/notifier.ts; the daily summary: commands/summary/); notifications/ is transport
+// only and reaches the notifier through a port (notifications/notifier-port.ts) given by wiring.ts.
 import { Telegraf, type Telegram } from 'telegraf';
 import { type Db, isDatabaseUnavailable } from '../db/client.ts';
 import { forgetHandledUpdates } from '../db/updates-repo.ts';

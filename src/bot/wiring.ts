@@ -5,12 +5,12 @@ import type { Telegraf } from 'telegraf';
 import type { Logger } from '../logger.ts';
 import type { TaskEvent } from '../tasks/events.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
+import { type DailyDigest, startDailyDigest } from './commands/summary/daily-digest.ts';
+import { createNotifier } from './commands/tasks/notifier.ts';
 import { createBot } from './index.ts';
-import { createNotifier } from './notifications/notifier.ts';
 import { type Outbox, type OutboxOptions, startOutbox } from './notifications/outbox.ts';
 import { type BudgetOptions, createSendBudget, type SendBudget } from './notifications/send-budget.ts';
 import { createTelegramWatch, type TelegramWatch } from './notifications/telegram-watch.ts';
-import { type DailyDigest, startDailyDigest } from './summary/daily-digest.ts';
 
 export type WireBotOptions = BotDeps & {
   token: string;

@@ -2,6 +2,7 @@
 // connection failure (host and cause, no stack) that the composition root prints, and how to tell
 // "the database is away" (a restart, a failover) from a wrong query.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema.ts';
@@ -11,6 +12,13 @@ export type Db = PostgresJsDatabase<typeof schema>;
 export type Executor = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'execute'> & {
   transaction: Db['transaction'];
 };
+
+/**
+ * drizzle's `sql` tag, for one user: pg-boss's fromDrizzle adapter (src/jobs/task-jobs.ts), which
+ * builds pg-boss's own statements with it so that a job is sent inside an Executor's transaction.
+ * Our own SQL is written here in src/db, never with this.
+ */
+export const adapterSqlTag = sql;
 
 export type Database = {
   db: Db;

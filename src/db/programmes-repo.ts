@@ -1,10 +1,10 @@
 // Programme rows: the programme, its accounts (from/until a day) and its slots. Slots are inserted
-// with ON CONFLICT DO NOTHING on their key and leave 'planned' by conditional updates only, so any
-// number of schedulers agree on every slot and on which one made its task.
+// with ON CONFLICT DO NOTHING on their key; statuses change only through programme-moves-repo.ts
+// (conditional updates), so any number of schedulers agree on every slot and on which one made its task.
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { accounts, type ProgrammeRow, programmeAccounts, programmeSlots, programmes } from './schema.ts';
-import type { ProgrammeStatus } from './vocabulary.ts';
+import { LIVE_PROGRAMME_STATUSES } from './vocabulary.ts';
 
 export type NewProgramme = Omit<ProgrammeRow, 'id' | 'status' | 'updatedAt'>;
 
@@ -32,7 +32,7 @@ export async function listLiveProgrammes(exec: Executor) {
   return exec
     .select()
     .from(programmes)
-    .where(inArray(programmes.status, ['active', 'paused']))
+    .where(inArray(programmes.status, [...LIVE_PROGRAMME_STATUSES]))
     .orderBy(asc(programmes.id));
 }
 
@@ -41,23 +41,8 @@ export async function listRecentProgrammes(exec: Executor, limit: number) {
   return exec
     .select()
     .from(programmes)
-    .orderBy(sql`${programmes.status} in ('active', 'paused') desc`, desc(programmes.id))
+    .orderBy(sql`${inArray(programmes.status, [...LIVE_PROGRAMME_STATUSES])} desc`, desc(programmes.id))
     .limit(limit);
-}
-
-/** Conditional status change; undefined when the programme was not in one of `from`. */
-export async function setProgrammeStatus(
-  exec: Executor,
-  id: number,
-  from: readonly ProgrammeStatus[],
-  to: ProgrammeStatus,
-) {
-  const [row] = await exec
-    .update(programmes)
-    .set({ status: to, updatedAt: sql`now()` })
-    .where(and(eq(programmes.id, id), inArray(programmes.status, [...from])))
-    .returning();
-  return row;
 }
 
 const takesPart = (day: number) =>
@@ -108,23 +93,12 @@ export async function addMember(exec: Executor, programmeId: number, accountId: 
     });
 }
 
-/** Ends the account's part before `untilDay`; its slots planned from then on are skipped 'removed'. */
+/** Ends the account's part before `untilDay` (its slots from then on are the caller's to skip). */
 export async function removeMember(exec: Executor, programmeId: number, accountId: number, untilDay: number) {
   await exec
     .update(programmeAccounts)
     .set({ untilDay: sql`least(coalesce(${programmeAccounts.untilDay}, ${untilDay}), ${untilDay})` })
     .where(and(eq(programmeAccounts.programmeId, programmeId), eq(programmeAccounts.accountId, accountId)));
-  await exec
-    .update(programmeSlots)
-    .set({ status: 'skipped', skipReason: 'removed', settledAt: sql`now()` })
-    .where(
-      and(
-        eq(programmeSlots.programmeId, programmeId),
-        eq(programmeSlots.accountId, accountId),
-        sql`${programmeSlots.day} >= ${untilDay}`,
-        eq(programmeSlots.status, 'planned'),
-      ),
-    );
 }
 
 export type NewSlot = {
@@ -189,44 +163,7 @@ export async function dueSlots(exec: Executor, programmeId: number, now: Date) {
     .orderBy(asc(programmeSlots.dueAt), asc(programmeSlots.id));
 }
 
-/** planned → skipped with a reason; false when another scheduler settled it first. */
-export async function skipSlot(exec: Executor, slotId: number, reason: string, now: Date): Promise<boolean> {
-  const rows = await exec
-    .update(programmeSlots)
-    .set({ status: 'skipped', skipReason: reason, settledAt: now })
-    .where(and(eq(programmeSlots.id, slotId), eq(programmeSlots.status, 'planned')))
-    .returning({ id: programmeSlots.id });
-  return rows.length > 0;
-}
-
-/** Skips every planned slot of the programme (it was stopped). */
-export async function skipPlannedSlots(exec: Executor, programmeId: number, reason: string, now: Date) {
-  await exec
-    .update(programmeSlots)
-    .set({ status: 'skipped', skipReason: reason, settledAt: now })
-    .where(and(eq(programmeSlots.programmeId, programmeId), eq(programmeSlots.status, 'planned')));
-}
-
-/**
- * planned → created, only while the programme is active and the account not quarantined; the
- * row lock makes a second scheduler wait and then find nothing to claim.
- */
-export async function claimSlot(exec: Executor, slotId: number, now: Date) {
-  const [row] = await exec
-    .update(programmeSlots)
-    .set({ status: 'created', settledAt: now })
-    .where(
-      and(
-        eq(programmeSlots.id, slotId),
-        eq(programmeSlots.status, 'planned'),
-        sql`exists (select 1 from ${programmes} where ${programmes.id} = ${programmeSlots.programmeId} and ${programmes.status} = 'active')`,
-        sql`not exists (select 1 from ${accounts} where ${accounts.id} = ${programmeSlots.accountId} and ${accounts.quarantinedAt} is not null)`,
-      ),
-    )
-    .returning();
-  return row;
-}
-
+/** The task a created slot became (in the transaction that claimed it). */
 export async function setSlotTask(exec: Executor, slotId: number, taskId: number) {
   await exec.update(programmeSlots).set({ taskId }).where(eq(programmeSlots.id, slotId));
 }

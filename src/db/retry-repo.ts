@@ -1,6 +1,6 @@
 // The failed runs /retry_failed is about: failed for a reason (or any), inside a window of time
 // by their end, optionally of one task (re-read under that task's lock before a restart).
-import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { accounts, runs } from './schema.ts';
 
@@ -37,8 +37,4 @@ export async function lockFailedRunsOfTask(exec: Executor, taskId: number, filte
     .orderBy(asc(runs.id))
     .for('update');
   return rows.map((r) => r.id);
-}
-
-export function runsByIds(taskId: number, ids: readonly number[]): SQL {
-  return and(eq(runs.taskId, taskId), eq(runs.status, 'failed'), inArray(runs.id, [...ids]))!;
 }

@@ -119,6 +119,11 @@ export async function setRunJob(
     .where(and(eq(runs.id, runId), eq(runs.runNumber, runNumber)));
 }
 
+/** Forgets the run's job: the next dispatch gives it a new one. */
+export async function clearRunJob(exec: Executor, runId: number): Promise<void> {
+  await exec.update(runs).set({ jobId: null }).where(eq(runs.id, runId));
+}
+
 /** Unfinished runs that hold a job id: the reconciler checks each job still exists. */
 export async function unfinishedRunsWithJobs(exec: Executor) {
   return exec

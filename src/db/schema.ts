@@ -20,7 +20,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { HEALTH_STATES, inList, PROGRAMME_STATUSES, SLOT_STATUSES, STATUSES } from './vocabulary.ts';
+import {
+  HEALTH_STATES,
+  inList,
+  LIVE_PROGRAMME_STATUSES,
+  PROGRAMME_STATUSES,
+  SLOT_STATUSES,
+  STATUSES,
+} from './vocabulary.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -88,12 +95,23 @@ export const accounts = pgTable(
     quarantineReason: text('quarantine_reason'),
     /** The run whose failure quarantined it (for its screenshot). */
     quarantineRunId: integer('quarantine_run_id'),
+    /** Its groups: lower-case `[a-z0-9_][a-z0-9_-]*`, sorted, each once (src/tasks/fleet/tags.ts). */
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    /** The site profile it warms on, by name; null: the deployment's default (WARMUP_SITE_PROFILE). */
+    platform: text('platform'),
+    /**
+     * Set when an admin removed it: gone from lists and selections, its runs still readable. The
+     * name is free again (the unique index covers live accounts only).
+     */
+    removedAt: stamp('removed_at'),
+    removedBy: telegramId('removed_by'),
     createdBy: telegramId('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`),
+    uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`).where(sql`removed_at is null`),
+    index('accounts_tags_idx').using('gin', t.tags),
     check('accounts_browser_check', sql`${t.browser} in ('local', 'cdp')`),
     check('accounts_health_check', sql.raw(inList('health', HEALTH_STATES))),
   ],
@@ -352,7 +370,7 @@ export const programmes = pgTable(
     check('programmes_sessions_check', sql`${t.sessionsMin} >= 1 and ${t.sessionsMax} >= ${t.sessionsMin}`),
     uniqueIndex('programmes_live_name_key')
       .on(sql`lower(${t.name})`)
-      .where(sql`status in ('active', 'paused')`),
+      .where(sql.raw(inList('status', LIVE_PROGRAMME_STATUSES))),
   ],
 );
 
@@ -396,7 +414,7 @@ export const programmeSlots = pgTable(
     /** The end of the window it was drawn in: a missed slot runs late until then, else is skipped. */
     windowEndsAt: stamp('window_ends_at').notNull(),
     status: text('status', { enum: SLOT_STATUSES }).notNull().default('planned'),
-    /** Why it was skipped: missed (window closed while down), quarantined, paused, stopped, removed. */
+    /** Why it was skipped: one of SKIP_REASONS (missed, quarantined, paused, stopped, removed). */
     skipReason: text('skip_reason'),
     taskId: integer('task_id').references(() => tasks.id, { onDelete: 'set null' }),
     settledAt: stamp('settled_at'),

@@ -54,9 +54,19 @@ export async function listRuns(exec: Executor, taskId: number): Promise<RunWithA
   return rows.map((r) => ({ ...r.run, username: r.username }));
 }
 
-export async function findRun(exec: Executor, runId: number) {
-  const [row] = await exec.select().from(runs).where(eq(runs.id, runId));
+export async function findRun(exec: Executor, runId: number, opts: { forUpdate?: boolean } = {}) {
+  const query = exec.select().from(runs).where(eq(runs.id, runId));
+  const [row] = await (opts.forUpdate ? query.for('update') : query);
   return row;
+}
+
+/** The ids of the tasks not finished yet (queued or running): the reconciler settles each. */
+export async function listUnfinishedTaskIds(exec: Executor): Promise<number[]> {
+  const rows = await exec
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(inArray(tasks.status, ['pending', 'running']));
+  return rows.map((r) => r.id);
 }
 
 /** Each run's status, and whether it carries the task's current run number. */
@@ -122,10 +132,6 @@ export async function listTasks(exec: Executor, filter: TaskListFilter) {
   ]);
   const n = total?.n ?? 0;
   return { rows, total: Math.min(n, TASK_COUNT_CAP), capped: n > TASK_COUNT_CAP };
-}
-
-export function runsOfTask(taskId: number, statuses: readonly Status[]) {
-  return and(eq(runs.taskId, taskId), inArray(runs.status, [...statuses]));
 }
 
 /** Remembers the live progress message of the task's current run (ignored once restarted). */

@@ -1,7 +1,7 @@
 // The Telegram users the bot knows, and the roles granted to them in chat. Admins listed in
 // TELEGRAM_ADMIN_IDS are a second source, read at check time and never written here: a row's role
 // is only ever one granted in chat (null for a configured admin the bot merely knows by name).
-import { and, count, eq, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { users } from './schema.ts';
 
@@ -13,6 +13,15 @@ export type UserRow = typeof users.$inferSelect;
 export async function findUser(exec: Executor, telegramId: number): Promise<UserRow | undefined> {
   const [row] = await exec.select().from(users).where(eq(users.telegramId, telegramId));
   return row;
+}
+
+/** The usernames of these Telegram users, where the bot knows them (null when they have none). */
+export async function findUsernames(exec: Executor, telegramIds: readonly number[]) {
+  if (telegramIds.length === 0) return [];
+  return exec
+    .select({ telegramId: users.telegramId, username: users.username })
+    .from(users)
+    .where(inArray(users.telegramId, [...telegramIds]));
 }
 
 /** Admin when configured on the server, else the role granted in chat, if any. */

@@ -1,6 +1,7 @@
-// The words the database stores, declared once: statuses of tasks and runs, task event types and
-// account health states. schema.ts builds its CHECK constraints from these lists, the lifecycle
-// and the event schema take their types from them; nothing spells them out a second time.
+// The words the database stores, declared once: statuses of tasks, runs, programmes and slots,
+// task event types, account health states and slot skip reasons. schema.ts builds its CHECK
+// constraints from these lists, the lifecycle, the programme states and the event schema take their
+// types from them; nothing spells them out a second time.
 
 export const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -26,6 +27,9 @@ export type HealthState = (typeof HEALTH_STATES)[number];
 export const PROGRAMME_STATUSES = ['active', 'paused', 'stopped', 'finished'] as const;
 export type ProgrammeStatus = (typeof PROGRAMME_STATUSES)[number];
 
+/** A programme the scheduler still looks after (and whose name no other live programme may take). */
+export const LIVE_PROGRAMME_STATUSES = ['active', 'paused'] as const satisfies readonly ProgrammeStatus[];
+
 /**
  * A programme slot (one session of one account on one programme day): planned, turned into a
  * task, or skipped (its window closed while we were down, the account was quarantined, the
@@ -33,6 +37,13 @@ export type ProgrammeStatus = (typeof PROGRAMME_STATUSES)[number];
  */
 export const SLOT_STATUSES = ['planned', 'created', 'skipped'] as const;
 export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
+/**
+ * Why a slot was skipped: its window closed while no scheduler ran, its account was quarantined,
+ * its programme was paused or stopped, or its account was taken out of the programme.
+ */
+export const SKIP_REASONS = ['missed', 'quarantined', 'paused', 'stopped', 'removed'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export function isStatus(value: string): value is Status {
   return (STATUSES as readonly string[]).includes(value);

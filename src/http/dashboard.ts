@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDashboardHandler } from '@pg-boss/dashboard/handler';
 import { BOSS_SCHEMA } from '../jobs/boss.ts';
+import type { ClientAddressOf } from './client-address.ts';
 import { createLoginLockout, type LockoutOptions } from './login-lockout.ts';
 
 export const DASHBOARD_PATH = '/admin/queues';
@@ -17,7 +18,13 @@ export type Dashboard = {
   close(): Promise<void>;
 };
 
-export type DashboardOptions = { databaseUrl: string; password: string; lockout?: LockoutOptions };
+export type DashboardOptions = {
+  databaseUrl: string;
+  password: string;
+  lockout?: LockoutOptions;
+  /** The address failed logins are counted by: behind a trusted reverse proxy, the client's. */
+  clientAddress: ClientAddressOf;
+};
 
 export function createDashboard(options: DashboardOptions): Dashboard {
   const handler = createDashboardHandler({
@@ -28,7 +35,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const lockout = createLoginLockout(options.lockout);
   return {
     async handle(req, res) {
-      const address = req.socket.remoteAddress ?? 'unknown';
+      const address = options.clientAddress(req);
       const lockedMs = lockout.lockedFor(address);
       if (lockedMs > 0) {
         const minutes = Math.ceil(lockedMs / 60_000);

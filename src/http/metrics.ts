@@ -26,36 +26,112 @@ export type Metrics = {
 
 const SCRAPE_READ_TIMEOUT_MS = 3000;
 
+type Registers = Registry[];
+
 export function createMetrics(log: Logger): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const sources: MetricSources = {};
+  const stored = defineStoredGauges(registers);
+  const queues = defineQueueGauges(registers);
+  defineSessionGauge(registers, sources);
+  const seen = defineObservations(registers);
 
-  const tasks = new Gauge({
-    name: 'warmup_tasks',
-    help: 'Tasks by status',
-    labelNames: ['status'],
-    registers,
-  });
-  const runs = new Gauge({
-    name: 'warmup_runs',
-    help: 'Account runs by status',
-    labelNames: ['status'],
-    registers,
-  });
-  const queueJobs = new Gauge({
-    name: 'warmup_queue_jobs',
-    help: 'Jobs per queue: ready (waiting for a worker), deferred (start time or retry ahead), active',
-    labelNames: ['queue', 'state'],
-    registers,
-  });
-  const queueOldest = new Gauge({
-    name: 'warmup_queue_oldest_ready_seconds',
-    help: 'How long the oldest ready job of the queue has waited for a worker',
-    labelNames: ['queue'],
-    registers,
-  });
+  async function readDatabase() {
+    if (!sources.db) return;
+    const counts = await countByStatus(sources.db);
+    for (const status of STATUSES) {
+      stored.tasks.set({ status }, counts.tasks[status] ?? 0);
+      stored.runs.set({ status }, counts.runs[status] ?? 0);
+    }
+    const backlog = await outboxBacklog(sources.db);
+    stored.outboxPending.set(backlog.pending);
+    stored.outboxOldest.set(backlog.oldestSeconds);
+  }
+
+  async function readQueues() {
+    if (!sources.boss) return;
+    for (const q of await readQueueStats(sources.boss)) {
+      queues.jobs.set({ queue: q.queue, state: 'ready' }, q.ready);
+      queues.jobs.set({ queue: q.queue, state: 'deferred' }, q.deferred);
+      queues.jobs.set({ queue: q.queue, state: 'active' }, q.active);
+      queues.oldest.set({ queue: q.queue }, q.oldestReadySeconds);
+    }
+  }
+
+  /** Fresh values, or none: a stale count would look true while the database is away. */
+  async function refresh(read: () => Promise<void>, gauges: Gauge[]) {
+    for (const gauge of gauges) gauge.reset();
+    try {
+      await within(read(), SCRAPE_READ_TIMEOUT_MS);
+    } catch (err) {
+      for (const gauge of gauges) gauge.reset();
+      log.debug({ err }, 'metrics: could not read the database');
+    }
+  }
+
+  return {
+    contentType: registry.contentType,
+    async render() {
+      await Promise.all([
+        refresh(readDatabase, Object.values(stored)),
+        refresh(readQueues, Object.values(queues)),
+      ]);
+      return registry.metrics();
+    },
+    attach(more) {
+      sources.db = more.db ?? sources.db;
+      sources.boss = more.boss ?? sources.boss;
+      sources.activeSessions = more.activeSessions ?? sources.activeSessions;
+    },
+    ...seen,
+  };
+}
+
+/** What the database holds, read when scraped. */
+function defineStoredGauges(registers: Registers) {
+  return {
+    tasks: new Gauge({ name: 'warmup_tasks', help: 'Tasks by status', labelNames: ['status'], registers }),
+    runs: new Gauge({
+      name: 'warmup_runs',
+      help: 'Account runs by status',
+      labelNames: ['status'],
+      registers,
+    }),
+    outboxPending: new Gauge({
+      name: 'warmup_notification_outbox_pending',
+      help: 'Task events recorded for a chat and not yet delivered (or settled otherwise)',
+      registers,
+    }),
+    outboxOldest: new Gauge({
+      name: 'warmup_notification_outbox_oldest_seconds',
+      help: 'How long the oldest undelivered outbox entry has waited',
+      registers,
+    }),
+  };
+}
+
+/** pg-boss's queues, read when scraped. */
+function defineQueueGauges(registers: Registers) {
+  return {
+    jobs: new Gauge({
+      name: 'warmup_queue_jobs',
+      help: 'Jobs per queue: ready (waiting for a worker), deferred (start time or retry ahead), active',
+      labelNames: ['queue', 'state'],
+      registers,
+    }),
+    oldest: new Gauge({
+      name: 'warmup_queue_oldest_ready_seconds',
+      help: 'How long the oldest ready job of the queue has waited for a worker',
+      labelNames: ['queue'],
+      registers,
+    }),
+  };
+}
+
+/** The browser sessions this process runs, asked of the workers when scraped. */
+function defineSessionGauge(registers: Registers, sources: MetricSources) {
   new Gauge({
     name: 'warmup_browser_sessions_active',
     help: 'Browser sessions this worker process is running',
@@ -64,16 +140,12 @@ export function createMetrics(log: Logger): Metrics {
       if (sources.activeSessions) this.set(sources.activeSessions());
     },
   });
-  const outboxPending = new Gauge({
-    name: 'warmup_notification_outbox_pending',
-    help: 'Task events recorded for a chat and not yet delivered (or settled otherwise)',
-    registers,
-  });
-  const outboxOldest = new Gauge({
-    name: 'warmup_notification_outbox_oldest_seconds',
-    help: 'How long the oldest undelivered outbox entry has waited',
-    registers,
-  });
+}
+
+/** What this process sees as it happens: runs it ended, notifications it delivered, its Bot API calls. */
+function defineObservations(
+  registers: Registers,
+): Pick<Metrics, 'runFinished' | 'notificationDelivered' | 'telegramCall'> {
   const runDuration = new Histogram({
     name: 'warmup_run_duration_seconds',
     help: 'Account runs ended by this worker, from start to end',
@@ -99,54 +171,7 @@ export function createMetrics(log: Logger): Metrics {
     labelNames: ['method', 'code'],
     registers,
   });
-
-  async function readDatabase() {
-    if (!sources.db) return;
-    const counts = await countByStatus(sources.db);
-    for (const status of STATUSES) {
-      tasks.set({ status }, counts.tasks[status] ?? 0);
-      runs.set({ status }, counts.runs[status] ?? 0);
-    }
-    const backlog = await outboxBacklog(sources.db);
-    outboxPending.set(backlog.pending);
-    outboxOldest.set(backlog.oldestSeconds);
-  }
-
-  async function readQueues() {
-    if (!sources.boss) return;
-    for (const q of await readQueueStats(sources.boss)) {
-      queueJobs.set({ queue: q.queue, state: 'ready' }, q.ready);
-      queueJobs.set({ queue: q.queue, state: 'deferred' }, q.deferred);
-      queueJobs.set({ queue: q.queue, state: 'active' }, q.active);
-      queueOldest.set({ queue: q.queue }, q.oldestReadySeconds);
-    }
-  }
-
-  /** Fresh values, or none: a stale count would look true while the database is away. */
-  async function refresh(read: () => Promise<void>, gauges: Gauge[]) {
-    for (const gauge of gauges) gauge.reset();
-    try {
-      await within(read(), SCRAPE_READ_TIMEOUT_MS);
-    } catch (err) {
-      for (const gauge of gauges) gauge.reset();
-      log.debug({ err }, 'metrics: could not read the database');
-    }
-  }
-
   return {
-    contentType: registry.contentType,
-    async render() {
-      await Promise.all([
-        refresh(readDatabase, [tasks, runs, outboxPending, outboxOldest]),
-        refresh(readQueues, [queueJobs, queueOldest]),
-      ]);
-      return registry.metrics();
-    },
-    attach(more) {
-      sources.db = more.db ?? sources.db;
-      sources.boss = more.boss ?? sources.boss;
-      sources.activeSessions = more.activeSessions ?? sources.activeSessions;
-    },
     runFinished(run) {
       if (!run.startedAt || !run.completedAt) return;
       runDuration.observe(

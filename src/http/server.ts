@@ -1,6 +1,8 @@
 // The operations endpoint, one per process: /healthz (the process answers), /readyz (each part this
 // process runs, named, 503 when one fails), /metrics (Prometheus text) and, with ADMIN_PASSWORD,
 // the queue dashboard under /admin/queues. Parts are attached as the process brings them up.
+// With OPS_TOKEN, /readyz and /metrics want `Authorization: Bearer <token>`; /healthz stays open.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Outbox } from '../bot/notifications/outbox.ts';
@@ -11,6 +13,7 @@ import { pingBoss } from '../jobs/queue-stats.ts';
 import type { Workers } from '../jobs/workers.ts';
 import type { Logger } from '../logger.ts';
 import type { BrowserHost } from '../warmup/browser.ts';
+import { type ClientAddressOf, createClientAddress } from './client-address.ts';
 import { createDashboard, DASHBOARD_PATH, type Dashboard, type DashboardOptions } from './dashboard.ts';
 import type { Metrics } from './metrics.ts';
 import { createReadiness } from './readiness.ts';
@@ -38,7 +41,11 @@ export type OpsServerOptions = {
   log: Logger;
   metrics: Metrics;
   /** Mounts the queue dashboard; needs the database URL pg-boss uses. */
-  admin?: DashboardOptions;
+  admin?: Omit<DashboardOptions, 'clientAddress'>;
+  /** Reverse proxies whose X-Forwarded-For names the client (addresses or CIDR ranges). */
+  trustedProxies?: readonly string[];
+  /** When set, /readyz and /metrics answer only `Authorization: Bearer <opsToken>`. */
+  opsToken?: string;
 };
 
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
@@ -49,7 +56,10 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   readiness.add('process', () => {
     if (phase !== 'running') throw new Error(phase);
   });
-  const dashboard: Dashboard | undefined = options.admin && createDashboard(options.admin);
+  const clientAddress: ClientAddressOf = createClientAddress(options.trustedProxies ?? []);
+  const dashboard: Dashboard | undefined =
+    options.admin && createDashboard({ ...options.admin, clientAddress });
+  const tokenAllows = bearerCheck(options.opsToken);
 
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
@@ -67,6 +77,13 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain', 'Method not allowed\n');
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if ((path === '/readyz' || path === '/metrics') && !tokenAllows(req.headers.authorization)) {
+      res.writeHead(401, {
+        'www-authenticate': 'Bearer realm="warmup-bot ops"',
+        'cache-control': 'no-store',
+      });
+      return void res.end('Bearer token required (OPS_TOKEN)\n');
+    }
     if (path === '/readyz') {
       const report = await readiness.run();
       return sendJson(res, report.ready ? 200 : 503, report);
@@ -124,6 +141,16 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       await closed;
       await dashboard?.close();
     },
+  };
+}
+
+/** Without a token everything passes; with one, only its bearer (compared in constant time). */
+function bearerCheck(token: string | undefined): (header: string | undefined) => boolean {
+  if (!token) return () => true;
+  const expected = createHash('sha256').update(token).digest();
+  return (header) => {
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '';
+    return timingSafeEqual(createHash('sha256').update(given).digest(), expected);
   };
 }
 

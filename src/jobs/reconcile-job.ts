@@ -1,12 +1,12 @@
 // The reconciler, at worker startup and every minute (pg-boss schedule, one runner per cluster):
 // repairs runs whose job no longer exists or ended without them, restarts dispatch chains, and
 // brings task statuses in line with their runs. Safe to run concurrently with everything else.
-import { inArray } from 'drizzle-orm';
 import type { PgBoss } from 'pg-boss';
 import type { Db } from '../db/client.ts';
 import { runHoldsLease } from '../db/leases-repo.ts';
 import { unfinishedRunsWithJobs } from '../db/runs-repo.ts';
-import { type RunRow, tasks } from '../db/schema.ts';
+import type { RunRow } from '../db/schema.ts';
+import { listUnfinishedTaskIds } from '../db/tasks-repo.ts';
 import type { Logger } from '../logger.ts';
 import type { JobPort } from '../tasks/ports.ts';
 import { settleTask } from '../tasks/run-session.ts';
@@ -27,11 +27,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     if (await reconcileRun(deps, run)) runsFailed++;
   }
   let tasksSettled = 0;
-  const open = await db
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(inArray(tasks.status, ['pending', 'running']));
-  for (const { id } of open) {
+  for (const id of await listUnfinishedTaskIds(db)) {
     await db.transaction(async (tx) => {
       await settleTask(tx, deps.jobs, id);
     });

@@ -2,9 +2,8 @@
 // running or queued per task, free accounts first, starts spread by a random pause), cancel their
 // jobs, publish notifications —
 // each inside the caller's transaction through fromDrizzle.
-import { sql } from 'drizzle-orm';
 import { fromDrizzle, type PgBoss } from 'pg-boss';
-import type { Executor } from '../db/client.ts';
+import { adapterSqlTag, type Executor } from '../db/client.ts';
 import { countLiveRuns, setRunJob, undispatchedRuns } from '../db/runs-repo.ts';
 import type { RunRow, TaskRow } from '../db/schema.ts';
 import type { TaskEvent } from '../tasks/events.ts';
@@ -38,6 +37,9 @@ export function dispatchSettings(settings: unknown): DispatchSettings {
   };
 }
 
+/** pg-boss's view of the caller's transaction: what it sends there commits or rolls back with it. */
+const inTransaction = (exec: Executor) => fromDrizzle(exec, adapterSqlTag);
+
 export function createTaskJobs(boss: PgBoss, random: () => number = Math.random): JobPort {
   const pause = (s: DispatchSettings) => s.pauseMin + Math.floor(random() * (s.pauseMax - s.pauseMin + 1));
   return {
@@ -46,7 +48,7 @@ export function createTaskJobs(boss: PgBoss, random: () => number = Math.random)
       if (waiting.length === 0) return;
       const settings = dispatchSettings(task.settings);
       const live = await countLiveRuns(tx, task.id);
-      const db = fromDrizzle(tx, sql);
+      const db = inTransaction(tx);
       // The first start of a task is immediate; every later one waits a random pause.
       let startAfter = Math.max(live > 0 ? pause(settings) : 0, options.notBeforeSeconds ?? 0);
       for (const run of waiting.slice(0, Math.max(0, settings.parallel - live))) {
@@ -70,18 +72,18 @@ export function createTaskJobs(boss: PgBoss, random: () => number = Math.random)
 
     async cancelRuns(tx: Executor, runs: readonly RunRow[]) {
       const ids = runs.map((r) => r.jobId).filter((id): id is string => id !== null);
-      if (ids.length > 0) await boss.cancel(QUEUES.session, ids, { db: fromDrizzle(tx, sql) });
+      if (ids.length > 0) await boss.cancel(QUEUES.session, ids, { db: inTransaction(tx) });
     },
 
     async publish(tx: Executor, event: TaskEvent) {
       if (event.chatId === null) return;
-      await boss.send(QUEUES.notify, event, { db: fromDrizzle(tx, sql) });
+      await boss.send(QUEUES.notify, event, { db: inTransaction(tx) });
     },
 
     async requestCheck(exec: Executor, request) {
       const payload: CheckPayload = { kind: 'check', ...request };
       const jobId = await boss.send(QUEUES.session, payload, {
-        db: fromDrizzle(exec, sql),
+        db: inTransaction(exec),
         singletonKey: sessionKey(request.accountId),
         expireInSeconds: CHECK_EXPIRY_SECONDS,
         // A check is asked for now: an answer minutes later, after a retry, would be out of date.

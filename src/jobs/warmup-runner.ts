@@ -1,8 +1,7 @@
 // The real SessionRunner: the warmup engine in the account's browser — a fresh context (its
 // session, proxy and stored identity) on the worker's one Chromium, or its anti-detect profile.
-import type { BrowserContext } from 'playwright-core';
 import type { Logger } from '../logger.ts';
-import type { BrowserHost, ContextOptions } from '../warmup/browser.ts';
+import type { BrowserContext, BrowserHost, ContextOptions } from '../warmup/browser.ts';
 import { runWarmup, type StorageState } from '../warmup/engine.ts';
 import { fallbackIdentity, readIdentity } from '../warmup/identity.ts';
 import { withProfileContext } from '../warmup/providers/profile-session.ts';

@@ -1,11 +1,10 @@
 // Cancel a queued or running task: the task and its unfinished runs end CANCELLED in one
 // transaction, and the job system is told to drop queued jobs and abort running sessions.
-import { eq } from 'drizzle-orm';
 import { recordAudit } from '../db/audit-repo.ts';
 import type { Db } from '../db/client.ts';
-import { transitionRows } from '../db/lifecycle-repo.ts';
-import { type RunRow, runs, type TaskRow, tasks } from '../db/schema.ts';
-import { findTask, runsOfTask } from '../db/tasks-repo.ts';
+import { transitionRunsOfTask, transitionTask } from '../db/lifecycle-repo.ts';
+import type { RunRow, TaskRow } from '../db/schema.ts';
+import { findTask } from '../db/tasks-repo.ts';
 import { buildTaskEvent } from './events.ts';
 import { canApply, refusalReason, type Status, TRANSITIONS } from './lifecycle.ts';
 import type { JobPort } from './ports.ts';
@@ -27,13 +26,14 @@ export async function cancelTask(
     if (!canApply('cancel', status)) {
       return { ok: false, reason: 'finished', status, message: refusalReason('cancel', status) ?? '' };
     }
-    const [task] = await transitionRows(tx, tasks, TRANSITIONS.cancel, eq(tasks.id, input.taskId));
+    const task = await transitionTask(tx, input.taskId, TRANSITIONS.cancel);
     if (!task) throw new Error(`task ${input.taskId} changed under its row lock`);
-    const cancelled = await transitionRows(
+    // Its unfinished runs: the ones the transition's own `from` admits.
+    const cancelled = await transitionRunsOfTask(
       tx,
-      runs,
+      task.id,
       TRANSITIONS.cancel,
-      runsOfTask(task.id, TRANSITIONS.cancel.from),
+      {},
       {
         reasonCode: 'cancelled',
         reasonMessage: 'cancelled by a user',

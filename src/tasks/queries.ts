@@ -1,11 +1,10 @@
 // Read-side use cases for the chat: a page of tasks, one task's details (runs, counters, log
 // tail, history), and the names of the people who acted.
-import { inArray } from 'drizzle-orm';
 import { listAuditForTask } from '../db/audit-repo.ts';
 import type { Executor } from '../db/client.ts';
 import { lastLogLines } from '../db/runs-repo.ts';
-import { users } from '../db/schema.ts';
 import { findTask, listRuns, listTasks } from '../db/tasks-repo.ts';
+import { findUsernames } from '../db/users-repo.ts';
 import type { Status } from './lifecycle.ts';
 
 export const PAGE_SIZE = 10;
@@ -67,11 +66,8 @@ export async function actorNames(
 ): Promise<Map<number, string>> {
   const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await exec
-    .select({ id: users.telegramId, username: users.username })
-    .from(users)
-    .where(inArray(users.telegramId, wanted));
+  const rows = await findUsernames(exec, wanted);
   const names = new Map(wanted.map((id) => [id, `id ${id}`]));
-  for (const r of rows) if (r.username) names.set(r.id, `@${r.username}`);
+  for (const r of rows) if (r.username) names.set(r.telegramId, `@${r.username}`);
   return names;
 }

@@ -1,13 +1,12 @@
 // Restart a finished task: all runs, or only the failed and cancelled ones — either of them limited
 // to the runs whose account can be warmed now ("restart the healthy ones"). One transaction resets
 // the task and the runs (clearing both timestamps), bumps the run number, audits and enqueues.
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { taskRunAccounts } from '../db/accounts-repo.ts';
 import { recordAudit } from '../db/audit-repo.ts';
 import type { Db, Executor } from '../db/client.ts';
-import { transitionRows } from '../db/lifecycle-repo.ts';
-import { type RunRow, runs, type TaskRow, tasks } from '../db/schema.ts';
-import { findTask, runsOfTask } from '../db/tasks-repo.ts';
+import { type RunPick, transitionRunsOfTask, transitionTaskToNextRun } from '../db/lifecycle-repo.ts';
+import type { RunRow, TaskRow } from '../db/schema.ts';
+import { findTask } from '../db/tasks-repo.ts';
 import { UNWARMABLE_HEALTH } from '../warmup/failure-reasons.ts';
 import { buildTaskEvent } from './events.ts';
 import { canApply, refusalReason, type Status, TRANSITIONS } from './lifecycle.ts';
@@ -79,8 +78,7 @@ export async function restartTask(db: Db, jobs: JobPort, input: RestartInput): P
 
     const { task, reset } = await resetRuns(tx, jobs, {
       current,
-      runsWhere: (t) =>
-        healthyOnly ? and(runsOfTask(t.id, from), inArray(runs.id, chosen)) : runsOfTask(t.id, from),
+      runs: healthyOnly ? { statuses: from, ids: chosen } : { statuses: from },
       actorId: input.actorId,
       chatId: input.chatId ?? null,
       action: AUDIT_ACTION[input.scope],
@@ -91,7 +89,7 @@ export async function restartTask(db: Db, jobs: JobPort, input: RestartInput): P
 
 /**
  * The restart itself, under the task's row lock taken by the caller (the task is restartable):
- * the task back to PENDING with the next run number, the runs `runsWhere` picks reset with it,
+ * the task back to PENDING with the next run number, the runs `runs` picks reset with it,
  * audited, dispatched, announced.
  */
 export async function resetRuns(
@@ -99,7 +97,7 @@ export async function resetRuns(
   jobs: JobPort,
   input: {
     current: TaskRow;
-    runsWhere: (task: TaskRow) => SQL | undefined;
+    runs: RunPick;
     actorId: number | null;
     chatId: number | null;
     action: string;
@@ -107,14 +105,13 @@ export async function resetRuns(
   },
 ): Promise<{ task: TaskRow; reset: RunRow[] }> {
   const { current } = input;
-  const [task] = await transitionRows(tx, tasks, TRANSITIONS.restart, eq(tasks.id, current.id), {
-    runNumber: sql`${tasks.runNumber} + 1`,
+  const task = await transitionTaskToNextRun(tx, current.id, TRANSITIONS.restart, {
     restartedBy: input.actorId,
     chatId: input.chatId ?? current.chatId,
     progressMessageId: null,
   });
   if (!task) throw new Error(`task ${current.id} changed under its row lock`);
-  const reset = await transitionRows(tx, runs, TRANSITIONS.restart, input.runsWhere(task), {
+  const reset = await transitionRunsOfTask(tx, task.id, TRANSITIONS.restart, input.runs, {
     runNumber: task.runNumber,
     counters: {},
     cappedByTime: false,

@@ -2,7 +2,7 @@
 // by task, and their restart — each task in its own transaction under its row lock, restarting
 // only the runs that still match then (a run restarted or failed again since is not touched).
 import type { Db } from '../db/client.ts';
-import { type FailedRunFilter, failedRunsIn, lockFailedRunsOfTask, runsByIds } from '../db/retry-repo.ts';
+import { type FailedRunFilter, failedRunsIn, lockFailedRunsOfTask } from '../db/retry-repo.ts';
 import { findTask } from '../db/tasks-repo.ts';
 import { canApply } from './lifecycle.ts';
 import type { JobPort } from './ports.ts';
@@ -40,7 +40,7 @@ export async function retryFailedRuns(
       if (ids.length === 0) return 'gone' as const;
       const { reset } = await resetRuns(tx, jobs, {
         current,
-        runsWhere: (task) => runsByIds(task.id, ids),
+        runs: { statuses: ['failed'], ids },
         actorId: input.actorId,
         chatId: input.chatId,
         action: 'task.retry_failed',

@@ -1,7 +1,6 @@
 // A run's life on a worker: begin (PENDING → RUNNING, the task follows) and finish (completed,
 // failed, handed back). Locks the task before the run, like restart and cancel, so the three
 // never deadlock; a job whose run was restarted or finished meanwhile is told it is stale.
-import { eq } from 'drizzle-orm';
 import {
   type AccountRunResult,
   findAccount,
@@ -9,10 +8,10 @@ import {
   recordAccountRunResult,
 } from '../db/accounts-repo.ts';
 import type { Db, Executor } from '../db/client.ts';
-import { transitionRows } from '../db/lifecycle-repo.ts';
+import { transitionRun } from '../db/lifecycle-repo.ts';
 import { quarantineAccount } from '../db/quarantine-repo.ts';
-import { saveScreenshot } from '../db/runs-repo.ts';
-import { type AccountRow, type RunRow, runs, type TaskRow } from '../db/schema.ts';
+import { clearRunJob, saveScreenshot } from '../db/runs-repo.ts';
+import type { AccountRow, RunRow, TaskRow } from '../db/schema.ts';
 import { findRun, findTask } from '../db/tasks-repo.ts';
 import { quarantines } from '../warmup/failure-reasons.ts';
 import { buildTaskEvent } from './events.ts';
@@ -51,7 +50,7 @@ async function lockRun(tx: Executor, ref: RunRef, beginning = false): Promise<Lo
   const peek = await findRun(tx, ref.runId);
   if (!peek) return { stale: 'missing' };
   const task = await findTask(tx, peek.taskId, { forUpdate: true });
-  const [run] = await tx.select().from(runs).where(eq(runs.id, ref.runId)).for('update');
+  const run = await findRun(tx, ref.runId, { forUpdate: true });
   if (!task || !run) return { stale: 'missing' };
   const stale = staleness(run, ref, beginning);
   return stale ? { stale } : { task, run };
@@ -64,9 +63,8 @@ export async function beginRun(db: Db, jobs: JobPort, ref: RunRef): Promise<Begi
     // RUNNING already: the previous attempt's worker died and pg-boss retried the job. This
     // attempt holds the account's lease, so the previous one's browser is gone.
     const resumed = locked.run.status === 'running';
-    const where = eq(runs.id, ref.runId);
-    if (resumed) await transitionRows(tx, runs, TRANSITIONS.requeue, where);
-    const [run] = await transitionRows(tx, runs, TRANSITIONS.start, where, {
+    if (resumed) await transitionRun(tx, ref.runId, TRANSITIONS.requeue);
+    const run = await transitionRun(tx, ref.runId, TRANSITIONS.start, {
       attempts: locked.run.attempts + 1,
       ...(ref.attempt !== undefined ? { jobAttempt: ref.attempt } : {}),
     });
@@ -117,22 +115,21 @@ export async function finishRun(
       if (seen && run) await recordAccountHealth(tx, run.accountId, seen, account?.healthMessage ?? null);
       return { applied: false };
     }
-    const where = eq(runs.id, ref.runId);
-    const [run] =
+    const run =
       ending.kind === 'completed'
-        ? await transitionRows(tx, runs, TRANSITIONS.complete, where, {
+        ? await transitionRun(tx, ref.runId, TRANSITIONS.complete, {
             counters: ending.counters,
             cappedByTime: ending.cappedByTime,
             reasonCode: null,
             reasonMessage: null,
           })
         : ending.kind === 'failed'
-          ? await transitionRows(tx, runs, TRANSITIONS.fail, where, {
+          ? await transitionRun(tx, ref.runId, TRANSITIONS.fail, {
               ...(ending.counters ? { counters: ending.counters } : {}),
               reasonCode: ending.code,
               reasonMessage: ending.message,
             })
-          : await transitionRows(tx, runs, TRANSITIONS.requeue, where, {
+          : await transitionRun(tx, ref.runId, TRANSITIONS.requeue, {
               reasonCode: ending.code,
               reasonMessage: ending.message,
               ...(ending.redispatch ? { jobId: null } : {}),
@@ -178,7 +175,7 @@ export async function deferRun(db: Db, jobs: JobPort, ref: RunRef, delaySeconds:
   return db.transaction(async (tx) => {
     const locked = await lockRun(tx, ref, true);
     if ('stale' in locked || locked.run.status !== 'pending') return false;
-    await tx.update(runs).set({ jobId: null }).where(eq(runs.id, ref.runId));
+    await clearRunJob(tx, ref.runId);
     await jobs.dispatch(tx, locked.task, { notBeforeSeconds: delaySeconds });
     return true;
   });

@@ -8,6 +8,9 @@ import type { BrowserIdentity } from './identity.ts';
 import { userAgentFor } from './identity.ts';
 import type { StorageState } from './outcome.ts';
 
+/** Playwright's context, for callers outside src/warmup (which never import Playwright). */
+export type { BrowserContext };
+
 /** Flags that work in a container with a closed network (see docs/site-profile.md). */
 const BASE_ARGS = [
   '--disable-gpu',

@@ -1,6 +1,6 @@
-// Reading the page through a site profile: the element of a selector that is most in view (the
-// current feed item, its like button…), visibility checks, the health markers, and whether a
-// control is on (liked) or enabled.
+// Reading the page through a site profile, in three parts: finding (the element of a selector that
+// is most in view — the current feed item, its like button… —, whether a control is on or enabled),
+// the health markers, and waiting (for a page's content, for the next feed item).
 import type { ElementHandle, Locator, Page } from 'playwright-core';
 import { abortable, poll, settleWithin } from './abort.ts';
 import { type FailureReason, WarmupFailure } from './outcome.ts';
@@ -59,9 +59,32 @@ function isEnabled(el: PageElement): boolean {
   return !el.hasAttribute('disabled') && el.getAttribute('aria-disabled') !== 'true';
 }
 
-export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSignal) {
-  const guard = <T>(promise: Promise<T>) => abortable(promise, signal);
+type Guard = <T>(promise: Promise<T>) => Promise<T>;
 
+export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSignal) {
+  const guard: Guard = (promise) => abortable(promise, signal);
+  const find = createFinder(page, profile, signal, guard);
+  const markers = createMarkerCheck(page, profile, find.anyVisible);
+  const waits = createWaits(page, profile, signal, { guard, find, markers });
+  return {
+    guard,
+    mostVisible: find.mostVisible,
+    require: find.require,
+    requireSelector: find.requireSelector,
+    checkMarkers: markers.checkMarkers,
+    checkMarkersQuietly: markers.checkMarkersQuietly,
+    waitForContent: waits.waitForContent,
+    currentItem: find.currentItem,
+    waitForItemChange: waits.waitForItemChange,
+    relates: find.relates,
+    mostVisibleHandle: find.mostVisibleHandle,
+    waitUntilEnabled: find.waitUntilEnabled,
+    anyVisible: find.anyVisible,
+  };
+}
+
+/** Finding elements by what is in view, and asking a control about itself. */
+function createFinder(page: Page, profile: SiteProfile, signal: AbortSignal, guard: Guard) {
   async function mostVisible(selector: string): Promise<Locator | null> {
     const all = page.locator(selector);
     const index = await guard(all.evaluateAll(mostVisibleIndex));
@@ -110,6 +133,29 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
     return enabled === true;
   }
 
+  async function currentItem(): Promise<ElementHandle | null> {
+    const item = await mostVisible(profile.selectors.feedItem);
+    return item ? guard(item.elementHandle()) : null;
+  }
+
+  return {
+    mostVisible,
+    anyVisible,
+    requireSelector,
+    require,
+    relates,
+    mostVisibleHandle,
+    waitUntilEnabled,
+    currentItem,
+  };
+}
+
+/** The health markers: blocked, captcha, logged out (a marker selector in view, or the login path). */
+function createMarkerCheck(
+  page: Page,
+  profile: SiteProfile,
+  anyVisible: (selector: string) => Promise<boolean>,
+) {
   const onLoggedOutPath = () =>
     profile.loggedOutPath !== undefined &&
     new RegExp(profile.loggedOutPath).test(new URL(page.url()).pathname);
@@ -141,6 +187,22 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
     });
   }
 
+  return { onLoggedOutPath, checkMarkers, checkMarkersQuietly };
+}
+
+/** Waiting for what a load or a move should bring into view. */
+function createWaits(
+  page: Page,
+  profile: SiteProfile,
+  signal: AbortSignal,
+  deps: {
+    guard: Guard;
+    find: ReturnType<typeof createFinder>;
+    markers: ReturnType<typeof createMarkerCheck>;
+  },
+) {
+  const { guard, find, markers } = deps;
+
   /**
    * After a page load: wait until the expected content, a health marker or one of `alsoWatch`
    * (a dialog over the page) is in view; then `onShown` (markers, dismissals) and the content.
@@ -156,18 +218,13 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
       ...(options.alsoWatch ?? []),
     ];
     const anyShown = async () => {
-      if (onLoggedOutPath()) return true;
-      for (const candidate of watched) if (await anyVisible(candidate)) return true;
+      if (markers.onLoggedOutPath()) return true;
+      for (const candidate of watched) if (await find.anyVisible(candidate)) return true;
       return null;
     };
     await poll(anyShown, { timeoutMs: options.timeoutMs ?? 15_000, signal });
-    await (options.onShown ?? checkMarkers)();
-    await require(field, options.alsoWatch?.length ? 5000 : 1);
-  }
-
-  async function currentItem(): Promise<ElementHandle | null> {
-    const item = await mostVisible(profile.selectors.feedItem);
-    return item ? guard(item.elementHandle()) : null;
+    await (options.onShown ?? markers.checkMarkers)();
+    await find.require(field, options.alsoWatch?.length ? 5000 : 1);
   }
 
   /** Waits until the most visible feed item is another element than `previous`. */
@@ -184,19 +241,5 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
     );
   }
 
-  return {
-    guard,
-    mostVisible,
-    require,
-    requireSelector,
-    checkMarkers,
-    checkMarkersQuietly,
-    waitForContent,
-    currentItem,
-    waitForItemChange,
-    relates,
-    mostVisibleHandle,
-    waitUntilEnabled,
-    anyVisible,
-  };
+  return { waitForContent, waitForItemChange };
 }

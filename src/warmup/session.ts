@@ -1,6 +1,7 @@
-// The behaviour of one session on an open page: follow the sampled plan (watch, skim, like,
-// follow, comment, search) with the sampled delays, checking health markers and dismissing
-// interruptions after every step, and passing over the items the profile says to skip.
+// The behaviour of one session on an open page, in three steps: prepare (the page's tools, the
+// clock against the session cap, the sampled plan), follow the plan (watch, skim, like, follow,
+// comment, search, with the sampled delays, checking health markers and dismissing interruptions
+// after every step, passing over the items the profile says to skip), and end (cap or failure).
 import type { Page } from 'playwright-core';
 import { poll, sleep } from './abort.ts';
 import { createEngagement, type Toggle } from './engagement.ts';
@@ -9,7 +10,7 @@ import { createDismisser } from './interruptions.ts';
 import { type WarmupCounters, WarmupFailure } from './outcome.ts';
 import { createPageOps } from './page-ops.ts';
 import { countPendingWrites } from './pending-writes.ts';
-import { describePlan, GLANCE_MS, type ItemPlan, planSession } from './plan.ts';
+import { describePlan, GLANCE_MS, type ItemPlan, planSession, type SessionPlan } from './plan.ts';
 import type { Random } from './random.ts';
 import type { WarmupSettings } from './settings.ts';
 import type { SelectorField, SiteProfile } from './site-profile.ts';
@@ -32,9 +33,47 @@ const PAST = { like: 'liked', follow: 'followed' } as const;
 
 class CapReached extends Error {}
 
+/** Sleeps within the session cap: each pause is cut at the deadline, and none starts past it. */
+type SessionClock = {
+  /** Throws CapReached once the deadline has passed. */
+  checkCap(): void;
+  /** Sleeps ms, or until the cap; returns the milliseconds actually slept. */
+  pause(ms: number): Promise<number>;
+  /** The sampled delay before a like, follow, comment or search. */
+  pauseBeforeAction(): Promise<number>;
+};
+
+/** What every step of a session works with. */
+type Walk = {
+  input: SessionInput;
+  ops: ReturnType<typeof createPageOps>;
+  moves: ReturnType<typeof createFeedMoves>;
+  engage: ReturnType<typeof createEngagement>;
+  /** The health markers, then the interruptions to dismiss. */
+  checkPage: () => Promise<void>;
+  clock: SessionClock;
+  /** A like or follow that cannot go to its planned item (already on) moves to the next watched one. */
+  owed: Record<Toggle, number>;
+};
+
 /** Runs the plan, updating input.counters as it goes; true when the session cap cut it short. */
 export async function runSession(input: SessionInput): Promise<boolean> {
-  const { page, profile, settings, random, signal, counters, log, progress } = input;
+  const { walk, plan, pendingWrites } = prepareSession(input);
+  let capped = false;
+  try {
+    await followPlan(walk, plan);
+  } catch (err) {
+    await explainUnlessCapped(walk, err);
+    capped = true;
+  }
+  // Let the last like/comment requests reach the site before the page closes.
+  await poll(async () => (pendingWrites() === 0 ? true : null), { timeoutMs: 3000, signal: input.signal });
+  return capped;
+}
+
+/** The page's tools, the clock against the session cap and the sampled plan (logged with its seed). */
+function prepareSession(input: SessionInput) {
+  const { page, profile, settings, random, signal, log } = input;
   page.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const ops = createPageOps(page, profile, signal);
   const moves = createFeedMoves(page, profile, ops, signal);
@@ -45,16 +84,18 @@ export async function runSession(input: SessionInput): Promise<boolean> {
     await dismiss();
   };
   const pendingWrites = countPendingWrites(page);
-  const deadline = Date.now() + settings.sessionCapSeconds * 1000;
+  const clock = createClock(input, Date.now() + settings.sessionCapSeconds * 1000);
   const plan = planSession(settings, random);
   log(`seed ${random.seed}; ${describePlan(plan)}`);
-  // A like or follow that cannot go to its planned item (already on) moves to the next watched one.
-  const owed: Record<Toggle, number> = { like: 0, follow: 0 };
+  const walk: Walk = { input, ops, moves, engage, checkPage, clock, owed: { like: 0, follow: 0 } };
+  return { walk, plan, pendingWrites };
+}
 
+function createClock(input: SessionInput, deadline: number): SessionClock {
+  const { settings, random, signal } = input;
   const checkCap = () => {
     if (Date.now() >= deadline) throw new CapReached();
   };
-  /** Sleeps ms, or until the cap; returns the milliseconds actually slept. */
   const pause = async (ms: number) => {
     checkCap();
     const slept = Math.min(ms, deadline - Date.now());
@@ -63,146 +104,164 @@ export async function runSession(input: SessionInput): Promise<boolean> {
   };
   const pauseBeforeAction = () =>
     pause(random.int(settings.delaySeconds.min, settings.delaySeconds.max) * 1000);
-  const open = async (url: string, expect: SelectorField) => {
-    await moves.goto(url);
-    await ops.waitForContent(expect, {
-      alsoWatch: profile.dismiss.map((rule) => rule.when),
-      onShown: checkPage,
-    });
-  };
+  return { checkCap, pause, pauseBeforeAction };
+}
 
-  /** One like or follow: never on a control that is already on; one click, verified when possible. */
-  const toggle = async (kind: Toggle) => {
-    const { control, on } = await engage.inspect(kind);
-    if (!control) {
-      log(`no ${kind} button on this item (already ${PAST[kind]}?); trying a later one`);
-      return;
-    }
-    try {
-      if (on) {
-        log(`already ${PAST[kind]}: not clicked; trying a later item`);
-        return;
-      }
-      await pauseBeforeAction();
-      // A dialog or captcha that came up during the pause would swallow the click.
-      await checkPage();
-      const result = await engage.switchOn(control, kind);
-      if (result === 'unchanged') {
-        log(`clicked ${kind} once, but it did not turn on: not counted, not clicked again`);
-        return;
-      }
-      owed[kind]--;
-      counters[`${kind}s`]++;
-      progress();
-      log(
-        result === 'clicked' ? `${PAST[kind]} (unverified: selectors.${kind}Active is not set)` : PAST[kind],
-      );
-    } finally {
-      await control.dispose().catch(() => {});
-    }
-    await checkPage();
-  };
-
-  const comment = async () => {
-    await pauseBeforeAction();
-    await checkPage();
-    const text = random.pick(settings.commentTemplates);
-    if (!(await engage.comment(text))) return;
-    counters.comments++;
-    progress();
-    log(`commented "${text}"`);
-    await checkPage();
-  };
-
-  const visit = async (item: ItemPlan) => {
-    if (item.watchSeconds === null) {
-      await pause(random.int(GLANCE_MS.min, GLANCE_MS.max));
-      counters.scrolls++;
-      progress();
-      await checkPage();
-      return;
-    }
-    const seconds = Math.min(item.watchSeconds, Math.floor((await pause(item.watchSeconds * 1000)) / 1000));
-    counters.itemsViewed++;
-    counters.watchSeconds += seconds;
-    progress();
-    log(`watched an item for ${seconds} s`);
-    checkCap();
-    await checkPage();
-    if (item.like) owed.like++;
-    if (item.follow) owed.follow++;
-    if (owed.like > 0) await toggle('like');
-    if (owed.follow > 0) await toggle('follow');
-    if (item.comment) await comment();
-  };
-
-  const next = async () => {
-    checkCap();
-    await moves.next();
-  };
-
-  /** Moves past LIVE cards and ads (selectors.skipItem): not watched, not engaged, not counted. */
-  const passSkipItems = async () => {
-    for (let passed = 0; await moves.onSkipItem(); passed++) {
-      if (passed >= MAX_SKIPS_IN_A_ROW)
-        throw new WarmupFailure(
-          'selector_missing',
-          `${MAX_SKIPS_IN_A_ROW} items in a row matched selectors.skipItem ("${profile.selectors.skipItem}") on ${page.url()}`,
-        );
-      log('passed over an item matching selectors.skipItem (LIVE or an ad)');
-      await pause(random.int(GLANCE_MS.min, GLANCE_MS.max));
-      await next();
-      await checkPage();
-    }
-  };
-
-  const visitAll = async (items: ItemPlan[]) => {
-    for (const [index, item] of items.entries()) {
-      if (index > 0) await next();
-      await passSkipItems();
-      checkCap();
-      await visit(item);
-    }
-  };
-
-  let capped = false;
-  try {
-    await open(profile.startUrl, 'feedItem');
-    log(`opened ${profile.startUrl}`);
-    await visitAll(plan.feed);
-    if (plan.search) {
-      await pauseBeforeAction();
-      await open(
-        profile.searchUrl.replace('{query}', encodeURIComponent(plan.search.keyword)),
-        'searchResultItem',
-      );
-      counters.searches++;
-      progress();
-      log(`searched "${plan.search.keyword}"`);
-      if (plan.search.items.length > 0) {
-        const results = page.locator(profile.selectors.searchResultItem);
-        const count = await ops.guard(results.count());
-        await ops.guard(results.nth(random.int(0, Math.min(count, 6) - 1)).click());
-        await ops.waitForContent('feedItem', {
-          alsoWatch: profile.dismiss.map((rule) => rule.when),
-          onShown: checkPage,
-        });
-        await visitAll(plan.search.items);
-      }
-    }
-    if (owed.like > 0) log(`${owed.like} like(s) not done: the remaining items were already liked`);
-    if (owed.follow > 0)
-      log(`${owed.follow} follow(s) not done: no follow button, or already followed, on the remaining items`);
-  } catch (err) {
-    if (!(err instanceof CapReached)) {
-      // A marker on the page (a captcha over the button that timed out) explains a failure best.
-      if (!signal.aborted) await ops.checkMarkersQuietly();
-      throw err;
-    }
-    capped = true;
-    log(`session cap of ${settings.sessionCapSeconds} s reached`);
+/**
+ * The end of a session cut short: the cap is logged and ends it well; any other error is rethrown,
+ * after a look for a health marker (a captcha over the button that timed out explains it best).
+ */
+async function explainUnlessCapped(walk: Walk, err: unknown): Promise<void> {
+  const { signal, settings, log } = walk.input;
+  if (!(err instanceof CapReached)) {
+    if (!signal.aborted) await walk.ops.checkMarkersQuietly();
+    throw err;
   }
-  // Let the last like/comment requests reach the site before the page closes.
-  await poll(async () => (pendingWrites() === 0 ? true : null), { timeoutMs: 3000, signal });
-  return capped;
+  log(`session cap of ${settings.sessionCapSeconds} s reached`);
+}
+
+/** The start page's feed, then the search and its results; what was owed and not done is logged. */
+async function followPlan(walk: Walk, plan: SessionPlan): Promise<void> {
+  const { profile, log } = walk.input;
+  await open(walk, profile.startUrl, 'feedItem');
+  log(`opened ${profile.startUrl}`);
+  await visitAll(walk, plan.feed);
+  if (plan.search) await search(walk, plan.search);
+  const { owed } = walk;
+  if (owed.like > 0) log(`${owed.like} like(s) not done: the remaining items were already liked`);
+  if (owed.follow > 0)
+    log(`${owed.follow} follow(s) not done: no follow button, or already followed, on the remaining items`);
+}
+
+async function open(walk: Walk, url: string, expect: SelectorField): Promise<void> {
+  await walk.moves.goto(url);
+  await walk.ops.waitForContent(expect, {
+    alsoWatch: walk.input.profile.dismiss.map((rule) => rule.when),
+    onShown: walk.checkPage,
+  });
+}
+
+/** Searches the keyword and watches the planned items from one of the first results. */
+async function search(walk: Walk, plan: NonNullable<SessionPlan['search']>): Promise<void> {
+  const { page, profile, random, counters, progress, log } = walk.input;
+  const { ops } = walk;
+  await walk.clock.pauseBeforeAction();
+  await open(
+    walk,
+    profile.searchUrl.replace('{query}', encodeURIComponent(plan.keyword)),
+    'searchResultItem',
+  );
+  counters.searches++;
+  progress();
+  log(`searched "${plan.keyword}"`);
+  if (plan.items.length === 0) return;
+  const results = page.locator(profile.selectors.searchResultItem);
+  const count = await ops.guard(results.count());
+  await ops.guard(results.nth(random.int(0, Math.min(count, 6) - 1)).click());
+  await ops.waitForContent('feedItem', {
+    alsoWatch: profile.dismiss.map((rule) => rule.when),
+    onShown: walk.checkPage,
+  });
+  await visitAll(walk, plan.items);
+}
+
+async function visitAll(walk: Walk, items: ItemPlan[]): Promise<void> {
+  for (const [index, item] of items.entries()) {
+    if (index > 0) await next(walk);
+    await passSkipItems(walk);
+    walk.clock.checkCap();
+    await visit(walk, item);
+  }
+}
+
+async function next(walk: Walk): Promise<void> {
+  walk.clock.checkCap();
+  await walk.moves.next();
+}
+
+/** Moves past LIVE cards and ads (selectors.skipItem): not watched, not engaged, not counted. */
+async function passSkipItems(walk: Walk): Promise<void> {
+  const { page, profile, random, log } = walk.input;
+  for (let passed = 0; await walk.moves.onSkipItem(); passed++) {
+    if (passed >= MAX_SKIPS_IN_A_ROW)
+      throw new WarmupFailure(
+        'selector_missing',
+        `${MAX_SKIPS_IN_A_ROW} items in a row matched selectors.skipItem ("${profile.selectors.skipItem}") on ${page.url()}`,
+      );
+    log('passed over an item matching selectors.skipItem (LIVE or an ad)');
+    await walk.clock.pause(random.int(GLANCE_MS.min, GLANCE_MS.max));
+    await next(walk);
+    await walk.checkPage();
+  }
+}
+
+/** Skims the item, or watches it and then likes, follows and comments as planned (or owed). */
+async function visit(walk: Walk, item: ItemPlan): Promise<void> {
+  const { random, counters, progress, log } = walk.input;
+  const { clock, owed } = walk;
+  if (item.watchSeconds === null) {
+    await clock.pause(random.int(GLANCE_MS.min, GLANCE_MS.max));
+    counters.scrolls++;
+    progress();
+    await walk.checkPage();
+    return;
+  }
+  const seconds = Math.min(
+    item.watchSeconds,
+    Math.floor((await clock.pause(item.watchSeconds * 1000)) / 1000),
+  );
+  counters.itemsViewed++;
+  counters.watchSeconds += seconds;
+  progress();
+  log(`watched an item for ${seconds} s`);
+  clock.checkCap();
+  await walk.checkPage();
+  if (item.like) owed.like++;
+  if (item.follow) owed.follow++;
+  if (owed.like > 0) await toggle(walk, 'like');
+  if (owed.follow > 0) await toggle(walk, 'follow');
+  if (item.comment) await comment(walk);
+}
+
+/** One like or follow: never on a control that is already on; one click, verified when possible. */
+async function toggle(walk: Walk, kind: Toggle): Promise<void> {
+  const { counters, progress, log } = walk.input;
+  const { control, on } = await walk.engage.inspect(kind);
+  if (!control) {
+    log(`no ${kind} button on this item (already ${PAST[kind]}?); trying a later one`);
+    return;
+  }
+  try {
+    if (on) {
+      log(`already ${PAST[kind]}: not clicked; trying a later item`);
+      return;
+    }
+    await walk.clock.pauseBeforeAction();
+    // A dialog or captcha that came up during the pause would swallow the click.
+    await walk.checkPage();
+    const result = await walk.engage.switchOn(control, kind);
+    if (result === 'unchanged') {
+      log(`clicked ${kind} once, but it did not turn on: not counted, not clicked again`);
+      return;
+    }
+    walk.owed[kind]--;
+    counters[`${kind}s`]++;
+    progress();
+    log(result === 'clicked' ? `${PAST[kind]} (unverified: selectors.${kind}Active is not set)` : PAST[kind]);
+  } finally {
+    await control.dispose().catch(() => {});
+  }
+  await walk.checkPage();
+}
+
+async function comment(walk: Walk): Promise<void> {
+  const { settings, random, counters, progress, log } = walk.input;
+  await walk.clock.pauseBeforeAction();
+  await walk.checkPage();
+  const text = random.pick(settings.commentTemplates);
+  if (!(await walk.engage.comment(text))) return;
+  counters.comments++;
+  progress();
+  log(`commented "${text}"`);
+  await walk.checkPage();
 }

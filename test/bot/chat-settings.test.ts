@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { type DailyDigest, startDailyDigest } from '../../src/bot/commands/summary/daily-digest.ts';
 import { createThrottle } from '../../src/bot/notifications/throttle.ts';
-import { type DailyDigest, startDailyDigest } from '../../src/bot/summary/daily-digest.ts';
 import { notificationOutbox, programmes, runs, tasks } from '../../src/db/schema.ts';
 import { buildTaskEvent } from '../../src/tasks/events.ts';
 import { people } from '../support/bot.ts';

@@ -3,14 +3,10 @@
 // what Telegram counts after parsing: 4096 characters for a text, 1024 for a caption.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  formatTaskDetails,
-  formatTaskEvent,
-  formatTaskList,
-  MAX_CAPTION,
-  MAX_TEXT,
-} from '../../src/bot/format.ts';
+import { formatTaskEvent } from '../../src/bot/commands/tasks/card.ts';
+import { formatTaskDetails, formatTaskList } from '../../src/bot/commands/tasks/details.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
+import { MAX_CAPTION, MAX_TEXT } from '../../src/bot/shared/text-budget.ts';
 import type { TaskEvent } from '../../src/tasks/events.ts';
 import { STATUSES } from '../../src/tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../../src/tasks/queries.ts';

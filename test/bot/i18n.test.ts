@@ -7,22 +7,18 @@ import { accountKeyboard } from '../../src/bot/commands/account-page/keyboard.ts
 import { formatAccounts } from '../../src/bot/commands/accounts/accounts.ts';
 import { botCommands } from '../../src/bot/commands/help/help.ts';
 import { resumeButtons } from '../../src/bot/commands/quarantine/notice.ts';
-import {
-  formatCounters,
-  formatDuration,
-  formatTaskDetails,
-  formatTaskEvent,
-  formatTaskList,
-} from '../../src/bot/format.ts';
+import { chartSpec } from '../../src/bot/commands/summary/chart.ts';
+import { buildSummaryData } from '../../src/bot/commands/summary/summary-data.ts';
+import { formatStatsCaption, formatSummary } from '../../src/bot/commands/summary/summary-text.ts';
+import { formatTaskEvent } from '../../src/bot/commands/tasks/card.ts';
+import { formatTaskDetails, formatTaskList } from '../../src/bot/commands/tasks/details.ts';
+import { listKeyboard, restartAnywayKeyboard, taskKeyboard } from '../../src/bot/commands/tasks/keyboard.ts';
+import { nextStepButtons } from '../../src/bot/commands/tasks/next-steps.ts';
 import { en } from '../../src/bot/i18n/en.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
 import { ago, dateTime, number } from '../../src/bot/i18n/intl.ts';
 import { ru } from '../../src/bot/i18n/ru.ts';
-import { listKeyboard, restartAnywayKeyboard, taskKeyboard } from '../../src/bot/keyboards.ts';
-import { nextStepButtons } from '../../src/bot/next-steps.ts';
-import { chartSpec } from '../../src/bot/summary/chart.ts';
-import { buildSummaryData } from '../../src/bot/summary/summary-data.ts';
-import { formatStatsCaption, formatSummary } from '../../src/bot/summary/summary-text.ts';
+import { formatCounters, formatDuration } from '../../src/bot/shared/wording.ts';
 import { HEALTH_STATES } from '../../src/db/vocabulary.ts';
 import type { TaskEvent } from '../../src/tasks/events.ts';
 import { STATUSES } from '../../src/tasks/lifecycle.ts';

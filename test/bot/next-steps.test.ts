@@ -4,8 +4,8 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { botCommands } from '../../src/bot/commands/help/help.ts';
+import { MAX_NEXT_STEP_BUTTONS, nextStepButtons } from '../../src/bot/commands/tasks/next-steps.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
-import { MAX_NEXT_STEP_BUTTONS, nextStepButtons } from '../../src/bot/next-steps.ts';
 import { auditLog } from '../../src/db/schema.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { createTask } from '../../src/tasks/create-task.ts';

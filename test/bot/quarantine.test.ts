@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { Telegram } from 'telegraf';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createNotifier } from '../../src/bot/notifications/notifier.ts';
+import { createNotifier } from '../../src/bot/commands/tasks/notifier.ts';
 import { accounts, auditLog } from '../../src/db/schema.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { createTask } from '../../src/tasks/create-task.ts';

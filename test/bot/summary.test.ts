@@ -1,10 +1,10 @@
 // The summary's pure builders: one query result becomes the numbers of both the chart (its
 // ECharts series) and the text, so the bars equal the words; the chart renders to a real PNG.
 import { describe, expect, it } from 'vitest';
+import { chartOption, chartSpec, renderChartPng } from '../../src/bot/commands/summary/chart.ts';
+import { buildSummaryData } from '../../src/bot/commands/summary/summary-data.ts';
+import { formatStatsCaption, formatSummary } from '../../src/bot/commands/summary/summary-text.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
-import { chartOption, chartSpec, renderChartPng } from '../../src/bot/summary/chart.ts';
-import { buildSummaryData } from '../../src/bot/summary/summary-data.ts';
-import { formatStatsCaption, formatSummary } from '../../src/bot/summary/summary-text.ts';
 import type { RunCountRow } from '../../src/db/summary-repo.ts';
 import { programmeDayAt } from '../../src/tasks/programmes/calendar.ts';
 

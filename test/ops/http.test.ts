@@ -138,3 +138,90 @@ describe('/admin/queues lockout', () => {
     expect((await get('127.0.0.2', PASSWORD)).status).toBe(200);
   }, 30_000);
 });
+
+describe('behind a reverse proxy (HTTP_TRUSTED_PROXIES)', () => {
+  const clock = 0;
+  let proxied: OpsServer;
+  beforeAll(async () => {
+    proxied = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      log: testLog,
+      metrics: createMetrics(testLog),
+      admin: { password: PASSWORD, databaseUrl: database().url, lockout: { now: () => clock } },
+      trustedProxies: ['127.0.0.1', '10.0.0.0/8'],
+    });
+  });
+  afterAll(async () => {
+    await proxied?.close();
+  });
+
+  /** GET /admin/queues/queues from a local address, with an X-Forwarded-For header. */
+  const get = (from: string, forwardedFor: string, password: string) =>
+    new Promise<number>((resolve, reject) => {
+      const url = new URL(`${proxied.url}/admin/queues/queues`);
+      request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          localAddress: from,
+          headers: { ...basic('admin', password), 'x-forwarded-for': forwardedFor },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      )
+        .on('error', reject)
+        .end();
+    });
+
+  it('counts failed logins per client the proxy names, not per proxy', async () => {
+    // What a client writes into the header itself stands to the left: the proxy appends the peer.
+    for (let i = 1; i <= 10; i++)
+      expect(await get('127.0.0.1', `198.51.100.1, 203.0.113.7, 10.1.2.3`, `wrong ${i}`)).toBe(401);
+    expect(await get('127.0.0.1', '203.0.113.7', PASSWORD)).toBe(429);
+    // Another client behind the same proxy, and the same client claiming another address on the left.
+    expect(await get('127.0.0.1', '203.0.113.8', PASSWORD)).toBe(200);
+    expect(await get('127.0.0.1', '203.0.113.9, 203.0.113.7', PASSWORD)).toBe(429);
+  }, 30_000);
+
+  it('believes no X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    for (let i = 1; i <= 10; i++) expect(await get('127.0.0.4', `192.0.2.${i}`, `wrong ${i}`)).toBe(401);
+    // Ten different claimed clients were one address: it is locked, whatever it claims now.
+    expect(await get('127.0.0.4', '192.0.2.99', PASSWORD)).toBe(429);
+    expect(await get('127.0.0.5', '192.0.2.1', PASSWORD)).toBe(200);
+  }, 30_000);
+});
+
+describe('OPS_TOKEN', () => {
+  const TOKEN = 'ops-token-0123456789abcdef';
+  let guarded: OpsServer;
+  beforeAll(async () => {
+    guarded = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      log: testLog,
+      metrics: createMetrics(testLog),
+      opsToken: TOKEN,
+    });
+    guarded.setPhase('running');
+  });
+  afterAll(async () => {
+    await guarded?.close();
+  });
+
+  it('guards /readyz and /metrics with a bearer token; /healthz stays open for liveness probes', async () => {
+    for (const path of ['/readyz', '/metrics']) {
+      const bare = await fetch(`${guarded.url}${path}`);
+      expect(bare.status, path).toBe(401);
+      expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      const wrong = await fetch(`${guarded.url}${path}`, { headers: { authorization: 'Bearer nope' } });
+      expect(wrong.status, path).toBe(401);
+      const right = await fetch(`${guarded.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(right.status, path).toBe(200);
+    }
+    expect((await fetch(`${guarded.url}/healthz`)).status).toBe(200);
+  });
+});

@@ -6,9 +6,9 @@
 // summary of D+1 09:00 (Moscow) and `since=24h` both cover the real minute this file runs in.
 import { and, eq, gt, inArray, isNotNull } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { chartOption, chartSpec } from '../../src/bot/commands/summary/chart.ts';
+import { loadSummaryData } from '../../src/bot/commands/summary/send-summary.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
-import { chartOption, chartSpec } from '../../src/bot/summary/chart.ts';
-import { loadSummaryData } from '../../src/bot/summary/send-summary.ts';
 import { insertAccount } from '../../src/db/accounts-repo.ts';
 import {
   accounts,

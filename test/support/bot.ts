@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { createCheckAnswerSender } from '../../src/bot/notifications/check-answer.ts';
+import { createCheckAnswerSender } from '../../src/bot/commands/check/answer.ts';
 import type { Outbox } from '../../src/bot/notifications/outbox.ts';
 import type { TelegramWatch } from '../../src/bot/notifications/telegram-watch.ts';
 import type { WireBotOptions } from '../../src/bot/wiring.ts';

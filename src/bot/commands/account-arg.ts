@@ -4,7 +4,7 @@
 import { findAccountsByUsernames } from '../../db/accounts-repo.ts';
 import type { Executor } from '../../db/client.ts';
 import type { AccountRow } from '../../db/schema.ts';
-import { escapeHtml } from '../format.ts';
+import { escapeHtml } from '../shared/text-budget.ts';
 import { parseAccountRef } from './account-input.ts';
 import { type BotContext, commandArgs } from './context.ts';
 import { shownInput } from './quoted-input.ts';

@@ -1,6 +1,6 @@
 // What of a user's own words a reply may quote back. Text that is or holds a link, or credentials
 // (`user:pass@`), is never quoted: a reply stays in the chat, where the original is deleted.
-import { escapeHtml, truncate } from '../format.ts';
+import { escapeHtml, truncate } from '../shared/text-budget.ts';
 
 /** A link (`scheme://`, `www.`) or credentials of the `user:pass@host` kind anywhere in the text. */
 export function looksLikeUrl(text: string): boolean {

@@ -1,12 +1,13 @@
 // The bot's intake: updates are stored in the inbox (the database), then handled with bounded
 // concurrency — different chats at once, one chat's updates one after another in update order —
 // and each is marked handled once its handler (or bot.catch) has finished. Long polling and the
-// webhook both feed it; neither waits for a handler.
+// webhook both feed it; neither waits for a handler. The lanes themselves are in chat-lanes.ts.
 import { Context, type Telegram } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { Db } from '../../db/client.ts';
 import { markUpdatesHandled, storeUpdates, unhandledUpdates } from '../../db/updates-repo.ts';
 import type { Logger } from '../../logger.ts';
+import { createChatLanes } from './chat-lanes.ts';
 
 export type Intake = {
   /** Stores the updates (resolves once they are durable) and queues the ones never seen before. */
@@ -40,70 +41,63 @@ export function createIntake(options: IntakeOptions): Intake {
   const { bot, db, concurrency } = options;
   const log = options.log.child({ component: 'intake' });
   const botId = Number(bot.telegram.token.split(':')[0]);
-  const queues = new Map<string, Update[]>(); // chat → updates not started yet, by update_id
-  const ready: string[] = []; // chats with a queued update and none in flight, oldest first
-  const busy = new Set<string>();
-  const inFlight = new Set<Promise<void>>();
-  let queued = 0;
-  let stopped = false;
-  let changed: (() => void)[] = [];
+  const marks = createHandledMarks(db, botId, log);
+  const lanes = createChatLanes({
+    concurrency,
+    keyOf: (update) => chatKey(bot, update),
+    async handle(update) {
+      try {
+        await bot.handleUpdate(update);
+      } catch (err) {
+        // bot.catch itself failed: the update is still done — a poison update must not come back.
+        log.error({ err, updateId: update.update_id }, 'update failed, and so did its error handler');
+      }
+      marks.mark(update.update_id);
+    },
+  });
 
-  const notify = () => {
-    const waiting = changed;
-    changed = [];
-    for (const wake of waiting) wake();
+  return {
+    async accept(updates) {
+      const fresh = await storeUpdates(db, botId, updates);
+      if (!lanes.stopped) for (const update of fresh) lanes.enqueue(update);
+    },
+    async recover() {
+      const left = (await unhandledUpdates(db, botId)) as Update[];
+      for (const update of left) lanes.enqueue(update);
+      if (left.length > 0)
+        log.info({ updates: left.length }, 'handling updates a previous run stored but did not finish');
+      return left.length;
+    },
+    pending: () => lanes.pending(),
+    room: (limit) => lanes.room(limit),
+    async stop(graceMs) {
+      lanes.stop();
+      if (lanes.inFlight().length > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        });
+        await Promise.race([Promise.allSettled(lanes.inFlight()), grace]);
+        clearTimeout(timer);
+      }
+      await marks.flushed();
+      const left = lanes.inFlight().length;
+      if (left > 0) {
+        log.warn(
+          { updates: left },
+          'updates still being handled after the grace period; the next start handles them again',
+        );
+      }
+      return left;
+    },
   };
+}
 
-  function enqueue(update: Update) {
-    const key = chatKey(bot, update);
-    let queue = queues.get(key);
-    if (!queue) {
-      queue = [];
-      queues.set(key, queue);
-      if (!busy.has(key)) ready.push(key);
-    }
-    // A webhook may deliver one chat's updates out of order over parallel connections.
-    let at = queue.length;
-    while (at > 0 && queue[at - 1]!.update_id > update.update_id) at--;
-    queue.splice(at, 0, update);
-    queued++;
-    pump();
-  }
-
-  function pump() {
-    while (!stopped && busy.size < concurrency && ready.length > 0) {
-      const key = ready.shift()!;
-      const queue = queues.get(key)!;
-      const update = queue.shift()!;
-      if (queue.length === 0) queues.delete(key);
-      queued--;
-      busy.add(key);
-      const job = handle(update).finally(() => {
-        inFlight.delete(job);
-        busy.delete(key);
-        if (queues.has(key)) ready.push(key);
-        notify();
-        pump();
-      });
-      inFlight.add(job);
-    }
-  }
-
-  async function handle(update: Update) {
-    try {
-      await bot.handleUpdate(update);
-    } catch (err) {
-      // bot.catch itself failed: the update is still done — a poison update must not come back.
-      log.error({ err, updateId: update.update_id }, 'update failed, and so did its error handler');
-    }
-    toMark.push(update.update_id);
-    flushing ??= flush().finally(() => {
-      flushing = undefined;
-    });
-  }
-
-  // Handled ids are written together, one UPDATE at a time: a round trip less per update under
-  // load. An id not yet written when the process dies is handled again at the next start.
+/**
+ * Handled ids are written together, one UPDATE at a time: a round trip less per update under
+ * load. An id not yet written when the process dies is handled again at the next start.
+ */
+function createHandledMarks(db: Db, botId: number, log: Logger) {
   const toMark: number[] = [];
   let flushing: Promise<void> | undefined;
   async function flush() {
@@ -119,43 +113,16 @@ export function createIntake(options: IntakeOptions): Intake {
       }
     }
   }
-
   return {
-    async accept(updates) {
-      const fresh = await storeUpdates(db, botId, updates);
-      if (!stopped) for (const update of fresh) enqueue(update);
+    mark(updateId: number) {
+      toMark.push(updateId);
+      flushing ??= flush().finally(() => {
+        flushing = undefined;
+      });
     },
-    async recover() {
-      const left = (await unhandledUpdates(db, botId)) as Update[];
-      for (const update of left) enqueue(update);
-      if (left.length > 0)
-        log.info({ updates: left.length }, 'handling updates a previous run stored but did not finish');
-      return left.length;
-    },
-    pending: () => queued + inFlight.size,
-    room(limit) {
-      if (stopped || queued + inFlight.size < limit) return Promise.resolve();
-      return new Promise<void>((resolve) => changed.push(resolve)).then(() => this.room(limit));
-    },
-    async stop(graceMs) {
-      stopped = true;
-      notify();
-      if (inFlight.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        const grace = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, graceMs);
-        });
-        await Promise.race([Promise.allSettled([...inFlight]), grace]);
-        clearTimeout(timer);
-      }
+    /** Resolves once the ids marked so far are written (or failed to be). */
+    async flushed() {
       await flushing;
-      if (inFlight.size > 0) {
-        log.warn(
-          { updates: inFlight.size },
-          'updates still being handled after the grace period; the next start handles them again',
-        );
-      }
-      return inFlight.size;
     },
   };
 }

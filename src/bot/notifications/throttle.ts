@@ -1,6 +1,15 @@
 // Decides when a message to a chat may go out so that Telegram has no reason to answer 429: a gap
 // between sends to one chat, a rolling cap per group, a rolling cap overall, and pauses after a
 // retry_after. Pure: the clock is injected; reserve() books a slot and says how long to wait.
+// The slot arithmetic itself is in throttle-slots.ts.
+import {
+  type ChatState,
+  earliestForChat,
+  earliestGlobally,
+  insertionPoint,
+  moveSlot,
+  type Windows,
+} from './throttle-slots.ts';
 
 export type ThrottleLimits = {
   /** Least time between two sends to one chat (Telegram: about one message per second). */
@@ -46,16 +55,18 @@ export type Throttle = {
   peek(chatId: number): number;
 };
 
-type ChatState = { slots: number[]; pausedUntil: number };
-
 export function createThrottle(
   options: { now?: () => number; limits?: Partial<ThrottleLimits> } = {},
 ): Throttle {
   const now = options.now ?? Date.now;
   const limits = { ...TELEGRAM_LIMITS, ...options.limits };
-  const chatGap = limits.chatIntervalMs + limits.marginMs;
-  const groupWindow = limits.groupWindowMs + limits.marginMs;
-  const globalWindow = limits.globalWindowMs + limits.marginMs;
+  const w: Windows = {
+    chatGap: limits.chatIntervalMs + limits.marginMs,
+    groupMax: limits.groupMaxPerWindow,
+    groupWindow: limits.groupWindowMs + limits.marginMs,
+    globalMax: limits.globalMaxPerWindow,
+    globalWindow: limits.globalWindowMs + limits.marginMs,
+  };
   const chats = new Map<number, ChatState>();
   let global: number[] = []; // booked slots of every chat, ascending
   let globalPausedUntil = 0;
@@ -71,52 +82,13 @@ export function createThrottle(
   }
 
   function forget(at: number): void {
-    global = global.filter((slot) => slot > at - globalWindow);
-    if (at - lastSweep < groupWindow) return;
+    global = global.filter((slot) => slot > at - w.globalWindow);
+    if (at - lastSweep < w.groupWindow) return;
     lastSweep = at;
     for (const [chatId, state] of chats) {
-      state.slots = state.slots.filter((slot) => slot > at - groupWindow);
+      state.slots = state.slots.filter((slot) => slot > at - w.groupWindow);
       if (state.slots.length === 0 && state.pausedUntil <= at) chats.delete(chatId);
     }
-  }
-
-  /** The chat's own bounds; each only moves later, and every slot it already holds is earlier. */
-  function earliestForChat(chatId: number, state: ChatState, at: number): number {
-    let slot = Math.max(at, state.pausedUntil, globalPausedUntil);
-    const last = state.slots.at(-1);
-    if (last !== undefined) slot = Math.max(slot, last + chatGap);
-    const max = limits.groupMaxPerWindow;
-    if (chatId < 0 && state.slots.length >= max) slot = Math.max(slot, state.slots.at(-max)! + groupWindow);
-    return slot;
-  }
-
-  /**
-   * Whether a slot at `t` keeps every window of the global cap: with `t` among the booked slots, no
-   * run of max+1 consecutive slots may span less than the window. Slots of other chats can lie in
-   * the future, so checking only the window that ends at `t` is not enough.
-   */
-  function fitsGlobally(t: number): boolean {
-    const max = limits.globalMaxPerWindow;
-    const position = insertionPoint(global, t);
-    const withT = (i: number): number => (i < position ? global[i]! : i === position ? t : global[i - 1]!);
-    for (
-      let start = Math.max(0, position - max);
-      start <= position && start + max <= global.length;
-      start++
-    ) {
-      if (withT(start + max) - withT(start) < globalWindow) return false;
-    }
-    return true;
-  }
-
-  /** The earliest fitting slot is `from` itself or the moment some booked slot leaves its window. */
-  function earliestGlobally(from: number): number {
-    if (fitsGlobally(from)) return from;
-    for (const slot of global) {
-      const candidate = slot + globalWindow;
-      if (candidate > from && fitsGlobally(candidate)) return candidate;
-    }
-    return Math.max(from, (global.at(-1) ?? from) + globalWindow);
   }
 
   return {
@@ -128,8 +100,10 @@ export function createThrottle(
       forget(at);
       const state = chatId === undefined ? undefined : stateOf(chatId);
       const own =
-        chatId === undefined || !state ? Math.max(at, globalPausedUntil) : earliestForChat(chatId, state, at);
-      const slot = earliestGlobally(own);
+        chatId === undefined || !state
+          ? Math.max(at, globalPausedUntil)
+          : earliestForChat(chatId, state, at, globalPausedUntil, w);
+      const slot = earliestGlobally(global, own, w);
       state?.slots.push(slot);
       global.splice(insertionPoint(global, slot), 0, slot);
       return { waitMs: slot - at, slot };
@@ -138,16 +112,8 @@ export function createThrottle(
       const at = now();
       if (at <= slot) return;
       const state = chatId === undefined ? undefined : chats.get(chatId);
-      const own = state?.slots.lastIndexOf(slot) ?? -1;
-      if (state && own >= 0) {
-        state.slots.splice(own, 1);
-        state.slots.splice(insertionPoint(state.slots, at), 0, at);
-      }
-      const shared = global.indexOf(slot);
-      if (shared >= 0) {
-        global.splice(shared, 1);
-        global.splice(insertionPoint(global, at), 0, at);
-      }
+      if (state) moveSlot(state.slots, state.slots.lastIndexOf(slot), at);
+      moveSlot(global, global.indexOf(slot), at);
     },
     noteRetryAfter(chatId, seconds) {
       const until = now() + Math.max(0, seconds) * 1000 + limits.marginMs;
@@ -158,7 +124,7 @@ export function createThrottle(
       const at = now();
       forget(at);
       const state = chats.get(chatId) ?? { slots: [], pausedUntil: 0 };
-      return earliestGlobally(earliestForChat(chatId, state, at)) - at;
+      return earliestGlobally(global, earliestForChat(chatId, state, at, globalPausedUntil, w), w) - at;
     },
     pausedFor(chatId) {
       const at = now();
@@ -166,16 +132,4 @@ export function createThrottle(
       return Math.max(0, (chat?.pausedUntil ?? 0) - at, globalPausedUntil - at);
     },
   };
-}
-
-/** Index of the first element of ascending `values` greater than `value` (binary search). */
-function insertionPoint(values: number[], value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! > value) high = middle;
-    else low = middle + 1;
-  }
-  return low;
 }

@@ -3,20 +3,23 @@
 import { randomInt } from 'node:crypto';
 import { findAccountsByUsernames } from '../../db/accounts-repo.ts';
 import { recordAudit } from '../../db/audit-repo.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
+import {
+  moveMemberSlotsFrom,
+  moveProgrammeRow,
+  moveSlotsOfProgramme,
+} from '../../db/programme-moves-repo.ts';
 import {
   addMember,
   findProgramme,
   insertProgramme,
   programmeMembers,
   removeMember,
-  setProgrammeStatus,
-  skipPlannedSlots,
 } from '../../db/programmes-repo.ts';
 import type { ProgrammeRow } from '../../db/schema.ts';
-import type { ProgrammeStatus } from '../../db/vocabulary.ts';
 import { programmeDayAt } from './calendar.ts';
 import type { ProgrammeSpec } from './spec.ts';
+import { isLive, PROGRAMME_MOVES, type ProgrammeMoveName, SLOT_MOVES } from './states.ts';
 
 export type CreateProgrammeResult =
   | { ok: true; programme: ProgrammeRow }
@@ -61,23 +64,33 @@ export async function createProgramme(
   });
 }
 
-const MOVES = {
-  pause: { from: ['active'], to: 'paused' },
-  resume: { from: ['paused'], to: 'active' },
-  stop: { from: ['active', 'paused'], to: 'stopped' },
-} as const satisfies Record<string, { from: readonly ProgrammeStatus[]; to: ProgrammeStatus }>;
-export type ProgrammeMove = keyof typeof MOVES;
+/** The moves a person makes; `finish` is the scheduler's. */
+export type ProgrammeMove = Exclude<ProgrammeMoveName, 'finish'>;
+
+/**
+ * Applies a move of states.ts's table: the programme's status, then its planned slots when the move
+ * skips them. Undefined when the programme is not in a status the move starts from (or gone).
+ */
+export async function applyProgrammeMove(
+  exec: Executor,
+  input: { id: number; move: ProgrammeMoveName; now: Date },
+): Promise<ProgrammeRow | undefined> {
+  const move = PROGRAMME_MOVES[input.move];
+  const row = await moveProgrammeRow(exec, input.id, move);
+  if (row && move.plannedSlots !== 'keep') {
+    await moveSlotsOfProgramme(exec, row.id, SLOT_MOVES.skip, { reason: move.plannedSlots, at: input.now });
+  }
+  return row;
+}
 
 /** Pause, resume or stop; undefined when the programme is not in a state that allows it (or gone). */
 export async function moveProgramme(
   db: Db,
   input: { id: number; move: ProgrammeMove; actorId: number; now: Date },
 ): Promise<ProgrammeRow | undefined> {
-  const { from, to } = MOVES[input.move];
   return db.transaction(async (tx) => {
-    const row = await setProgrammeStatus(tx, input.id, from, to);
+    const row = await applyProgrammeMove(tx, input);
     if (!row) return undefined;
-    if (to === 'stopped') await skipPlannedSlots(tx, row.id, 'stopped', input.now);
     await recordAudit(tx, {
       actorId: input.actorId,
       action: `programme.${input.move}`,
@@ -101,8 +114,7 @@ export async function changeMember(
 ): Promise<MemberChange> {
   const programme = await findProgramme(db, input.id);
   if (!programme) return { ok: false, problem: 'notFound' };
-  if (programme.status !== 'active' && programme.status !== 'paused')
-    return { ok: false, problem: 'notLive' };
+  if (!isLive(programme.status)) return { ok: false, problem: 'notLive' };
   const [account] = await findAccountsByUsernames(db, [input.username]);
   if (!account) return { ok: false, problem: 'unknownAccount' };
   const fromDay = Math.max(1, programmeDayAt(programme, input.now) + 1);
@@ -116,7 +128,13 @@ export async function changeMember(
   }
   await db.transaction(async (tx) => {
     if (input.change === 'add') await addMember(tx, programme.id, account.id, fromDay);
-    else await removeMember(tx, programme.id, account.id, fromDay);
+    else {
+      await removeMember(tx, programme.id, account.id, fromDay);
+      // No `at`: a removal's slots are settled on the database's clock, as they always were.
+      await moveMemberSlotsFrom(tx, programme.id, account.id, fromDay, SLOT_MOVES.skip, {
+        reason: 'removed',
+      });
+    }
     await recordAudit(tx, {
       actorId: input.actorId,
       action: `programme.${input.change}`,

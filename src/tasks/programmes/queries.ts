@@ -6,6 +6,7 @@ import { listRecentProgrammes, programmeMembers } from '../../db/programmes-repo
 import type { ProgrammeRow } from '../../db/schema.ts';
 import { dateOfProgrammeDay, programmeDayAt } from './calendar.ts';
 import { type DrawnSlot, drawSlots } from './slots.ts';
+import { isLive } from './states.ts';
 
 export type ProgrammeOverview = {
   programme: ProgrammeRow;
@@ -27,7 +28,7 @@ export async function listProgrammeOverviews(db: Db, now: Date): Promise<Program
   for (const programme of rows) {
     const day = programmeDayAt(programme, now);
     const health = await memberHealth(db, programme.id, Math.min(day, programme.ramp.length));
-    const live = programme.status === 'active' || programme.status === 'paused';
+    const live = isLive(programme.status);
     out.push({
       programme,
       day,
@@ -102,7 +103,7 @@ export async function programmeCalendar(
       skipped,
     };
   };
-  const live = programme.status === 'active' || programme.status === 'paused';
+  const live = isLive(programme.status);
   const first = Math.max(1, today);
   const upcoming: CalendarDay[] = [];
   for (let day = first; live && day <= Math.min(programme.ramp.length, first + 2); day++)

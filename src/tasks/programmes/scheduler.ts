@@ -3,18 +3,16 @@
 // skipped when its window has closed, its account is quarantined or the programme paused, else
 // claimed and turned into an ordinary task in one transaction. `now` is an argument: tests drive it.
 import type { Db } from '../../db/client.ts';
+import { moveSlot } from '../../db/programme-moves-repo.ts';
 import {
   accountsPlannedOn,
-  claimSlot,
   dueSlots,
   insertSlots,
   lastPlannedDay,
   listLiveProgrammes,
   type NewSlot,
   participantsOn,
-  setProgrammeStatus,
   setSlotTask,
-  skipSlot,
 } from '../../db/programmes-repo.ts';
 import type { ProgrammeRow, ProgrammeSlotRow } from '../../db/schema.ts';
 import type { Logger } from '../../logger.ts';
@@ -22,9 +20,9 @@ import { resolveSettings } from '../../warmup/settings.ts';
 import { createTask } from '../create-task.ts';
 import type { JobPort } from '../ports.ts';
 import { programmeDayAt } from './calendar.ts';
+import { applyProgrammeMove } from './manage.ts';
 import { drawSlots } from './slots.ts';
-
-export type SkipReason = 'missed' | 'quarantined' | 'paused' | 'stopped' | 'removed';
+import { dueSlotMove, type SkipReason, SLOT_MOVES } from './states.ts';
 
 export type TickReport = {
   planned: number;
@@ -63,16 +61,15 @@ async function tickOne(deps: TickDeps, programme: ProgrammeRow, report: TickRepo
     report.planned += await planDay(db, programme, day);
   }
   for (const { slot, quarantinedAt } of await dueSlots(db, programme.id, now)) {
-    const reason: SkipReason | undefined =
-      now.getTime() > slot.windowEndsAt.getTime()
-        ? 'missed'
-        : quarantinedAt
-          ? 'quarantined'
-          : programme.status === 'paused'
-            ? 'paused'
-            : undefined;
-    if (reason) {
-      if (await skipSlot(db, slot.id, reason, now))
+    const move = dueSlotMove({
+      now,
+      windowEndsAt: slot.windowEndsAt,
+      quarantined: quarantinedAt !== null,
+      programme: programme.status,
+    });
+    if (move.name === 'skip') {
+      const { reason } = move;
+      if (await moveSlot(db, slot.id, SLOT_MOVES.skip, { reason, at: now }))
         report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
       continue;
     }
@@ -88,7 +85,7 @@ async function tickOne(deps: TickDeps, programme: ProgrammeRow, report: TickRepo
   }
   if (
     today > programme.ramp.length &&
-    (await setProgrammeStatus(db, programme.id, ['active', 'paused'], 'finished'))
+    (await applyProgrammeMove(db, { id: programme.id, move: 'finish', now }))
   ) {
     report.finished.push(programme.id);
   }
@@ -102,7 +99,7 @@ async function createSlotTask(
 ): Promise<boolean> {
   const { now } = deps;
   return deps.db.transaction(async (tx) => {
-    const claimed = await claimSlot(tx, slot.id, now);
+    const claimed = await moveSlot(tx, slot.id, SLOT_MOVES.create, { at: now });
     if (!claimed) return false;
     const { task } = await createTask(tx, deps.jobs, {
       // Language-neutral: the chat may read Russian or English.

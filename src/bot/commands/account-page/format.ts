@@ -2,16 +2,10 @@
 // counters, reasons, times (in the chat's timezone) and durations. Pure.
 import type { AccountRow } from '../../../db/schema.ts';
 import { readIdentity } from '../../../warmup/identity.ts';
-import {
-  escapeHtml,
-  formatCounters,
-  formatDuration,
-  formatHealth,
-  formatReason,
-  truncate,
-} from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { dateTime, sinceOrDateTime } from '../../i18n/intl.ts';
+import { escapeHtml, truncate } from '../../shared/text-budget.ts';
+import { formatCounters, formatDuration, formatHealth, formatReason } from '../../shared/wording.ts';
 import { browserLine } from '../accounts/accounts.ts';
 
 export type AccountPage = {

@@ -3,7 +3,7 @@
 // anything.
 import { Markup } from 'telegraf';
 import type { Texts } from '../../i18n/index.ts';
-import { MAX_ID } from '../../keyboards.ts';
+import { MAX_ID } from '../../shared/buttons.ts';
 import { encodeResume } from '../quarantine/notice.ts';
 
 export type AccountAction = 'check' | 'restartLast';

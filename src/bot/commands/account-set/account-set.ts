@@ -8,7 +8,7 @@ import { takenIdentityKeys } from '../../../tasks/account-identity.ts';
 import { describeIdentity, fallbackIdentity, identityKey, readIdentity } from '../../../warmup/identity.ts';
 import type { BrowserProfile } from '../../../warmup/providers/provider.ts';
 import { createRandom } from '../../../warmup/random.ts';
-import { escapeHtml, truncate } from '../../format.ts';
+import { escapeHtml, truncate } from '../../shared/text-budget.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import {

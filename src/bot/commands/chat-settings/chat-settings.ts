@@ -4,8 +4,8 @@ import { Composer } from 'telegraf';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { findChatSettings, updateChatSettings } from '../../../db/chat-settings-repo.ts';
 import { formatClock, localTime } from '../../../tasks/local-time.ts';
-import { sendStats } from '../../summary/send-summary.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { sendStats } from '../summary/send-summary.ts';
 import { parseDigestArgs, parseQuietArgs, parseStatsDays, parseTzArgs } from './args.ts';
 
 export function chatSettingsFeature(deps: BotDeps) {

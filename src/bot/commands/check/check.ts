@@ -1,12 +1,12 @@
 // /check <account> (operator), and the Check button of a failure notice: queue a pre-flight check
 // of one account on its session queue (so it never shares the account's browser with a warmup)
 // and say so at once; the worker's answer, with a screenshot, arrives as its own message
-// (src/bot/notifications/check-answer.ts).
+// (commands/check/answer.ts).
 import { Composer } from 'telegraf';
 import { findAccountsByUsernames } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { liveLeaseAccounts } from '../../../db/leases-repo.ts';
-import { escapeHtml } from '../../format.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';

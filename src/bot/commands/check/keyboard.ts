@@ -1,8 +1,9 @@
 // The "Check" button (`k:<username>`) that asks for a /check of one account: offered by the
-// next steps of a failure whose proxy did not work (src/bot/next-steps.ts).
+// next steps of a failure whose proxy did not work (commands/tasks/next-steps.ts).
 import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { Texts } from '../../i18n/index.ts';
+import { MAX_CALLBACK_DATA } from '../../shared/buttons.ts';
 import { parseAccountRef } from '../account-input.ts';
 
 export function encodeCheckCallback(username: string): string {
@@ -11,7 +12,7 @@ export function encodeCheckCallback(username: string): string {
 
 /** The username of a Check tap, or undefined for anything that is not one (forged, oversize). */
 export function decodeCheckCallback(data: string | undefined): string | undefined {
-  if (!data || data.length > 64 || !data.startsWith('k:')) return undefined;
+  if (!data || data.length > MAX_CALLBACK_DATA || !data.startsWith('k:')) return undefined;
   const name = data.slice(2);
   return parseAccountRef(name) === name ? name : undefined;
 }

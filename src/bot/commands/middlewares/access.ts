@@ -5,8 +5,8 @@
 import type { MiddlewareFn } from 'telegraf';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { effectiveRole, findUser, touchUser } from '../../../db/users-repo.ts';
-import { chatTimeZone } from '../../chat-locale.ts';
 import { langOf, textsFor } from '../../i18n/index.ts';
+import { chatTimeZone } from '../../shared/chat-locale.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { guardCredentials } from './credentials.ts';
 

@@ -1,7 +1,7 @@
 // The drafts of the guided /new, kept in this process's memory per chat and user: buttons carry
 // only short tokens, so what was picked lives here until it is confirmed, cancelled or expires.
 import type { PresetName } from '../../../warmup/settings.ts';
-import type { NewTaskCallback } from '../../keyboards.ts';
+import type { NewTaskCallback } from './keyboard.ts';
 
 export const DRAFT_TTL_MS = 15 * 60_000;
 export const ACCOUNTS_PER_PAGE = 20;

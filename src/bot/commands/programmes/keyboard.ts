@@ -4,7 +4,7 @@ import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { ProgrammeRow } from '../../../db/schema.ts';
 import type { Texts } from '../../i18n/index.ts';
-import { MAX_ID } from '../../keyboards.ts';
+import { MAX_CALLBACK_DATA, MAX_ID } from '../../shared/buttons.ts';
 
 const ACTIONS = {
   p: 'pause',
@@ -25,7 +25,7 @@ export function isProgrammeCallbackData(data: string | undefined): boolean {
 }
 
 export function decodeProgrammeCallback(data: string | undefined): ProgrammeCallback | undefined {
-  const m = data && data.length <= 64 ? RE.exec(data) : null;
+  const m = data && data.length <= MAX_CALLBACK_DATA ? RE.exec(data) : null;
   if (!m) return undefined;
   const id = Number(m[2]);
   return id <= MAX_ID ? { action: ACTIONS[m[1] as Code], id } : undefined;

@@ -6,8 +6,8 @@ import type { ProgrammeCalendarView, ProgrammeOverview } from '../../../tasks/pr
 import { describeRamp } from '../../../tasks/programmes/ramp.ts';
 import { MAX_SESSIONS, SPEC_KEYS, type SpecProblem } from '../../../tasks/programmes/spec.ts';
 import { PRESET_NAMES } from '../../../warmup/settings.ts';
-import { escapeHtml, truncate } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
+import { escapeHtml, truncate } from '../../shared/text-budget.ts';
 import { shownInput } from '../quoted-input.ts';
 
 const formats = new Map<string, Intl.DateTimeFormat>();

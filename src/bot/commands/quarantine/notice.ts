@@ -4,9 +4,9 @@
 import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { TaskEvent } from '../../../tasks/events.ts';
-import { escapeHtml, truncate } from '../../format.ts';
 import type { Texts } from '../../i18n/index.ts';
-import { MAX_ID } from '../../keyboards.ts';
+import { MAX_ID } from '../../shared/buttons.ts';
+import { escapeHtml, truncate } from '../../shared/text-budget.ts';
 
 const ACCOUNT_MAX = 64;
 const RESUME_RE = /^qr:([1-9]\d{0,9})$/;

@@ -4,7 +4,7 @@
 import { Composer } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { resumeAccount } from '../../../tasks/quarantine.ts';
-import { escapeHtml } from '../../format.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
 import { accountFromArgs } from '../account-arg.ts';
 import { type BotContext, type BotDeps, requireRole } from '../context.ts';
 import { decodeResume } from './notice.ts';

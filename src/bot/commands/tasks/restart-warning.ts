@@ -6,9 +6,10 @@ import type { Db } from '../../../db/client.ts';
 import { findTask } from '../../../db/tasks-repo.ts';
 import { canApply } from '../../../tasks/lifecycle.ts';
 import { cannotWarm, resetFrom } from '../../../tasks/restart-task.ts';
-import { escapeHtml, formatHealth } from '../../format.ts';
-import { restartAnywayKeyboard } from '../../keyboards.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
+import { formatHealth } from '../../shared/wording.ts';
 import type { BotContext } from '../context.ts';
+import { restartAnywayKeyboard } from './keyboard.ts';
 
 /**
  * The warning when a restart would reset runs of accounts that cannot be warmed now: which and

@@ -2,10 +2,10 @@
 // and, for messages nobody asked for just now (the daily summary), the language of whoever last
 // changed the chat's settings (in a private chat: its user).
 
-import { findChatSettings, lastChatSettingsActor } from '../db/chat-settings-repo.ts';
-import type { Db } from '../db/client.ts';
-import { findUser } from '../db/users-repo.ts';
-import { langOf, type Texts, textsFor } from './i18n/index.ts';
+import { findChatSettings, lastChatSettingsActor } from '../../db/chat-settings-repo.ts';
+import type { Db } from '../../db/client.ts';
+import { findUser } from '../../db/users-repo.ts';
+import { langOf, type Texts, textsFor } from '../i18n/index.ts';
 
 /** The zone absolute times are shown in in this chat. */
 export async function chatTimeZone(db: Db, chatId: number | undefined, fallback = 'UTC'): Promise<string> {

@@ -4,11 +4,11 @@
 // ticks) and the summary sent. A day whose minute the clocks skip (spring forward) sends at the
 // first minute after the gap; a minute passed twice (autumn) still sends once: the claim is by date.
 import type { Telegram } from 'telegraf';
-import { chatsWithDigest, claimDigest, releaseDigest } from '../../db/chat-settings-repo.ts';
-import type { Db } from '../../db/client.ts';
-import type { Logger } from '../../logger.ts';
-import { localTime } from '../../tasks/local-time.ts';
-import { chatTexts } from '../chat-locale.ts';
+import { chatsWithDigest, claimDigest, releaseDigest } from '../../../db/chat-settings-repo.ts';
+import type { Db } from '../../../db/client.ts';
+import type { Logger } from '../../../logger.ts';
+import { localTime } from '../../../tasks/local-time.ts';
+import { chatTexts } from '../../shared/chat-locale.ts';
 import { sendDailySummary } from './send-summary.ts';
 
 export type DailyDigest = {

@@ -2,13 +2,13 @@
 // the health recorded, and the screenshot as a photo when there is one (text otherwise), in the
 // language of the person who asked. Runs in the bot process; the worker only queues the answer.
 import type { Telegram } from 'telegraf';
-import type { Db } from '../../db/client.ts';
-import { findUser } from '../../db/users-repo.ts';
-import type { CheckAnswer } from '../../jobs/queues.ts';
-import type { Logger } from '../../logger.ts';
-import { escapeHtml } from '../format.ts';
-import { langOf, type Texts, textsFor } from '../i18n/index.ts';
-import { classifyRefusal } from './refusals.ts';
+import type { Db } from '../../../db/client.ts';
+import { findUser } from '../../../db/users-repo.ts';
+import type { CheckAnswer } from '../../../jobs/queues.ts';
+import type { Logger } from '../../../logger.ts';
+import { langOf, type Texts, textsFor } from '../../i18n/index.ts';
+import { classifyRefusal } from '../../notifications/refusals.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
 
 /** Reasons that mean the check never reached a browser page, rather than that the site was away. */
 const NOT_RUN = new Set([

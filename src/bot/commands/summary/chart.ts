@@ -2,7 +2,7 @@
 // day) rendered to SVG in-process (server-side rendering, no DOM) and rasterised to PNG by resvg.
 // Both libraries load on first use; when either cannot (no native binary) there is no picture,
 // and the caller sends the text alone. Without system fonts resvg draws the bars and no labels.
-import type { Texts } from '../i18n/index.ts';
+import type { Texts } from '../../i18n/index.ts';
 import { reasonsByCount, type SummaryData } from './summary-data.ts';
 
 const WIDTH = 960;

@@ -1,11 +1,12 @@
 // The summary's words, from the same SummaryData the chart is drawn from: the last 24 h and the
 // period by reason, accounts that need a person (Resume buttons for paused ones), programmes.
 import { Markup } from 'telegraf';
-import { formatSkips } from '../commands/programmes/views.ts';
-import { resumeButton } from '../commands/quarantine/notice.ts';
-import { escapeHtml, fitLines, formatHealth, MAX_TEXT } from '../format.ts';
-import type { Texts } from '../i18n/index.ts';
-import { dateTime } from '../i18n/intl.ts';
+import type { Texts } from '../../i18n/index.ts';
+import { dateTime } from '../../i18n/intl.ts';
+import { escapeHtml, fitLines, MAX_TEXT } from '../../shared/text-budget.ts';
+import { formatHealth } from '../../shared/wording.ts';
+import { formatSkips } from '../programmes/views.ts';
+import { resumeButton } from '../quarantine/notice.ts';
 import { type Counts, reasonsByCount, type SummaryData } from './summary-data.ts';
 
 export type AttentionAccount = {

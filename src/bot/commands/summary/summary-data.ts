@@ -1,9 +1,9 @@
 // The summary's numbers, built once from one query result: finished sessions of the last 24 h
 // (the text) and per local day of the period (the chart and its totals). The chart option and
 // the text are both made from this, so the picture and the words cannot disagree.
-import type { RunCountRow } from '../../db/summary-repo.ts';
-import { addDays, daysBetween } from '../../tasks/local-time.ts';
-import { isFailureCode } from '../../warmup/failure-reasons.ts';
+import type { RunCountRow } from '../../../db/summary-repo.ts';
+import { addDays, daysBetween } from '../../../tasks/local-time.ts';
+import { isFailureCode } from '../../../warmup/failure-reasons.ts';
 
 export type Counts = { completed: number; failed: number; byReason: Record<string, number> };
 

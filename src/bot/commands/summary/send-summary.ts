@@ -1,14 +1,14 @@
 // Sends a summary to a chat: the daily one (words, buttons and the chart) and /stats (the chart
 // with its totals). The numbers come from one query, read here once for both text and picture.
 import type { Telegram } from 'telegraf';
-import type { Db } from '../../db/client.ts';
-import { listLiveProgrammes } from '../../db/programmes-repo.ts';
-import { accountsNeedingAttention, countFinishedRuns, skippedSlotsSince } from '../../db/summary-repo.ts';
-import type { Logger } from '../../logger.ts';
-import { addDays, localTime, zonedInstant } from '../../tasks/local-time.ts';
-import { programmeDayAt } from '../../tasks/programmes/calendar.ts';
-import { MAX_CAPTION, visibleLength } from '../format.ts';
-import type { Texts } from '../i18n/index.ts';
+import type { Db } from '../../../db/client.ts';
+import { listLiveProgrammes } from '../../../db/programmes-repo.ts';
+import { accountsNeedingAttention, countFinishedRuns, skippedSlotsSince } from '../../../db/summary-repo.ts';
+import type { Logger } from '../../../logger.ts';
+import { addDays, localTime, zonedInstant } from '../../../tasks/local-time.ts';
+import { programmeDayAt } from '../../../tasks/programmes/calendar.ts';
+import type { Texts } from '../../i18n/index.ts';
+import { MAX_CAPTION, visibleLength } from '../../shared/text-budget.ts';
 import { chartSpec, renderChartPng } from './chart.ts';
 import { buildSummaryData, type SummaryData } from './summary-data.ts';
 import { formatStatsCaption, formatSummary } from './summary-text.ts';

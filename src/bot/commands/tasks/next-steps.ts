@@ -2,9 +2,9 @@
 // one per distinct reason and account, at most three a message; the text names the step for all.
 // A reason whose step is no tap (logged out: upload a file) has no entry and keeps its sentence.
 import type { InlineKeyboardButton } from 'telegraf/types';
-import type { FailureCode } from '../warmup/failure-reasons.ts';
-import { checkButton } from './commands/check/keyboard.ts';
-import type { Texts } from './i18n/index.ts';
+import type { FailureCode } from '../../../warmup/failure-reasons.ts';
+import type { Texts } from '../../i18n/index.ts';
+import { checkButton } from '../check/keyboard.ts';
 
 /** At most this many next-step buttons under one message. */
 export const MAX_NEXT_STEP_BUTTONS = 3;

@@ -1,11 +1,12 @@
-// Inline buttons and the callback-data codec. Telegram allows 1–64 bytes of callback_data and a
-// custom client can send anything, so every tap is parsed strictly and re-authorized on arrival.
+// The task's buttons and their callback data: a task's actions (`r:<id>`, `rf:<id>`, `c:<id>`, …),
+// the restart warning's choices and /list's paging and filters (`l:<status>:<page>[:a|b<id>]`).
+// A custom client can send anything, so every tap is parsed strictly and re-authorized on arrival.
 import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
-import { isStatus, STATUSES, type Status } from '../tasks/lifecycle.ts';
-import type { PageCursor, TaskPage } from '../tasks/queries.ts';
-import { isPresetName, PRESET_NAMES, type PresetName } from '../warmup/settings.ts';
-import type { Texts } from './i18n/index.ts';
+import { isStatus, STATUSES, type Status } from '../../../tasks/lifecycle.ts';
+import type { PageCursor, TaskPage } from '../../../tasks/queries.ts';
+import type { Texts } from '../../i18n/index.ts';
+import { chunk, MAX_CALLBACK_DATA, MAX_ID } from '../../shared/buttons.ts';
 
 export const TASK_ACTIONS = {
   r: 'restart',
@@ -25,16 +26,13 @@ export type Callback =
   | { kind: 'task'; action: TaskAction; taskId: number }
   | { kind: 'list'; status: Status | undefined; page: number; cursor?: PageCursor };
 
-/** The largest id a row can have (Postgres integer): a bigger one in callback data is forged. */
-export const MAX_ID = 2_147_483_647;
-
 const TASK_RE = /^(r|rf|ra|rfa|rh|rfh|c|d|f):([1-9]\d{0,9})$/;
 // l:<status>:<page>[:a<id>|:b<id>] — "a": the tasks older than id (next page), "b": newer (back).
 // Without a cursor (buttons sent before keyset paging) the page number is used as an offset.
 const LIST_RE = new RegExp(`^l:(all|${STATUSES.join('|')}):([1-9]\\d{0,5})(?::([ab])([1-9]\\d{0,9}))?$`);
 
 export function decodeCallback(data: string | undefined): Callback | undefined {
-  if (!data || data.length > 64) return undefined;
+  if (!data || data.length > MAX_CALLBACK_DATA) return undefined;
   const task = TASK_RE.exec(data);
   if (task) {
     const id = Number(task[2]);
@@ -141,95 +139,4 @@ export function listKeyboard(t: Texts, status: Status | undefined, page: TaskPag
     ),
   );
   return Markup.inlineKeyboard([...(nav.length ? [nav] : []), ...chunk(filters, 3)]);
-}
-
-/** The guided /new's buttons: `n:t:<accountId>`, `n:g:<page>`, `n:p:<preset>`, `n:a|n|ok|x`. */
-export type NewTaskCallback =
-  | { action: 'toggle'; accountId: number }
-  | { action: 'page'; page: number }
-  | { action: 'preset'; preset: PresetName }
-  | { action: 'allHealthy' | 'next' | 'confirm' | 'cancel' };
-
-const NEW_RE = /^n:(?:t:([1-9]\d{0,9})|g:([1-9]\d{0,3})|p:([a-z]{1,16})|(a|n|ok|x))$/;
-const NEW_SIMPLE = { a: 'allHealthy', n: 'next', ok: 'confirm', x: 'cancel' } as const;
-
-export function isNewTaskCallbackData(data: string | undefined): boolean {
-  return data?.startsWith('n:') ?? false;
-}
-
-export function decodeNewTaskCallback(data: string | undefined): NewTaskCallback | undefined {
-  const match = data && data.length <= 64 ? NEW_RE.exec(data) : null;
-  if (!match) return undefined;
-  if (match[1]) {
-    const accountId = Number(match[1]);
-    return accountId <= MAX_ID ? { action: 'toggle', accountId } : undefined;
-  }
-  if (match[2]) return { action: 'page', page: Number(match[2]) };
-  if (match[3]) return isPresetName(match[3]) ? { action: 'preset', preset: match[3] } : undefined;
-  return { action: NEW_SIMPLE[match[4] as keyof typeof NEW_SIMPLE] };
-}
-
-export function encodeNewTaskCallback(cb: NewTaskCallback): string {
-  switch (cb.action) {
-    case 'toggle':
-      return `n:t:${cb.accountId}`;
-    case 'page':
-      return `n:g:${cb.page}`;
-    case 'preset':
-      return `n:p:${cb.preset}`;
-    default:
-      return `n:${(Object.keys(NEW_SIMPLE) as (keyof typeof NEW_SIMPLE)[]).find((k) => NEW_SIMPLE[k] === cb.action)}`;
-  }
-}
-
-const newButton = (text: string, cb: NewTaskCallback) =>
-  Markup.button.callback(text, encodeNewTaskCallback(cb));
-
-export type AccountChoice = { id: number; username: string; healthy: boolean; selected: boolean };
-
-/** Step 1 of the guided /new: one toggle per account on this page, paging, all healthy, next. */
-export function draftAccountsKeyboard(t: Texts, choices: AccountChoice[], page: number, pages: number) {
-  const accounts = choices.map((a) =>
-    newButton(`${a.selected ? '✓ ' : ''}${a.healthy ? '' : '⚠️ '}${a.username}`, {
-      action: 'toggle',
-      accountId: a.id,
-    }),
-  );
-  const nav: InlineKeyboardButton[] = [];
-  if (page > 1) nav.push(newButton(t.buttons.prev, { action: 'page', page: page - 1 }));
-  if (page < pages) nav.push(newButton(t.buttons.next, { action: 'page', page: page + 1 }));
-  return Markup.inlineKeyboard([
-    ...chunk(accounts, 2),
-    ...(nav.length ? [nav] : []),
-    [newButton(t.newTask.buttons.allHealthy, { action: 'allHealthy' })],
-    [
-      newButton(t.newTask.buttons.next, { action: 'next' }),
-      newButton(t.newTask.buttons.cancel, { action: 'cancel' }),
-    ],
-  ]);
-}
-
-/** Step 2: one button per preset. */
-export function draftPresetKeyboard(t: Texts) {
-  const presets = PRESET_NAMES.map((preset) => newButton(preset, { action: 'preset', preset }));
-  return Markup.inlineKeyboard([
-    ...chunk(presets, 2),
-    [newButton(t.newTask.buttons.cancel, { action: 'cancel' })],
-  ]);
-}
-
-/** Step 3: create or cancel. */
-export function draftConfirmKeyboard(t: Texts) {
-  return Markup.inlineKeyboard([
-    [
-      newButton(t.newTask.buttons.create, { action: 'confirm' }),
-      newButton(t.newTask.buttons.cancel, { action: 'cancel' }),
-    ],
-  ]);
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const rows: T[][] = [];
-  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size));
-  return rows;
 }
