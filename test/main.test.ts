@@ -1,34 +1,16 @@
 // The entry point as a real child process: embedded Postgres start, reuse, and the one-line
 // answers for a missing token and an unreachable database.
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { makeDataDir, removeDataDir } from './support/data-dir.ts';
 import { freePort } from './support/global-setup.ts';
-import { startMain } from './support/main-process.ts';
+import { MAIN, runToExit, startMain } from './support/main-process.ts';
 
-const MAIN = path.resolve(import.meta.dirname, '../src/main.ts');
-
-function runMain(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', HTTP_PORT: '0', ...env },
-      cwd: tmpdir(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** main.ts run to its end (JSON logs, any free HTTP port), from a directory with no .env. */
+const runMain = (env: Record<string, string>) =>
+  runToExit(MAIN, { LOG_FORMAT: 'json', HTTP_PORT: '0', ...env }, tmpdir());
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -1,39 +1,16 @@
 // The product end to end: a user types /new in Telegram (the fake Bot API), workers run real
 // Chromium against the fixture site, and the chat hears the start, the end and the duration;
 // then the seed's case — /restart of a completed task — by command and by button.
-import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tasks } from '../../src/db/schema.ts';
-import { createWarmupRunner } from '../../src/jobs/warmup-runner.ts';
-import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
-import { fixtureAccount } from '../support/accounts.ts';
-import { type BotHarness, people, startBotHarness } from '../support/bot.ts';
+import { people, useWarmupBot } from '../support/bot.ts';
 import { buttonsOf } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
-import { testLog } from '../support/jobs.ts';
 
 const database = useTestDatabase();
-const key = randomBytes(32);
 const chat = people.operator.id;
-let site: FixtureSite;
-let host: BrowserHost;
-let h: BotHarness;
-
-beforeAll(async () => {
-  site = await startFixtureSite();
-  host = createBrowserHost({ headless: true, log: { info() {}, warn() {} } });
-  for (const name of ['a', 'b', 'gone']) await fixtureAccount(database().db, key, site, name);
-  site.accountState('gone', 'logged_out');
-  const runner = createWarmupRunner({ host, profile: site.profile, log: testLog });
-  h = await startBotHarness(database(), { runner, sessionKey: key });
-});
-afterAll(async () => {
-  await h?.stop();
-  await host?.close();
-  await site?.close();
-});
+const { h, site } = useWarmupBot(database, { accounts: ['a', 'b', 'gone'], loggedOut: ['gone'] });
 
 const said = () =>
   h.fake.messages(chat).map((m) => ({ id: m.message_id, text: String(m.text ?? m.caption ?? ''), m }));
@@ -89,7 +66,10 @@ describe('from /new to the completion message', () => {
   it('/restart N on the completed task clears both timestamps, runs again, and reports the new duration', async () => {
     const before = await taskRow(taskId);
     h.fake.sendText({ from: people.operator, text: `/restart ${taskId}` });
-    await h.fake.waitFor(async () => (await taskRow(taskId)).runNumber === before.runNumber + 1);
+    await vi.waitFor(async () => expect((await taskRow(taskId)).runNumber).toBe(before.runNumber + 1), {
+      timeout: 10_000,
+      interval: 100,
+    });
     const second = await finalOf(taskId, 2);
     expect(second.text).toContain('Restarted by @bob');
     const after = await taskRow(taskId);

@@ -63,7 +63,7 @@ describe.runIf(isRoot)('as root', () => {
     expect(await reachableBinaries(copy, user)).toBe(bin);
   });
 
-  it('binaries it can reach are used in place', async () => {
+  it('binaries it can reach are used in place', async (ctx) => {
     const real = await findBinaries();
     // node_modules of this checkout: in place when the checkout is open to others (as in CI).
     const user = await postgresUser();
@@ -71,6 +71,9 @@ describe.runIf(isRoot)('as root', () => {
       uid: user?.uid,
       gid: user?.gid,
     });
-    if (open.status === 0) expect(await reachableBinaries(real, user)).toBe(real.bin);
+    // A checkout closed to others (under /root, say) has no binaries the postgres user can reach:
+    // the copy is what the test above covers.
+    if (open.status !== 0) ctx.skip(`the postgres user cannot run ${real.bin}/postgres in this checkout`);
+    expect(await reachableBinaries(real, user)).toBe(real.bin);
   });
 });

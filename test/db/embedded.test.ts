@@ -84,7 +84,13 @@ describe('the embedded database, shared', () => {
     expect(ready.filter((l) => l.includes('started=true'))).toHaveLength(1);
     const clusters = new Set(ready.map((l) => l.split('cluster=')[1]));
     expect(clusters.size).toBe(1);
-    if (isRoot) expect([...clusters][0]).toMatch(new RegExp(`^${SHARED_ROOT}/data/warmup-shared-`));
+    // As root the server runs as `postgres`, which cannot enter a mkdtemp directory (0700): the
+    // cluster lives under SHARED_ROOT. Any other user runs it as itself, inside the data dir.
+    expect([...clusters][0]).toMatch(
+      isRoot
+        ? new RegExp(`^${SHARED_ROOT}/data/warmup-shared-`)
+        : new RegExp(`^${path.join(dataDir, 'pg')}$`),
+    );
     expect((await readFile(path.join(dataDir, 'postgres-location'), 'utf8')).trim()).toBe([...clusters][0]);
 
     const starterIndex = ready.findIndex((l) => l.includes('started=true'));

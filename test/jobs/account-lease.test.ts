@@ -4,7 +4,7 @@
 // a worker handing its session back on shutdown to a worker that is already running.
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runs, tasks } from '../../src/db/schema.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
@@ -13,33 +13,23 @@ import { startWorkers, type WorkerDeps, type Workers } from '../../src/jobs/work
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
 import { restartTask } from '../../src/tasks/restart-task.ts';
-import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
 import type { WarmupSettings } from '../../src/warmup/settings.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
 import { startTestBoss, testLog } from '../support/jobs.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
-let site: FixtureSite;
-let host: BrowserHost;
+const { site, host } = useFixtureBrowser();
 const bosses: Boss[] = [];
 const running: Workers[] = [];
 
-beforeAll(async () => {
-  site = await startFixtureSite();
-  host = createBrowserHost({ headless: true, log: { info() {}, warn() {} } });
-});
 // Each test's worker sets go away with it, so the next test knows which worker runs its session.
 afterEach(async () => {
   for (const w of running.splice(0)) await w.stop(0);
   for (const b of bosses.splice(0)) await b.boss.stop({ graceful: false, timeout: 1000 });
-});
-afterAll(async () => {
-  await host?.close();
-  await site?.close();
 });
 
 /** A boss of its own per worker set, like a separate worker process (the queue's heartbeat: 10 s). */

@@ -15,35 +15,29 @@ import { createWarmupRunner } from '../../src/jobs/warmup-runner.ts';
 import { startWorkers, type Workers } from '../../src/jobs/workers.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
-import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
 import type { WarmupSettings } from '../../src/warmup/settings.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
 import { startTestBoss, testLog } from '../support/jobs.ts';
 import { QUICK_RECOVERY, startMain } from '../support/main-process.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
-let site: FixtureSite;
+const { site, host } = useFixtureBrowser();
 let boss: Boss;
-let host: BrowserHost;
 let workers: Workers | undefined;
 let dir: string;
 
 beforeAll(async () => {
-  site = await startFixtureSite();
   // The queue's heartbeat as the worker process below sets it (QUICK_RECOVERY).
   boss = await startTestBoss(database(), { heartbeatSeconds: 10 });
-  host = createBrowserHost({ headless: true, log: { info() {}, warn() {} } });
   dir = await mkdtemp(path.join(tmpdir(), 'warmup-e2e-'));
 });
 afterAll(async () => {
   await workers?.stop(0);
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
-  await host?.close();
-  await site?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -110,7 +104,7 @@ describe('with in-process workers', () => {
     expect(site.stats.account('shared').likes).toHaveLength(2);
   });
 
-  it('cancel closes the running page within 5 s; the queued run never starts', async () => {
+  it('cancel closes the running page within 10 s; the queued run never starts', async () => {
     const ids = [await account('c1'), await account('c2')];
     const long = settings({ videos: range(30), watchSeconds: range(5), parallel: 1 });
     const { task } = await create('cancel me', ids, long);
@@ -119,8 +113,11 @@ describe('with in-process workers', () => {
     expect(
       (await cancelTask(database().db, createTaskJobs(boss.boss), { taskId: task.id, actorId: 1 })).ok,
     ).toBe(true);
-    await site.stats.waitFor(() => site.stats.openSessions('c1') === 0, 5000, 'the page to go away');
-    expect(Date.now() - cancelledAt).toBeLessThan(5000);
+    // The cancel reaches the session at its job's next heartbeat (every 2 s), and the browser lets go
+    // within a tenth of a second (bench/abort-latency.ts): about 2 s. 10 s is that with room for a
+    // loaded 2-core machine; a cancel that waited the session out (30 videos of 5 s) fails it.
+    await site.stats.waitFor(() => site.stats.openSessions('c1') === 0, 10_000, 'the page to go away');
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
     const rows = await database().db.select().from(runs).where(eq(runs.taskId, task.id));
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
     expect((await taskRow(task.id)).status).toBe('cancelled');
@@ -161,10 +158,16 @@ describe('a worker process killed mid-session', () => {
     const killedAt = Date.now();
     await startInProcessWorkers(1);
     await waitForTask(task.id, ['completed', 'failed'], 90_000);
+    // The acceptance's bound. With QUICK_RECOVERY the run is taken up again after about 10 s of lost
+    // heartbeat and 10 s of lease (20–25 s here): 90 s is that with room for a loaded machine.
     expect(Date.now() - killedAt).toBeLessThan(90_000);
     const [run] = await database().db.select().from(runs).where(eq(runs.taskId, task.id));
-    if (run!.status === 'failed') expect(run!.reasonCode).toBe('worker_lost');
-    else expect(run!.attempts).toBe(2);
+    // Two ends are right, and which one depends on timing: a retry ran it to completion (its second
+    // attempt), or the dead letter queue failed it as worker_lost. Anything else is wrong.
+    expect(['completed', 'failed']).toContain(run!.status);
+    expect(run).toMatchObject(
+      run!.status === 'completed' ? { attempts: 2, reasonCode: null } : { reasonCode: 'worker_lost' },
+    );
     const terminal = await database().db.execute<{ type: string }>(
       sql`select data->>'type' as type from pgboss.job where name = ${QUEUES.notify}
           and (data->>'taskId')::int = ${task.id} and data->>'type' in ('completed', 'failed')`,

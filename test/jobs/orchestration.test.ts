@@ -1,65 +1,21 @@
 // pg-boss orchestration against a real database: parallel limits, one session per account,
 // atomic create/restart, retries, dead letters, cancel and the reconciler.
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runs, tasks } from '../../src/db/schema.ts';
-import type { Boss } from '../../src/jobs/boss.ts';
 import { createQueues, QUEUES } from '../../src/jobs/queues.ts';
 import { reconcile } from '../../src/jobs/reconcile-job.ts';
-import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
-import type { Workers } from '../../src/jobs/workers.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
-import { createTask } from '../../src/tasks/create-task.ts';
-import type { JobPort } from '../../src/tasks/ports.ts';
 import { restartTask } from '../../src/tasks/restart-task.ts';
 import { beginRun } from '../../src/tasks/run-session.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeAccounts } from '../support/fixtures.ts';
-import {
-  completed,
-  failed,
-  startTestBoss,
-  startTestWorkers,
-  steeredRunner,
-  testLog,
-} from '../support/jobs.ts';
+import { completed, failed, queueTasks, steeredRunner, testLog, useTestBoss } from '../support/jobs.ts';
 
 const database = useTestDatabase();
-let boss: Boss;
-let jobs: JobPort;
-let workers: Workers | undefined;
-
-beforeAll(async () => {
-  boss = await startTestBoss(database());
-  jobs = createTaskJobs(boss.boss, () => 0);
-});
-afterEach(async () => {
-  await workers?.stop(0);
-  workers = undefined;
-});
-afterAll(async () => {
-  await boss?.boss.stop({ graceful: false, timeout: 1000 });
-});
-
-const settings = (parallel: number) => ({
-  parallel,
-  delaySeconds: { min: 0, max: 0 },
-  sessionCapSeconds: 60,
-});
-
-/** A task over `accountIds` reporting to chat 10, created by user 1. */
-const newTask = (name: string, accountIds: number[], parallel = 1) =>
-  createTask(database().db, jobs, { name, settings: settings(parallel), accountIds, chatId: 10, actorId: 1 });
-
-async function taskRow(id: number) {
-  const [row] = await database().db.select().from(tasks).where(eq(tasks.id, id));
-  return row!;
-}
-async function runRows(taskId: number) {
-  return database().db.select().from(runs).where(eq(runs.taskId, taskId)).orderBy(runs.id);
-}
-const waitForTask = (id: number, status: string, timeout = 20_000) =>
-  vi.waitFor(async () => expect((await taskRow(id)).status).toBe(status), { timeout, interval: 100 });
+const queue = useTestBoss(database);
+/** Tasks reporting to chat 10, created by user 1. */
+const { newTask, taskRow, runRows, waitForTask } = queueTasks(database, queue);
 
 async function notifications(taskId: number) {
   const rows = await database().db.execute<{ type: string }>(
@@ -68,20 +24,28 @@ async function notifications(taskId: number) {
   return [...rows].map((r) => r.type);
 }
 
+/** The dead letter queue's jobs for a session job, and what its handler made of each. */
+async function deadLetters(sourceJobId: string) {
+  const rows = await database().db.execute<{ state: string; output: unknown }>(
+    sql`select state, output from pgboss.job where name = ${QUEUES.sessionDead} and source_id = ${sourceJobId}::uuid`,
+  );
+  return [...rows];
+}
+
 describe('queues', () => {
   it('a second start finds the queues and brings their options up to date', async () => {
-    await createQueues(boss.boss, boss.timings);
-    await createQueues(boss.boss, { ...boss.timings, sessionRetryLimit: 4 });
-    expect((await boss.boss.getQueue(QUEUES.session))?.retryLimit).toBe(4);
-    await createQueues(boss.boss, boss.timings);
-    expect((await boss.boss.getQueue(QUEUES.session))?.policy).toBe('singleton');
+    await createQueues(queue.boss.boss, queue.boss.timings);
+    await createQueues(queue.boss.boss, { ...queue.boss.timings, sessionRetryLimit: 4 });
+    expect((await queue.boss.boss.getQueue(QUEUES.session))?.retryLimit).toBe(4);
+    await createQueues(queue.boss.boss, queue.boss.timings);
+    expect((await queue.boss.boss.getQueue(QUEUES.session))?.policy).toBe('singleton');
   });
 });
 
 describe('dispatch', () => {
   it('runs at most `parallel` sessions of a task at once and completes the task', async () => {
     const steer = steeredRunner();
-    workers = await startTestWorkers(database(), boss, steer.runner, 4);
+    await queue.startWorkers(steer.runner, 4);
     const accountIds = await makeAccounts(database().db, 3);
     const { task } = await newTask('three', accountIds, 2);
     await steer.waitFor(() => steer.openSessions().length === 2);
@@ -99,18 +63,29 @@ describe('dispatch', () => {
 
   it('never runs two sessions for one account, even across tasks', async () => {
     const steer = steeredRunner();
-    workers = await startTestWorkers(database(), boss, steer.runner, 4);
+    await queue.startWorkers(steer.runner, 4);
     const [shared] = await makeAccounts(database().db, 1, 'shared');
+    const [other] = await makeAccounts(database().db, 1, 'other');
     const a = await newTask('a', [shared!]);
-    const b = await newTask('b', [shared!]);
     await steer.waitFor(() => steer.openSessions().length === 1);
-    // The second job waits for the account; give the workers time to (wrongly) pick it up.
-    await vi.waitFor(async () => expect((await runRows(b.task.id))[0]!.jobId).not.toBeNull());
+    const b = await newTask('b', [shared!]);
+    // The second job waits for the account. A job queued after it, for a free account, being
+    // started proves the workers fetched past it: they had their chance to (wrongly) pick it up.
+    const c = await newTask('c', [other!]);
+    await steer.waitFor(() => steer.openSessions().length === 2);
+    expect(
+      steer
+        .openSessions()
+        .map((name) => name.replace(/\d+$/, ''))
+        .sort(),
+    ).toEqual(['other', 'shared']);
+    expect((await runRows(b.task.id))[0]!.status).toBe('pending');
     steer.release();
-    await steer.waitFor(() => steer.stats.started.length === 2);
+    await steer.waitFor(() => steer.stats.started.length === 3);
     steer.release();
     await waitForTask(a.task.id, 'completed');
     await waitForTask(b.task.id, 'completed');
+    await waitForTask(c.task.id, 'completed');
     expect(steer.stats.maxPerAccount).toBe(1);
   });
 });
@@ -122,7 +97,7 @@ describe('restart', () => {
       plan: (input, attempt) =>
         input.account.username.startsWith('bad') && attempt === 1 ? failed('captcha', false) : completed(),
     });
-    workers = await startTestWorkers(database(), boss, steer.runner, 4);
+    await queue.startWorkers(steer.runner, 4);
     const good = await makeAccounts(database().db, 2, 'good');
     const [bad] = await makeAccounts(database().db, 1, 'bad');
     const { task } = await newTask('mixed', [...good, bad!], 3);
@@ -132,7 +107,7 @@ describe('restart', () => {
     expect(before[2]).toMatchObject({ reasonCode: 'captcha' });
     expect(steer.stats.started.filter((n) => n.startsWith('bad'))).toHaveLength(1); // health failures are not retried
 
-    const restarted = await restartTask(database().db, jobs, {
+    const restarted = await restartTask(database().db, queue.jobs, {
       taskId: task.id,
       scope: 'failed',
       actorId: 2,
@@ -156,7 +131,7 @@ describe('restart', () => {
     await database().db.update(tasks).set({ status: 'completed' }).where(eq(tasks.id, task.id));
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        restartTask(database().db, jobs, { taskId: task.id, scope: 'all', actorId: i }),
+        restartTask(database().db, queue.jobs, { taskId: task.id, scope: 'all', actorId: i }),
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -182,12 +157,36 @@ describe('restart', () => {
 });
 
 describe('failures', () => {
+  /**
+   * A task of one account whose every session fails with a transient reason, on workers that think
+   * the queue allows `extraRetries` more than it does; resolves once the task failed, with its run
+   * (failed as navigation_timeout after all the queue's attempts).
+   */
+  async function failEveryAttempt(extraRetries = 0) {
+    const steer = steeredRunner({ autoRelease: true, plan: () => failed('navigation_timeout', true) });
+    const { timings } = queue.boss;
+    const boss = {
+      ...queue.boss,
+      timings: { ...timings, sessionRetryLimit: timings.sessionRetryLimit + extraRetries },
+    };
+    await queue.startWorkers(steer.runner, 2, { boss });
+    const { task } = await newTask('t', await makeAccounts(database().db, 1), 1);
+    await waitForTask(task.id, 'failed', 30_000);
+    const [run] = await runRows(task.id);
+    expect(run).toMatchObject({
+      status: 'failed',
+      reasonCode: 'navigation_timeout',
+      attempts: timings.sessionRetryLimit + 1,
+    });
+    return { task, run: run! };
+  }
+
   it('retries a transient failure with backoff, then completes', async () => {
     const steer = steeredRunner({
       autoRelease: true,
       plan: (_i, attempt) => (attempt === 1 ? failed('navigation_timeout', true) : completed()),
     });
-    workers = await startTestWorkers(database(), boss, steer.runner, 2);
+    await queue.startWorkers(steer.runner, 2);
     const accountIds = await makeAccounts(database().db, 1);
     const { task } = await newTask('t', accountIds, 1);
     await waitForTask(task.id, 'completed');
@@ -196,18 +195,28 @@ describe('failures', () => {
     expect(await notifications(task.id)).not.toContain('failed');
   });
 
-  it('exhausted retries end in the dead letter queue and the run FAILED with its last reason', async () => {
-    const steer = steeredRunner({ autoRelease: true, plan: () => failed('navigation_timeout', true) });
-    workers = await startTestWorkers(database(), boss, steer.runner, 2);
-    const accountIds = await makeAccounts(database().db, 1);
-    const { task } = await newTask('t', accountIds, 1);
-    await waitForTask(task.id, 'failed', 30_000);
-    const [run] = await runRows(task.id);
-    expect(run).toMatchObject({
-      status: 'failed',
-      reasonCode: 'navigation_timeout',
-      attempts: boss.timings.sessionRetryLimit + 1,
-    });
+  it('exhausted retries: the last attempt fails the run with its last reason, leaving nothing to the dead letter queue', async () => {
+    const { task, run } = await failEveryAttempt();
+    expect(run).toMatchObject({ reasonMessage: 'navigation_timeout happened' });
+    expect((await notifications(task.id)).filter((t) => t === 'failed')).toHaveLength(1);
+    expect((await queue.boss.boss.getJobById(QUEUES.session, run.jobId!))?.state).toBe('completed');
+    expect(await deadLetters(run.jobId!)).toEqual([]);
+  }, 40_000);
+
+  it('a job pg-boss gives up on reaches the dead letter queue, whose handler fails the run with its last reason', async () => {
+    // A worker configured for one retry more than the queue allows (processes started with
+    // different settings: the last to start sets the queue's) hands its last attempt back and
+    // throws, so pg-boss gives the job up into the dead letter queue.
+    const { task, run } = await failEveryAttempt(1);
+    expect(run).toMatchObject({ reasonMessage: 'navigation_timeout happened (no attempts left)' });
+    expect((await queue.boss.boss.getJobById(QUEUES.session, run.jobId!))?.state).toBe('failed');
+    await vi.waitFor(
+      async () =>
+        expect(await deadLetters(run.jobId!)).toEqual([
+          { state: 'completed', output: { failed: 'navigation_timeout' } },
+        ]),
+      { timeout: 10_000, interval: 100 },
+    );
     expect((await notifications(task.id)).filter((t) => t === 'failed')).toHaveLength(1);
   }, 40_000);
 
@@ -215,8 +224,13 @@ describe('failures', () => {
     const accountIds = await makeAccounts(database().db, 1);
     const { task } = await newTask('r', accountIds, 1);
     const [run] = await runRows(task.id);
-    await boss.boss.deleteJob(QUEUES.session, run!.jobId!);
-    const report = await reconcile({ db: database().db, boss: boss.boss, jobs, log: testLog });
+    await queue.boss.boss.deleteJob(QUEUES.session, run!.jobId!);
+    const report = await reconcile({
+      db: database().db,
+      boss: queue.boss.boss,
+      jobs: queue.jobs,
+      log: testLog,
+    });
     expect(report.runsFailed).toBe(1);
     expect((await runRows(task.id))[0]).toMatchObject({ status: 'failed', reasonCode: 'job_lost' });
     expect((await taskRow(task.id)).status).toBe('failed');
@@ -226,7 +240,7 @@ describe('failures', () => {
 describe('shutdown', () => {
   it('a worker shutting down hands its session back with a new job; another worker finishes it, no retry spent', async () => {
     const steer = steeredRunner();
-    const first = await startTestWorkers(database(), boss, steer.runner, 2);
+    const first = await queue.startWorkers(steer.runner, 2);
     const [accountId] = await makeAccounts(database().db, 1);
     const { task } = await newTask('deploy', [accountId!]);
     await steer.waitFor(() => steer.openSessions().length === 1);
@@ -235,12 +249,12 @@ describe('shutdown', () => {
     const [handedBack] = await runRows(task.id);
     expect(handedBack).toMatchObject({ status: 'pending', reasonCode: 'interrupted' });
     expect(handedBack!.jobId).not.toBe(before!.jobId);
-    const oldJob = await boss.boss.getJobById(QUEUES.session, before!.jobId!);
+    const oldJob = await queue.boss.boss.getJobById(QUEUES.session, before!.jobId!);
     expect(oldJob?.state).toBe('completed');
 
     // The old job, were it ever run again, finds the run no longer its own.
     expect(
-      await beginRun(database().db, jobs, {
+      await beginRun(database().db, queue.jobs, {
         runId: before!.id,
         runNumber: before!.runNumber,
         jobId: before!.jobId!,
@@ -250,11 +264,11 @@ describe('shutdown', () => {
       stale: 'superseded',
     });
 
-    workers = await startTestWorkers(database(), boss, steer.runner, 2);
+    await queue.startWorkers(steer.runner, 2);
     await steer.waitFor(() => steer.openSessions().length === 1);
     steer.release();
     await waitForTask(task.id, 'completed');
-    const newJob = await boss.boss.getJobById(QUEUES.session, handedBack!.jobId!);
+    const newJob = await queue.boss.boss.getJobById(QUEUES.session, handedBack!.jobId!);
     expect(newJob?.retryCount).toBe(0);
     expect((await runRows(task.id))[0]).toMatchObject({ status: 'completed', attempts: 2 });
   });
@@ -263,13 +277,15 @@ describe('shutdown', () => {
 describe('cancel', () => {
   it('aborts running sessions, and queued runs never start', async () => {
     const steer = steeredRunner();
-    workers = await startTestWorkers(database(), boss, steer.runner, 4);
+    await queue.startWorkers(steer.runner, 4);
     const accountIds = await makeAccounts(database().db, 3);
     const { task } = await newTask('c', accountIds, 1);
     await steer.waitFor(() => steer.openSessions().length === 1);
     const started = Date.now();
-    expect((await cancelTask(database().db, jobs, { taskId: task.id, actorId: 5 })).ok).toBe(true);
+    expect((await cancelTask(database().db, queue.jobs, { taskId: task.id, actorId: 5 })).ok).toBe(true);
     await steer.waitFor(() => steer.openSessions().length === 0, 10_000);
+    // The cancel reaches the session at its job's next heartbeat (every 2 s, heartbeatRefreshSeconds):
+    // 5 s is that with 3 s to spare; a session that ran on until released would never get here.
     expect(Date.now() - started).toBeLessThan(5000);
     expect((await runRows(task.id)).map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect((await taskRow(task.id)).status).toBe('cancelled');

@@ -3,7 +3,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, runLogLines, runScreenshots } from '../../src/db/schema.ts';
-import type { Boss } from '../../src/jobs/boss.ts';
+import { type Boss, startBoss } from '../../src/jobs/boss.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import { applyRetention, DEFAULT_RETENTION_DAYS } from '../../src/jobs/retention-job.ts';
 import { useTestDatabase } from '../support/db.ts';
@@ -79,7 +79,22 @@ describe('retention', () => {
       const expected = name === QUEUES.checkAnswer ? 3600 : 3 * 24 * 3600;
       expect((await boss.boss.getQueue(name))?.deleteAfterSeconds, name).toBe(expected);
     }
-    const schedules = await boss.boss.getSchedules();
-    expect(schedules.map((s) => s.name)).toEqual([]); // startTestBoss schedules nothing
+  });
+
+  it('a worker process schedules the reconciler each minute, retention nightly and the programme tick each minute', async () => {
+    // As main.ts starts pg-boss for the workers (schedule on, by default); startTestBoss schedules nothing.
+    const scheduling = await startBoss({ url: database().url, log: testLog, max: 2 });
+    try {
+      const schedules = await scheduling.boss.getSchedules();
+      expect(schedules.map((s) => [s.name, s.cron]).sort()).toEqual(
+        [
+          [QUEUES.reconcile, '* * * * *'],
+          [QUEUES.retention, '17 3 * * *'],
+          [QUEUES.programmes, '* * * * *'],
+        ].sort(),
+      );
+    } finally {
+      await scheduling.boss.stop({ graceful: false, timeout: 1000 });
+    }
   });
 });

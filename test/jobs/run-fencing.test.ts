@@ -4,70 +4,32 @@
 // run starts, and a task's free accounts not held back by one busy elsewhere.
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { attachSession } from '../../src/db/accounts-repo.ts';
 import { accounts, runs, tasks } from '../../src/db/schema.ts';
-import type { Boss } from '../../src/jobs/boss.ts';
 import { reconcile, reconcileRun } from '../../src/jobs/reconcile-job.ts';
 import type { SessionRunner } from '../../src/jobs/session-runner.ts';
-import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
-import type { Workers } from '../../src/jobs/workers.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
-import { createTask } from '../../src/tasks/create-task.ts';
-import type { JobPort } from '../../src/tasks/ports.ts';
 import { getTaskDetails } from '../../src/tasks/queries.ts';
 import { restartTask } from '../../src/tasks/restart-task.ts';
 import { decryptSession, encryptSession } from '../../src/tasks/session-cipher.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { forceStatus, makeAccounts } from '../support/fixtures.ts';
-import {
-  completed,
-  failed,
-  startTestBoss,
-  startTestWorkers,
-  steeredRunner,
-  testLog,
-} from '../support/jobs.ts';
+import { completed, failed, queueTasks, steeredRunner, testLog, useTestBoss } from '../support/jobs.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
-let boss: Boss;
-let jobs: JobPort;
-let workers: Workers | undefined;
-
-beforeAll(async () => {
-  boss = await startTestBoss(database());
-  jobs = createTaskJobs(boss.boss, () => 0);
-});
-afterEach(async () => {
-  await workers?.stop(0);
-  workers = undefined;
-});
-afterAll(async () => {
-  await boss?.boss.stop({ graceful: false, timeout: 1000 });
-});
-
+const queue = useTestBoss(database);
+const { newTask, taskRow, runRows, waitForTask } = queueTasks(database, queue);
 const db = () => database().db;
-const newTask = (name: string, accountIds: number[], parallel = 1) =>
-  createTask(db(), jobs, {
-    name,
-    settings: { parallel, delaySeconds: { min: 0, max: 0 }, sessionCapSeconds: 60 },
-    accountIds,
-    chatId: 10,
-    actorId: 1,
-  });
-const taskRow = async (id: number) => (await db().select().from(tasks).where(eq(tasks.id, id)))[0]!;
-const runRows = (taskId: number) => db().select().from(runs).where(eq(runs.taskId, taskId)).orderBy(runs.id);
 const account = async (id: number) => (await db().select().from(accounts).where(eq(accounts.id, id)))[0]!;
-const waitForTask = (id: number, status: string) =>
-  vi.waitFor(async () => expect((await taskRow(id)).status).toBe(status), { timeout: 20_000, interval: 100 });
 
 describe('account writes that respect newer facts', () => {
   it('a /session uploaded during a run survives the run’s end', async () => {
     const steer = steeredRunner({
       plan: () => ({ ...completed(), storageState: { cookies: [{ name: 'from-the-run' }], origins: [] } }),
     });
-    workers = await startTestWorkers(database(), boss, steer.runner, 2, { sessionKey: key });
+    await queue.startWorkers(steer.runner, 2, { sessionKey: key });
     const [id] = await makeAccounts(db(), 1, 'upload');
     await attachSession(db(), id!, encryptSession(key, { cookies: [{ name: 'old' }], origins: [] }));
     const { task } = await newTask('upload', [id!]);
@@ -84,7 +46,7 @@ describe('account writes that respect newer facts', () => {
   it('the run’s session is saved when nobody uploaded one meanwhile', async () => {
     const fresh = { cookies: [{ name: 'from-the-run' }], origins: [] };
     const steer = steeredRunner({ autoRelease: true, plan: () => ({ ...completed(), storageState: fresh }) });
-    workers = await startTestWorkers(database(), boss, steer.runner, 2, { sessionKey: key });
+    await queue.startWorkers(steer.runner, 2, { sessionKey: key });
     const [id] = await makeAccounts(db(), 1, 'nosession');
     const { task } = await newTask('save', [id!]);
     await waitForTask(task.id, 'completed');
@@ -106,11 +68,11 @@ describe('account writes that respect newer facts', () => {
       await seen;
       return failed('captcha', false);
     };
-    workers = await startTestWorkers(database(), boss, runner, 2);
+    await queue.startWorkers(runner, 2);
     const [id] = await makeAccounts(db(), 1, 'stale');
     const { task } = await newTask('stale captcha', [id!]);
     await running;
-    expect((await cancelTask(db(), jobs, { taskId: task.id, actorId: 1 })).ok).toBe(true);
+    expect((await cancelTask(db(), queue.jobs, { taskId: task.id, actorId: 1 })).ok).toBe(true);
     seeCaptcha();
     await vi.waitFor(async () => expect((await account(id!)).health).toBe('captcha'), { timeout: 20_000 });
     expect((await runRows(task.id))[0]).toMatchObject({ status: 'cancelled' });
@@ -120,38 +82,40 @@ describe('account writes that respect newer facts', () => {
 describe('fenced by job and attempt', () => {
   it('the reconciler racing a shutdown hand-back never fails the handed-back run', async () => {
     const steer = steeredRunner();
-    const first = await startTestWorkers(database(), boss, steer.runner, 2);
+    const first = await queue.startWorkers(steer.runner, 2);
     const [id] = await makeAccounts(db(), 1, 'race');
     const { task } = await newTask('race', [id!]);
     await steer.waitFor(() => steer.openSessions().length === 1);
     const [before] = await runRows(task.id);
     let racing = true;
     const reconciler = (async () => {
-      while (racing) await reconcile({ db: db(), boss: boss.boss, jobs, log: testLog });
+      while (racing) await reconcile({ db: db(), boss: queue.boss.boss, jobs: queue.jobs, log: testLog });
     })();
     await first.stop(0);
     racing = false;
     await reconciler;
     // A reconciler that read the run just before the hand-back finds that row's job ended
     // without finishing it (or gone altogether).
-    const deps = { db: db(), boss: boss.boss, jobs, log: testLog };
+    const deps = { db: db(), boss: queue.boss.boss, jobs: queue.jobs, log: testLog };
     expect(await reconcileRun(deps, before!)).toBe(false);
-    await boss.boss.deleteJob('account-session', before!.jobId!);
+    await queue.boss.boss.deleteJob('account-session', before!.jobId!);
     expect(await reconcileRun(deps, before!)).toBe(false);
-    await reconcile({ db: db(), boss: boss.boss, jobs, log: testLog });
+    await reconcile({ db: db(), boss: queue.boss.boss, jobs: queue.jobs, log: testLog });
     expect((await runRows(task.id))[0]).toMatchObject({ status: 'pending', reasonCode: 'interrupted' });
-    await cancelTask(db(), jobs, { taskId: task.id, actorId: 1 });
+    await cancelTask(db(), queue.jobs, { taskId: task.id, actorId: 1 });
   });
 
   it('a restarted task’s details show only the new run’s log lines', async () => {
     const steer = steeredRunner({ autoRelease: true });
-    workers = await startTestWorkers(database(), boss, steer.runner, 2);
+    await queue.startWorkers(steer.runner, 2);
     const [id] = await makeAccounts(db(), 1, 'tail');
     const { task } = await newTask('tail', [id!]);
     await waitForTask(task.id, 'completed');
     const name = (await account(id!)).username;
     expect((await getTaskDetails(db(), task.id))!.log.map((l) => l.line)).toEqual([`session 1 for ${name}`]);
-    expect((await restartTask(db(), jobs, { taskId: task.id, scope: 'all', actorId: 1 })).ok).toBe(true);
+    expect((await restartTask(db(), queue.jobs, { taskId: task.id, scope: 'all', actorId: 1 })).ok).toBe(
+      true,
+    );
     await vi.waitFor(() => expect(steer.stats.started).toHaveLength(2));
     await waitForTask(task.id, 'completed');
     expect((await getTaskDetails(db(), task.id))!.log.map((l) => l.line)).toEqual([`session 2 for ${name}`]);
@@ -166,17 +130,19 @@ describe('status and parallelism', () => {
     await forceStatus(db(), runs, created[1]!.id, 'failed');
     await forceStatus(db(), tasks, task.id, 'failed');
     await db().update(runs).set({ jobId: null }).where(eq(runs.taskId, task.id));
-    expect((await restartTask(db(), jobs, { taskId: task.id, scope: 'failed', actorId: 1 })).ok).toBe(true);
-    await reconcile({ db: db(), boss: boss.boss, jobs, log: testLog });
+    expect((await restartTask(db(), queue.jobs, { taskId: task.id, scope: 'failed', actorId: 1 })).ok).toBe(
+      true,
+    );
+    await reconcile({ db: db(), boss: queue.boss.boss, jobs: queue.jobs, log: testLog });
     expect((await taskRow(task.id)).status).toBe('pending');
     const steer = steeredRunner({ autoRelease: true });
-    workers = await startTestWorkers(database(), boss, steer.runner, 2);
+    await queue.startWorkers(steer.runner, 2);
     await waitForTask(task.id, 'completed');
   });
 
   it('an account busy in another task does not hold back the task’s free accounts', async () => {
     const steer = steeredRunner();
-    workers = await startTestWorkers(database(), boss, steer.runner, 4);
+    await queue.startWorkers(steer.runner, 4);
     const [busy] = await makeAccounts(db(), 1, 'busy');
     const [free] = await makeAccounts(db(), 1, 'free');
     const other = await newTask('other', [busy!]);

@@ -1,25 +1,13 @@
 // The real SessionRunner with real Chromium against the fixture site: a saved session the browser
 // refuses (a cookie Playwright rejects, stored before uploads were validated) ends the run
 // session_unreadable, not retried — rather than a retryable browser_crashed on every attempt.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createWarmupRunner } from '../../src/jobs/warmup-runner.ts';
-import type { BrowserHost } from '../../src/warmup/browser.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
 import { testLog } from '../support/jobs.ts';
 import { quickSettings } from '../support/quick-settings.ts';
-import { createTestHost } from '../warmup/helpers.ts';
 
-let host: BrowserHost;
-let site: FixtureSite;
-
-beforeAll(async () => {
-  host = createTestHost();
-  site = await startFixtureSite();
-});
-afterAll(async () => {
-  await host?.close();
-  await site?.close();
-});
+const { site, host } = useFixtureBrowser();
 
 it('a session the browser refuses ends session_unreadable, not retryable', async () => {
   const runner = createWarmupRunner({ host, profile: site.profile, log: testLog });

@@ -6,38 +6,35 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eq, isNull } from 'drizzle-orm';
+import { isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { botUpdates, tasks } from '../../src/db/schema.ts';
+import { botUpdates } from '../../src/db/schema.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
-import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
-import { createTask } from '../../src/tasks/create-task.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
 import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { waitForTaskStatus } from '../support/fixtures.ts';
 import { freePort } from '../support/global-setup.ts';
-import { startTestBoss } from '../support/jobs.ts';
+import { createTaskOn, startTestBoss } from '../support/jobs.ts';
 import { startMain } from '../support/main-process.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
+import { useFakeBotApi } from '../support/telegram.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
 const chats = [3001, 3002, 3003];
-let fake: FakeBotApi;
+const fake = useFakeBotApi();
 let site: FixtureSite | undefined;
 let boss: Boss | undefined;
 let dir: string;
 
 beforeAll(async () => {
-  fake = await startFakeBotApi();
   dir = await mkdtemp(path.join(tmpdir(), 'warmup-bot-process-'));
   for (const id of chats) await upsertUser(database().db, { telegramId: id, role: 'viewer' });
 });
 afterAll(async () => {
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
-  await fake?.close();
   await site?.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -156,24 +153,13 @@ describe('a second poller in ROLE=all', () => {
 
     boss = await startTestBoss(database());
     const account = await fixtureAccount(database().db, key, site, 'poller1');
-    const { task } = await createTask(
-      database().db,
-      createTaskJobs(boss.boss, () => 0),
-      {
-        name: 'during a conflict',
-        settings: quickSettings({ videos: range(1), watchSeconds: range(0) }),
-        accountIds: [account],
-        chatId: A,
-        actorId: A,
-      },
-    );
-    await vi.waitFor(
-      async () => {
-        const [row] = await database().db.select().from(tasks).where(eq(tasks.id, task.id));
-        expect(row!.status).toBe('completed');
-      },
-      { timeout: 60_000, interval: 250 },
-    );
+    const { task } = await createTaskOn(boss, database().db, {
+      name: 'during a conflict',
+      settings: quickSettings({ videos: range(1), watchSeconds: range(0) }),
+      accountIds: [account],
+      chatId: A,
+    });
+    await waitForTaskStatus(database().db, task.id, 'completed', 60_000, 250);
     // Retried, and said once.
     await fake.waitFor(
       () => fake.calls('getUpdates').filter((c) => c.status === 409).length >= 3 || undefined,

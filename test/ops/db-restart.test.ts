@@ -1,6 +1,7 @@
 // A Postgres restart under a running bot and workers, all in this process (so sessions can be
-// steered to end exactly during the outage): commands get the retry reply, /readyz goes 503 and
-// back, the task completes with one notification and no session run twice; then /metrics.
+// steered to end exactly during the outage): a command sent meanwhile waits with Telegram (the
+// inbox cannot store it) and is answered once the database is back, /readyz goes 503 and back, the
+// task completes with one notification and no session run twice; then /metrics.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { runs, tasks } from '../../src/db/schema.ts';
@@ -54,6 +55,16 @@ async function ask(text: string): Promise<string> {
   return String(reply.text);
 }
 
+/** How many getUpdates answers handed this update to the bot. */
+const handedOver = (updateId: number) =>
+  h.fake
+    .calls('getUpdates')
+    .filter((call) =>
+      ((call.response as { result?: { update_id: number }[] } | undefined)?.result ?? []).some(
+        (update) => update.update_id === updateId,
+      ),
+    ).length;
+
 const db = () => pg.database.db;
 const queuedNotifications = async () => {
   const [row] = await db().execute<{ n: number }>(
@@ -87,7 +98,7 @@ const waitForCompleted = (taskId: number) =>
     { timeout: 30_000, interval: 250 },
   );
 
-it('rides through a database restart: retry reply, 503 and back, work resumes, nothing twice', async () => {
+it('rides through a database restart: a command waits for it, 503 and back, work resumes, nothing twice', async () => {
   const accounts = await makeAccounts(db(), 2, 'restart');
   const task = await create('through a restart', accounts);
   await steered.waitFor(() => steered.openSessions().length === 2);
@@ -108,13 +119,26 @@ it('rides through a database restart: retry reply, 503 and back, work resumes, n
   expect(down.checks.database?.ok).toBe(false);
   expect(down.checks.pgboss?.ok).toBe(false);
   expect(down.checks.bot?.ok).toBe(true);
-  expect(await ask(`/task ${task.id}`)).toBe(UNAVAILABLE);
+  // The intake stores an update before it handles it (and confirms it to Telegram only once
+  // stored): with the database away it answers nothing, and getUpdates hands the update over again.
+  const chat = people.operator.id;
+  const before = h.fake.messages(chat).length;
+  const { update_id: asked } = h.fake.sendText({ from: people.operator, text: `/task ${task.id}` });
+  await h.fake.waitFor(() => handedOver(asked) >= 2, { description: 'the update fetched again, unstored' });
+  expect(h.fake.messages(chat).length).toBe(before);
   // This session ends while the database is away: its end must be recorded once it is back.
   steered.release(first);
   await steered.waitFor(() => steered.openSessions().length === 1);
 
   await pg.start();
   await vi.waitFor(async () => expect((await readyz()).status).toBe(200), { timeout: 30_000, interval: 250 });
+  // The command sent during the outage is answered now, once, with the real answer.
+  const late = await h.fake.waitFor(() => h.fake.messages(chat)[before], {
+    timeout: 30_000,
+    description: 'the answer to the command sent during the outage',
+  });
+  expect(String(late.text)).toContain(`#${task.id}`);
+  expect(String(late.text)).not.toBe(UNAVAILABLE);
   await vi.waitFor(
     async () => {
       const rows = await db().select().from(runs).where(eq(runs.taskId, task.id));

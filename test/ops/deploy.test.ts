@@ -3,19 +3,19 @@
 // bot in the same process, the bot stops taking updates before the workers' grace begins.
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runs, tasks } from '../../src/db/schema.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runs } from '../../src/db/schema.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
-import { createTask } from '../../src/tasks/create-task.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { people } from '../support/bot.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
-import { startTestBoss } from '../support/jobs.ts';
-import { startMain, useSiteForMain } from '../support/main-process.ts';
+import { waitForTaskStatus } from '../support/fixtures.ts';
+import { createTaskOn, startTestBoss } from '../support/jobs.ts';
+import { mainEnv, startMain, useSiteForMain } from '../support/main-process.ts';
 import { parsePrometheus, seriesValue } from '../support/prometheus.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
 
@@ -28,16 +28,12 @@ afterAll(async () => {
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
 });
 
-const workerEnv = (extra: Record<string, string> = {}) => ({
-  ROLE: 'worker',
-  DATABASE_URL: database().url,
-  SESSION_ENCRYPTION_KEY: key.toString('hex'),
-  WARMUP_SITE_PROFILE: fixture().profilePath,
-  WORKER_CONCURRENCY: '1',
-  SHUTDOWN_GRACE_SECONDS: '5',
-  LOG_LEVEL: 'info',
-  ...extra,
-});
+const workerEnv = (extra: Record<string, string> = {}) =>
+  mainEnv(
+    'worker',
+    { databaseUrl: database().url, key, profilePath: fixture().profilePath },
+    { SHUTDOWN_GRACE_SECONDS: '5', ...extra },
+  );
 
 // Each video is watched 2 s: the session outlasts the 5 s grace period.
 const longSession = quickSettings({ videos: range(6), watchSeconds: range(2) });
@@ -45,17 +41,12 @@ const longSession = quickSettings({ videos: range(6), watchSeconds: range(2) });
 async function createLongTask(account: string) {
   boss ??= await startTestBoss(database());
   const id = await fixtureAccount(database().db, key, fixture().site, account);
-  const { task } = await createTask(
-    database().db,
-    createTaskJobs(boss.boss, () => 0),
-    {
-      name: `deploy ${account}`,
-      settings: longSession,
-      accountIds: [id],
-      chatId: people.operator.id,
-      actorId: people.operator.id,
-    },
-  );
+  const { task } = await createTaskOn(boss, database().db, {
+    name: `deploy ${account}`,
+    settings: longSession,
+    accountIds: [id],
+    chatId: people.operator.id,
+  });
   await fixture().site.stats.waitFor(
     () => fixture().site.stats.openSessions(account) === 1,
     60_000,
@@ -93,13 +84,7 @@ describe('SIGTERM to a worker mid-session', () => {
     expect((await boss!.boss.getJobById(QUEUES.session, handedBack.jobId!))?.retryCount).toBe(0);
 
     const second = startMain(workerEnv());
-    await vi.waitFor(
-      async () => {
-        const [row] = await database().db.select().from(tasks).where(eq(tasks.id, task.id));
-        expect(row!.status).toBe('completed');
-      },
-      { timeout: 90_000, interval: 250 },
-    );
+    await waitForTaskStatus(database().db, task.id, 'completed', 90_000, 250);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(await runOf(task.id)).toMatchObject({ status: 'completed', attempts: 2 });

@@ -5,11 +5,10 @@
 // Runs' completed_at is the database's real now(), so the driven day D is chosen such that the
 // summary of D+1 09:00 (Moscow) and `since=24h` both cover the real minute this file runs in.
 import { and, eq, gt, inArray, isNotNull } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { chartOption, chartSpec } from '../../src/bot/commands/summary/chart.ts';
 import { loadSummaryData } from '../../src/bot/commands/summary/send-summary.ts';
 import { textsFor } from '../../src/bot/i18n/index.ts';
-import { type WiredBot, wireBot } from '../../src/bot/wiring.ts';
 import { insertAccount } from '../../src/db/accounts-repo.ts';
 import {
   accounts,
@@ -20,28 +19,15 @@ import {
   runs,
   tasks,
 } from '../../src/db/schema.ts';
-import { upsertUser } from '../../src/db/users-repo.ts';
-import type { Boss } from '../../src/jobs/boss.ts';
-import { startNotificationWorker } from '../../src/jobs/notify-job.ts';
 import { createProgrammeTick } from '../../src/jobs/programme-job.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
-import type { Workers } from '../../src/jobs/workers.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
 import { zonedInstant } from '../../src/tasks/local-time.ts';
 import { resolveSettings } from '../../src/warmup/settings.ts';
-import { people } from '../support/bot.ts';
+import { people, useBotHarness } from '../support/bot.ts';
 import { askIn, buttonsOf, commandTestThrottle, tapIn } from '../support/chat-bot.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
-import {
-  completed,
-  failed,
-  startTestBoss,
-  startTestWorkers,
-  steeredRunner,
-  testLog,
-} from '../support/jobs.ts';
-import { startBotAgainst } from '../support/telegram.ts';
+import { completed, failed, steeredRunner, testLog } from '../support/jobs.ts';
 
 const ZONE = 'Europe/Moscow';
 const HOUR = 3_600_000;
@@ -70,64 +56,37 @@ const steer = steeredRunner({
   plan: (input) => (captchaNext.delete(input.account.username) ? failed('captcha', false) : completed()),
 });
 
-let fake: FakeBotApi;
-let boss: Boss;
-let workers: Workers;
-let wired: WiredBot;
-let stopAll: () => Promise<void>;
-const ids: Record<string, number> = {};
-const jobsOf = () => createTaskJobs(boss.boss, () => 0);
-
-beforeAll(async () => {
-  const { db } = database();
-  await upsertUser(db, { telegramId: op.id, role: 'operator', username: op.username });
-  for (const username of ['alma', 'boris', 'cleo', 'dina', 'eva', 'emil', 'fox']) {
-    ids[username] = (await insertAccount(db, { username }))!.id;
-  }
-  fake = await startFakeBotApi();
-  boss = await startTestBoss(database());
-  wired = await wireBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    db,
-    jobs: jobsOf(),
-    log: testLog,
+const h = useBotHarness(database, {
+  runner: steer.runner,
+  workers: { programmeClock: () => clock },
+  wiring: {
     adminIds: [],
-    sessionKey: undefined,
     now: () => clock.getTime(),
     digestEveryMs: 0,
     // One chat gets many messages here; Telegram's pacing is tested elsewhere.
     budget: { throttle: commandTestThrottle() },
-  });
-  const notifications = await startNotificationWorker({ boss, record: wired.outbox.record, log: testLog });
-  workers = await startTestWorkers(database(), boss, steer.runner, 4, { programmeClock: () => clock });
-  const running = await startBotAgainst(fake, wired.bot);
-  wired.watch.launched();
-  stopAll = async () => {
-    await running.stop();
-    await workers.stop(0);
-    await notifications.stop();
-    await wired.outbox.stop();
-    await wired.digest.stop();
-    await boss.boss.stop({ graceful: false, timeout: 1000 });
-    await fake.close();
-  };
+  },
 });
-afterAll(async () => {
-  await stopAll?.();
+const ids: Record<string, number> = {};
+const jobsOf = () => createTaskJobs(h.boss.boss, () => 0);
+
+beforeAll(async () => {
+  for (const username of ['alma', 'boris', 'cleo', 'dina', 'eva', 'emil', 'fox']) {
+    ids[username] = (await insertAccount(database().db, { username }))!.id;
+  }
 });
 
-const ask = (text: string) => askIn(fake, op, text, chat);
+const ask = (text: string) => askIn(h.fake, op, text, chat);
 const tick = () =>
   createProgrammeTick({ db: database().db, jobs: jobsOf(), log: testLog, now: () => clock })();
 const slotsOf = async (day?: number) =>
   (await database().db.select().from(programmeSlots).orderBy(programmeSlots.dueAt, programmeSlots.id)).filter(
     (s) => day === undefined || s.day === day,
   );
-const captions = () => fake.messages(chat).map((m) => String(m.text ?? m.caption ?? ''));
+const captions = () => h.fake.messages(chat).map((m) => String(m.text ?? m.caption ?? ''));
 /** Every message in the chat (text or caption, as last edited) that says this account is paused. */
 const pauseNotices = (username: string) =>
-  fake
+  h.fake
     .messages(chat)
     .filter((m) => String(m.text ?? m.caption ?? '').includes(`${username} is paused in all programmes`));
 const taskDone = (taskId: number) =>
@@ -141,9 +100,9 @@ const taskDone = (taskId: number) =>
   );
 /** The task's final notice: a new message (the live one is only edited), text or photo. */
 const announced = (taskId: number) =>
-  fake.waitFor(
+  h.fake.waitFor(
     () =>
-      [...fake.calls('sendMessage'), ...fake.calls('sendPhoto')].find((c) =>
+      [...h.fake.calls('sendMessage'), ...h.fake.calls('sendPhoto')].find((c) =>
         new RegExp(`(^|\n)[✅❌] <b>#${taskId}</b> `).test(String(c.params.text ?? c.params.caption)),
       ),
     { description: `the final of task #${taskId}` },
@@ -220,13 +179,13 @@ describe('a programme run by itself, end to end', () => {
     const skipped = (await slotsOf(1)).filter((s) => s.skipReason === 'quarantined');
     // The other programme skips her too: the quarantine is the account's, not the programme's.
     expect(skipped.some((s) => s.programmeId !== almaFirst.programmeId)).toBe(true);
-    await wired.outbox.idle();
+    await h.wired.outbox.idle();
     const notices = pauseNotices('alma');
     expect(notices).toHaveLength(1);
     expect(notices[0]!.photo).toBeDefined();
     expect(buttonsOf(notices[0])).toContainEqual([expect.stringContaining('Resume'), `qr:${ids.alma}`]);
     noticeId = notices[0]!.message_id;
-    const photo = fake
+    const photo = h.fake
       .calls('sendPhoto')
       .find((c) => JSON.stringify(c.params.reply_markup ?? '').includes(`qr:${ids.alma}`));
     expect(photo?.uploads.photo?.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
@@ -249,7 +208,9 @@ describe('a programme run by itself, end to end', () => {
     captchaNext.add('fox');
     const [eva, emil, fox] = [await make('eva'), await make('emil'), await make('fox')];
     for (const id of [eva, emil, fox]) await taskDone(id);
-    const foxNotice = await fake.waitFor(() => pauseNotices('fox')[0], { description: 'fox paused at once' });
+    const foxNotice = await h.fake.waitFor(() => pauseNotices('fox')[0], {
+      description: 'fox paused at once',
+    });
     expect(foxNotice.photo).toBeDefined();
     expect(String(foxNotice.caption)).toContain(`#${fox} `);
     expect(pauseNotices('fox')).toHaveLength(1);
@@ -267,34 +228,34 @@ describe('a programme run by itself, end to end', () => {
       },
       { timeout: 10_000, interval: 50 },
     );
-    await wired.outbox.sweep();
-    await wired.outbox.idle();
+    await h.wired.outbox.sweep();
+    await h.wired.outbox.idle();
     expect(captions().some((c) => c.includes(`#${eva} `) || c.includes(`#${emil} `))).toBe(false);
 
     clock = at(D1, '08:01');
-    const before = fake.messages(chat).length;
-    await wired.outbox.sweep();
-    const folded = await fake.waitFor(() =>
+    const before = h.fake.messages(chat).length;
+    await h.wired.outbox.sweep();
+    const folded = await h.fake.waitFor(() =>
       captions()
         .slice(before)
         .find((c) => c.includes(`#${eva}`)),
     );
     expect(folded).toMatch(/^2 tasks finished:/);
     expect(folded).toContain(`#${emil}`);
-    await wired.outbox.idle();
-    expect(fake.messages(chat).length).toBe(before + 1);
+    await h.wired.outbox.idle();
+    expect(h.fake.messages(chat).length).toBe(before + 1);
   });
 
   it('at 09:00 Moscow the next day exactly one summary comes, its counts those of the runs, with a PNG', async () => {
     const { db } = database();
     clock = at(D1, '08:59');
-    expect(await wired.digest.tick()).toBe(0);
+    expect(await h.wired.digest.tick()).toBe(0);
     clock = at(D1, '09:00');
-    const photosBefore = fake.calls('sendPhoto').length;
-    expect(await wired.digest.tick()).toBe(1);
+    const photosBefore = h.fake.calls('sendPhoto').length;
+    expect(await h.wired.digest.tick()).toBe(1);
     clock = at(D1, '09:30');
-    expect(await wired.digest.tick()).toBe(0);
-    const sent = fake.calls('sendPhoto').slice(photosBefore);
+    expect(await h.wired.digest.tick()).toBe(0);
+    const sent = h.fake.calls('sendPhoto').slice(photosBefore);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.uploads.photo?.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     const text = String(sent[0]!.params.caption);
@@ -336,11 +297,13 @@ describe('a programme run by itself, end to end', () => {
     const captchaRuns = (await db.select().from(runs).where(eq(runs.reasonCode, 'captcha'))).map((r) => r.id);
     const question = await ask('/retry_failed captcha since=24h');
     expect(question).toContain('Restart 2 failed runs of 2 tasks (captcha, last 24 h)?');
-    const message = fake.messages(chat).at(-1)!;
+    const message = h.fake.messages(chat).at(-1)!;
     const [[, confirm]] = buttonsOf(message) as [[string, string]];
-    await tapIn(fake, op, confirm, message.message_id, chat);
-    await fake.waitFor(() => String(fake.message(chat, message.message_id)?.text).startsWith('Restarted'));
-    expect(fake.message(chat, message.message_id)?.text).toBe('Restarted 2 failed runs of 2 tasks.');
+    await tapIn(h.fake, op, confirm, message.message_id, chat);
+    await h.fake.waitFor(() =>
+      String(h.fake.message(chat, message.message_id)?.text).startsWith('Restarted'),
+    );
+    expect(h.fake.message(chat, message.message_id)?.text).toBe('Restarted 2 failed runs of 2 tasks.');
     await vi.waitFor(
       async () => {
         const again = await db.select().from(runs).where(gt(runs.runNumber, 1));
@@ -355,13 +318,13 @@ describe('a programme run by itself, end to end', () => {
     );
     expect(restarted).toContain(firstAlmaTask);
     for (const id of restarted) {
-      await fake.waitFor(() =>
-        [...fake.calls('sendMessage'), ...fake.calls('sendPhoto')].find((c) =>
+      await h.fake.waitFor(() =>
+        [...h.fake.calls('sendMessage'), ...h.fake.calls('sendPhoto')].find((c) =>
           new RegExp(`(^|\\n)✅ <b>#${id}</b> `).test(String(c.params.text ?? c.params.caption)),
         ),
       );
     }
-    await wired.outbox.idle();
+    await h.wired.outbox.idle();
     clock = at(D1, '09:31');
   });
 
@@ -370,7 +333,7 @@ describe('a programme run by itself, end to end', () => {
     const paused = await ask('/plans');
     expect(paused).toContain('#1 spring — running, day 2/14\n3 accounts: 2 healthy, 1 in quarantine');
     expect(paused).toContain('#2 autumn — running, day 2/14\n2 accounts: 1 healthy, 1 in quarantine');
-    expect(await tapIn(fake, op, `qr:${ids.alma}`, noticeId, chat)).toBe(
+    expect(await tapIn(h.fake, op, `qr:${ids.alma}`, noticeId, chat)).toBe(
       '@alma resumed: programmes include it again.',
     );
     const [account] = await db.select().from(accounts).where(eq(accounts.id, ids.alma!));
@@ -390,7 +353,7 @@ describe('a programme run by itself, end to end', () => {
     const list = await ask('/plans');
     expect(list).toContain('#1 spring — running, day 2/14\n3 accounts, all healthy · next session: ');
     expect(list).toContain('#2 autumn — running, day 2/14\n2 accounts, all healthy · next session: ');
-    expect(buttonsOf(fake.messages(chat).at(-1)).map(([, d]) => d)).toContain('pg:p:1');
+    expect(buttonsOf(h.fake.messages(chat).at(-1)).map(([, d]) => d)).toContain('pg:p:1');
     const live = await db.select().from(programmes);
     expect(live.map((p) => p.status)).toEqual(['active', 'active']);
   });

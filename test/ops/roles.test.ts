@@ -4,48 +4,30 @@
 import { randomBytes } from 'node:crypto';
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tasks } from '../../src/db/schema.ts';
-import type { Boss } from '../../src/jobs/boss.ts';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it, vi } from 'vitest';
 import { QUEUES } from '../../src/jobs/queues.ts';
-import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
-import { createTask } from '../../src/tasks/create-task.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { people } from '../support/bot.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
-import { startTestBoss } from '../support/jobs.ts';
-import { startMain, useSiteForMain } from '../support/main-process.ts';
+import { waitForTaskStatus } from '../support/fixtures.ts';
+import { createTaskOn, useTestBoss } from '../support/jobs.ts';
+import { mainEnv, startMain, useSiteForMain } from '../support/main-process.ts';
 import { quickSettings, range } from '../support/quick-settings.ts';
+import { useFakeBotApi } from '../support/telegram.ts';
 
 const database = useTestDatabase();
 const fixture = useSiteForMain('roles');
 const key = randomBytes(32);
-let fake: FakeBotApi;
-let boss: Boss;
+const fake = useFakeBotApi();
+const queue = useTestBoss(database);
 
-beforeAll(async () => {
-  fake = await startFakeBotApi();
-  boss = await startTestBoss(database());
-});
-afterAll(async () => {
-  await boss?.boss.stop({ graceful: false, timeout: 1000 });
-  await fake?.close();
-});
-
-const env = (role: string, extra: Record<string, string> = {}) => ({
-  ROLE: role,
-  DATABASE_URL: database().url,
-  SESSION_ENCRYPTION_KEY: key.toString('hex'),
-  WARMUP_SITE_PROFILE: fixture().profilePath,
-  TELEGRAM_BOT_TOKEN: fake.token,
-  TELEGRAM_API_ROOT: fake.apiRoot,
-  WORKER_CONCURRENCY: '1',
-  SHUTDOWN_GRACE_SECONDS: '5',
-  LOG_LEVEL: 'info',
-  ...extra,
-});
+const env = (role: 'bot' | 'worker', extra: Record<string, string> = {}) =>
+  mainEnv(
+    role,
+    { databaseUrl: database().url, key, profilePath: fixture().profilePath, fake },
+    { SHUTDOWN_GRACE_SECONDS: '5', ...extra },
+  );
 
 const notificationStates = async (taskId: number) =>
   [
@@ -63,30 +45,22 @@ describe('roles with TELEGRAM_BOT_TOKEN set', () => {
     );
     await worker.waitForLog(/^warmup-bot running$/);
     // The queue takes the process's heartbeat and retry delay (the last process to start sets them).
-    expect(await boss.boss.getQueue(QUEUES.session)).toMatchObject({ heartbeatSeconds: 12, retryDelay: 3 });
+    expect(await queue.boss.boss.getQueue(QUEUES.session)).toMatchObject({
+      heartbeatSeconds: 12,
+      retryDelay: 3,
+    });
     const checks = (await (await fetch(`${await worker.httpUrl()}/readyz`)).json()) as { checks: object };
     expect(Object.keys(checks.checks).sort()).toEqual(['browser', 'database', 'pgboss', 'process']);
 
     const accountId = await fixtureAccount(database().db, key, fixture().site, 'roles1');
-    const { task } = await createTask(
-      database().db,
-      createTaskJobs(boss.boss, () => 0),
-      {
-        name: 'roles',
-        settings: quickSettings({ videos: range(1), watchSeconds: range(0) }),
-        accountIds: [accountId],
-        chatId: people.operator.id,
-        actorId: people.operator.id,
-      },
-    );
+    const { task } = await createTaskOn(queue.boss, database().db, {
+      name: 'roles',
+      settings: quickSettings({ videos: range(1), watchSeconds: range(0) }),
+      accountIds: [accountId],
+      chatId: people.operator.id,
+    });
     taskId = task.id;
-    await vi.waitFor(
-      async () => {
-        const [row] = await database().db.select().from(tasks).where(eq(tasks.id, task.id));
-        expect(row!.status).toBe('completed');
-      },
-      { timeout: 90_000, interval: 250 },
-    );
+    await waitForTaskStatus(database().db, task.id, 'completed', 90_000, 250);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
 

@@ -1,14 +1,14 @@
-// A bot for command tests that need no queue: real telegraf against the fake Bot API, wired by
-// wireBot as main.ts wires it, the test database, a JobPort that records what was asked of it,
-// and the allow-listed people of bot.ts.
+// A bot for command tests that need no queue: real telegraf against the fake Bot API, wired and
+// launched as main.ts does it (test/support/telegram.ts: the inbox, per-chat lanes), the test
+// database, a JobPort that records what was asked of it, and the allow-listed people of bot.ts.
 import { count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
 import { createThrottle } from '../../src/bot/notifications/throttle.ts';
-import { type WireBotOptions, wireBot } from '../../src/bot/wiring.ts';
+import type { WireBotOptions } from '../../src/bot/wiring.ts';
 import type { Db } from '../../src/db/client.ts';
 import { auditLog, runs, tasks } from '../../src/db/schema.ts';
-import { upsertUser } from '../../src/db/users-repo.ts';
 import type { Logger } from '../../src/logger.ts';
-import { people } from './bot.ts';
+import { people, seedPeople } from './bot.ts';
 import type { TestDatabase } from './db.ts';
 import {
   type FakeBotApi,
@@ -19,18 +19,35 @@ import {
 } from './fake-bot-api.ts';
 import { type RecordingJobs, recordingJobs } from './fixtures.ts';
 import { testLog } from './jobs.ts';
-import { startBotAgainst } from './telegram.ts';
+import { standIn, started } from './stand-in.ts';
+import { type LaunchedBot, launchWired } from './telegram.ts';
 
 export { people };
 
 export type ChatBot = {
   fake: FakeBotApi;
   jobs: RecordingJobs;
+  /** What wireBot made (the outbox, the digest, the send budget) and the launched intake. */
+  wired: LaunchedBot;
   /** Sends text as `from` (in `chat`, default their private chat); resolves to the bot's next message. */
   ask(from: FakeUser, text: string, chat?: number): Promise<string>;
   /** Taps a button as `from`; resolves to the callback answer's text. */
   tap(from: FakeUser, data: string, messageId: number, chat?: number): Promise<string>;
   stop(): Promise<void>;
+};
+
+export type ChatBotOptions = {
+  sessionKey?: Buffer;
+  log?: Logger;
+  adminIds?: number[];
+  fake?: FakeBotApiOptions;
+  now?: () => number;
+  /** TIMEZONE: the zone absolute times are shown in. */
+  timeZone?: string;
+  /** Anything else wireBot takes (the outbox's sweep, the digest's timer, another throttle). */
+  wiring?: Pick<WireBotOptions, 'budget' | 'outbox' | 'digestEveryMs'>;
+  /** The send guard's hooks (it is strict here: bad callback data throws). */
+  limits?: WireBotOptions['limits'];
 };
 
 /**
@@ -41,51 +58,55 @@ export type ChatBot = {
  */
 export const commandTestThrottle = () => createThrottle({ limits: { chatIntervalMs: 0 } });
 
-export async function startChatBot(
-  database: TestDatabase,
-  options: {
-    sessionKey?: Buffer;
-    log?: Logger;
-    adminIds?: number[];
-    fake?: FakeBotApiOptions;
-    now?: () => number;
-    /** TIMEZONE: the zone absolute times are shown in. */
-    timeZone?: string;
-    /** The send guard's hooks (it is strict here: bad callback data throws). */
-    limits?: WireBotOptions['limits'];
-  } = {},
-): Promise<ChatBot> {
+export async function startChatBot(database: TestDatabase, options: ChatBotOptions = {}): Promise<ChatBot> {
   const { db } = database;
-  for (const role of ['admin', 'operator', 'viewer'] as const) {
-    await upsertUser(db, { telegramId: people[role].id, role, username: people[role].username });
-  }
+  await seedPeople(db);
   const fake = await startFakeBotApi(options.fake);
   const jobs = recordingJobs();
-  const { bot, outbox } = await wireBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    db,
-    jobs,
-    log: options.log ?? testLog,
-    sessionKey: options.sessionKey,
-    adminIds: options.adminIds ?? [],
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-    budget: { throttle: commandTestThrottle() },
-    limits: { strict: true, ...options.limits },
-  });
-  const running = await startBotAgainst(fake, bot);
+  let wired: LaunchedBot;
+  try {
+    wired = await launchWired(fake, {
+      db,
+      jobs,
+      log: options.log ?? testLog,
+      sessionKey: options.sessionKey,
+      adminIds: options.adminIds ?? [],
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+      budget: { throttle: commandTestThrottle() },
+      ...options.wiring,
+      limits: { strict: true, ...options.limits },
+    });
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
   return {
     fake,
     jobs,
+    wired,
     ask: (from, text, chat) => askIn(fake, from, text, chat),
     tap: (from, data, messageId, chat) => tapIn(fake, from, data, messageId, chat),
     async stop() {
-      await running.stop();
-      await outbox.stop();
+      await wired.stop();
       await fake.close();
     },
   };
+}
+
+/**
+ * startChatBot before the file's tests (after its database) and stopped after them. The object
+ * returned stands for that bot: use it inside tests and hooks.
+ */
+export function useChatBot(database: () => TestDatabase, options: ChatBotOptions = {}): ChatBot {
+  let current: ChatBot | undefined;
+  beforeAll(async () => {
+    current = await startChatBot(database(), options);
+  });
+  afterAll(async () => {
+    await current?.stop();
+  });
+  return standIn(() => started(current, 'useChatBot'));
 }
 
 /** Sends text as `from` (in `chat`, default their private chat); resolves to the bot's next message. */
@@ -130,6 +151,15 @@ export async function taskWithAccounts(db: Db, id: number) {
   const [task] = await db.select().from(tasks).where(eq(tasks.id, id));
   const taskRuns = await db.select().from(runs).where(eq(runs.taskId, id));
   return { task: task!, accountIds: taskRuns.map((r) => r.accountId).sort((a, b) => a - b) };
+}
+
+/** What task tests read: what creating a task changed, a task with its accounts, a chat's last message. */
+export function taskProbes(database: () => TestDatabase, bot: ChatBot) {
+  return {
+    snapshot: () => taskCounts(database().db, bot.jobs),
+    taskRow: (id: number) => taskWithAccounts(database().db, id),
+    lastMessage: (chat: number) => bot.fake.messages(chat).at(-1)!,
+  };
 }
 
 /** The task id a reply names ("Task #12 created…" → 12). */

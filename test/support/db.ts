@@ -1,8 +1,9 @@
 // A fresh, migrated database per test file on the server global-setup provides, dropped after.
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type Database, openDatabase } from '../../src/db/client.ts';
+import { type Database, type Db, openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 
 export type TestDatabase = Database & { url: string; name: string; drop(): Promise<void> };
@@ -54,6 +55,34 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/**
+ * Makes Postgres refuse (raise an exception on) `operation`s on `table` whose new row matches `when`
+ * (SQL over NEW): a real failed query, with its parameters, for tests of what a failure leaves
+ * behind. Returns the undo.
+ */
+export async function refuseWrites(
+  db: Db,
+  table: string,
+  operation: 'insert' | 'update',
+  when: string,
+): Promise<() => Promise<void>> {
+  const name = `refuse_${table}_${operation}_${randomBytes(3).toString('hex')}`;
+  await db.execute(
+    sql.raw(
+      `create function ${name}() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$`,
+    ),
+  );
+  await db.execute(
+    sql.raw(
+      `create trigger ${name} before ${operation} on ${table} for each row when (${when}) execute function ${name}()`,
+    ),
+  );
+  return async () => {
+    await db.execute(sql.raw(`drop trigger ${name} on ${table}`));
+    await db.execute(sql.raw(`drop function ${name}()`));
+  };
 }
 
 /**

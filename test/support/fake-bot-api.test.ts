@@ -1,10 +1,10 @@
 // The fake Bot API, exercised by real telegraf: polling, replies, callbacks, files, multipart
 // uploads, Telegram's validation errors, injected failures and rate-limit enforcement.
-import { Markup, Telegraf, TelegramError } from 'telegraf';
+import { type Context, Markup, Telegraf, TelegramError } from 'telegraf';
 import { message } from 'telegraf/filters';
+import type { UserFromGetMe } from 'telegraf/types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FakeBotApi, startFakeBotApi } from './fake-bot-api.ts';
-import { startBotAgainst } from './telegram.ts';
 
 const alice = { id: 1001, username: 'alice', language_code: 'en' };
 const group = -100_200;
@@ -15,6 +15,43 @@ const PNG_1X1 = Buffer.from(
 
 let fake: FakeBotApi;
 let bot: Telegraf;
+
+/**
+ * The fake under telegraf's own long polling (bot.launch), the client it imitates Telegram for;
+ * the product's bot runs through its own intake (test/support/telegram.ts). telegraf 4.16's
+ * launch() resolves only when polling stops, so it is not awaited: ready once the first long poll
+ * is held. stop() ends polling and waits for telegraf's final offset sync.
+ */
+async function startBotAgainst<C extends Context>(fake: FakeBotApi, bot: Telegraf<C>) {
+  bot.botInfo ??= fake.botInfo as UserFromGetMe;
+  const since = fake.calls().length;
+  const polling = bot.launch();
+  const ready = fake.waitForCall('getUpdates', (call) => Number(call.params.timeout) > 0, {
+    since,
+    description: 'the bot to start long polling',
+  });
+  ready.catch(() => {}); // raced below; a late timeout must not surface as an unhandled rejection
+  const stop = async () => {
+    try {
+      bot.stop('test');
+    } catch {
+      // launch() failed before polling started: nothing to stop.
+    }
+    await polling;
+  };
+  try {
+    await Promise.race([
+      ready,
+      polling.then(() => {
+        throw new Error('startBotAgainst: telegraf stopped polling before it started');
+      }),
+    ]);
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+  return { stop };
+}
 
 beforeEach(async () => {
   fake = await startFakeBotApi();
@@ -282,5 +319,24 @@ describe('getUpdates', () => {
     await fake.close();
     expect(await newer).toMatchObject({ ok: true, result: [] });
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('waitFor', () => {
+  it('refuses a predicate that returns a Promise at its first look, naming why', async () => {
+    const asyncPredicate = async () => false;
+    const started = Date.now();
+    // @ts-expect-error a Promise-returning predicate is a type error as well
+    const waiting = fake.waitFor(asyncPredicate, { timeout: 5_000, description: 'the inbox to empty' });
+    await expect(waiting).rejects.toThrow(
+      /waitFor: the predicate for the inbox to empty returned a Promise; it must be synchronous/,
+    );
+    expect(Date.now() - started).toBeLessThan(1_000); // refused, not timed out
+  });
+
+  it('resolves with the first truthy value once the state changes', async () => {
+    const reply = fake.waitFor(() => fake.lastUpdate()?.update_id, { timeout: 5_000 });
+    const pushed = fake.sendText({ from: alice, text: 'hello' });
+    expect(await reply).toBe(pushed.update_id);
   });
 });

@@ -1,6 +1,7 @@
 // A fake Telegram Bot API served over HTTP on 127.0.0.1 for tests: real telegraf talks to it through
 // `apiRoot`. It keeps chats, messages and files, records every call, lets tests act as users and
 // wait on state, and can fail on purpose (429, 5xx, resets) or enforce Telegram's rate limits.
+import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readRequestBody } from './fake-bot-api/body.ts';
@@ -26,7 +27,7 @@ import type {
 } from './fake-bot-api/types.ts';
 import { createUpdateQueue, type Update } from './fake-bot-api/updates.ts';
 import { createUserActions, type UserActions } from './fake-bot-api/users.ts';
-import { createWaiters, type Truthy, type WaitOptions } from './fake-bot-api/waiters.ts';
+import { createWaiters, type Truthy, type WaitArgs, type WaitOptions } from './fake-bot-api/waiters.ts';
 import { createWorld } from './fake-bot-api/world.ts';
 
 export type { Outage } from './fake-bot-api/faults.ts';
@@ -34,9 +35,16 @@ export type { Hold } from './fake-bot-api/holds.ts';
 export type * from './fake-bot-api/types.ts';
 export type { Update } from './fake-bot-api/updates.ts';
 export type { UserInput } from './fake-bot-api/users.ts';
-export type { Truthy, WaitOptions } from './fake-bot-api/waiters.ts';
+export type { Truthy, WaitArgs, WaitOptions } from './fake-bot-api/waiters.ts';
 
-export const FAKE_BOT_TOKEN = '7000000001:TEST-fake-bot-api-token-000000';
+/**
+ * A token (so a bot id) of its own for every fake: bots of one test file keep separate inboxes in
+ * the database they share, as bots with different tokens do. A fake started again for one bot
+ * passes its token on.
+ */
+export function newFakeBotToken(): string {
+  return `${7_000_000_000 + randomInt(1, 1_000_000_000)}:TEST-fake-bot-api-token-000000`;
+}
 export const TELEGRAM_RATE_LIMITS: RateLimits = {
   perChatPerSecond: 1,
   perGroupPerMinute: 20,
@@ -69,7 +77,8 @@ export type FakeBotApi = UserActions & {
   pushUpdate(update: Params): Update;
   /** Whatever `act` sends reaches the bot in one getUpdates answer, so it is handled concurrently. */
   inOneBatch<T>(act: () => T): T;
-  waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<Truthy<T>>;
+  /** Synchronous predicates only: one returning a Promise is a type error, and rejects at once. */
+  waitFor<T>(predicate: () => T, ...options: WaitArgs<T>): Promise<Truthy<T>>;
   waitForCall(
     method: string,
     predicate?: (call: ApiCall) => boolean,
@@ -86,7 +95,7 @@ export type FakeBotApi = UserActions & {
 };
 
 export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<FakeBotApi> {
-  const token = options.token ?? FAKE_BOT_TOKEN;
+  const token = options.token ?? newFakeBotToken();
   const botInfo = {
     id: Number(token.split(':')[0]),
     first_name: 'Warmup Test Bot',

@@ -1,6 +1,7 @@
 // What the fixture site recorded, per account: views, likes, follows, comments, searches, and
 // the browser tabs (sessions) open at once, with waitFor() so that tests wait on state, not time.
 import { EventEmitter } from 'node:events';
+import { checkSynchronous } from './sync-predicate.ts';
 
 export type AccountRecord = {
   views: string[];
@@ -77,7 +78,7 @@ export function createStats() {
     },
     /** Resolves once predicate() holds, re-checked on every change; rejects after timeoutMs. */
     waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'a fixture condition'): Promise<void> {
-      if (predicate()) return Promise.resolve();
+      if (checkSynchronous(predicate(), 'fixture site waitFor', what)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           events.off('change', check);

@@ -1,6 +1,7 @@
 // Rows for tests: accounts and tasks in a given state, and a queue port that records what the
 // use cases asked of it (the pg-boss implementation is exercised by the job tests).
 import { eq, inArray, sql } from 'drizzle-orm';
+import { expect, vi } from 'vitest';
 import { insertAccount } from '../../src/db/accounts-repo.ts';
 import type { Db, Executor } from '../../src/db/client.ts';
 import { type RunRow, runs, type TaskRow, tasks } from '../../src/db/schema.ts';
@@ -55,6 +56,17 @@ export async function makeTask(
     )
     .orderBy(runs.id);
   return { task: task!, runs: runRows };
+}
+
+/** Resolves once the task is in `status` (read every intervalMs); fails after timeoutMs with the last one seen. */
+export function waitForTaskStatus(db: Db, id: number, status: string, timeoutMs = 20_000, intervalMs = 100) {
+  return vi.waitFor(
+    async () => {
+      const [row] = await db.select().from(tasks).where(eq(tasks.id, id));
+      expect(row?.status).toBe(status);
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
 }
 
 /** Test setup only: puts a row straight into a status with plausible timestamps. */

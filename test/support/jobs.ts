@@ -1,13 +1,25 @@
-// Real pg-boss on the test database, with this process's workers, and a session runner that
-// tests steer: each session waits until the test lets it finish, and reports what was running.
+// Real pg-boss on the test database (useTestBoss: one per file, workers per test), tasks created and
+// read on it, this process's workers, and a session runner that tests steer: each session waits
+// until the test lets it finish, and reports what was running.
 import { EventEmitter } from 'node:events';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
+import { runs, tasks } from '../../src/db/schema.ts';
 import { type Boss, startBoss } from '../../src/jobs/boss.ts';
 import type { QueueTimings } from '../../src/jobs/queues.ts';
 import type { SessionOutcome, SessionRunInput, SessionRunner } from '../../src/jobs/session-runner.ts';
+import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { startWorkers, type WorkerDeps, type Workers } from '../../src/jobs/workers.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createTask } from '../../src/tasks/create-task.ts';
+import type { JobPort } from '../../src/tasks/ports.ts';
+import type { WarmupSettings } from '../../src/warmup/settings.ts';
 import type { TestDatabase } from './db.ts';
+import { waitForTaskStatus } from './fixtures.ts';
 import { tinyPng } from './png.ts';
+import { standIn, started } from './stand-in.ts';
+import { checkSynchronous } from './sync-predicate.ts';
 
 export const testLog = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
 
@@ -42,6 +54,81 @@ export async function startTestWorkers(
     progressIntervalMs: 0,
     ...extra,
   });
+}
+
+export type TestQueue = {
+  boss: Boss;
+  /** The JobPort on this boss, with no pause between a task's starts. */
+  jobs: JobPort;
+  /** This process's workers for the current test; stopped after it unless already (sessions handed back at once). */
+  startWorkers(runner: SessionRunner, concurrency?: number, extra?: Partial<WorkerDeps>): Promise<Workers>;
+};
+
+/**
+ * startTestBoss on the file's database before its tests (or its describe's), stopped after them;
+ * the workers a test starts through it stop after that test, so the next knows who runs its sessions.
+ */
+export function useTestBoss(database: () => TestDatabase, timings: Partial<QueueTimings> = {}): TestQueue {
+  let current: TestQueue | undefined;
+  const running: Workers[] = [];
+  beforeAll(async () => {
+    const boss = await startTestBoss(database(), timings);
+    current = {
+      boss,
+      jobs: createTaskJobs(boss.boss, () => 0),
+      async startWorkers(runner, concurrency = 4, extra = {}) {
+        const workers = await startTestWorkers(database(), boss, runner, concurrency, extra);
+        // A test may stop them itself (a deploy, a crash): stopping again after it is a no-op.
+        let stopping: Promise<void> | undefined;
+        const once: Workers = { ...workers, stop: (graceMs) => (stopping ??= workers.stop(graceMs)) };
+        running.push(once);
+        return once;
+      },
+    };
+  });
+  afterEach(async () => {
+    for (const workers of running.splice(0)) await workers.stop(0);
+  });
+  afterAll(async () => {
+    await current?.boss.boss.stop({ graceful: false, timeout: 1000 });
+  });
+  return standIn(() => started(current, 'useTestBoss'));
+}
+
+/** Tasks on the queue for tests: create one (chat 10, user 1, no pause), read it and its runs, wait for a status. */
+export function queueTasks(database: () => TestDatabase, queue: TestQueue) {
+  const db = () => database().db;
+  const taskRow = async (id: number) => (await db().select().from(tasks).where(eq(tasks.id, id)))[0]!;
+  return {
+    newTask: (name: string, accountIds: number[], parallel = 1) =>
+      createTask(db(), queue.jobs, {
+        name,
+        settings: { parallel, delaySeconds: { min: 0, max: 0 }, sessionCapSeconds: 60 },
+        accountIds,
+        chatId: 10,
+        actorId: 1,
+      }),
+    taskRow,
+    runRows: (taskId: number) => db().select().from(runs).where(eq(runs.taskId, taskId)).orderBy(runs.id),
+    waitForTask: (id: number, status: string, timeout = 20_000) =>
+      waitForTaskStatus(db(), id, status, timeout),
+  };
+}
+
+/**
+ * A task as /new creates it, its jobs sent on `boss` (no pause between starts): `settings` over
+ * `accountIds`, reporting to `chatId`, whose user created it.
+ */
+export function createTaskOn(
+  boss: Boss,
+  db: Db,
+  task: { name: string; accountIds: number[]; settings: WarmupSettings; chatId: number },
+) {
+  return createTask(
+    db,
+    createTaskJobs(boss.boss, () => 0),
+    { ...task, actorId: task.chatId },
+  );
 }
 
 type Plan = (input: SessionRunInput, attempt: number) => SessionOutcome | Promise<SessionOutcome>;
@@ -104,7 +191,7 @@ export function steeredRunner(options: { plan?: Plan; autoRelease?: boolean } = 
   };
   const waitFor = (predicate: () => boolean, timeoutMs = 20_000) =>
     new Promise<void>((resolve, reject) => {
-      if (predicate()) return resolve();
+      if (checkSynchronous(predicate(), 'steeredRunner waitFor', 'a runner state')) return resolve();
       const timer = setTimeout(() => {
         events.off('change', check);
         reject(new Error(`runner state not reached in ${timeoutMs} ms: ${JSON.stringify(describe())}`));

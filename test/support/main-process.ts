@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { type FixtureSite, startFixtureSite } from './fixture-site.ts';
 
-const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
+export const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
 const running = new Set<ChildProcess>();
 afterAll(() => {
   for (const child of running) child.kill('SIGKILL');
@@ -50,6 +50,33 @@ export function useSiteForMain(prefix: string): () => SiteForMain {
   };
 }
 
+/**
+ * The environment of a main.ts process in these tests: its role, the file's database, the key its
+ * sessions are encrypted with, the fixture site's profile and the fake Bot API when it has them,
+ * one session at a time, info logs; `extra` last.
+ */
+export function mainEnv(
+  role: 'all' | 'bot' | 'worker',
+  parts: {
+    databaseUrl: string;
+    key: Buffer;
+    profilePath?: string;
+    fake?: { token: string; apiRoot: string };
+  },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ROLE: role,
+    DATABASE_URL: parts.databaseUrl,
+    SESSION_ENCRYPTION_KEY: parts.key.toString('hex'),
+    ...(parts.profilePath ? { WARMUP_SITE_PROFILE: parts.profilePath } : {}),
+    ...(parts.fake ? { TELEGRAM_BOT_TOKEN: parts.fake.token, TELEGRAM_API_ROOT: parts.fake.apiRoot } : {}),
+    WORKER_CONCURRENCY: '1',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
 export type MainProcess = {
   child: ChildProcess;
   output(): string;
@@ -62,6 +89,28 @@ export type MainProcess = {
   /** The ops endpoint's base URL, from the "http listening" line. */
   httpUrl(): Promise<string>;
 };
+
+export type Exit = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * A script of ours (scripts/…, or src/main.ts) run to its end as a child process, with only PATH
+ * of this process's environment; resolves with its exit code and what it wrote.
+ */
+export function runToExit(script: string, env: Record<string, string>, cwd: string): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 export function startMain(env: Record<string, string>): MainProcess {
   const child = spawn(process.execPath, [MAIN], {

@@ -14,29 +14,15 @@ import { storeUpdates } from '../../src/db/updates-repo.ts';
 import { decryptSession, encryptSession } from '../../src/tasks/session-cipher.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeAccounts } from '../support/fixtures.ts';
+import { runToExit } from '../support/main-process.ts';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/sessions-rekey.ts');
 const database = useTestDatabase();
 const oldKey = randomBytes(32);
 const newKey = randomBytes(32);
 
-function rekey(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT], {
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: database().url, ...env },
-      cwd: path.dirname(SCRIPT),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const rekey = (env: Record<string, string>) =>
+  runToExit(SCRIPT, { DATABASE_URL: database().url, ...env }, path.dirname(SCRIPT));
 
 const state = (n: number) => ({ cookies: [{ name: 'sid', value: `v${n}`, domain: '.x.test' }], origins: [] });
 const hex = (key: Buffer) => key.toString('hex');

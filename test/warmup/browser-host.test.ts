@@ -1,22 +1,11 @@
 // The browser host: a fresh context per run with the account's session, locale and viewport,
 // always closed (after success, error or abort), and a browser that is relaunched when it dies.
 import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost } from '../../src/warmup/browser.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
 import { createTestHost } from './helpers.ts';
 
-let host: BrowserHost;
-let site: FixtureSite;
-
-beforeAll(async () => {
-  host = createTestHost();
-  site = await startFixtureSite();
-});
-afterAll(async () => {
-  await host?.close();
-  await site?.close();
-});
+const { site, host } = useFixtureBrowser();
 
 const live = () => new AbortController().signal;
 
@@ -78,7 +67,9 @@ describe('createBrowserHost', () => {
     const abortedAt = Date.now();
     controller.abort();
     await expect(running).rejects.toThrow(/abort/i);
-    expect(Date.now() - abortedAt).toBeLessThan(2000);
+    // It must not wait for the run, which never settles: tens of milliseconds here (bench/abort-latency.ts);
+    // 10 s leaves room for a loaded 2-core machine and still fails a close that waits on anything.
+    expect(Date.now() - abortedAt).toBeLessThan(10_000);
     expect(isClosed()).toBe(true);
     await site.stats.waitFor(() => site.stats.openSessions('host-bob') === 0, 5000, 'the page to go away');
     await expect(host.withContext({ signal: AbortSignal.abort() }, async () => 1)).rejects.toThrow(/abort/i);

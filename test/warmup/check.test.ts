@@ -2,24 +2,14 @@
 // state the page shows (logged in, logged out, captcha, blocked) with a screenshot, and does
 // nothing on the site beyond loading it (and dismissing a dialog).
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost, ContextOptions } from '../../src/warmup/browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { ContextOptions } from '../../src/warmup/browser.ts';
 import { type CheckResult, checkAccount } from '../../src/warmup/check.ts';
 import { parseSiteProfile, type SiteProfile } from '../../src/warmup/site-profile.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
-import { createTestHost, PNG_MAGIC } from './helpers.ts';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
+import { PNG_MAGIC } from './helpers.ts';
 
-let host: BrowserHost;
-let site: FixtureSite;
-
-beforeAll(async () => {
-  host = createTestHost();
-  site = await startFixtureSite({ dialogOnFirstLoad: true });
-});
-afterAll(async () => {
-  await host?.close();
-  await site?.close();
-});
+const { site, host } = useFixtureBrowser({ dialogOnFirstLoad: true });
 
 async function check(
   account: string,

@@ -1,22 +1,12 @@
 // The warmup engine in real Chromium against the fixture site: it does exactly what the settings
 // say, and its counters equal what the site recorded.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost } from '../../src/warmup/browser.ts';
+import { describe, expect, it } from 'vitest';
 import type { WarmupOutcome } from '../../src/warmup/engine.ts';
-import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
-import { createTestHost, quickSettings, runOnFixture } from './helpers.ts';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
+import { startFixtureSite } from '../support/fixture-site.ts';
+import { quickSettings, runOnFixture } from './helpers.ts';
 
-let host: BrowserHost;
-let site: FixtureSite;
-
-beforeAll(async () => {
-  host = createTestHost();
-  site = await startFixtureSite();
-});
-afterAll(async () => {
-  await host?.close();
-  await site?.close();
-});
+const { site, host } = useFixtureBrowser();
 
 const r = (min: number, max = min) => ({ min, max });
 

@@ -2,28 +2,18 @@
 // as /account_add chooses them, three sessions each through the runner's context options, against
 // the fixture's probe page (webdriver, user agent, languages, timezone, ICE candidates); and a
 // proxied context whose names only the proxy can resolve.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findAccount, insertAccount } from '../../src/db/accounts-repo.ts';
 import { accountContextOptions } from '../../src/jobs/warmup-runner.ts';
 import { chooseIdentity } from '../../src/tasks/account-identity.ts';
-import { type BrowserHost, createBrowserHost, launchArgs } from '../../src/warmup/browser.ts';
+import { launchArgs } from '../../src/warmup/browser.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { type FixtureSite, type ProbeReport, startFixtureSite } from '../support/fixture-site.ts';
+import { useFixtureBrowser } from '../support/fixture-browser.ts';
+import type { ProbeReport } from '../support/fixture-site.ts';
 import { startForwardProxy } from '../support/forward-proxy.ts';
 
 const database = useTestDatabase();
-const quiet = { info() {}, warn() {} };
-let host: BrowserHost;
-let site: FixtureSite;
-
-beforeAll(async () => {
-  host = createBrowserHost({ headless: true, log: quiet });
-  site = await startFixtureSite();
-});
-afterAll(async () => {
-  await host?.close();
-  await site?.close();
-});
+const { site, host } = useFixtureBrowser();
 
 /** One session of the account: a fresh context as the runner builds it, one visit of /probe. */
 async function probeSession(

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { and, eq, isNull } from 'drizzle-orm';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBot } from '../../../src/bot/index.ts';
 import { createSendBudget } from '../../../src/bot/notifications/send-budget.ts';
 import { CONFLICT_MEMORY_MS, createTelegramWatch } from '../../../src/bot/notifications/telegram-watch.ts';
@@ -14,9 +14,8 @@ import { upsertUser } from '../../../src/db/users-repo.ts';
 import { createLogger, type Logger } from '../../../src/logger.ts';
 import { useTestDatabase } from '../../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../support/fake-bot-api.ts';
-import { recordingJobs } from '../../support/fixtures.ts';
 import { testLog } from '../../support/jobs.ts';
-import { launchAgainst } from '../../support/telegram.ts';
+import { botDepsFor, launchAgainst } from '../../support/telegram.ts';
 
 const database = useTestDatabase();
 const A = { id: 2001, username: 'alice', language_code: 'en' };
@@ -35,14 +34,7 @@ afterEach(async () => {
 async function start(options: { log?: Logger; fake?: FakeBotApi; retryDelayMs?: () => number } = {}) {
   const fake = options.fake ?? (await startFakeBotApi());
   if (!options.fake) cleanups.push(() => fake.close());
-  const bot = createBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    db: database().db,
-    jobs: recordingJobs(),
-    log: options.log ?? testLog,
-    sessionKey: undefined,
-  });
+  const bot = createBot(botDepsFor(fake, database().db, options.log));
   const watch = createTelegramWatch();
   createSendBudget({ onCall: watch.observe }).apply(bot.telegram);
   const receiving = await launchAgainst(fake, bot, {
@@ -136,7 +128,7 @@ describe('concurrent intake', () => {
     // it died with the process); only then is the stuck call let go.
     await start({ fake });
     await fake.waitFor(() => fake.messages(A.id)[0]);
-    await fake.waitFor(async () => (await unhandled()).length === 0 || undefined);
+    await vi.waitFor(async () => expect(await unhandled()).toEqual([]), { timeout: 10_000, interval: 50 });
     expect(fake.messages(A.id)).toHaveLength(1);
     held.release();
   });
@@ -184,14 +176,7 @@ describe('a second poller (409 Conflict)', () => {
     let now = 1_000_000;
     const fake = await startFakeBotApi();
     cleanups.push(() => fake.close());
-    const { telegram } = createBot({
-      token: fake.token,
-      apiRoot: fake.apiRoot,
-      db: database().db,
-      jobs: recordingJobs(),
-      log: testLog,
-      sessionKey: undefined,
-    });
+    const { telegram } = createBot(botDepsFor(fake, database().db));
     const watch = createTelegramWatch(() => now);
     createSendBudget({ onCall: watch.observe }).apply(telegram);
     watch.launched();

@@ -3,39 +3,27 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { botCommands } from '../../../src/bot/commands/help/help.ts';
 import { textsFor } from '../../../src/bot/i18n/index.ts';
-import {
-  bindWebhook,
-  createBot,
-  launchBot,
-  type Receiving,
-  type WebhookServer,
-} from '../../../src/bot/index.ts';
+import { bindWebhook, createBot, type WebhookServer } from '../../../src/bot/index.ts';
 import { upsertUser } from '../../../src/db/users-repo.ts';
 import { useTestDatabase } from '../../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../support/fake-bot-api.ts';
-import { recordingJobs } from '../../support/fixtures.ts';
 import { freePort } from '../../support/global-setup.ts';
 import { testLog } from '../../support/jobs.ts';
+import { startMain } from '../../support/main-process.ts';
+import { botDepsFor, type Launched, launchAgainst } from '../../support/telegram.ts';
 
 const database = useTestDatabase();
 let fake: FakeBotApi;
 let bot: ReturnType<typeof createBot>;
 let endpoint: string;
 let webhook: WebhookServer;
-let receiving: Receiving;
+let receiving: Launched;
 const secret = 'test-secret-0123456789';
 
 beforeAll(async () => {
   fake = await startFakeBotApi();
   await upsertUser(database().db, { telegramId: 42, role: 'viewer' });
-  bot = createBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    db: database().db,
-    jobs: recordingJobs(),
-    log: testLog,
-    sessionKey: undefined,
-  });
+  bot = createBot(botDepsFor(fake, database().db));
   const port = await freePort();
   endpoint = `http://127.0.0.1:${port}/telegram/hook`;
   webhook = await bindWebhook({
@@ -44,8 +32,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port,
   });
-  bot.botInfo = fake.botInfo as never;
-  receiving = await launchBot(bot, { db: database().db, log: testLog, concurrency: 4, webhook });
+  receiving = await launchAgainst(fake, bot, { db: database().db, log: testLog, concurrency: 4, webhook });
 });
 afterAll(async () => {
   await receiving?.stop(0);
@@ -124,14 +111,38 @@ it('refuses requests without the secret or with a wrong one, and handles nothing
   expect(fake.messages(42)).toHaveLength(2);
 });
 
-it('registers the command menu in both languages, accepted by the Bot API', async () => {
-  for (const lang of ['en', 'ru'] as const) {
-    const commands = botCommands(textsFor(lang));
-    await bot.telegram.setMyCommands(commands, lang === 'ru' ? { language_code: 'ru' } : {});
+it('main registers the command menu in both languages, accepted by the Bot API, and then its webhook', async () => {
+  const own = await startFakeBotApi();
+  try {
+    const main = startMain({
+      ROLE: 'bot',
+      DATABASE_URL: database().url,
+      TELEGRAM_BOT_TOKEN: own.token,
+      TELEGRAM_API_ROOT: own.apiRoot,
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram/main-hook',
+      TELEGRAM_WEBHOOK_SECRET: secret,
+      TELEGRAM_WEBHOOK_PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+    });
+    await main.waitForLog(/^bot receiving updates$/);
+    const calls = own.calls('setMyCommands');
+    expect(calls.map((c) => [c.status, c.params.language_code])).toEqual([
+      [200, undefined],
+      [200, 'ru'],
+    ]);
+    expect(calls.map((c) => c.params.commands)).toEqual([
+      botCommands(textsFor('en')),
+      botCommands(textsFor('ru')),
+    ]);
+    expect(own.calls('setWebhook').map((c) => c.params.url)).toEqual([
+      'https://bot.example.org/telegram/main-hook',
+    ]);
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
+  } finally {
+    await own.close();
   }
-  const calls = fake.calls('setMyCommands');
-  expect(calls.map((c) => c.status)).toEqual([200, 200]);
   expect(botCommands(textsFor('ru')).map((c) => c.command)).toEqual(
     botCommands(textsFor('en')).map((c) => c.command),
   );
-});
+}, 60_000);

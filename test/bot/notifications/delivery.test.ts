@@ -11,23 +11,21 @@ import { createTaskJobs } from '../../../src/jobs/task-jobs.ts';
 import { createTask } from '../../../src/tasks/create-task.ts';
 import { buildTaskEvent } from '../../../src/tasks/events.ts';
 import { beginRun, finishRun } from '../../../src/tasks/run-session.ts';
-import { type BotHarness, people, startBotHarness, texts } from '../../support/bot.ts';
+import { people, texts, useBotHarness } from '../../support/bot.ts';
 import { useTestDatabase } from '../../support/db.ts';
 import { makeAccounts } from '../../support/fixtures.ts';
 import { testLog } from '../../support/jobs.ts';
 import { tinyPng } from '../../support/png.ts';
 
 const database = useTestDatabase();
-let h: BotHarness;
+const h = useBotHarness(database);
 let ops: OpsServer;
 beforeAll(async () => {
-  h = await startBotHarness(database());
   ops = await startOpsServer({ host: '127.0.0.1', port: 0, log: testLog, metrics: createMetrics(testLog) });
   ops.attach({ outbox: h.outbox });
 });
 afterAll(async () => {
   await ops?.close();
-  await h?.stop();
 });
 
 const settings = { parallel: 4, delaySeconds: { min: 0, max: 0 }, sessionCapSeconds: 60 };

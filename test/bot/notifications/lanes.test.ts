@@ -15,7 +15,7 @@ import { commandTestThrottle } from '../../support/chat-bot.ts';
 import { useTestDatabase } from '../../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../support/fake-bot-api.ts';
 import { makeAccounts, recordingJobs } from '../../support/fixtures.ts';
-import { testLog } from '../../support/jobs.ts';
+import { botDepsFor } from '../../support/telegram.ts';
 
 const database = useTestDatabase();
 let fake: FakeBotApi;
@@ -35,12 +35,7 @@ afterAll(async () => {
 /** One bot process's outbox (its bot is not polling: the other process's chat is not needed here). */
 async function startProcess(options: Pick<WireBotOptions, 'budget' | 'outbox'> = {}) {
   const { outbox } = await wireBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    db: database().db,
-    jobs: recordingJobs(),
-    log: testLog,
-    sessionKey: undefined,
+    ...botDepsFor(fake, database().db),
     budget: { throttle: commandTestThrottle(), retry: { maxAttempts: 1 } },
     ...options,
     // Only the test wakes the lanes (sweep), and trouble waits long: a lane in it holds its lease.

@@ -2,26 +2,19 @@
 // 429 is sent again after retry_after (nothing else reaches that chat meanwhile), strangers get
 // one refusal per 10 minutes, and calls made through an update's context are counted.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REFUSAL_INTERVAL_MS } from '../../../src/bot/commands/middlewares/access.ts';
 import { auditLog } from '../../../src/db/schema.ts';
-import { createMetrics, type Metrics } from '../../../src/http/metrics.ts';
-import { type BotHarness, people, startBotHarness } from '../../support/bot.ts';
+import { createMetrics } from '../../../src/http/metrics.ts';
+import { people, useBotHarness } from '../../support/bot.ts';
 import { askIn } from '../../support/chat-bot.ts';
 import { useTestDatabase } from '../../support/db.ts';
 import { testLog } from '../../support/jobs.ts';
 
 const database = useTestDatabase();
-let h: BotHarness;
-let metrics: Metrics;
+const metrics = createMetrics(testLog);
 let clock = Date.parse('2026-01-01T10:00:00Z');
-beforeAll(async () => {
-  metrics = createMetrics(testLog);
-  h = await startBotHarness(database(), { metrics, wiring: { now: () => clock } });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useBotHarness(database, { metrics, wiring: { now: () => clock } });
 
 describe('a command reply and Telegram’s 429', () => {
   it('is sent again after retry_after, and nothing reaches that chat before it', async () => {

@@ -2,23 +2,17 @@
 // nobody changes their own access, and a granted user gets past the allow-list at once. Admins
 // from TELEGRAM_ADMIN_IDS are a source read at every check: removed there, they are admins no more.
 import { count, eq, like, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { auditLog, users } from '../../../../src/db/schema.ts';
 import { clearSeededAdminRoles, upsertUser } from '../../../../src/db/users-repo.ts';
-import { askIn, type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
+import { askIn, type ChatBot, people, startChatBot, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 
 const database = useTestDatabase();
-let bot: ChatBot;
 const admin = people.admin;
 const stranger = people.stranger;
 
-beforeAll(async () => {
-  bot = await startChatBot(database());
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useChatBot(database);
 
 async function snapshot() {
   const { db } = database();

@@ -2,7 +2,7 @@
 // quarantine, programmes and the last runs (counters, reasons, times in the chat's timezone),
 // with Check, Resume (only while paused) and Restart last; an unknown name gets one short line.
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import {
   accounts,
@@ -14,19 +14,19 @@ import {
 } from '../../../../src/db/schema.ts';
 import { insertTaskWithRuns } from '../../../../src/db/tasks-repo.ts';
 import { chooseIdentity } from '../../../../src/tasks/account-identity.ts';
-import { buttonsOf, type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
+import { buttonsOf, people, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 
 const database = useTestDatabase();
-let bot: ChatBot;
 let carol: number;
 let dave: number;
 const checks: number[] = [];
 const tasksOf: number[] = [];
 const op = people.operator;
 
+const bot = useChatBot(database);
+
 beforeAll(async () => {
-  bot = await startChatBot(database());
   bot.jobs.requestCheck = async (_tx, request) => void checks.push(request.accountId);
   const { db } = database();
   carol = (await insertAccount(db, { username: 'carol', identity: await chooseIdentity(db) }))!.id;
@@ -84,9 +84,6 @@ beforeAll(async () => {
       .where(eq(tasks.id, task.id));
   }
   await db.insert(chatSettings).values({ chatId: op.id, timeZone: 'Europe/Moscow' });
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 const page = () => bot.fake.messages(op.id).at(-1)!;

@@ -2,22 +2,16 @@
 // through real telegraf, the fake Bot API and Postgres — all or nothing, with one clear sentence
 // for every bad value, admins only, audited.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
 import { identityKey, readIdentity } from '../../../../src/warmup/identity.ts';
-import { type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
+import { people, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 
 const database = useTestDatabase();
-let bot: ChatBot;
 const admin = people.admin;
 
-beforeAll(async () => {
-  bot = await startChatBot(database());
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useChatBot(database);
 
 const identityOf = async (username: string) => {
   const [row] = await database().db.select().from(accounts).where(eq(accounts.username, username));

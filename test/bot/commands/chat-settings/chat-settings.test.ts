@@ -5,56 +5,31 @@
 // and names live programmes with their day in their own zone.
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DailyDigest, startDailyDigest } from '../../../../src/bot/commands/summary/daily-digest.ts';
 import { createThrottle } from '../../../../src/bot/notifications/throttle.ts';
-import { type WiredBot, wireBot } from '../../../../src/bot/wiring.ts';
 import { notificationOutbox, programmes, runs, tasks } from '../../../../src/db/schema.ts';
-import { upsertUser } from '../../../../src/db/users-repo.ts';
 import { buildTaskEvent } from '../../../../src/tasks/events.ts';
 import { people } from '../../../support/bot.ts';
-import { askIn } from '../../../support/chat-bot.ts';
+import { useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
-import { type FakeBotApi, startFakeBotApi } from '../../../support/fake-bot-api.ts';
-import { makeTask, recordingJobs } from '../../../support/fixtures.ts';
+import { makeTask } from '../../../support/fixtures.ts';
 import { testLog } from '../../../support/jobs.ts';
-import { type RunningBot, startBotAgainst } from '../../../support/telegram.ts';
 
 const database = useTestDatabase();
 let clock = new Date('2026-12-01T12:00:00Z');
-let fake: FakeBotApi;
-let wired: WiredBot;
-let running: RunningBot;
-
-beforeAll(async () => {
-  const { db } = database();
-  for (const role of ['admin', 'operator', 'viewer'] as const)
-    await upsertUser(db, { telegramId: people[role].id, role, username: people[role].username });
-  fake = await startFakeBotApi();
-  wired = await wireBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    db,
-    jobs: recordingJobs(),
-    log: testLog,
-    sessionKey: undefined,
-    timeZone: 'UTC',
-    now: () => clock.getTime(),
+const bot = useChatBot(database, {
+  timeZone: 'UTC',
+  now: () => clock.getTime(),
+  wiring: {
     outbox: { sweepMs: 3600_000 },
     // Telegram's pace (a second per chat) would only make this file slow.
     budget: { throttle: createThrottle({ limits: { chatIntervalMs: 10, marginMs: 0 } }) },
     digestEveryMs: 0,
-  });
-  running = await startBotAgainst(fake, wired.bot);
-});
-afterAll(async () => {
-  await running?.stop();
-  await wired?.digest.stop();
-  await wired?.outbox.stop();
-  await fake?.close();
+  },
 });
 
-const ask = (who: (typeof people)['operator' | 'viewer' | 'admin'], text: string) => askIn(fake, who, text);
+const ask = (who: (typeof people)['operator' | 'viewer' | 'admin'], text: string) => bot.ask(who, text);
 
 /** A finished task reporting to `chatId` whose failed runs ended for `reason`; its event recorded. */
 async function finishedTask(chatId: number, statuses: string[], reason: string) {
@@ -65,7 +40,7 @@ async function finishedTask(chatId: number, statuses: string[], reason: string) 
   if (failed.length) await db.update(runs).set({ reasonCode: reason }).where(inArray(runs.id, failed));
   const [row] = await db.select().from(tasks).where(eq(tasks.id, task.id));
   const event = await buildTaskEvent(db, row!, statuses.includes('failed') ? 'failed' : 'completed');
-  await wired.outbox.record(event, randomUUID());
+  await bot.wired.outbox.record(event, randomUUID());
   return row!;
 }
 
@@ -109,24 +84,24 @@ describe('quiet hours', () => {
     clock = new Date('2026-12-01T20:30:00Z'); // 23:30 in Moscow
     await ask(people.operator, '/tz Europe/Moscow');
     expect(await ask(people.operator, '/quiet 23:00-08:00')).toContain('23:00–08:00 (Europe/Moscow)');
-    const before = fake.messages(chat).length;
+    const before = bot.fake.messages(chat).length;
     const a = await finishedTask(chat, ['completed'], 'none');
     const b = await finishedTask(chat, ['completed', 'failed'], 'navigation_timeout');
     expect((await heldOf(a.id)).heldUntil?.toISOString()).toBe('2026-12-02T05:00:00.000Z');
     expect((await heldOf(b.id)).heldUntil?.toISOString()).toBe('2026-12-02T05:00:00.000Z');
 
     clock = new Date('2026-12-02T04:59:00Z');
-    await wired.outbox.sweep();
-    await wired.outbox.idle();
-    expect(fake.messages(chat)).toHaveLength(before);
+    await bot.wired.outbox.sweep();
+    await bot.wired.outbox.idle();
+    expect(bot.fake.messages(chat)).toHaveLength(before);
 
     clock = new Date('2026-12-02T05:00:30Z');
-    await wired.outbox.sweep();
-    const digest = await fake.waitFor(() => fake.messages(chat)[before], {
+    await bot.wired.outbox.sweep();
+    const digest = await bot.fake.waitFor(() => bot.fake.messages(chat)[before], {
       description: 'the morning digest',
     });
-    await wired.outbox.idle();
-    expect(fake.messages(chat)).toHaveLength(before + 1);
+    await bot.wired.outbox.idle();
+    expect(bot.fake.messages(chat)).toHaveLength(before + 1);
     expect(String(digest.text)).toMatch(/^2 tasks finished:/);
     expect(String(digest.text)).toContain(`#${a.id}`);
     expect(String(digest.text)).toContain(`#${b.id}`);
@@ -135,10 +110,12 @@ describe('quiet hours', () => {
 
   it('sends a failure that pauses an account at once, unless the chat said urgent=off', async () => {
     clock = new Date('2026-12-02T21:00:00Z'); // midnight in Moscow
-    const before = fake.messages(chat).length;
+    const before = bot.fake.messages(chat).length;
     const urgent = await finishedTask(chat, ['failed'], 'captcha');
     expect((await heldOf(urgent.id)).heldUntil).toBeNull();
-    const sent = await fake.waitFor(() => fake.messages(chat)[before], { description: 'the urgent failure' });
+    const sent = await bot.fake.waitFor(() => bot.fake.messages(chat)[before], {
+      description: 'the urgent failure',
+    });
     expect(String(sent.text)).toContain(`#${urgent.id}`);
 
     expect(await ask(people.operator, '/quiet 23:00-08:00 urgent=off')).not.toContain('at once');
@@ -148,7 +125,7 @@ describe('quiet hours', () => {
     expect(await ask(people.operator, '/quiet off')).toContain('off');
     const after = await finishedTask(chat, ['failed'], 'navigation_timeout');
     expect((await heldOf(after.id)).heldUntil).toBeNull();
-    await wired.outbox.idle();
+    await bot.wired.outbox.idle();
   });
 });
 
@@ -160,9 +137,9 @@ describe('daily summary', () => {
     const arrivals: string[] = [];
     for (let at = Date.parse(from); at <= Date.parse(until); at += 15 * 60_000) {
       clock = new Date(at);
-      const before = fake.messages(chat).filter((m) => m.photo).length;
+      const before = bot.fake.messages(chat).filter((m) => m.photo).length;
       await Promise.all([a.tick(), b.tick()]);
-      const after = fake.messages(chat).filter((m) => m.photo).length;
+      const after = bot.fake.messages(chat).filter((m) => m.photo).length;
       for (let i = before; i < after; i++) arrivals.push(clock.toISOString());
     }
     return arrivals;
@@ -177,7 +154,7 @@ describe('daily summary', () => {
     );
     const second = startDailyDigest({
       db: database().db,
-      telegram: wired.bot.telegram,
+      telegram: bot.wired.bot.telegram,
       log: testLog,
       timeZone: 'UTC',
       now: () => clock,
@@ -185,33 +162,30 @@ describe('daily summary', () => {
     });
     try {
       // Spring: 02:30 does not exist on 28 March, so that day's comes at 03:00 CEST (01:00 UTC).
-      expect(await runClock('2027-03-26T12:00:00Z', '2027-03-29T12:00:00Z', wired.digest, second)).toEqual([
-        '2027-03-27T01:30:00.000Z',
-        '2027-03-28T01:00:00.000Z',
-        '2027-03-29T00:30:00.000Z',
-      ]);
+      expect(
+        await runClock('2027-03-26T12:00:00Z', '2027-03-29T12:00:00Z', bot.wired.digest, second),
+      ).toEqual(['2027-03-27T01:30:00.000Z', '2027-03-28T01:00:00.000Z', '2027-03-29T00:30:00.000Z']);
       // A day the bot was down at that time: it comes late, once (here at the first tick).
       clock = new Date('2027-10-30T12:00:00Z');
-      expect(await Promise.all([wired.digest.tick(), second.tick()])).toSatisfy(([x, y]) => x + y === 1);
+      expect(await Promise.all([bot.wired.digest.tick(), second.tick()])).toSatisfy(([x, y]) => x + y === 1);
       // Autumn: 02:30 comes twice on 31 October; the summary once.
-      expect(await runClock('2027-10-30T23:00:00Z', '2027-11-01T03:00:00Z', wired.digest, second)).toEqual([
-        '2027-10-31T00:30:00.000Z',
-        '2027-11-01T01:30:00.000Z',
-      ]);
+      expect(
+        await runClock('2027-10-30T23:00:00Z', '2027-11-01T03:00:00Z', bot.wired.digest, second),
+      ).toEqual(['2027-10-31T00:30:00.000Z', '2027-11-01T01:30:00.000Z']);
     } finally {
       await second.stop();
     }
-    const photo = fake
+    const photo = bot.fake
       .messages(chat)
       .filter((m) => m.photo)
       .at(-1)!;
     expect(String(photo.caption)).toContain('Daily summary');
-    const png = fake.file(photo.photo![0]!.file_id)!.bytes;
+    const png = bot.fake.file(photo.photo![0]!.file_id)!.bytes;
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect(await ask(people.admin, '/digest off')).toBe('Daily summary off.');
     clock = new Date('2027-11-02T03:00:00Z');
-    await wired.digest.tick();
-    expect(fake.messages(chat).filter((m) => m.photo)).toHaveLength(6);
+    await bot.wired.digest.tick();
+    expect(bot.fake.messages(chat).filter((m) => m.photo)).toHaveLength(6);
   });
 
   it('names live programmes with their day in their own zone, not the chat’s', async () => {
@@ -232,10 +206,10 @@ describe('daily summary', () => {
     await ask(people.admin, '/tz Europe/Berlin');
     await ask(people.admin, '/digest 23:30');
     clock = new Date('2027-11-03T22:30:00Z');
-    const before = fake.messages(chat).length;
-    await wired.digest.tick();
-    await fake.waitFor(() => fake.messages(chat).length > before, { description: 'the summary' });
-    const words = fake
+    const before = bot.fake.messages(chat).length;
+    await bot.wired.digest.tick();
+    await bot.fake.waitFor(() => bot.fake.messages(chat).length > before, { description: 'the summary' });
+    const words = bot.fake
       .messages(chat)
       .slice(before)
       .map((m) => String(m.caption ?? m.text ?? ''))
@@ -250,9 +224,11 @@ describe('daily summary', () => {
     await db.delete(runs);
     await makeTask(db, ['completed', 'completed', 'failed']);
     clock = new Date();
-    const before = fake.messages(people.viewer.id).length;
-    fake.sendText({ from: people.viewer, chat: people.viewer.id, text: '/stats 7' });
-    const sent = await fake.waitFor(() => fake.messages(people.viewer.id)[before], { description: '/stats' });
+    const before = bot.fake.messages(people.viewer.id).length;
+    bot.fake.sendText({ from: people.viewer, chat: people.viewer.id, text: '/stats 7' });
+    const sent = await bot.fake.waitFor(() => bot.fake.messages(people.viewer.id)[before], {
+      description: '/stats',
+    });
     expect(sent.photo?.[0]?.width).toBe(960);
     expect(String(sent.caption)).toMatch(
       /^За последние 7 дней: выполнено 2 сеанса, с ошибкой 1\.\n {2}• другое: 1$/,

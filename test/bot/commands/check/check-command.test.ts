@@ -1,20 +1,17 @@
 // /check when queuing the check fails: the operator still gets an answer (the error boundary's
 // "something went wrong"), not silence, and nothing is audited as checked.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
-import { type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
+import { people, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import { makeAccounts } from '../../../support/fixtures.ts';
 
 const database = useTestDatabase();
-let bot: ChatBot;
+const bot = useChatBot(database);
+
 beforeAll(async () => {
   // Its JobPort refuses every check request (recordingJobs.requestCheck throws).
-  bot = await startChatBot(database());
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 it('answers "something went wrong" in the reader\'s language when the handler throws', async () => {

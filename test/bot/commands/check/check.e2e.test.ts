@@ -1,45 +1,26 @@
 // /check end to end: an operator types /check in Telegram (the fake Bot API), a worker opens the
 // account's session in real Chromium against the fixture site under the account's lease, and the
 // chat gets a photo saying what the page showed; the account's health follows what was seen.
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { storeAccountProxies } from '../../../../src/db/fleet-repo.ts';
 import { acquireLease, releaseLease } from '../../../../src/db/leases-repo.ts';
 import { accounts } from '../../../../src/db/schema.ts';
-import { createAccountChecker } from '../../../../src/jobs/check-runner.ts';
 import { QUEUES, sessionKey } from '../../../../src/jobs/queues.ts';
-import { createWarmupRunner } from '../../../../src/jobs/warmup-runner.ts';
-import { type BrowserHost, createBrowserHost } from '../../../../src/warmup/browser.ts';
 import { fixtureAccount } from '../../../support/accounts.ts';
-import { type BotHarness, people, startBotHarness } from '../../../support/bot.ts';
+import { people, useWarmupBot } from '../../../support/bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
-import { type FixtureSite, startFixtureSite } from '../../../support/fixture-site.ts';
-import { testLog } from '../../../support/jobs.ts';
 import { PNG_MAGIC } from '../../../warmup/helpers.ts';
 
 const database = useTestDatabase();
-const key = randomBytes(32);
 const chat = people.operator.id;
-let site: FixtureSite;
-let host: BrowserHost;
-let h: BotHarness;
-
-beforeAll(async () => {
-  site = await startFixtureSite();
-  host = createBrowserHost({ headless: true, log: { info() {}, warn() {} } });
-  for (const name of ['alice', 'gone']) await fixtureAccount(database().db, key, site, name);
-  site.accountState('gone', 'logged_out');
-  const runner = createWarmupRunner({ host, profile: site.profile, log: testLog });
-  const checker = createAccountChecker({ host, profile: site.profile, log: testLog });
+const { h, site, key } = useWarmupBot(database, {
+  accounts: ['alice', 'gone'],
+  loggedOut: ['gone'],
+  checker: true,
   // A check gives up on a busy account after 10 s here (a minute in production).
-  h = await startBotHarness(database(), { runner, checker, sessionKey: key, lease: { waitMs: 10_000 } });
-});
-afterAll(async () => {
-  await h?.stop();
-  await host?.close();
-  await site?.close();
+  lease: { waitMs: 10_000 },
 });
 
 const said = (chatId: number = chat) =>
@@ -115,10 +96,13 @@ it('waits while another session holds the account, and runs once the account is 
     '@alice is in a browser session right now; the check runs as soon as that session ends.',
   );
   // The check job is taken and waits for the lease; no browser opens and nothing is answered.
-  await h.fake.waitFor(async () => {
-    const jobs = await h.boss.boss.findJobs(QUEUES.session, { key: sessionKey(alice!.id) });
-    return jobs.some((j) => j.state === 'active');
-  });
+  await vi.waitFor(
+    async () => {
+      const jobs = await h.boss.boss.findJobs(QUEUES.session, { key: sessionKey(alice!.id) });
+      expect(jobs.map((j) => j.state)).toContain('active');
+    },
+    { timeout: 10_000, interval: 100 },
+  );
   expect(said().slice(before + 1)).toEqual([]);
   await releaseLease(db, lease!);
   const answer = await h.fake.waitFor(

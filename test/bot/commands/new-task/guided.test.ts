@@ -1,40 +1,27 @@
 // The guided /new through real telegraf, the fake Bot API and Postgres: accounts (toggles, all
 // healthy, paging), preset, confirm; forged, stale and out-of-step taps each get a short answer.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraftStore, type Draft } from '../../../../src/bot/commands/new-task/drafts.ts';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import { accounts } from '../../../../src/db/schema.ts';
-import {
-  buttonsOf,
-  type ChatBot,
-  people,
-  startChatBot,
-  taskCounts,
-  taskIdIn,
-  taskWithAccounts,
-} from '../../../support/chat-bot.ts';
+import { buttonsOf, people, taskIdIn, taskProbes, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 
 const database = useTestDatabase();
-let bot: ChatBot;
 const op = people.operator;
 const ids: Record<string, number> = {};
 
+const bot = useChatBot(database);
+
 beforeAll(async () => {
-  bot = await startChatBot(database());
   const { db } = database();
   for (const name of ['alice', 'bob', 'carol', 'dave'])
     ids[name] = (await insertAccount(db, { username: name }))!.id;
   await db.update(accounts).set({ health: 'logged_out' }).where(eq(accounts.username, 'dave'));
 });
-afterAll(async () => {
-  await bot?.stop();
-});
 
-const snapshot = () => taskCounts(database().db, bot.jobs);
-const taskRow = (id: number) => taskWithAccounts(database().db, id);
-const lastMessage = (chat: number) => bot.fake.messages(chat).at(-1)!;
+const { snapshot, taskRow, lastMessage } = taskProbes(database, bot);
 
 describe('guided', () => {
   /** Starts a draft in the operator's chat; returns its message id. */

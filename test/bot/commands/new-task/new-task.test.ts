@@ -1,35 +1,17 @@
 // The one-line /new through real telegraf, the fake Bot API and Postgres: the task is created and
 // queued; bad input is answered with one specific line and creates nothing. Guided: new-task-guided.
 import { count, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
-import {
-  buttonsOf,
-  type ChatBot,
-  people,
-  startChatBot,
-  taskCounts,
-  taskIdIn,
-  taskWithAccounts,
-} from '../../../support/chat-bot.ts';
+import { buttonsOf, people, taskIdIn, taskProbes, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 
 const database = useTestDatabase();
-let bot: ChatBot;
+const bot = useChatBot(database);
+const { snapshot, taskRow, lastMessage } = taskProbes(database, bot);
 const op = people.operator;
 const ids: Record<string, number> = {};
-
-beforeAll(async () => {
-  bot = await startChatBot(database());
-});
-afterAll(async () => {
-  await bot?.stop();
-});
-
-const snapshot = () => taskCounts(database().db, bot.jobs);
-const taskRow = (id: number) => taskWithAccounts(database().db, id);
-const lastMessage = (chat: number) => bot.fake.messages(chat).at(-1)!;
 
 it('with no accounts yet, /new says how to add one', async () => {
   expect(await bot.ask(op, '/new')).toBe(

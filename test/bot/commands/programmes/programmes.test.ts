@@ -2,27 +2,24 @@
 // creating a programme (and every kind of bad line), listing it with its buttons, pausing,
 // resuming and stopping it (confirmed), its calendar, adding and removing accounts, roles.
 import { and, count, eq, gt } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import { accounts, programmeAccounts, programmeSlots, programmes } from '../../../../src/db/schema.ts';
 import { tickProgrammes } from '../../../../src/tasks/programmes/scheduler.ts';
-import { buttonsOf, type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
+import { buttonsOf, people, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import { testLog } from '../../../support/jobs.ts';
 
 const database = useTestDatabase();
-let bot: ChatBot;
 let clock = Date.parse('2026-12-01T12:00:00Z');
 const op = people.operator;
 const LINE =
   'name=spring accounts=alice,bob,@Carol days=14 ramp=standard window=10:00-13:00,18:00-22:30 tz=Europe/Moscow sessions=1-2 gap=90m start=2026-12-02';
 
+const bot = useChatBot(database, { now: () => clock });
+
 beforeAll(async () => {
   for (const username of ['alice', 'bob', 'Carol', 'dave']) await insertAccount(database().db, { username });
-  bot = await startChatBot(database(), { now: () => clock });
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 // A fresh group chat per question: replies within one chat are paced about one a second.

@@ -5,13 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { Telegram } from 'telegraf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier } from '../../../../src/bot/commands/tasks/notifier.ts';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
 import { createTaskJobs } from '../../../../src/jobs/task-jobs.ts';
 import { createTask } from '../../../../src/tasks/create-task.ts';
 import { beginRun, finishRun } from '../../../../src/tasks/run-session.ts';
-import { type BotHarness, people, startBotHarness } from '../../../support/bot.ts';
+import { people, useBotHarness } from '../../../support/bot.ts';
 import { askIn, buttonsOf, tapIn } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import type { FakeMessage } from '../../../support/fake-bot-api.ts';
@@ -24,20 +24,17 @@ const steer = steeredRunner({
   autoRelease: true,
   plan: (input) => (input.account.username.startsWith('capt') ? failed('captcha', false) : completed()),
 });
-let h: BotHarness;
 let accountId: number;
 let username: string;
 const chat = people.operator.id;
 const key = randomBytes(32);
 
+const h = useBotHarness(database, { runner: steer.runner, sessionKey: key });
+
 beforeAll(async () => {
-  h = await startBotHarness(database(), { runner: steer.runner, sessionKey: key });
   [accountId] = (await makeAccounts(database().db, 1, 'capt')) as [number];
   const [row] = await database().db.select().from(accounts).where(eq(accounts.id, accountId));
   username = row!.username;
-});
-afterAll(async () => {
-  await h?.stop();
 });
 
 const settings = { parallel: 1, delaySeconds: { min: 0, max: 0 }, sessionCapSeconds: 60 };

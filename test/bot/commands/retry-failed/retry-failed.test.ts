@@ -3,21 +3,15 @@
 // older ones, not other reasons, not completed runs, not a run that failed again since; a forged
 // confirmation restarts nothing.
 import { eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accounts, type RunRow, runs, tasks } from '../../../../src/db/schema.ts';
 import { restartTask } from '../../../../src/tasks/restart-task.ts';
-import { buttonsOf, type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
+import { buttonsOf, people, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import { makeTask } from '../../../support/fixtures.ts';
 
 const database = useTestDatabase();
-let bot: ChatBot;
-beforeAll(async () => {
-  bot = await startChatBot(database());
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useChatBot(database);
 
 const op = people.operator;
 const ask = (text: string, from: (typeof people)[keyof typeof people] = op) => bot.ask(from, text);

@@ -5,33 +5,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
-import { createLogger } from '../../../../src/logger.ts';
 import { decryptSession } from '../../../../src/tasks/session-cipher.ts';
-import { type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
-import { useTestDatabase } from '../../../support/db.ts';
+import { people, startChatBot, useChatBot } from '../../../support/chat-bot.ts';
+import { refuseWrites, useTestDatabase } from '../../../support/db.ts';
 import type { FakeUser } from '../../../support/fake-bot-api.ts';
+import { captureLog } from '../../../support/log-capture.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
-const logLines: string[] = [];
-let bot: ChatBot;
+const logged = captureLog();
 const admin = people.admin;
 
+const bot = useChatBot(database, { sessionKey: key, log: logged.log });
+
 beforeAll(async () => {
-  const destination = new PassThrough().on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
-  bot = await startChatBot(database(), {
-    sessionKey: key,
-    log: createLogger({ level: 'trace', format: 'json', destination }),
-  });
   for (const username of ['Alice', 'bob']) await insertAccount(database().db, { username });
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 async function snapshot() {
@@ -303,9 +295,25 @@ describe('/session upload', () => {
   });
 });
 
-it('logged no cookie value or key along the way', () => {
-  const log = logLines.join('');
-  for (const secret of ['TOPSECRET', key.toString('base64'), key.toString('hex')]) {
+it('logged no cookie value, key or token along the way, not even when storing the session failed', async () => {
+  // The bot writes no line while uploads go well: a store that fails gives the check a line to judge.
+  const allow = await refuseWrites(database().db, 'accounts', 'update', "new.username = 'bob'");
+  try {
+    const cookie = { name: 'sessionid', value: 'TOPSECRET5', domain: '.tiktok.com', path: '/', expires: -1 };
+    const { reply, deleted } = await upload(
+      JSON.stringify({ cookies: [cookie], origins: [] }),
+      '/session bob',
+    );
+    expect(reply).toBe('Something went wrong on our side. Try again in a moment.');
+    expect(deleted).toBe(true);
+  } finally {
+    await allow();
+  }
+  const failure = logged.lines().find((line) => line.msg === 'update failed');
+  expect(failure, 'the failed update was logged').toBeDefined();
+  const log = logged.text();
+  for (const secret of ['TOPSECRET', key.toString('base64'), key.toString('hex'), bot.fake.token]) {
     expect(log).not.toContain(secret);
   }
+  expect(failure?.err).toMatchObject({ message: 'database query failed' });
 });

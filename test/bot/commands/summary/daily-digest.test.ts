@@ -6,7 +6,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createThrottle } from '../../../../src/bot/notifications/throttle.ts';
-import { type WiredBot, wireBot } from '../../../../src/bot/wiring.ts';
 import { recordAudit } from '../../../../src/db/audit-repo.ts';
 import { accounts, chatSettings, unreachableChats } from '../../../../src/db/schema.ts';
 import { touchUser, upsertUser } from '../../../../src/db/users-repo.ts';
@@ -16,13 +15,12 @@ import { useTestDatabase } from '../../../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../../support/fake-bot-api.ts';
 import { recordingJobs } from '../../../support/fixtures.ts';
 import { testLog } from '../../../support/jobs.ts';
-import { type RunningBot, startBotAgainst } from '../../../support/telegram.ts';
+import { type LaunchedBot, launchWired } from '../../../support/telegram.ts';
 
 const database = useTestDatabase();
 let clock = new Date('2026-12-01T08:00:00Z');
 let fake: FakeBotApi;
-let wired: WiredBot;
-let running: RunningBot;
+let wired: LaunchedBot;
 const group = -100_777;
 const legacy = -100_888;
 
@@ -41,9 +39,7 @@ beforeAll(async () => {
     details: { chatId: legacy, at: 600 },
   });
   fake = await startFakeBotApi();
-  wired = await wireBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
+  wired = await launchWired(fake, {
     db,
     jobs: recordingJobs(),
     log: testLog,
@@ -59,12 +55,9 @@ beforeAll(async () => {
     limits: { strict: true },
     digestEveryMs: 0,
   });
-  running = await startBotAgainst(fake, wired.bot);
 });
 afterAll(async () => {
-  await running?.stop();
-  await wired?.digest.stop();
-  await wired?.outbox.stop();
+  await wired?.stop();
   await fake?.close();
 });
 beforeEach(() => fake.recover());

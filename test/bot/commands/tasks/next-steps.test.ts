@@ -2,14 +2,14 @@
 // accounts whose proxy failed offers "Check" (a few, not one per account), /task offers the same,
 // a tap queues a real /check of that account; /check is in the command menu.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { botCommands } from '../../../../src/bot/commands/help/help.ts';
 import { MAX_NEXT_STEP_BUTTONS, nextStepButtons } from '../../../../src/bot/commands/tasks/next-steps.ts';
 import { textsFor } from '../../../../src/bot/i18n/index.ts';
 import { auditLog } from '../../../../src/db/schema.ts';
 import { createTaskJobs } from '../../../../src/jobs/task-jobs.ts';
 import { createTask } from '../../../../src/tasks/create-task.ts';
-import { type BotHarness, people, startBotHarness } from '../../../support/bot.ts';
+import { people, useBotHarness } from '../../../support/bot.ts';
 import { buttonsOf, tapIn } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import { makeAccounts } from '../../../support/fixtures.ts';
@@ -25,13 +25,7 @@ const steer = steeredRunner({
     return completed();
   },
 });
-let h: BotHarness;
-beforeAll(async () => {
-  h = await startBotHarness(database(), { runner: steer.runner });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useBotHarness(database, { runner: steer.runner });
 
 const chat = people.operator.id;
 const settings = { parallel: 4, delaySeconds: { min: 0, max: 0 }, sessionCapSeconds: 60 };

@@ -1,12 +1,12 @@
 // Notifications end to end: sessions on workers, events through pg-boss, messages through real
 // telegraf to the fake Bot API — live progress, final messages, screenshots, outages, limits.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tasks } from '../../../../src/db/schema.ts';
 import { createTaskJobs } from '../../../../src/jobs/task-jobs.ts';
 import { createTask } from '../../../../src/tasks/create-task.ts';
 import { beginRun, finishRun } from '../../../../src/tasks/run-session.ts';
-import { type BotHarness, people, startBotHarness } from '../../../support/bot.ts';
+import { people, useBotHarness } from '../../../support/bot.ts';
 import { buttonsOf } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import type { FakeMessage } from '../../../support/fake-bot-api.ts';
@@ -17,13 +17,7 @@ const database = useTestDatabase();
 const steer = steeredRunner({
   plan: (input) => (input.account.username.startsWith('locked') ? failed('logged_out', false) : completed()),
 });
-let h: BotHarness;
-beforeAll(async () => {
-  h = await startBotHarness(database(), { runner: steer.runner });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useBotHarness(database, { runner: steer.runner });
 
 const settings = { parallel: 2, delaySeconds: { min: 0, max: 0 }, sessionCapSeconds: 60 };
 const chat = people.operator.id;

@@ -1,21 +1,15 @@
 // Task commands and buttons through real telegraf and the fake Bot API: bad input gets a short
 // specific answer and changes nothing; access is enforced on commands and taps alike.
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accounts, auditLog, runs, tasks } from '../../../../src/db/schema.ts';
-import { type BotHarness, people, startBotHarness } from '../../../support/bot.ts';
+import { people, useBotHarness } from '../../../support/bot.ts';
 import { askIn, buttonsOf, commandTestThrottle, tapIn } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import { makeTask } from '../../../support/fixtures.ts';
 
 const database = useTestDatabase();
-let h: BotHarness;
-beforeAll(async () => {
-  h = await startBotHarness(database(), { wiring: { budget: { throttle: commandTestThrottle() } } });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useBotHarness(database, { wiring: { budget: { throttle: commandTestThrottle() } } });
 
 const ask = (from: (typeof people)[keyof typeof people], text: string) => askIn(h.fake, from, text);
 const tap = (from: (typeof people)[keyof typeof people], data: string, messageId = 1) =>

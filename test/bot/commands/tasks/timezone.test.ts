@@ -2,20 +2,14 @@
 // (Moscow here) and how long ago the task started and finished; /list says when each task last
 // changed. Both languages, real telegraf against the fake Bot API.
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { tasks } from '../../../../src/db/schema.ts';
-import { type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
+import { people, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import { makeTask } from '../../../support/fixtures.ts';
 
 const database = useTestDatabase();
-let bot: ChatBot;
-beforeAll(async () => {
-  bot = await startChatBot(database(), { timeZone: 'Europe/Moscow' });
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useChatBot(database, { timeZone: 'Europe/Moscow' });
 
 it('/task shows Moscow time with the zone, and how long ago it started and finished', async () => {
   const { db } = database();
