@@ -27,12 +27,6 @@ export function parseProxyUrl(text: string): ProxyUrl | undefined {
   return { url: trimmed.replace(/\/$/, ''), host: hostAndPort(url), hasPassword: url.password !== '' };
 }
 
-/** The host:port of a stored proxy URL, for display; never the credentials. */
-export function proxyHost(stored: string | null): string | undefined {
-  if (!stored) return undefined;
-  return URL.canParse(stored) ? hostAndPort(new URL(stored)) : undefined;
-}
-
 /** URL.host drops a default port (:80 for http); a proxy's port is worth showing anyway. */
 function hostAndPort(url: URL): string {
   return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;

@@ -25,9 +25,11 @@ export async function restartWarning(db: Db, ctx: BotContext, taskId: number, sc
   const healthy = reset.length - unwell.length;
   const lines = unwell.map((a) => {
     const why =
-      a.health === 'ok' || a.health === 'unknown'
-        ? ctx.t.nextSteps.quarantined
-        : formatHealth(ctx.t, a.health);
+      a.removedAt !== null
+        ? ctx.t.fleet.remove.removedLine
+        : a.health === 'ok' || a.health === 'unknown'
+          ? ctx.t.nextSteps.quarantined
+          : formatHealth(ctx.t, a.health);
     return ctx.t.restartWarningLine(escapeHtml(a.username), why);
   });
   return {
