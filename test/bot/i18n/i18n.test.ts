@@ -6,7 +6,6 @@ import { formatAccountPage } from '../../../src/bot/commands/account-page/format
 import { accountKeyboard } from '../../../src/bot/commands/account-page/keyboard.ts';
 import { formatAccountsPage } from '../../../src/bot/commands/accounts/list.ts';
 import { listKeyboard as accountsKeyboard } from '../../../src/bot/commands/accounts/list-keyboard.ts';
-import type { FleetPage } from '../../../src/tasks/fleet/list.ts';
 import { botCommands } from '../../../src/bot/commands/help/help.ts';
 import { resumeButtons } from '../../../src/bot/commands/quarantine/notice.ts';
 import { chartSpec } from '../../../src/bot/commands/summary/chart.ts';
@@ -27,6 +26,7 @@ import { ru } from '../../../src/bot/i18n/ru.ts';
 import { formatCounters, formatDuration } from '../../../src/bot/shared/wording.ts';
 import { HEALTH_STATES } from '../../../src/db/vocabulary.ts';
 import type { TaskEvent } from '../../../src/tasks/events.ts';
+import type { FleetPage } from '../../../src/tasks/fleet/list.ts';
 import { STATUSES } from '../../../src/tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../../../src/tasks/queries.ts';
 import { FAILURE_CODES } from '../../../src/warmup/failure-reasons.ts';
@@ -262,7 +262,9 @@ const accountsPage = (count: number): FleetPage => ({
   pages: 3,
   pageSize: 20,
   total: count,
-  healthCounts: Object.fromEntries(HEALTH_STATES.map((h, i) => [h, i < count ? 1 : 0])) as FleetPage['healthCounts'],
+  healthCounts: Object.fromEntries(
+    HEALTH_STATES.map((h, i) => [h, i < count ? 1 : 0]),
+  ) as FleetPage['healthCounts'],
   tags: Array.from({ length: 30 }, (_, i) => ({ tag: `spring${i}`, n: i + 1 })),
 });
 
