@@ -151,7 +151,7 @@ export const fleetManageRu: FleetManageTexts = {
       'В сообщении есть прокси, а удалять сообщения здесь я не могу: удалите его, пожалуйста, сами.',
   },
   selection: {
-    unknown: (parts: string) => `Не найдены ${parts}. Список — /accounts.`,
+    unknown: (parts: string) => `Неизвестные ${parts}. Список: /accounts.`,
     names: (list: string) => `аккаунты: ${list}`,
     tags: (list: string) => `метки: ${list}`,
     platforms: (list: string) => `платформы: ${list}`,

@@ -187,7 +187,7 @@ describe('/plans and its buttons', () => {
     );
     expect(await ask(op, `/plan ${id} remove=alice`)).toBe('@alice does not take part in this programme.');
     expect(await ask(op, `/plan ${id} colour=red`)).toContain(
-      'Usage: /plan <id> [add=<account> | remove=<account>]',
+      'Usage: /plan <id> [add=<accounts> | remove=<account>]',
     );
     expect(await ask(people.viewer, `/plan ${id} add=dave`)).toBe(
       'Ваша роль (наблюдатель) этого не позволяет.',

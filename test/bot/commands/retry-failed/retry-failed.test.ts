@@ -42,7 +42,7 @@ describe('/retry_failed', () => {
     );
     expect(await ask('/retry_failed since=45d')).toContain('"since=45d" is not a period');
     expect(await ask('/retry_failed since=soon')).toContain('"since=soon" is not a period');
-    expect(await ask('/retry_failed a b c')).toContain('Usage: /retry_failed');
+    expect(await ask('/retry_failed a b c d')).toContain('Usage: /retry_failed');
     expect(await ask('/retry_failed blocked')).toBe('No failed runs to restart (blocked, last 24 h).');
     expect(await ask('/retry_failed', people.viewer)).toContain('не позволяет');
   });
