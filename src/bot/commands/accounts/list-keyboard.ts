@@ -1,4 +1,4 @@
-// /accounts' buttons and their callback data: `al:<health>:<tag>:<page>` (either filter may be
+// /accounts' buttons and their callback data: `fl:<health>:<tag>:<page>` (either filter may be
 // empty) — ◀ ▶ to page, a button per health with accounts and per tag in use to filter. Parsed
 // strictly (a custom client can send anything); at most 64 bytes, and far below Telegram's 100
 // buttons: the tag buttons are capped, the most used ones first.
@@ -25,14 +25,14 @@ export const HEALTH_ICON: Record<HealthState, string> = {
 
 export type ListView = { health?: HealthState; tag?: string; page: number };
 
-const LIST_RE = /^al:([a-z_]{0,16}):([a-z0-9_-]{0,32}):(\d{1,5})$/;
+const LIST_RE = /^fl:([a-z_]{0,16}):([a-z0-9_-]{0,32}):(\d{1,5})$/;
 
 export function isListCallbackData(data: string | undefined): boolean {
-  return data?.startsWith('al:') === true;
+  return data?.startsWith('fl:') === true;
 }
 
 export function encodeListView(view: ListView): string {
-  return `al:${view.health ?? ''}:${view.tag ?? ''}:${view.page}`;
+  return `fl:${view.health ?? ''}:${view.tag ?? ''}:${view.page}`;
 }
 
 export function decodeListView(data: string | undefined): ListView | undefined {
