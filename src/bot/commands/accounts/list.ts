@@ -8,9 +8,8 @@ import { type FleetPage, type FleetPageRow, listAccountsPage } from '../../../ta
 import { normaliseTag } from '../../../tasks/fleet/tags.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { number, sinceOrDateTime } from '../../i18n/intl.ts';
-import { escapeHtml, fitLines, MAX_TEXT } from '../../shared/text-budget.ts';
+import { clip, escapeHtml, fitLines, MAX_TEXT } from '../../shared/text-budget.ts';
 import { formatHealth } from '../../shared/wording.ts';
-import { shownInput } from '../quoted-input.ts';
 import { HEALTH_ICON, type ListView, listKeyboard, MAX_PAGE, MAX_TAG_BUTTONS } from './list-keyboard.ts';
 
 /** `/accounts [health] [tag:x] [page]` → the view, or the argument that is none of those. */
@@ -77,16 +76,19 @@ export function formatAccountsPage(t: Texts, page: FleetPage, view: ListView, no
   });
 }
 
+/**
+ * One account in one line, its long parts (proxy host, tags) cut so that a page's 20 lines always
+ * fit in one message (about 190 characters each at most): paging then shows every account.
+ */
 function formatRow(t: Texts, a: FleetPageRow, now: Date): string {
-  const name = shownInput(a.username, 24) ?? '';
   return [
-    `${HEALTH_ICON[a.health] ?? '❔'} <b>@${name}</b> — ${formatHealth(t, a.health)}`,
+    `${HEALTH_ICON[a.health] ?? '❔'} <b>@${clip(a.username, 24)}</b> — ${formatHealth(t, a.health)}`,
     ...(a.quarantinedAt ? [t.fleet.list.paused] : []),
     a.lastWarmedAt
       ? t.accounts.lastWarmed(sinceOrDateTime(t.locale, a.lastWarmedAt, now))
       : t.accounts.neverWarmed,
     a.hasSession ? t.accounts.session : t.accounts.noSession,
-    ...(a.proxyHost ? [t.accounts.proxy(escapeHtml(a.proxyHost))] : []),
-    ...(a.tags.length > 0 ? [a.tags.map((tag) => `#${escapeHtml(tag)}`).join(' ')] : []),
+    ...(a.proxyHost ? [t.accounts.proxy(clip(a.proxyHost, 40))] : []),
+    ...(a.tags.length > 0 ? [clip(a.tags.map((tag) => `#${tag}`).join(' '), 50)] : []),
   ].join(' · ');
 }
