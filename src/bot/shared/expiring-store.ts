@@ -4,7 +4,8 @@
 // restart every key is unknown, and the tap is answered as stale.
 
 export type ExpiringStore<T> = {
-  put(key: string, value: T): void;
+  /** `at`: when the entry's life began (default now), e.g. when the question was asked. */
+  put(key: string, value: T, at?: number): void;
   /** The live entry, or undefined once expired or taken. */
   get(key: string): T | undefined;
   /** Removes the entry and returns it when it was live: a second take of the same key finds nothing. */
@@ -27,9 +28,9 @@ export function createExpiringStore<T>(options: { ttlMs: number; now?: () => num
     return undefined;
   };
   return {
-    put(key, value) {
+    put(key, value, at = now()) {
       prune();
-      entries.set(key, { value, expiresAt: now() + options.ttlMs });
+      entries.set(key, { value, expiresAt: at + options.ttlMs });
     },
     get,
     take(key) {

@@ -34,6 +34,8 @@ export function createImportFlow(deps: BotDeps) {
     const command = CAPTION_RE.exec(caption);
     const addressee = command?.[1];
     if (!command || (addressee && addressee.toLowerCase() !== ctx.me?.toLowerCase())) return next();
+    // The preview's 15 minutes count from the file's arrival.
+    const arrived = (deps.now ?? Date.now)();
     const allowed = hasRole(ctx.actor, 'admin');
     // Gone from the chat before anything is read or said: the file holds passwords.
     const deleted = await deleteMessageOnce(ctx);
@@ -42,7 +44,7 @@ export function createImportFlow(deps: BotDeps) {
     const answer = await preview(ctx, document, visibleLength(note) + 1);
     const sent = await ctx.reply(`${answer.text}\n${note}`, { parse_mode: 'HTML', ...answer.keyboard });
     if (answer.file && ctx.chat)
-      pending.put(keyOf(ctx.chat.id, sent.message_id), { userId: ctx.actor.id, file: answer.file });
+      pending.put(keyOf(ctx.chat.id, sent.message_id), { userId: ctx.actor.id, file: answer.file }, arrived);
   };
 
   type Preview = { text: string; keyboard?: ReturnType<typeof importKeyboard>; file?: ParsedImport };
@@ -76,14 +78,14 @@ export function createImportFlow(deps: BotDeps) {
     // Taken before any await: a second tap finds nothing and writes nothing.
     pending.take(key);
     if (tap === 'cancel') {
-      await ctx.answerCbQuery();
       await ctx.editMessageText(t.cancelled).catch(ignoreNotModified);
-      return;
+      return void (await ctx.answerCbQuery());
     }
     const result = await applyImport(deps.db, entry.file, ctx.actor.id, { sessionKey: deps.sessionKey });
-    const text = t.applied(result.added, result.changed, result.unchanged);
+    await ctx
+      .editMessageText(t.applied(result.added, result.changed, result.unchanged))
+      .catch(ignoreNotModified);
     await ctx.answerCbQuery();
-    await ctx.editMessageText(text).catch(ignoreNotModified);
   };
 
   return { onDocument, onTap };

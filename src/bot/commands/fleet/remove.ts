@@ -33,9 +33,8 @@ export async function onRemoveTap(deps: BotDeps, ctx: BotContext, data: string |
   if (!tap) return void (await ctx.answerCbQuery(r.badButton, { show_alert: true }));
   if (!(await requireRole(ctx, deps.db, 'admin', 'account_remove'))) return;
   if (tap.action === 'keep') {
-    await ctx.answerCbQuery();
     await ctx.editMessageText(r.kept).catch(ignoreNotModified);
-    return;
+    return void (await ctx.answerCbQuery());
   }
   const result = await removeAccount(deps.db, deps.jobs, {
     accountId: tap.accountId,
@@ -48,6 +47,6 @@ export async function onRemoveTap(deps: BotDeps, ctx: BotContext, data: string |
     ...(result.cancelledRuns > 0 ? [r.cancelled(result.cancelledRuns)] : []),
     ...(result.programmes > 0 ? [r.left(result.programmes, result.skippedSlots)] : []),
   ];
-  await ctx.answerCbQuery();
   await ctx.editMessageText(lines.join('\n'), { parse_mode: 'HTML' }).catch(ignoreNotModified);
+  await ctx.answerCbQuery();
 }
