@@ -130,7 +130,7 @@ describe('/retry_failed', () => {
 describe('/retry_failed accounts=', () => {
   it('restarts only the failed runs of the chosen accounts (a tag, a name); unknown ones get one sentence', async () => {
     const { db } = database();
-    const t = await makeTask(db, ['failed', 'failed', 'failed']);
+    const t = await makeTask(db, ['failed', 'failed', 'failed', 'failed']);
     for (const run of t.runs) await failedAt(run, 'browser_crashed', '30 minutes');
     const [a, b, c] = t.runs.map((r) => r.accountId);
     await db
@@ -141,7 +141,7 @@ describe('/retry_failed accounts=', () => {
     const [named] = await db.select().from(accounts).where(eq(accounts.id, b!));
     // A removed account's failed run is left out of every count and restart.
     expect(await ask('/retry_failed browser_crashed')).toBe(
-      'Restart 2 failed runs of 1 task (browser_crashed, last 24 h)?',
+      'Restart 3 failed runs of 1 task (browser_crashed, last 24 h)?',
     );
     expect(await ask('/retry_failed accounts=tag:autumn')).toBe(
       'Unknown tags: autumn. Send /accounts for the list.',
@@ -159,6 +159,6 @@ describe('/retry_failed accounts=', () => {
     ).toBe('This question has expired: send /retry_failed again.');
     await bot.tap(op, confirm, lastMessage().message_id);
     // The removed account's run is never restarted, chosen or not.
-    expect(await statusOf(t.runs.map((r) => r.id))).toEqual(['pending', 'pending', 'failed']);
+    expect(await statusOf(t.runs.map((r) => r.id))).toEqual(['pending', 'pending', 'failed', 'failed']);
   });
 });
