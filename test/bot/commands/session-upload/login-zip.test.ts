@@ -73,7 +73,9 @@ describe('a ZIP of saved logins with the caption /session', () => {
   it('attaches each to its account and names every refused file with why', async () => {
     const zip = zipSync({
       'alice.json': json({ cookies: [cookie('sessionid', 'TOPSECRET-a')], origins: [] }),
-      'batch/bob.json': json([cookie('sid', 'TOPSECRET-b', { expires: undefined, expirationDate: 1900000000.5 })]),
+      'batch/bob.json': json([
+        cookie('sid', 'TOPSECRET-b', { expires: undefined, expirationDate: 1900000000.5 }),
+      ]),
       'carol.json': json({ cookies: [cookie('sid', 'TOPSECRET-c', { domain: '' })], origins: [] }),
       'dave.json': json({ cookies: [cookie('sid', 'TOPSECRET-d')], origins: [] }),
       'notes.txt': strToU8('hello'),
