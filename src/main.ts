@@ -179,12 +179,15 @@ async function startBotRole(
   fail: (err: unknown) => void,
   webhook: WebhookServer | undefined,
 ) {
+  // The platforms an import may name: the deployment's site profile for now (issue 24: every profile).
+  const platforms = [(await loadSiteProfile(config.warmup.siteProfilePath)).name];
   const {
     bot,
     watch: telegram,
     outbox,
     digest,
   } = await wireBot({
+    platforms,
     token,
     apiRoot: config.telegram.apiRoot,
     db: deps.database.db,

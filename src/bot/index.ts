@@ -32,6 +32,7 @@ import { accountsFeature } from './commands/accounts/accounts.ts';
 import { chatSettingsFeature } from './commands/chat-settings/chat-settings.ts';
 import { checkFeature } from './commands/check/check.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
+import { fleetFeature } from './commands/fleet/fleet.ts';
 import { helpFeature } from './commands/help/help.ts';
 import { access } from './commands/middlewares/access.ts';
 import { skipOutdated } from './commands/middlewares/outdated.ts';
@@ -104,6 +105,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(accountsFeature(deps));
   bot.use(accountSetFeature(deps));
   bot.use(sessionUploadFeature(deps));
+  bot.use(fleetFeature(deps));
   bot.use(accessAdminFeature(deps));
   bot.use(checkFeature(deps));
   bot.use(quarantineFeature(deps));

@@ -1,8 +1,11 @@
-// Account rows: the TikTok usernames, their proxy, encrypted session and health.
+// Account rows: the TikTok usernames, their proxy, encrypted session and health. Lookups by name
+// and lists see live accounts only (an account removed by an admin keeps its row for its runs).
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { proxyColumns } from './account-proxy.ts';
 import type { Executor } from './client.ts';
 import { type AccountRow, accounts, runs } from './schema.ts';
+
+const live = isNull(accounts.removedAt);
 
 /** `sessionKey` seals the proxy; without it a proxy with credentials throws ProxyKeyMissingError. */
 export async function insertAccount(
@@ -24,7 +27,7 @@ export async function insertAccount(
 }
 
 export async function listAccounts(exec: Executor) {
-  return exec.select().from(accounts).orderBy(asc(accounts.username));
+  return exec.select().from(accounts).where(live).orderBy(asc(accounts.username));
 }
 
 /**
@@ -40,6 +43,7 @@ export async function taskRunAccounts(exec: Executor, taskId: number) {
       health: accounts.health,
       quarantinedAt: accounts.quarantinedAt,
       quarantineReason: accounts.quarantineReason,
+      removedAt: accounts.removedAt,
     })
     .from(runs)
     .innerJoin(accounts, eq(accounts.id, runs.accountId))
@@ -47,7 +51,7 @@ export async function taskRunAccounts(exec: Executor, taskId: number) {
     .orderBy(asc(accounts.username), asc(runs.id));
 }
 
-/** Every account without its session blob (which can be large): whether one is attached suffices. */
+/** Every live account without its session blob (which can be large): whether one is attached suffices. */
 export async function listAccountSummaries(exec: Executor) {
   return exec
     .select({
@@ -60,18 +64,21 @@ export async function listAccountSummaries(exec: Executor) {
       browser: accounts.browser,
       browserProfile: accounts.browserProfile,
       hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
+      tags: accounts.tags,
     })
     .from(accounts)
+    .where(live)
     .orderBy(asc(accounts.username));
 }
 
+/** The live accounts of these names (any case). */
 export async function findAccountsByUsernames(exec: Executor, usernames: readonly string[]) {
   if (usernames.length === 0) return [];
   const lower = usernames.map((u) => u.toLowerCase());
   return exec
     .select()
     .from(accounts)
-    .where(inArray(sql`lower(${accounts.username})`, lower));
+    .where(and(live, inArray(sql`lower(${accounts.username})`, lower)));
 }
 
 /** Every stored identity but the given account's: what a new or changed identity must differ from. */
@@ -98,8 +105,18 @@ export async function setAccountBrowser(
     .where(eq(accounts.id, accountId));
 }
 
+/** The account of this id, removed or not (a run of it is still worked on, and shown). */
 export async function findAccount(exec: Executor, id: number) {
   const [row] = await exec.select().from(accounts).where(eq(accounts.id, id));
+  return row;
+}
+
+/** The account of this id unless it was removed (a button on an old message names it). */
+export async function findLiveAccount(exec: Executor, id: number) {
+  const [row] = await exec
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.id, id), live));
   return row;
 }
 

@@ -161,6 +161,16 @@ export async function storeAccountTags(exec: Executor, accountId: number, tags: 
     .where(and(eq(accounts.id, accountId), live));
 }
 
+/** Marks a live account removed; undefined when it is not live (removed meanwhile). */
+export async function markAccountRemoved(exec: Executor, accountId: number, actorId: number | null) {
+  const [row] = await exec
+    .update(accounts)
+    .set({ removedAt: sql`now()`, removedBy: actorId, updatedAt: sql`now()` })
+    .where(and(eq(accounts.id, accountId), live))
+    .returning({ id: accounts.id, username: accounts.username });
+  return row;
+}
+
 export type FleetFilter = { health?: HealthState; tag?: string };
 
 function filterWhere(filter: FleetFilter): SQL {

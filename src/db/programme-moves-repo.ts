@@ -72,7 +72,7 @@ function slotGuards(move: SlotMoveSpec): SQL[] {
   }
   if (move.accountFree) {
     guards.push(
-      sql`not exists (select 1 from ${accounts} where ${accounts.id} = ${programmeSlots.accountId} and ${accounts.quarantinedAt} is not null)`,
+      sql`not exists (select 1 from ${accounts} where ${accounts.id} = ${programmeSlots.accountId} and (${accounts.quarantinedAt} is not null or ${accounts.removedAt} is not null))`,
     );
   }
   return guards;
@@ -102,6 +102,17 @@ export async function moveSlotsOfProgramme(
   options: SlotMoveOptions = {},
 ): Promise<ProgrammeSlotRow[]> {
   const where = and(eq(programmeSlots.programmeId, programmeId), ...slotGuards(move));
+  return applyMove(exec, programmeSlots, move, where, slotChanges(move, options));
+}
+
+/** Every slot of the account, in any programme, that the move applies to (the account was removed). */
+export async function moveSlotsOfAccount(
+  exec: Executor,
+  accountId: number,
+  move: SlotMoveSpec,
+  options: SlotMoveOptions = {},
+): Promise<ProgrammeSlotRow[]> {
+  const where = and(eq(programmeSlots.accountId, accountId), ...slotGuards(move));
   return applyMove(exec, programmeSlots, move, where, slotChanges(move, options));
 }
 

@@ -42,6 +42,7 @@ export async function memberHealth(exec: Executor, programmeId: number, day: num
     .where(
       and(
         eq(programmeAccounts.programmeId, programmeId),
+        isNull(accounts.removedAt),
         lte(programmeAccounts.fromDay, Math.max(day, 1)),
         or(isNull(programmeAccounts.untilDay), gt(programmeAccounts.untilDay, Math.max(day, 1))),
       ),

@@ -51,7 +51,7 @@ const takesPart = (day: number) =>
     or(isNull(programmeAccounts.untilDay), gt(programmeAccounts.untilDay, day)),
   );
 
-/** The accounts taking part on a day (fromDay ≤ day < untilDay), with their quarantine. */
+/** The live accounts taking part on a day (fromDay ≤ day < untilDay), with their quarantine. */
 export async function participantsOn(exec: Executor, programmeId: number, day: number) {
   return exec
     .select({
@@ -61,11 +61,11 @@ export async function participantsOn(exec: Executor, programmeId: number, day: n
     })
     .from(programmeAccounts)
     .innerJoin(accounts, eq(accounts.id, programmeAccounts.accountId))
-    .where(and(eq(programmeAccounts.programmeId, programmeId), takesPart(day)))
+    .where(and(eq(programmeAccounts.programmeId, programmeId), isNull(accounts.removedAt), takesPart(day)))
     .orderBy(sql`lower(${accounts.username})`);
 }
 
-/** Every account ever in the programme, with the days it takes part. */
+/** Every account ever in the programme and not removed since, with the days it takes part. */
 export async function programmeMembers(exec: Executor, programmeId: number) {
   return exec
     .select({
@@ -77,8 +77,27 @@ export async function programmeMembers(exec: Executor, programmeId: number) {
     })
     .from(programmeAccounts)
     .innerJoin(accounts, eq(accounts.id, programmeAccounts.accountId))
-    .where(eq(programmeAccounts.programmeId, programmeId))
+    .where(and(eq(programmeAccounts.programmeId, programmeId), isNull(accounts.removedAt)))
     .orderBy(sql`lower(${accounts.username})`);
+}
+
+/** The live programmes the account is (or will be) part of, each with its row (a removal ends them). */
+export async function liveMembershipsOf(exec: Executor, accountId: number) {
+  return exec
+    .select({
+      programme: programmes,
+      fromDay: programmeAccounts.fromDay,
+      untilDay: programmeAccounts.untilDay,
+    })
+    .from(programmeAccounts)
+    .innerJoin(programmes, eq(programmes.id, programmeAccounts.programmeId))
+    .where(
+      and(
+        eq(programmeAccounts.accountId, accountId),
+        inArray(programmes.status, [...LIVE_PROGRAMME_STATUSES]),
+      ),
+    )
+    .orderBy(asc(programmes.id));
 }
 
 /** Adds the account from `fromDay`, or brings a removed one back from then (its past stays in its slots). */

@@ -30,7 +30,7 @@ export async function quarantineAccount(
 
 export type ClearedQuarantine = { id: number; username: string };
 
-/** Lifts the quarantine; undefined when the account is not quarantined (resumed already, or never). */
+/** Lifts the quarantine; undefined when the account is not quarantined (resumed already, or never) or removed. */
 export async function clearQuarantine(
   exec: Executor,
   accountId: number,
@@ -38,7 +38,7 @@ export async function clearQuarantine(
   const [row] = await exec
     .update(accounts)
     .set({ quarantinedAt: null, quarantineReason: null, quarantineRunId: null, updatedAt: sql`now()` })
-    .where(and(eq(accounts.id, accountId), isNotNull(accounts.quarantinedAt)))
+    .where(and(eq(accounts.id, accountId), isNotNull(accounts.quarantinedAt), isNull(accounts.removedAt)))
     .returning({ id: accounts.id, username: accounts.username });
   return row;
 }

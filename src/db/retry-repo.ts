@@ -1,10 +1,17 @@
 // The failed runs /retry_failed is about: failed for a reason (or any), inside a window of time
-// by their end, optionally of one task (re-read under that task's lock before a restart).
-import { and, asc, eq, gt, lte, type SQL, sql } from 'drizzle-orm';
+// by their end, optionally of some accounts, never of a removed one; optionally of one task
+// (re-read under that task's lock before a restart).
+import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { accounts, runs } from './schema.ts';
 
-export type FailedRunFilter = { reason: string | null; since: Date; until: Date };
+export type FailedRunFilter = {
+  reason: string | null;
+  since: Date;
+  until: Date;
+  /** Only the runs of these accounts (a selection: `accounts=tag:spring`). */
+  accountIds?: readonly number[];
+};
 
 function failedIn(filter: FailedRunFilter): SQL {
   return and(
@@ -12,6 +19,8 @@ function failedIn(filter: FailedRunFilter): SQL {
     gt(runs.completedAt, filter.since),
     lte(runs.completedAt, filter.until),
     ...(filter.reason === null ? [] : [eq(runs.reasonCode, filter.reason)]),
+    ...(filter.accountIds === undefined ? [] : [inArray(runs.accountId, [...filter.accountIds, -1])]),
+    sql`not exists (select 1 from ${accounts} where ${accounts.id} = ${runs.accountId} and ${accounts.removedAt} is not null)`,
   )!;
 }
 

@@ -1,7 +1,7 @@
 // What the daily summary and /stats read: finished sessions counted per local day, status and
 // reason (one query, so the chart and the text agree), accounts that need a person, programmes'
 // skipped slots. The programmes themselves are programmes-repo's listLiveProgrammes, as the scheduler's.
-import { and, asc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { accounts, programmeSlots, runs } from './schema.ts';
 
@@ -39,7 +39,7 @@ export async function countFinishedRuns(
 
 const UNHEALTHY = ['logged_out', 'captcha', 'blocked', 'proxy_error'] as const;
 
-/** Accounts that are quarantined or unhealthy, by name. */
+/** Live accounts that are quarantined or unhealthy, by name. */
 export async function accountsNeedingAttention(exec: Executor) {
   return exec
     .select({
@@ -50,7 +50,12 @@ export async function accountsNeedingAttention(exec: Executor) {
       quarantineReason: accounts.quarantineReason,
     })
     .from(accounts)
-    .where(or(isNotNull(accounts.quarantinedAt), inArray(accounts.health, [...UNHEALTHY])))
+    .where(
+      and(
+        isNull(accounts.removedAt),
+        or(isNotNull(accounts.quarantinedAt), inArray(accounts.health, [...UNHEALTHY])),
+      ),
+    )
     .orderBy(asc(accounts.username));
 }
 

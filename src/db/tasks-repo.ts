@@ -69,6 +69,15 @@ export async function listUnfinishedTaskIds(exec: Executor): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
+/** The account's queued or running runs, by task (a removal cancels them). */
+export async function unfinishedRunsOfAccount(exec: Executor, accountId: number) {
+  return exec
+    .select({ runId: runs.id, taskId: runs.taskId })
+    .from(runs)
+    .where(and(eq(runs.accountId, accountId), inArray(runs.status, ['pending', 'running'])))
+    .orderBy(asc(runs.taskId), asc(runs.id));
+}
+
 /** Each run's status, and whether it carries the task's current run number. */
 export async function runStatesOf(exec: Executor, taskId: number) {
   return exec

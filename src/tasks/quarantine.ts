@@ -1,6 +1,6 @@
 // Lifting an account's quarantine (a Resume button, /account_resume, a new /session): one
 // conditional update, audited; a second Resume finds nothing to lift and says so.
-import { findAccount } from '../db/accounts-repo.ts';
+import { findLiveAccount } from '../db/accounts-repo.ts';
 import { recordAudit } from '../db/audit-repo.ts';
 import type { Db, Executor } from '../db/client.ts';
 import { type ClearedQuarantine, clearQuarantine } from '../db/quarantine-repo.ts';
@@ -35,7 +35,7 @@ export async function resumeAccount(
   return db.transaction(async (tx) => {
     const cleared = await liftQuarantine(tx, input);
     if (cleared) return { ok: true, account: cleared };
-    const account = await findAccount(tx, input.accountId);
+    const account = await findLiveAccount(tx, input.accountId);
     return account
       ? { ok: false, reason: 'not_paused', username: account.username }
       : { ok: false, reason: 'missing' };

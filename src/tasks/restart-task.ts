@@ -37,10 +37,19 @@ export const resetFrom = (scope: RestartScope): readonly Status[] => RESET_FROM[
 
 /**
  * An account a new session cannot help until a person acts: logged out, at a captcha, blocked,
- * or quarantined. The restart warning names these; the healthy scopes leave their runs as they are.
+ * or quarantined — or one an admin removed. The restart warning names these; the healthy scopes
+ * leave their runs as they are.
  */
-export function cannotWarm(account: { health: string; quarantinedAt: Date | null }): boolean {
-  return account.quarantinedAt !== null || (UNWARMABLE_HEALTH as readonly string[]).includes(account.health);
+export function cannotWarm(account: {
+  health: string;
+  quarantinedAt: Date | null;
+  removedAt?: Date | null;
+}): boolean {
+  return (
+    (account.removedAt ?? null) !== null ||
+    account.quarantinedAt !== null ||
+    (UNWARMABLE_HEALTH as readonly string[]).includes(account.health)
+  );
 }
 
 export type RestartInput = {

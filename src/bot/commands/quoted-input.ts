@@ -7,9 +7,12 @@ export function looksLikeUrl(text: string): boolean {
   return /[a-z][a-z0-9+.-]*:\/\/|\bwww\./i.test(text) || hasCredentials(text);
 }
 
-/** `user:pass@` anywhere, with or without a scheme; or `scheme://secret@` (a token as the user). */
+/**
+ * `user:pass@` anywhere, with or without a scheme; or `scheme://secret@` (a token as the user). A
+ * comma before the '@' is a list (`accounts=tag:spring,@alice`), not the end of a password.
+ */
 export function hasCredentials(text: string): boolean {
-  return /(?:^|[\s/"'(<])[^\s:@/"'(<]+:[^\s@/]*[^\s@/:]@\S/.test(text) || /:\/\/[^\s/@]+@\S/.test(text);
+  return /(?:^|[\s/"'(<])[^\s:@/"'(<]+:[^\s@/]*[^\s@/:,]@\S/.test(text) || /:\/\/[^\s/@]+@\S/.test(text);
 }
 
 /** The text escaped and shortened for a reply, or undefined when it must not be quoted at all. */

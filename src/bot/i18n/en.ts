@@ -4,6 +4,7 @@
 import type { FailureCode } from '../../warmup/failure-reasons.ts';
 import { chatEn } from './chat.en.ts';
 import { fleetEn } from './fleet.en.ts';
+import { fleetManageEn } from './fleet-manage.en.ts';
 import { inboxEn } from './inbox.en.ts';
 import { type Locale, number, type PluralForms, plural } from './intl.ts';
 import { nextStepsEn } from './next-steps.en.ts';
@@ -78,11 +79,11 @@ export const en = {
     viewer: [
       '/list [status] [page] — tasks, newest first',
       '/task &lt;id&gt; — details of one task',
-      '/accounts — accounts and their health',
+      '/accounts [health] [tag:x] [page] — the accounts, 20 a page, with health and tag filters',
       "/plans — warmup programmes; /plan &lt;id&gt; — one programme's next days and history",
     ],
     operator: [
-      '/new — create a task (guided), or /new accounts=a,b preset=light likes=2-5 …',
+      '/new — create a task (guided), or /new accounts=a,b,tag:spring preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — run a finished task again (all accounts, or failed only)',
       '/cancel &lt;id&gt; — stop a queued or running task',
       '/check &lt;account&gt; — open the account through its proxy and say whether it is logged in',
@@ -90,8 +91,8 @@ export const en = {
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — add an account',
-      '/account_set &lt;username&gt; key=value… — change its browser identity (country, locale, timezone, viewport, scale, user_agent)',
-      'send a JSON file with the caption /session &lt;username&gt; — attach a login session',
+      '/account_set &lt;username&gt; key=value… — change its proxy (proxy=…|none), tags (tags=a,b|none) or browser identity (country, locale, timezone, viewport, scale, user_agent)',
+      'send a JSON file with the caption /session &lt;username&gt; — attach a login session; a ZIP of &lt;username&gt;.json files with the caption /session — attach one to each account',
       '/grant &lt;user_id&gt; viewer|operator|admin, /revoke &lt;user_id&gt; — manage access',
     ],
     role: (role: string) => `Your role: ${role}.`,
@@ -232,7 +233,7 @@ export const en = {
     unknownPreset: (value: string, names: string) => `There is no preset "${value}". Presets: ${names}.`,
     tooLong: (key: string, max: number) => `${key} is too long: at most ${max} characters.`,
     missingAccounts:
-      'Say which accounts: accounts=alice,bob or accounts=all — or send /new alone to pick them with buttons.',
+      'Say which accounts: accounts=alice,bob, accounts=tag:spring or accounts=all — or send /new alone to pick them with buttons.',
     noHealthy:
       'No healthy accounts: every account is logged out, blocked or stuck at a captcha. See /accounts.',
     noAccounts: 'There are no accounts yet. An admin adds them with /account_add &lt;username&gt;.',
@@ -281,11 +282,11 @@ export const en = {
 
   accountSet: {
     usage:
-      'Usage: /account_set &lt;username&gt; key=value… — keys: country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (a full string, or auto), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
+      'Usage: /account_set &lt;username&gt; key=value… — keys: proxy (http://user:pass@host:port, host:port:user:pass, socks5://host:port or none), tags (spring,us or none), country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (a full string, or auto), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
     unknownAccount: (username: string) => `There is no account @${username}.`,
     notPair: (text: string) => `"${text}" is not a key=value setting.`,
     unknownKey: (key: string) =>
-      `There is no setting "${key}". Settings: country, locale, timezone, viewport, scale, user_agent, identity, shared, browser, profile, inject_session.`,
+      `There is no setting "${key}". Settings: proxy, tags, country, locale, timezone, viewport, scale, user_agent, identity, shared, browser, profile, inject_session.`,
     repeated: (key: string) => `"${key}" is given twice.`,
     badValue: {
       country: (v: string) => `"${v}" is not a country I know: use a two-letter code such as US, DE, BR.`,
@@ -372,7 +373,7 @@ export const en = {
     lastAdmin: (id: number) => `User ${id} is the last admin; make someone else admin first.`,
     noLongerAdmin: 'You are no longer an admin, so nothing was changed.',
   },
-  fleet: fleetEn,
+  fleet: { ...fleetEn, ...fleetManageEn },
   chat: chatEn,
 };
 

@@ -11,12 +11,20 @@ export const fleetEn = {
     viewer: ['/account &lt;name&gt; — one account: health, identity, programmes, last runs'],
     operator: [
       '/account_resume &lt;name&gt; — resume an account paused by a captcha, block or logout',
-      '/retry_failed [reason] [since=24h] — restart the failed runs of every task (asks first)',
+      '/retry_failed [reason] [since=24h] [accounts=tag:x,…] — restart the failed runs of every task (asks first)',
+    ],
+    admin: [
+      'send a CSV/TXT file with the caption /accounts_import — add or change many accounts at once (a preview first)',
+      '/accounts_export — the fleet as a CSV file (no passwords)',
+      '/account_remove &lt;name&gt; — remove an account (asks first; its past runs stay)',
     ],
   },
   menu: {
     account: 'One account at a glance: /account alice',
     retry_failed: 'Restart failed runs: /retry_failed captcha since=24h',
+    accounts_import: 'Import accounts: send a CSV with this caption',
+    accounts_export: 'The fleet as a CSV file',
+    account_remove: 'Remove an account: /account_remove alice',
   },
   quarantine: {
     /** The line of a failure notice: the account is left out of every programme until resumed. */
@@ -65,11 +73,13 @@ export const fleetEn = {
   },
   retry: {
     usage:
-      'Usage: /retry_failed [reason] [since=24h] — e.g. /retry_failed captcha since=6h (since: hours or days, at most 30d)',
+      'Usage: /retry_failed [reason] [since=24h] [accounts=tag:spring,alice] — e.g. /retry_failed captcha since=6h (since: hours or days, at most 30d)',
     badReason: (value: string, codes: string) => `"${value}" is not a failure reason. Reasons: ${codes}.`,
     badSince: (value: string) =>
       `"${value}" is not a period: use since= with hours or days, e.g. since=6h or since=2d (at most 30d).`,
     anyReason: 'any reason',
+    ofAccounts: (selection: string) => `accounts ${selection}`,
+    expired: 'This question has expired: send /retry_failed again.',
     lastHours: (h: number) => `last ${h} h`,
     lastDays: (d: number) => `last ${d} d`,
     nothing: (filter: string) => `No failed runs to restart (${filter}).`,

@@ -22,12 +22,20 @@ export const fleetRu: FleetTexts = {
     ],
     operator: [
       '/account_resume &lt;имя&gt; — снять с паузы аккаунт, остановленный капчей, блокировкой или выходом',
-      '/retry_failed [причина] [since=24h] — перезапустить неудачные запуски всех задач (сначала спросит)',
+      '/retry_failed [причина] [since=24h] [accounts=tag:x,…] — перезапустить неудачные запуски всех задач (сначала спросит)',
+    ],
+    admin: [
+      'файл CSV или TXT с подписью /accounts_import — добавить или изменить много аккаунтов сразу (сначала предпросмотр)',
+      '/accounts_export — парк аккаунтов файлом CSV (без паролей)',
+      '/account_remove &lt;имя&gt; — удалить аккаунт (сначала спросит; прошлые запуски остаются)',
     ],
   },
   menu: {
     account: 'Один аккаунт целиком: /account alice',
     retry_failed: 'Перезапустить неудачные: /retry_failed captcha since=24h',
+    accounts_import: 'Импорт аккаунтов: пришлите CSV с этой подписью',
+    accounts_export: 'Парк аккаунтов файлом CSV',
+    account_remove: 'Удалить аккаунт: /account_remove alice',
   },
   quarantine: {
     notice: (account: string, why: string) => `⏸ <b>${account}</b> приостановлен во всех программах: ${why}`,
@@ -74,11 +82,13 @@ export const fleetRu: FleetTexts = {
   },
   retry: {
     usage:
-      'Как: /retry_failed [причина] [since=24h] — например, /retry_failed captcha since=6h (срок в часах или днях, не больше 30d)',
+      'Как: /retry_failed [причина] [since=24h] [accounts=tag:spring,alice] — например, /retry_failed captcha since=6h (срок в часах или днях, не больше 30d)',
     badReason: (value: string, codes: string) => `«${value}» — не причина сбоя. Причины: ${codes}.`,
     badSince: (value: string) =>
       `«${value}» — не срок: укажите since= в часах или днях, например since=6h или since=2d (не больше 30d).`,
     anyReason: 'любая причина',
+    ofAccounts: (selection: string) => `аккаунты ${selection}`,
+    expired: 'Этот вопрос устарел: отправьте /retry_failed ещё раз.',
     lastHours: (h: number) => `последние ${h} ч`,
     lastDays: (d: number) => `последние ${d} дн.`,
     nothing: (filter: string) => `Нет неудачных запусков для перезапуска (${filter}).`,

@@ -12,7 +12,8 @@ export const programmesEn = {
     'Usage: /plan name=&lt;name&gt; accounts=a,b,c window=10:00-13:00,18:00-22:30 [days=14] [ramp=standard] [tz=Europe/Moscow] [sessions=1-2] [gap=90m] [start=2026-12-02]',
     'Example: /plan name=spring accounts=alice,bob days=14 ramp=standard window=10:00-13:00,18:00-22:30 tz=Europe/Moscow sessions=1-2 gap=90m',
     'A ramp is standard (observer 3 days, light 4, moderate 3, active 4; scaled to days=), one preset, or written out: observer:3,light:4.',
-    '/plans — the programmes; /plan &lt;id&gt; — its calendar; /plan &lt;id&gt; add=carol or remove=carol — from the next day.',
+    'accounts= takes names, tag:&lt;tag&gt;, platform:&lt;name&gt; or all (the healthy ones of a group).',
+    '/plans — the programmes; /plan &lt;id&gt; — its calendar; /plan &lt;id&gt; add=carol (or add=tag:spring) or remove=carol — from the next day.',
   ].join('\n'),
   problems: {
     notKeyValue: (token: string) => `"${token}" is not key=value. Send /plan alone for an example.`,
@@ -103,7 +104,8 @@ export const programmesEn = {
     yesStop: 'Yes, stop it',
     no: 'No',
   },
-  usageId: 'Usage: /plan &lt;id&gt; [add=&lt;account&gt; | remove=&lt;account&gt;] — e.g. /plan 3 add=carol',
+  usageId:
+    'Usage: /plan &lt;id&gt; [add=&lt;accounts&gt; | remove=&lt;account&gt;] — e.g. /plan 3 add=carol or /plan 3 add=tag:spring',
   notFound: (id: number) => `There is no programme #${id}. Send /plans to see them.`,
   confirmStop: (id: number, name: string) =>
     `Stop programme #${id} «${name}» for good? Its planned sessions will not run (tasks already created are not touched).`,

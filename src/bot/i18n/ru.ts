@@ -3,6 +3,7 @@
 import { chatRu } from './chat.ru.ts';
 import type { Texts } from './en.ts';
 import { fleetRu } from './fleet.ru.ts';
+import { fleetManageRu } from './fleet-manage.ru.ts';
 import { inboxRu } from './inbox.ru.ts';
 import { number, type PluralForms, plural } from './intl.ts';
 import { nextStepsRu } from './next-steps.ru.ts';
@@ -75,11 +76,11 @@ export const ru: Texts = {
     viewer: [
       '/list [статус] [страница] — задачи, новые сначала',
       '/task &lt;id&gt; — подробности задачи',
-      '/accounts — аккаунты и их состояние',
+      '/accounts [состояние] [tag:метка] [страница] — аккаунты по 20 на странице, с фильтрами по состоянию и меткам',
       '/plans — программы прогрева; /plan &lt;id&gt; — ближайшие дни и история программы',
     ],
     operator: [
-      '/new — создать задачу (пошагово), или /new accounts=a,b preset=light likes=2-5 …',
+      '/new — создать задачу (пошагово), или /new accounts=a,b,tag:spring preset=light likes=2-5 …',
       '/restart &lt;id&gt; [failed] — перезапустить завершённую задачу (все аккаунты или только упавшие)',
       '/cancel &lt;id&gt; — остановить задачу в очереди или в работе',
       '/check &lt;аккаунт&gt; — открыть аккаунт через его прокси и сказать, выполнен ли вход',
@@ -87,8 +88,8 @@ export const ru: Texts = {
     ],
     admin: [
       '/account_add &lt;username&gt; [proxy_url] — добавить аккаунт',
-      '/account_set &lt;username&gt; ключ=значение… — изменить профиль браузера (<code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>)',
-      'JSON-файл с подписью /session &lt;username&gt; — привязать сессию входа',
+      '/account_set &lt;username&gt; ключ=значение… — изменить прокси (proxy=…), метки (tags=a,b) или профиль браузера (<code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>)',
+      'JSON-файл с подписью /session &lt;username&gt; — привязать сессию входа; архив ZIP с файлами JSON (по файлу на аккаунт, имя файла — имя аккаунта) и подписью /session — привязать каждому свой',
       '/grant &lt;user_id&gt; viewer|operator|admin, /revoke &lt;user_id&gt; — доступ',
     ],
     role: (role: string) => `Ваша роль: ${role}.`,
@@ -226,7 +227,7 @@ export const ru: Texts = {
     unknownPreset: (value: string, names: string) => `Пресета «${value}» нет. Пресеты: ${names}.`,
     tooLong: (key: string, max: number) => `${key} слишком длинное: не больше ${max} символов.`,
     missingAccounts:
-      'Укажите аккаунты: accounts=alice,bob или accounts=all — или отправьте просто /new, чтобы выбрать кнопками.',
+      'Укажите аккаунты: accounts=alice,bob, accounts=tag:spring или accounts=all — или отправьте просто /new, чтобы выбрать кнопками.',
     noHealthy: 'Нет исправных аккаунтов: все разлогинены, заблокированы или упёрлись в капчу. См. /accounts.',
     noAccounts: 'Аккаунтов пока нет. Администратор добавляет их командой /account_add &lt;username&gt;.',
     badSettings: (problems: string) => `Эти настройки не годятся: ${problems}.`,
@@ -275,11 +276,11 @@ export const ru: Texts = {
 
   accountSet: {
     usage:
-      'Формат: /account_set &lt;username&gt; ключ=значение… — ключи: <code>country</code> (DE), <code>locale</code> (de-DE), <code>timezone</code> (<code>Europe/Berlin</code>), <code>viewport</code> (1920x1000), <code>scale</code> (1, 1.25…), user_agent (строка целиком или <code>auto</code>), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
+      'Формат: /account_set &lt;username&gt; ключ=значение… — ключи: <code>proxy</code> (http://user:pass@host:port, <code>host:port:user:pass</code>, socks5://host:port или <code>none</code>), <code>tags</code> (<code>spring,us</code> или <code>none</code>), <code>country</code> (DE), <code>locale</code> (de-DE), <code>timezone</code> (<code>Europe/Berlin</code>), <code>viewport</code> (1920x1000), <code>scale</code> (1, 1.25…), user_agent (строка целиком или <code>auto</code>), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
     unknownAccount: (username: string) => `Аккаунта @${username} нет.`,
     notPair: (text: string) => `«${text}» — не настройка вида ключ=значение.`,
     unknownKey: (key: string) =>
-      `Настройки «${key}» нет. Есть: <code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>, <code>identity</code>, <code>shared</code>, <code>browser</code>, <code>profile</code>, <code>inject_session</code>.`,
+      `Настройки «${key}» нет. Есть: <code>proxy</code>, <code>tags</code>, <code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>, <code>identity</code>, <code>shared</code>, <code>browser</code>, <code>profile</code>, <code>inject_session</code>.`,
     repeated: (key: string) => `«${key}» указан дважды.`,
     badValue: {
       country: (v: string) => `«${v}» — незнакомая страна: нужен двухбуквенный код, например US, DE, BR.`,
@@ -369,6 +370,6 @@ export const ru: Texts = {
     lastAdmin: (id: number) => `Пользователь ${id} — последний администратор; сначала назначьте другого.`,
     noLongerAdmin: 'Вы больше не администратор, поэтому ничего не изменено.',
   },
-  fleet: fleetRu,
+  fleet: { ...fleetRu, ...fleetManageRu },
   chat: chatRu,
 };

@@ -1,7 +1,7 @@
 // Setting an account's tags (`/account_set alice tags=a,b`, `tags=none`): validated, written and
 // audited in one transaction.
 import { recordAudit } from '../../db/audit-repo.ts';
-import type { Db } from '../../db/client.ts';
+import type { Executor } from '../../db/client.ts';
 import { findFleetAccounts, storeAccountTags } from '../../db/fleet-repo.ts';
 import { parseTags, type TagsReason } from './tags.ts';
 
@@ -10,7 +10,7 @@ export type SetTagsResult =
   | { ok: false; problem: TagsReason | 'unknownAccount' };
 
 export async function setAccountTags(
-  db: Db,
+  db: Executor,
   input: { username: string; tags: string; actorId: number | null },
 ): Promise<SetTagsResult> {
   const parsed = parseTags(input.tags);

@@ -6,13 +6,14 @@ import type { Executor } from '../../db/client.ts';
 import { findFleetAccounts, findFleetGroupMembers, findTagsInUse } from '../../db/fleet-repo.ts';
 import { UNWARMABLE_HEALTH } from '../../warmup/failure-reasons.ts';
 import { normaliseTag } from './tags.ts';
-import { parseUsername } from './username.ts';
 
 export type Selection = { all: boolean; names: string[]; tags: string[]; platforms: string[] };
 export type SelectionProblem = { code: 'badName' | 'badTag' | 'badPlatform' | 'empty'; token: string };
 export type SelectionParse = { ok: true; selection: Selection } | { ok: false; problem: SelectionProblem };
 
 const PLATFORM_RE = /^[a-z0-9_-]{1,32}$/;
+// A name refers to an existing account: as a username, but rows made otherwise may be shorter.
+const NAME_RE = /^@?([A-Za-z0-9_.]{1,24})$/;
 
 /** Tokens as typed (`all`, `tag:x`, `platform:x`, `@name`) → lower-cased, each once. Pure. */
 export function parseSelection(tokens: readonly string[]): SelectionParse {
@@ -34,7 +35,7 @@ export function parseSelection(tokens: readonly string[]): SelectionParse {
       if (!PLATFORM_RE.test(platform)) return { ok: false, problem: { code: 'badPlatform', token } };
       add(selection.platforms, platform);
     } else {
-      const name = parseUsername(token)?.toLowerCase();
+      const name = NAME_RE.exec(token)?.[1]?.toLowerCase();
       if (!name) return { ok: false, problem: { code: 'badName', token } };
       add(selection.names, name);
     }
@@ -42,6 +43,21 @@ export function parseSelection(tokens: readonly string[]): SelectionParse {
   const empty =
     !selection.all && [selection.names, selection.tags, selection.platforms].every((l) => l.length === 0);
   return empty ? { ok: false, problem: { code: 'empty', token: '' } } : { ok: true, selection };
+}
+
+/** A selection written back as tokens (`all`, `tag:x`, `platform:x`, names), each once. Pure. */
+export function selectionTokens(selection: Selection): string[] {
+  return [
+    ...(selection.all ? ['all'] : []),
+    ...selection.tags.map((t) => `tag:${t}`),
+    ...selection.platforms.map((p) => `platform:${p}`),
+    ...selection.names,
+  ];
+}
+
+/** Whether the selection names groups (a tag, a platform, all) rather than accounts only. */
+export function hasGroups(selection: Selection): boolean {
+  return selection.all || selection.tags.length > 0 || selection.platforms.length > 0;
 }
 
 export type SelectionOptions = {

@@ -1,5 +1,6 @@
-// Programme use cases for the chat: create one from a validated spec, pause, resume, stop, and
-// add or remove an account from the next programme day. Each is one transaction with its audit.
+// Programme use cases for the chat: create one from a validated spec (its accounts a selection:
+// names, tags, platforms), pause, resume, stop, and add accounts to or remove one from the next
+// programme day. Each is one transaction with its audit.
 import { randomInt } from 'node:crypto';
 import { findAccountsByUsernames } from '../../db/accounts-repo.ts';
 import { recordAudit } from '../../db/audit-repo.ts';
@@ -17,24 +18,54 @@ import {
   removeMember,
 } from '../../db/programmes-repo.ts';
 import type { ProgrammeRow } from '../../db/schema.ts';
+import { resolveSelection, type SelectionOptions } from '../fleet/selection.ts';
 import { programmeDayAt } from './calendar.ts';
-import type { ProgrammeSpec } from './spec.ts';
+import { MAX_ACCOUNTS, type ProgrammeSpec } from './spec.ts';
 import { isLive, PROGRAMME_MOVES, type ProgrammeMoveName, SLOT_MOVES } from './states.ts';
+
+/** What a selection named that the fleet does not have. */
+export type Unknown = { names: string[]; tags: string[]; platforms: string[] };
 
 export type CreateProgrammeResult =
   | { ok: true; programme: ProgrammeRow }
-  | { ok: false; problem: 'unknownAccounts'; names: string[] }
+  | { ok: false; problem: 'unknownAccounts'; unknown: Unknown }
+  | { ok: false; problem: 'noAccounts' }
+  | { ok: false; problem: 'tooManyAccounts'; count: number; max: number }
   | { ok: false; problem: 'nameTaken' };
+
+/** The accounts of a selection, or why there are none to use. */
+async function chooseMembers(db: Db, tokens: readonly string[], options: SelectionOptions) {
+  const resolved = await resolveSelection(db, tokens, options);
+  if (!resolved.ok) return { ok: false, problem: 'noAccounts' } as const;
+  const unknown = {
+    names: resolved.unknownNames,
+    tags: resolved.unknownTags,
+    platforms: resolved.unknownPlatforms,
+  };
+  if (unknown.names.length + unknown.tags.length + unknown.platforms.length > 0)
+    return { ok: false, problem: 'unknownAccounts', unknown } as const;
+  if (resolved.accountIds.length === 0) return { ok: false, problem: 'noAccounts' } as const;
+  return { ok: true, accountIds: resolved.accountIds } as const;
+}
 
 export async function createProgramme(
   db: Db,
-  input: { spec: ProgrammeSpec; chatId: number | null; actorId: number; now: Date; seed?: number },
+  input: {
+    spec: ProgrammeSpec;
+    chatId: number | null;
+    actorId: number;
+    now: Date;
+    seed?: number;
+    /** How `platform:` and groups are read (the deployment's platforms). */
+    selection?: SelectionOptions;
+  },
 ): Promise<CreateProgrammeResult> {
   const { spec } = input;
-  const found = await findAccountsByUsernames(db, spec.accounts);
-  const known = new Set(found.map((a) => a.username.toLowerCase()));
-  const missing = spec.accounts.filter((name) => !known.has(name));
-  if (missing.length > 0) return { ok: false, problem: 'unknownAccounts', names: missing };
+  const members = await chooseMembers(db, spec.accounts, input.selection ?? {});
+  if (!members.ok) return members;
+  const ids = members.accountIds;
+  if (ids.length > MAX_ACCOUNTS)
+    return { ok: false, problem: 'tooManyAccounts', count: ids.length, max: MAX_ACCOUNTS };
   return db.transaction(async (tx) => {
     const programme = await insertProgramme(
       tx,
@@ -52,13 +83,13 @@ export async function createProgramme(
         createdBy: input.actorId,
         createdAt: input.now,
       },
-      found.map((a) => a.id),
+      ids,
     );
     if (!programme) return { ok: false, problem: 'nameTaken' } as const;
     await recordAudit(tx, {
       actorId: input.actorId,
       action: 'programme.create',
-      details: { programmeId: programme.id, accounts: found.length, days: spec.ramp.length },
+      details: { programmeId: programme.id, accounts: ids.length, days: spec.ramp.length },
     });
     return { ok: true, programme } as const;
   });
@@ -142,4 +173,40 @@ export async function changeMember(
     });
   });
   return { ok: true, fromDay };
+}
+
+export type MembersAdded =
+  | { ok: true; fromDay: number; added: number; already: number }
+  | { ok: false; problem: 'notFound' | 'notLive' | 'noAccounts' }
+  | { ok: false; problem: 'unknownAccounts'; unknown: Unknown }
+  | { ok: false; problem: 'tooManyAccounts'; count: number; max: number };
+
+/** Adds the accounts of a selection (`add=tag:spring,alice`) from the next programme day. */
+export async function addMembers(
+  db: Db,
+  input: { id: number; tokens: readonly string[]; actorId: number; now: Date; selection?: SelectionOptions },
+): Promise<MembersAdded> {
+  const programme = await findProgramme(db, input.id);
+  if (!programme) return { ok: false, problem: 'notFound' };
+  if (!isLive(programme.status)) return { ok: false, problem: 'notLive' };
+  const chosen = await chooseMembers(db, input.tokens, input.selection ?? {});
+  if (!chosen.ok) return chosen;
+  const fromDay = Math.max(1, programmeDayAt(programme, input.now) + 1);
+  const members = await programmeMembers(db, programme.id);
+  const active = new Set(
+    members.filter((m) => m.untilDay === null || m.untilDay > fromDay).map((m) => m.accountId),
+  );
+  const joining = chosen.accountIds.filter((id) => !active.has(id));
+  if (active.size + joining.length > MAX_ACCOUNTS)
+    return { ok: false, problem: 'tooManyAccounts', count: active.size + joining.length, max: MAX_ACCOUNTS };
+  if (joining.length > 0)
+    await db.transaction(async (tx) => {
+      for (const accountId of joining) await addMember(tx, programme.id, accountId, fromDay);
+      await recordAudit(tx, {
+        actorId: input.actorId,
+        action: 'programme.add',
+        details: { programmeId: programme.id, accountIds: joining, fromDay },
+      });
+    });
+  return { ok: true, fromDay, added: joining.length, already: chosen.accountIds.length - joining.length };
 }

@@ -2,13 +2,17 @@
 // window=10:00-13:00,18:00-22:30 tz=Europe/Moscow sessions=1-2 gap=90m start=2026-12-02`.
 // Pure: the text → a validated spec, or the first problem (worded by the bot in the user's language).
 import { type PresetName, parseRange } from '../../warmup/settings.ts';
+import { parseSelection, selectionTokens } from '../fleet/selection.ts';
 import { addDays, isTimeZone, localTime } from '../local-time.ts';
 import { expandRamp, MAX_DAYS, rampLength, readRamp, scaleRamp } from './ramp.ts';
 import { parseWindows, type Window, windowsHold } from './windows.ts';
 
 export type ProgrammeSpec = {
   name: string;
-  /** Lower-cased usernames without '@', each once. */
+  /**
+   * Which accounts, as selection tokens (fleet/selection.ts): lower-cased usernames without '@',
+   * `tag:x`, `platform:x`, `all` — each once; resolved against the fleet when the programme is made.
+   */
   accounts: string[];
   /** One preset per day. */
   ramp: PresetName[];
@@ -48,7 +52,6 @@ export const MAX_ACCOUNTS = 200;
 
 const TOKEN_RE = /([^\s=]+)=(?:"([^"]*)"|“([^”]*)”|«([^»]*)»|(\S*))|(\S+)/gu;
 const NAME_RE = /^[\p{L}\p{N}_.\- ]{1,40}$/u;
-const ACCOUNT_RE = /^@?([A-Za-z0-9_.]{1,24})$/;
 
 /** `key=value` pairs of the line, lower-cased keys; or the first malformed token. */
 export function readFields(text: string): Map<string, string> | SpecProblem {
@@ -83,15 +86,12 @@ function validate(f: Map<string, string>, context: SpecContext): ProgrammeSpec |
   }
   const name = f.get('name')!;
   if (!NAME_RE.test(name) || /^\d+$/.test(name)) return { code: 'badName' };
-  const accounts: string[] = [];
-  for (const item of f.get('accounts')!.split(',')) {
-    if (item.trim() === '') continue;
-    const m = ACCOUNT_RE.exec(item.trim());
-    if (!m) return { code: 'badAccount', value: item.trim() };
-    const username = m[1]!.toLowerCase();
-    if (!accounts.includes(username)) accounts.push(username);
-  }
-  if (accounts.length === 0) return { code: 'emptyValue', key: 'accounts' };
+  const items = f.get('accounts')!.split(',');
+  const bad = items.find((item) => item.trim() !== '' && !parseSelection([item]).ok);
+  if (bad !== undefined) return { code: 'badAccount', value: bad.trim() };
+  const selection = parseSelection(items);
+  if (!selection.ok) return { code: 'emptyValue', key: 'accounts' };
+  const accounts = selectionTokens(selection.selection);
   if (accounts.length > MAX_ACCOUNTS) return { code: 'tooManyAccounts', max: MAX_ACCOUNTS };
 
   const rampText = f.get('ramp') ?? 'standard';

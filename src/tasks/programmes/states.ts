@@ -41,7 +41,7 @@ export type ProgrammeMoveName = keyof typeof PROGRAMME_MOVES;
 /**
  * A slot move. `settledAt: 'now'` stamps settled_at with the move's clock; `skipReason` writes the
  * move's reason or leaves the column alone; `programmeIn` and `accountFree` are what the move asks of
- * the slot's programme (its status) and account (not quarantined), checked in the same UPDATE.
+ * the slot's programme (its status) and account (neither quarantined nor removed), checked in the same UPDATE.
  */
 export type SlotMoveSpec = {
   readonly from: readonly SlotStatus[];
@@ -53,7 +53,8 @@ export type SlotMoveSpec = {
 };
 
 export const SLOT_MOVES = {
-  // Claimed for its task, in the task's transaction: only while the programme runs and the account is free.
+  // Claimed for its task, in the task's transaction: only while the programme runs and the account is
+  // free (not quarantined, not removed).
   create: {
     from: ['planned'],
     to: 'created',

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatAccountPage } from '../../../src/bot/commands/account-page/format.ts';
 import { accountKeyboard } from '../../../src/bot/commands/account-page/keyboard.ts';
-import { formatAccounts } from '../../../src/bot/commands/accounts/accounts.ts';
+import { formatAccountsPage } from '../../../src/bot/commands/accounts/list.ts';
+import { listKeyboard as accountsKeyboard } from '../../../src/bot/commands/accounts/list-keyboard.ts';
 import { botCommands } from '../../../src/bot/commands/help/help.ts';
 import { resumeButtons } from '../../../src/bot/commands/quarantine/notice.ts';
 import { chartSpec } from '../../../src/bot/commands/summary/chart.ts';
@@ -25,6 +26,7 @@ import { ru } from '../../../src/bot/i18n/ru.ts';
 import { formatCounters, formatDuration } from '../../../src/bot/shared/wording.ts';
 import { HEALTH_STATES } from '../../../src/db/vocabulary.ts';
 import type { TaskEvent } from '../../../src/tasks/events.ts';
+import type { FleetPage } from '../../../src/tasks/fleet/list.ts';
 import { STATUSES } from '../../../src/tasks/lifecycle.ts';
 import type { TaskDetails, TaskPage } from '../../../src/tasks/queries.ts';
 import { FAILURE_CODES } from '../../../src/warmup/failure-reasons.ts';
@@ -148,19 +150,7 @@ function renderAll(t: typeof en): string[] {
   out.push(formatTaskList(t, page(12), undefined), formatTaskList(t, page(0), undefined));
   for (const status of STATUSES) out.push(formatTaskList(t, page(0), status));
   out.push(formatCounters(t, { itemsViewed: 2, watchSeconds: 2, likes: 1, follows: 1, scrolls: 12 }));
-  out.push(
-    formatAccounts(t, [
-      ...HEALTH_STATES.map((health, i) => ({
-        id: i,
-        username: 'alice',
-        proxyHost: i % 2 ? 'proxy.example:8080' : null,
-        health,
-        lastWarmedAt: i % 2 ? new Date('2026-12-01T09:58:23Z') : null,
-        hasSession: i % 2 === 0,
-      })),
-    ] as unknown as Parameters<typeof formatAccounts>[1]),
-    formatAccounts(t, []),
-  );
+  out.push(...renderAccountsPages(t));
   out.push([t.help.intro, ...t.help.viewer, ...t.help.operator, ...t.help.admin].join('\n'));
   out.push(...renderSummaries(t));
   for (const role of ['viewer', 'operator', 'admin'] as const)
@@ -256,6 +246,48 @@ function renderAll(t: typeof en): string[] {
     t.inbox.noKeyForProxy,
   );
   return out;
+}
+
+/** A sample page of /accounts: every health, quarantine, proxies, tags. */
+const accountsPage = (count: number): FleetPage => ({
+  rows: HEALTH_STATES.slice(0, count).map((health, i) => ({
+    id: i,
+    username: 'alice',
+    platform: null,
+    tags: i % 2 ? ['spring', 'us'] : [],
+    health,
+    proxyHost: i % 2 ? 'proxy.example:8080' : null,
+    hasSession: i % 2 === 0,
+    lastWarmedAt: i % 2 ? new Date('2026-12-01T09:58:23Z') : null,
+    quarantinedAt: i === 2 ? new Date('2026-12-01T09:58:23Z') : null,
+    quarantineReason: i === 2 ? 'captcha' : null,
+    identity: null,
+    browser: 'local',
+    browserProfile: null,
+  })),
+  page: 2,
+  pages: 3,
+  pageSize: 20,
+  total: count,
+  healthCounts: Object.fromEntries(
+    HEALTH_STATES.map((h, i) => [h, i < count ? 1 : 0]),
+  ) as FleetPage['healthCounts'],
+  tags: Array.from({ length: 30 }, (_, i) => ({ tag: `spring${i}`, n: i + 1 })),
+});
+
+/** /accounts: a full page with filters, an empty filter, an empty fleet, and the keyboard. */
+function renderAccountsPages(t: typeof en): string[] {
+  const page = accountsPage(HEALTH_STATES.length);
+  const view = { health: 'captcha' as const, tag: 'spring', page: 2 };
+  return [
+    formatAccountsPage(t, page, view),
+    formatAccountsPage(t, page, { page: 2 }),
+    formatAccountsPage(t, { ...accountsPage(0), total: 0, rows: [] }, { tag: 'spring', page: 1 }),
+    formatAccountsPage(t, { ...accountsPage(0), total: 0, rows: [], tags: [] }, { page: 1 }),
+    ...accountsKeyboard(t, { view, pages: 3, healthCounts: page.healthCounts, tags: page.tags })
+      .reply_markup.inline_keyboard.flat()
+      .map((b) => b.text),
+  ];
 }
 
 /** The daily summary, /stats and the chart's words, with every reason and account state. */
@@ -399,20 +431,10 @@ describe('plurals, durations and times', () => {
 
   it('says how long ago an account was warmed within the last day, the date and zone before', () => {
     const now = new Date('2026-12-01T10:00:00Z');
-    const row = (at: string) => ({
-      id: 1,
-      username: 'alice',
-      proxyHost: null,
-      health: 'ok',
-      lastWarmedAt: new Date(at),
-      hasSession: true,
-    });
-    const rows = [
-      row('2026-12-01T09:55:00Z'),
-      row('2026-12-01T07:00:00Z'),
-      row('2026-11-29T07:00:00Z'),
-    ] as unknown as Parameters<typeof formatAccounts>[1];
-    const shown = formatAccounts(textsFor('ru', 'Europe/Moscow'), rows, now).split('\n');
+    const page = accountsPage(1);
+    const row = (at: string) => ({ ...page.rows[0]!, health: 'ok' as const, lastWarmedAt: new Date(at) });
+    page.rows = [row('2026-12-01T09:55:00Z'), row('2026-12-01T07:00:00Z'), row('2026-11-29T07:00:00Z')];
+    const shown = formatAccountsPage(textsFor('ru', 'Europe/Moscow'), page, { page: 1 }, now).split('\n');
     expect(shown.filter((l) => l.startsWith('✅'))).toEqual([
       '✅ <b>@alice</b> — в порядке · прогрет 5 мин. назад · сессия ✓',
       '✅ <b>@alice</b> — в порядке · прогрет 3 ч назад · сессия ✓',

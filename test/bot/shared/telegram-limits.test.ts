@@ -8,7 +8,8 @@ import { Markup } from 'telegraf';
 import { describe, expect, it } from 'vitest';
 import { formatAccountPage } from '../../../src/bot/commands/account-page/format.ts';
 import { accountKeyboard } from '../../../src/bot/commands/account-page/keyboard.ts';
-import { formatAccounts } from '../../../src/bot/commands/accounts/accounts.ts';
+import { formatAccountsPage } from '../../../src/bot/commands/accounts/list.ts';
+import { listKeyboard as accountsListKeyboard } from '../../../src/bot/commands/accounts/list-keyboard.ts';
 import { formatCheckAnswer } from '../../../src/bot/commands/check/answer.ts';
 import { draftAccountsKeyboard } from '../../../src/bot/commands/new-task/keyboard.ts';
 import {
@@ -287,18 +288,35 @@ describe('every builder, for fleets of 1 to 1 000 accounts (property)', () => {
           'text',
           accountKeyboard(t, { id: 2_000_000_000, quarantined: true, hasRun: true }),
         );
-        const rows = names.map((username, i) => ({
+        // One page of /accounts: twenty rows at most, whatever the fleet; every tag in use a button.
+        const rows = names.slice(0, 20).map((username, i) => ({
           id: i + 1,
           username,
-          proxyHost: `${'h'.repeat(60)}.example:8080`,
+          platform: 'p'.repeat(32),
+          tags: Array.from({ length: 10 }, (_, k) => `${'t'.repeat(30)}${k}`),
           health: h,
+          proxyHost: `${'h'.repeat(60)}.example:8080`,
+          hasSession: true,
           lastWarmedAt: when,
+          quarantinedAt: when,
+          quarantineReason: 'captcha',
           identity: null,
           browser: 'cdp',
           browserProfile: { provider: 'dolphin', profileId: 'p'.repeat(64) },
-          hasSession: true,
         }));
-        accepted(formatAccounts(t, rows, when), 'text');
+        const healthCounts = Object.fromEntries(HEALTH_STATES.map((x) => [x, names.length * 1000])) as Record<
+          (typeof HEALTH_STATES)[number],
+          number
+        >;
+        const tags = names.map((_, k) => ({ tag: `${'g'.repeat(28)}${k}`, n: k + 1 }));
+        const pages = Math.max(1, Math.ceil(names.length / 20));
+        const view = { page: pages, health: h, tag: tags[0]?.tag };
+        const fleetPage = { rows, page: pages, pages, pageSize: 20, total: names.length, healthCounts, tags };
+        accepted(
+          formatAccountsPage(t, fleetPage as never, view, when),
+          'text',
+          accountsListKeyboard(t, { view, pages, healthCounts, tags }),
+        );
       }),
       { numRuns: RUNS },
     );

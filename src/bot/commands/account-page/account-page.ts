@@ -4,7 +4,7 @@
 // shown to operators (a viewer sees the page alone).
 import { Composer } from 'telegraf';
 import { lastRunsOfAccount, programmesOfAccount } from '../../../db/account-page-repo.ts';
-import { findAccount } from '../../../db/accounts-repo.ts';
+import { findLiveAccount } from '../../../db/accounts-repo.ts';
 import type { AccountRow } from '../../../db/schema.ts';
 import { restartTask } from '../../../tasks/restart-task.ts';
 import { accountFromArgs } from '../account-arg.ts';
@@ -48,7 +48,7 @@ export function accountPageFeature(deps: BotDeps) {
     const cb = decodeAccountCallback(data);
     if (!cb) return void (await ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true }));
     if (!(await requireRole(ctx, db, 'operator', `account.${cb.action}`))) return;
-    const account = await findAccount(db, cb.accountId);
+    const account = await findLiveAccount(db, cb.accountId);
     if (!account) return void (await ctx.answerCbQuery(ctx.t.fleet.quarantine.gone, { show_alert: true }));
     if (cb.action === 'check') {
       const answer = await queueCheck(deps, ctx, account);

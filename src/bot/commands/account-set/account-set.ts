@@ -1,19 +1,29 @@
 // /account_set <username> key=value… (admin): changes an account's stored browser identity —
-// country, locale, timezone, viewport, scale, user agent, or a fresh draw — and its browser
-// (local, or a cdp anti-detect profile): all or nothing, audited.
+// country, locale, timezone, viewport, scale, user agent, or a fresh draw — its browser (local, or
+// a cdp anti-detect profile), its proxy (proxy=<url|host:port:user:pass|none>: the message is
+// deleted, the answer names the host only) and its tags (tags=a,b or tags=none): all or nothing,
+// audited.
 import { Composer } from 'telegraf';
 import { findAccountsByUsernames, setAccountBrowser, setAccountIdentity } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
+import type { Executor } from '../../../db/client.ts';
+import type { AccountRow } from '../../../db/schema.ts';
 import { takenIdentityKeys } from '../../../tasks/account-identity.ts';
+import { setAccountProxy } from '../../../tasks/fleet/account-proxy.ts';
+import { setAccountTags } from '../../../tasks/fleet/account-tags.ts';
 import { describeIdentity, fallbackIdentity, identityKey, readIdentity } from '../../../warmup/identity.ts';
 import type { BrowserProfile } from '../../../warmup/providers/provider.ts';
 import { createRandom } from '../../../warmup/random.ts';
 import { escapeHtml, truncate } from '../../shared/text-budget.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { deleteMessageOnce } from '../middlewares/credentials.ts';
+import { hasCredentials } from '../quoted-input.ts';
+import { checkFleetPairs, type FleetPairs, splitFleetPairs } from './fleet-pairs.ts';
 import {
   applyBrowserSettings,
   applySettings,
+  type ParsedSettings,
   parseSettings,
   type SettingError,
   touchesIdentity,
@@ -25,45 +35,117 @@ export function accountSetFeature(deps: BotDeps) {
 
   feature.command('account_set', async (ctx) => {
     if (!(await requireRole(ctx, db, 'admin', 'account_set'))) return;
-    await ctx.reply(await setAccount(ctx, commandArgs(ctx)), { parse_mode: 'HTML' });
+    const args = commandArgs(ctx);
+    const split = splitFleetPairs(args.slice(1));
+    // A proxy may hold a password in a form the credentials guard does not know (host:port:user:pass).
+    const note = split.ok && split.fleet.proxy !== undefined ? await deleteProxyMessage(ctx) : undefined;
+    const answer = await setAccount(ctx, args, split);
+    await ctx.reply(note ? `${answer}\n${note}` : answer, { parse_mode: 'HTML' });
   });
 
-  /** Validates, applies and stores; returns the one answer. */
-  const setAccount = async (ctx: BotContext, args: string[]): Promise<string> => {
+  /** Validates everything, then applies and stores in one transaction; returns the one answer. */
+  const setAccount = async (
+    ctx: BotContext,
+    args: string[],
+    split: ReturnType<typeof splitFleetPairs>,
+  ): Promise<string> => {
     const t = ctx.t.accountSet;
     if (args.length < 2) return t.usage;
     const username = parseAccountRef(args[0]!);
     if (!username) return t.unknownAccount(escapeHtml(truncate(args[0]!, 40)));
-    const parsed = parseSettings(args.slice(1));
-    if ('kind' in parsed) return explain(ctx, parsed);
+    if (!split.ok) return explain(ctx, split.error);
+    const fleetProblem = checkFleetPairs(ctx.t, split.fleet);
+    if (fleetProblem) return fleetProblem;
+    const parsed = split.rest.length > 0 ? parseSettings(split.rest) : undefined;
+    // Beside a proxy, a stray word may be part of its password: it is not quoted back.
+    if (parsed && 'kind' in parsed) return explain(ctx, parsed, split.fleet.proxy !== undefined);
     return db.transaction(async (tx) => {
       const [account] = await findAccountsByUsernames(tx, [username]);
       if (!account) return t.unknownAccount(escapeHtml(username));
-      const base = readIdentity(account.identity) ?? fallbackIdentity(account.id, createRandom);
-      const taken = await takenIdentityKeys(tx, account.id);
-      const applied = applySettings(base, parsed.pairs, createRandom(), taken);
-      if ('kind' in applied) return explain(ctx, applied);
-      const browser = applyBrowserSettings(account, parsed.pairs);
-      if ('kind' in browser) return explain(ctx, browser);
-      if (touchesIdentity(parsed.pairs)) {
-        if (taken.has(identityKey(applied.identity)) && !applied.shared) return t.clash;
-        await setAccountIdentity(tx, account.id, applied.identity);
+      const lines: string[] = [];
+      if (parsed) {
+        const identity = await setIdentity(ctx, tx, account, parsed);
+        if (!identity.ok) return identity.text;
+        lines.push(identity.text);
       }
-      await setAccountBrowser(tx, account.id, browser);
-      await recordAudit(tx, {
-        actorId: ctx.actor.id,
-        action: 'account.set',
-        details: { accountId: account.id, keys: [...parsed.pairs.keys()] },
-      });
-      const ua = applied.identity.userAgent ? ` · ${ctx.t.accounts.fixedUserAgent}` : '';
-      const shown = touchesIdentity(parsed.pairs) ? describeIdentity(applied.identity) : '';
-      return browser.browser === 'cdp'
-        ? t.doneCdp(escapeHtml(account.username), escapeHtml(describeProfile(browser.browserProfile)))
-        : t.done(escapeHtml(account.username), escapeHtml(shown || describeIdentity(applied.identity)) + ua);
+      lines.push(...(await setFleetFields(ctx, tx, account, split.fleet)));
+      return lines.join('\n');
     });
   };
 
+  /** proxy= and tags=, after everything else was found valid. */
+  const setFleetFields = async (ctx: BotContext, tx: Executor, account: AccountRow, fleet: FleetPairs) => {
+    const s = ctx.t.fleet.set;
+    const name = escapeHtml(account.username);
+    const lines: string[] = [];
+    if (fleet.proxy !== undefined) {
+      const set = await setAccountProxy(tx, {
+        username: account.username,
+        proxy: fleet.proxy,
+        actorId: ctx.actor.id,
+        sessionKey: deps.sessionKey,
+      });
+      if (set.ok) lines.push(set.host ? s.proxySet(name, escapeHtml(set.host)) : s.proxyRemoved(name));
+    }
+    if (fleet.tags !== undefined) {
+      const set = await setAccountTags(tx, {
+        username: account.username,
+        tags: fleet.tags,
+        actorId: ctx.actor.id,
+      });
+      if (set.ok)
+        lines.push(
+          set.tags.length > 0
+            ? s.tagsSet(name, set.tags.map((tag) => `#${tag}`).join(' '))
+            : s.tagsCleared(name),
+        );
+    }
+    return lines;
+  };
+
   return feature;
+}
+
+/** Deletes the message naming a proxy; the line to add, unless the credentials guard says it already. */
+async function deleteProxyMessage(ctx: BotContext): Promise<string | undefined> {
+  const deleted = await deleteMessageOnce(ctx);
+  const text = ctx.message && 'text' in ctx.message ? ctx.message.text : '';
+  if (hasCredentials(text)) return undefined;
+  return deleted ? ctx.t.fleet.set.proxyDeleted : ctx.t.fleet.set.proxyNotDeleted;
+}
+
+/** The identity and browser keys: validated against the account, then stored. */
+async function setIdentity(
+  ctx: BotContext,
+  tx: Executor,
+  account: AccountRow,
+  parsed: ParsedSettings,
+): Promise<{ ok: true; text: string } | { ok: false; text: string }> {
+  const t = ctx.t.accountSet;
+  const fail = (text: string) => ({ ok: false, text }) as const;
+  const base = readIdentity(account.identity) ?? fallbackIdentity(account.id, createRandom);
+  const taken = await takenIdentityKeys(tx, account.id);
+  const applied = applySettings(base, parsed.pairs, createRandom(), taken);
+  if ('kind' in applied) return fail(explain(ctx, applied));
+  const browser = applyBrowserSettings(account, parsed.pairs);
+  if ('kind' in browser) return fail(explain(ctx, browser));
+  if (touchesIdentity(parsed.pairs)) {
+    if (taken.has(identityKey(applied.identity)) && !applied.shared) return fail(t.clash);
+    await setAccountIdentity(tx, account.id, applied.identity);
+  }
+  await setAccountBrowser(tx, account.id, browser);
+  await recordAudit(tx, {
+    actorId: ctx.actor.id,
+    action: 'account.set',
+    details: { accountId: account.id, keys: [...parsed.pairs.keys()] },
+  });
+  const ua = applied.identity.userAgent ? ` · ${ctx.t.accounts.fixedUserAgent}` : '';
+  const shown = touchesIdentity(parsed.pairs) ? describeIdentity(applied.identity) : '';
+  const text =
+    browser.browser === 'cdp'
+      ? t.doneCdp(escapeHtml(account.username), escapeHtml(describeProfile(browser.browserProfile)))
+      : t.done(escapeHtml(account.username), escapeHtml(shown || describeIdentity(applied.identity)) + ua);
+  return { ok: true, text };
 }
 
 function describeProfile(profile: BrowserProfile | null): string {
@@ -71,9 +153,9 @@ function describeProfile(profile: BrowserProfile | null): string {
   return `${profile.provider}:${profile.profileId}${profile.injectSession ? ' (+session)' : ''}`;
 }
 
-function explain(ctx: BotContext, error: SettingError): string {
+function explain(ctx: BotContext, error: SettingError, hideText = false): string {
   const t = ctx.t.accountSet;
-  const shown = (text: string) => escapeHtml(truncate(text, 60));
+  const shown = (text: string) => (hideText ? ctx.t.hiddenLink : escapeHtml(truncate(text, 60)));
   switch (error.kind) {
     case 'noPairs':
       return t.usage;

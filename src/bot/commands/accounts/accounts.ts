@@ -1,41 +1,49 @@
-// Accounts: /accounts (viewer+) shows each account's health, last warmup, whether a session is
-// attached and its proxy host — never the session or the proxy's credentials; /account_add
-// <username> [proxy_url] (admin) adds one, audited. No reply quotes a URL the admin typed.
+// Accounts: /accounts [health] [tag:x] [page] (viewer+) shows the fleet a page at a time with
+// filter buttons (list.ts) — health, last warmup, saved login, proxy host, tags; never a session or
+// a proxy's credentials; /account_add <username> [proxy_url] (admin) adds one, audited. No reply
+// quotes a URL the admin typed.
 import { Composer } from 'telegraf';
 import { ProxyKeyMissingError } from '../../../db/account-proxy.ts';
-import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
+import { insertAccount } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
+import { storeAccountProxies } from '../../../db/fleet-repo.ts';
 import { chooseIdentity } from '../../../tasks/account-identity.ts';
-import { type BrowserIdentity, describeIdentity, readIdentity } from '../../../warmup/identity.ts';
+import { type BrowserIdentity, describeIdentity } from '../../../warmup/identity.ts';
 import { browserProfileSchema } from '../../../warmup/providers/provider.ts';
 import type { Texts } from '../../i18n/index.ts';
-import { sinceOrDateTime } from '../../i18n/intl.ts';
-import { escapeHtml, MAX_TEXT } from '../../shared/text-budget.ts';
-import { formatHealth } from '../../shared/wording.ts';
+import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
 import { parseProxyUrl, parseUsername } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
+import { accountsListView, parseListArgs } from './list.ts';
+import { decodeListView, isListCallbackData } from './list-keyboard.ts';
 
 const NO_KEY = Symbol('no key');
-
-type AccountSummary = Awaited<ReturnType<typeof listAccountSummaries>>[number];
-
-const HEALTH_ICON: Record<string, string> = {
-  ok: '✅',
-  unknown: '❔',
-  logged_out: '🔒',
-  captcha: '🧩',
-  blocked: '⛔',
-  proxy_error: '🌐',
-};
 
 export function accountsFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
   const { db } = deps;
+  const now = () => new Date((deps.now ?? Date.now)());
 
   feature.command('accounts', async (ctx) => {
-    const rows = await listAccountSummaries(db);
-    await ctx.reply(formatAccounts(ctx.t, rows), { parse_mode: 'HTML' });
+    const view = parseListArgs(commandArgs(ctx));
+    if ('bad' in view) {
+      const shown = shownInput(view.bad) ?? ctx.t.hiddenLink;
+      return void (await ctx.reply(ctx.t.fleet.list.badArg(shown), { parse_mode: 'HTML' }));
+    }
+    const shown = await accountsListView(db, ctx.t, view, now());
+    await ctx.reply(shown.text, shown.extra);
+  });
+
+  feature.on('callback_query', async (ctx, next) => {
+    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+    if (!isListCallbackData(data)) return next();
+    const view = decodeListView(data);
+    if (!view) return void (await ctx.answerCbQuery(ctx.t.fleet.list.badButton, { show_alert: true }));
+    const shown = await accountsListView(db, ctx.t, view, now());
+    await ctx.editMessageText(shown.text, shown.extra).catch(ignoreNotModified);
+    await ctx.answerCbQuery();
   });
 
   // A message holding a proxy password is deleted by the credentials guard (middlewares/).
@@ -56,18 +64,18 @@ export function accountsFeature(deps: BotDeps) {
     if (args[1] !== undefined && !proxy) return t.badProxy;
     const row = await db
       .transaction(async (tx) => {
-        const inserted = await insertAccount(
-          tx,
-          {
-            username,
-            proxyUrl: proxy?.url ?? null,
-            createdBy: ctx.actor.id,
-            // Chosen once, here, unlike every other account's; /account_set changes it.
-            identity: await chooseIdentity(tx),
-          },
-          { sessionKey: deps.sessionKey },
-        );
+        const inserted = await insertAccount(tx, {
+          username,
+          createdBy: ctx.actor.id,
+          // Chosen once, here, unlike every other account's; /account_set changes it.
+          identity: await chooseIdentity(tx),
+        });
         if (inserted) {
+          // Through the one proxy writer (which encrypts it at rest).
+          if (proxy)
+            await storeAccountProxies(tx, [{ accountId: inserted.id, proxyUrl: proxy.url }], {
+              sessionKey: deps.sessionKey,
+            });
           await recordAudit(tx, {
             actorId: ctx.actor.id,
             action: 'account.add',
@@ -93,7 +101,7 @@ export function accountsFeature(deps: BotDeps) {
 /** The browser an account shows a site: its anti-detect profile, or its stored identity. */
 export function browserLine(
   t: Texts,
-  a: Pick<AccountSummary, 'browser' | 'browserProfile'>,
+  a: { browser: string; browserProfile: unknown },
   identity: BrowserIdentity | undefined,
 ): string {
   const profile = browserProfileSchema.safeParse(a.browserProfile);
@@ -101,31 +109,4 @@ export function browserLine(
     return t.accounts.cdp(escapeHtml(`${profile.data.provider}:${profile.data.profileId}`));
   if (!identity) return t.accounts.noIdentity;
   return `${escapeHtml(describeIdentity(identity))}${identity.userAgent ? ` · ${t.accounts.fixedUserAgent}` : ''}`;
-}
-
-export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date()): string {
-  if (rows.length === 0) return t.accounts.empty;
-  const lines = [t.accounts.header(rows.length)];
-  let length = lines[0]!.length;
-  for (const [i, a] of rows.entries()) {
-    const host = a.proxyHost;
-    const identity = readIdentity(a.identity);
-    const line = [
-      `${HEALTH_ICON[a.health] ?? '❔'} <b>@${escapeHtml(a.username)}</b> — ${formatHealth(t, a.health)}`,
-      a.lastWarmedAt
-        ? t.accounts.lastWarmed(sinceOrDateTime(t.locale, a.lastWarmedAt, now))
-        : t.accounts.neverWarmed,
-      a.hasSession ? t.accounts.session : t.accounts.noSession,
-      ...(host ? [t.accounts.proxy(escapeHtml(host))] : []),
-    ].join(' · ');
-    const shown = `${line}\n    ${browserLine(t, a, identity)}`;
-    // Room is kept for the "…and N more" line.
-    if (length + shown.length + 1 > MAX_TEXT - 64) {
-      lines.push(t.accounts.more(rows.length - i));
-      break;
-    }
-    lines.push(shown);
-    length += shown.length + 1;
-  }
-  return lines.join('\n');
 }

@@ -11,7 +11,7 @@ export function helpFeature() {
     const lines = [t.help.intro, '', ...t.help.viewer, ...t.fleet.help.viewer, ...t.chat.help.viewer];
     if (hasRole(actor, 'operator'))
       lines.push(...t.help.operator, ...t.fleet.help.operator, ...t.chat.help.operator);
-    if (hasRole(actor, 'admin')) lines.push(...t.help.admin);
+    if (hasRole(actor, 'admin')) lines.push(...t.help.admin, ...t.fleet.help.admin);
     lines.push('', t.help.role(t.roles[actor.role]));
     await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
   });
@@ -31,6 +31,9 @@ const MENU = [
   'stats',
   'plans',
   'plan',
+  'accounts_import',
+  'accounts_export',
+  'account_remove',
   'help',
 ] as const;
 

@@ -1,6 +1,8 @@
-// The one-line form of /new: `name=… accounts=a,b|all preset=light likes=2-5 cap=20m search=a,b`.
+// The one-line form of /new: `name=… accounts=a,b|all|tag:x preset=light likes=2-5 cap=20m search=a,b`.
 // Pure: turns the text after the command into a name, accounts, a preset and settings overrides,
 // or the first problem found, which describeProblem words in the user's language.
+
+import { parseSelection, selectionTokens } from '../../../tasks/fleet/selection.ts';
 import {
   isPresetName,
   PRESET_NAMES,
@@ -9,7 +11,6 @@ import {
   type WarmupSettings,
 } from '../../../warmup/settings.ts';
 import type { Texts } from '../../i18n/index.ts';
-import { parseAccountRef } from '../account-input.ts';
 import { shownInput } from '../quoted-input.ts';
 
 /** Knobs typed as a range, and the settings field each one sets. */
@@ -37,7 +38,10 @@ export const MAX_NAME = 100;
 
 export type NewTaskArgs = {
   name: string | undefined;
-  /** Lower-cased usernames, without '@', each once; or every healthy account. */
+  /**
+   * Every healthy account; or selection tokens (fleet/selection.ts): lower-cased usernames without
+   * '@', `tag:x`, `platform:x`, `all`, each once.
+   */
   accounts: 'all' | string[];
   preset: PresetName | undefined;
   overrides: Partial<WarmupSettings>;
@@ -124,15 +128,12 @@ function readAccounts(args: NewTaskArgs, value: string): NewTaskProblem | undefi
     args.accounts = 'all';
     return;
   }
-  const names: string[] = [];
-  for (const item of value.split(',')) {
-    if (item.trim() === '') continue;
-    const name = parseAccountRef(item)?.toLowerCase();
-    if (!name) return { code: 'badAccountName', value: item.trim() };
-    if (!names.includes(name)) names.push(name);
-  }
-  if (names.length === 0) return { code: 'emptyValue', key: 'accounts' };
-  args.accounts = names;
+  const items = value.split(',');
+  const bad = items.find((item) => item.trim() !== '' && !parseSelection([item]).ok);
+  if (bad !== undefined) return { code: 'badAccountName', value: bad.trim() };
+  const selection = parseSelection(items);
+  if (!selection.ok) return { code: 'emptyValue', key: 'accounts' };
+  args.accounts = selectionTokens(selection.selection);
 }
 
 function readRange(args: NewTaskArgs, key: RangeKey, value: string): NewTaskProblem | undefined {

@@ -5,14 +5,18 @@ import type { NewTaskCallback } from './keyboard.ts';
 
 export const DRAFT_TTL_MS = 15 * 60_000;
 export const ACCOUNTS_PER_PAGE = 20;
+/** Tag buttons offered (the most used ones): the keyboard stays far below Telegram's 100 buttons. */
+export const MAX_TAG_BUTTONS = 12;
 
-export type DraftAccount = { id: number; username: string; healthy: boolean };
+export type DraftAccount = { id: number; username: string; healthy: boolean; tags: readonly string[] };
 
 export type Draft = {
   /** The message whose buttons drive this draft; taps on any other message are stale. */
   messageId: number;
   /** The accounts offered when the draft started, in username order. */
   accounts: DraftAccount[];
+  /** The tags offered as buttons (most used first), each selecting its healthy accounts at once. */
+  tags: string[];
   selected: Set<number>;
   page: number;
   step: 'accounts' | 'preset' | 'confirm';
@@ -56,6 +60,16 @@ export function createDraftStore(options: { ttlMs?: number; now?: () => number }
   };
 }
 
+/** The tags of these accounts, the most used first (then by name), at most MAX_TAG_BUTTONS. */
+export function tagsOffered(accounts: readonly DraftAccount[]): string[] {
+  const counts = new Map<string, number>();
+  for (const a of accounts) for (const tag of a.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  return [...counts]
+    .sort(([a, n], [b, m]) => m - n || (a < b ? -1 : 1))
+    .slice(0, MAX_TAG_BUTTONS)
+    .map(([tag]) => tag);
+}
+
 export function pageCount(draft: Draft): number {
   return Math.max(1, Math.ceil(draft.accounts.length / ACCOUNTS_PER_PAGE));
 }
@@ -90,6 +104,18 @@ export function applyTap(draft: Draft, cb: NewTaskCallback): TapRefusal | undefi
       // A second tap clears what the first one selected.
       const same = healthy.length === draft.selected.size && healthy.every((id) => draft.selected.has(id));
       draft.selected = new Set(same ? [] : healthy);
+      return;
+    }
+    case 'tag': {
+      if (!inStep('accounts') || !draft.tags.includes(cb.tag)) return 'invalid';
+      const tagged = draft.accounts.filter((a) => a.healthy && a.tags.includes(cb.tag)).map((a) => a.id);
+      if (tagged.length === 0) return 'noHealthy';
+      // A second tap takes the tag's accounts out again.
+      const all = tagged.every((id) => draft.selected.has(id));
+      for (const id of tagged) {
+        if (all) draft.selected.delete(id);
+        else draft.selected.add(id);
+      }
       return;
     }
     case 'next':

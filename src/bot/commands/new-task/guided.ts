@@ -1,13 +1,13 @@
-// The guided /new: a message whose buttons walk accounts → preset → confirm, the draft held in
-// memory per chat and user (drafts.ts). Every tap is re-authorized, checked against the draft it
-// claims to drive, and answered; a stale or forged one changes nothing.
+// The guided /new: a message whose buttons walk accounts (one by one, or a tag's at once) → preset
+// → confirm, the draft held in memory per chat and user (drafts.ts). Every tap is re-authorized,
+// checked against the draft it claims to drive, and answered; a stale or forged one changes nothing.
 import { listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { PRESET_NAMES, presets, type Range, resolveSettings } from '../../../warmup/settings.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { escapeHtml, joinFew } from '../../shared/text-budget.ts';
 import { type BotContext, type BotDeps, requireRole } from '../context.ts';
 import { createAndAnnounce, isHealthy } from './create.ts';
-import { accountsOnPage, applyTap, type Draft, type DraftStore, pageCount } from './drafts.ts';
+import { accountsOnPage, applyTap, type Draft, type DraftStore, pageCount, tagsOffered } from './drafts.ts';
 import {
   decodeNewTaskCallback,
   draftAccountsKeyboard,
@@ -19,9 +19,11 @@ import {
 export async function startDraft(deps: BotDeps, drafts: DraftStore, ctx: BotContext) {
   const rows = await listAccountSummaries(deps.db);
   if (rows.length === 0 || !ctx.chat) return ctx.reply(ctx.t.newTask.noAccounts, { parse_mode: 'HTML' });
+  const accounts = rows.map((a) => ({ id: a.id, username: a.username, healthy: isHealthy(a), tags: a.tags }));
   const draft: Draft = {
     messageId: 0,
-    accounts: rows.map((a) => ({ id: a.id, username: a.username, healthy: isHealthy(a) })),
+    accounts,
+    tags: tagsOffered(accounts),
     selected: new Set(),
     page: 1,
     step: 'accounts',
@@ -75,9 +77,13 @@ function renderDraft(t: Texts, draft: Draft) {
   const n = draft.selected.size;
   if (draft.step === 'accounts') {
     const choices = accountsOnPage(draft).map((a) => ({ ...a, selected: draft.selected.has(a.id) }));
+    const tags = draft.tags.map((tag) => {
+      const tagged = draft.accounts.filter((a) => a.healthy && a.tags.includes(tag));
+      return { tag, selected: tagged.length > 0 && tagged.every((a) => draft.selected.has(a.id)) };
+    });
     return {
       text: t.newTask.pickAccounts(n, draft.accounts.length),
-      keyboard: draftAccountsKeyboard(t, choices, draft.page, pageCount(draft)),
+      keyboard: draftAccountsKeyboard(t, choices, draft.page, pageCount(draft), tags),
     };
   }
   if (draft.step === 'preset') {

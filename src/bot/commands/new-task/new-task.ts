@@ -1,13 +1,13 @@
-// /new: create a warmup task in one line (`/new accounts=a,b preset=light likes=2-5`) or guided by
-// buttons (accounts → preset → confirm, the draft held in memory: guided.ts). Operators only; every
-// tap is re-authorized and answered; bad input gets one line and creates nothing.
+// /new: create a warmup task in one line (`/new accounts=a,b,tag:spring preset=light likes=2-5`) or
+// guided by buttons (accounts or tags → preset → confirm, the draft held in memory: guided.ts).
+// Operators only; every tap is re-authorized and answered; bad input gets one line and creates nothing.
 import { Composer } from 'telegraf';
-import { findAccountsByUsernames, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { resolveSettings, SettingsError, type WarmupSettings } from '../../../warmup/settings.ts';
-import { escapeHtml, truncate } from '../../shared/text-budget.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
+import { chooseAccounts } from '../account-selection.ts';
 import { type BotContext, type BotDeps, requireRole } from '../context.ts';
 import { describeProblem, inTypedKeys, parseNewTaskArgs } from './args.ts';
-import { createAndAnnounce, isHealthy } from './create.ts';
+import { createAndAnnounce } from './create.ts';
 import { createDraftStore } from './drafts.ts';
 import { onDraftTap, startDraft } from './guided.ts';
 import { isNewTaskCallbackData } from './keyboard.ts';
@@ -45,23 +45,17 @@ async function createFromLine(deps: BotDeps, ctx: BotContext, line: string) {
     if (!(err instanceof SettingsError)) throw err;
     return say(t.badSettings(escapeHtml(err.problems.map(inTypedKeys).join('; '))));
   }
-  let chosen: { id: number; username: string }[];
-  if (args.accounts === 'all') {
-    chosen = (await listAccountSummaries(deps.db)).filter(isHealthy);
-    if (chosen.length === 0) return say(t.noHealthy);
-  } else {
-    chosen = await findAccountsByUsernames(deps.db, args.accounts);
-    const found = new Set(chosen.map((a) => a.username.toLowerCase()));
-    const missing = args.accounts.filter((name) => !found.has(name));
-    if (missing.length > 0) return say(ctx.t.unknownAccounts(escapeHtml(truncate(missing.join(', '), 200))));
-  }
-  const card = await createAndAnnounce(
+  // Groups (all, tag:, platform:) take the accounts that can be warmed now; names are taken as they are.
+  const chosen = await chooseAccounts(
+    deps.db,
     deps,
-    ctx,
-    chosen.map((a) => a.id),
-    args.preset,
-    settings,
-    args.name,
+    ctx.t,
+    args.accounts === 'all' ? ['all'] : args.accounts,
+    {
+      noneText: t.noHealthy,
+    },
   );
+  if (!chosen.ok) return say(chosen.text);
+  const card = await createAndAnnounce(deps, ctx, chosen.accountIds, args.preset, settings, args.name);
   await ctx.reply(card.text, card.extra);
 }

@@ -1,13 +1,16 @@
 // Programmes in chat: `/plan <one line>` creates one (operator), `/plan` alone shows how, `/plan <id>`
 // its calendar and history, `/plan <id> add=carol|remove=carol` changes its accounts from the next
-// day (operator); `/plans` lists them with Pause / Resume / Stop (confirmed) / Details buttons.
+// day (operator; add= takes a selection too: add=tag:spring,dave); `/plans` lists them with
+// Pause / Resume / Stop (confirmed) / Details buttons. accounts= of a new one is a selection as well.
 import { Composer } from 'telegraf';
 import { findProgramme, participantsOn } from '../../../db/programmes-repo.ts';
-import { changeMember, createProgramme } from '../../../tasks/programmes/manage.ts';
+import { parseSelection } from '../../../tasks/fleet/selection.ts';
+import { addMembers, changeMember, createProgramme } from '../../../tasks/programmes/manage.ts';
 import { drawnAhead } from '../../../tasks/programmes/queries.ts';
 import { parseProgrammeSpec } from '../../../tasks/programmes/spec.ts';
 import { MAX_ID } from '../../shared/buttons.ts';
-import { escapeHtml, truncate } from '../../shared/text-budget.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
+import { describeSelectionProblem, describeUnknown, selectionOptions } from '../account-selection.ts';
 import { type BotContext, type BotDeps, requireRole } from '../context.ts';
 import { onProgrammeButton } from './buttons.ts';
 import { detailsKeyboard, isProgrammeCallbackData } from './keyboard.ts';
@@ -16,6 +19,7 @@ import { describeSpecProblem, formatCreated } from './views.ts';
 
 const ID_RE = /^#?(\d{1,10})(?:\s+(.*))?$/s;
 const MEMBER_RE = /^(add|remove)=@?([A-Za-z0-9_.]{1,24})$/i;
+const ADD_GROUP_RE = /^add=(\S+)$/i;
 
 export function programmesFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
@@ -46,6 +50,11 @@ async function planCommand(deps: BotDeps, ctx: BotContext, payload: string) {
   const rest = byId[2]?.trim();
   if (rest) {
     const member = MEMBER_RE.exec(rest);
+    const group = member ? undefined : ADD_GROUP_RE.exec(rest);
+    if (group) {
+      if (!(await requireRole(ctx, db, 'operator', 'plan.members'))) return;
+      return addGroup(deps, ctx, id, group[1]!);
+    }
     if (!member) return ctx.reply(t.usageId, html);
     if (!(await requireRole(ctx, db, 'operator', 'plan.members'))) return;
     return changeAccounts(deps, ctx, id, member[1]!.toLowerCase() as 'add' | 'remove', member[2]!);
@@ -67,14 +76,18 @@ async function createFromLine(deps: BotDeps, ctx: BotContext, line: string) {
     chatId: ctx.chat?.id ?? null,
     actorId: ctx.actor.id,
     now: at,
+    selection: selectionOptions(deps),
   });
   if (!result.ok) {
-    return ctx.reply(
+    const text =
       result.problem === 'nameTaken'
         ? t.problems.nameTaken(escapeHtml(parsed.spec.name))
-        : ctx.t.unknownAccounts(escapeHtml(truncate(result.names.join(', '), 200))),
-      html,
-    );
+        : result.problem === 'unknownAccounts'
+          ? describeUnknown(ctx.t, result.unknown)
+          : result.problem === 'tooManyAccounts'
+            ? t.problems.tooManyAccounts(result.max)
+            : ctx.t.fleet.selection.noneWarmable;
+    return ctx.reply(text, html);
   }
   const { programme } = result;
   const members = await participantsOn(db, programme.id, 1);
@@ -114,5 +127,34 @@ async function changeAccounts(
       return ctx.reply(t.member.notLive(id));
     default:
       return ctx.reply(t.member[result.problem](name));
+  }
+}
+
+/** `/plan <id> add=tag:spring,dave`: the accounts of a selection join from the next day. */
+async function addGroup(deps: BotDeps, ctx: BotContext, id: number, value: string) {
+  const t = ctx.t.programmes;
+  const tokens = value.split(',');
+  const parsed = parseSelection(tokens);
+  if (!parsed.ok) return ctx.reply(describeSelectionProblem(ctx.t, parsed.problem), html);
+  const result = await addMembers(deps.db, {
+    id,
+    tokens,
+    actorId: ctx.actor.id,
+    now: nowOf(deps),
+    selection: selectionOptions(deps),
+  });
+  if (result.ok)
+    return ctx.reply(ctx.t.fleet.selection.joined(result.added, result.already, id, result.fromDay));
+  switch (result.problem) {
+    case 'notFound':
+      return ctx.reply(t.notFound(id));
+    case 'notLive':
+      return ctx.reply(t.member.notLive(id));
+    case 'unknownAccounts':
+      return ctx.reply(describeUnknown(ctx.t, result.unknown), html);
+    case 'tooManyAccounts':
+      return ctx.reply(t.problems.tooManyAccounts(result.max));
+    case 'noAccounts':
+      return ctx.reply(ctx.t.fleet.selection.noneWarmable);
   }
 }

@@ -1,10 +1,9 @@
 // Session upload (admin): a JSON file captioned `/session <username>` (or `/session@thisbot …`)
 // becomes that account's login session — validated, encrypted with SESSION_ENCRYPTION_KEY, stored
 // and audited — and the message holding the file is deleted whatever the outcome; a caption fixed
-// by editing counts too. Files come over HTTP, or from disk when a self-hosted Bot API runs with
-// --local. Cookie contents are never logged or echoed.
-import { open } from 'node:fs/promises';
-import path from 'node:path';
+// by editing counts too. A ZIP captioned `/session` alone attaches a file per account (login-zip.ts).
+// Files come over HTTP, or from disk when a self-hosted Bot API runs with --local. Cookie contents
+// are never logged or echoed.
 import { Composer } from 'telegraf';
 import { editedMessage, message } from 'telegraf/filters';
 import type { Document } from 'telegraf/types';
@@ -14,12 +13,14 @@ import { liftQuarantine } from '../../../tasks/quarantine.ts';
 import { encryptSession } from '../../../tasks/session-cipher.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
+import { downloadDocument } from '../document-download.ts';
 import { deleteMessageOnce } from '../middlewares/credentials.ts';
 import { shownInput } from '../quoted-input.ts';
-import { MAX_SESSION_BYTES, parseSessionFile, type SessionFileResult } from './session-file.ts';
+import { attachZip, isZip } from './login-zip.ts';
+import { describeProblem } from './problem.ts';
+import { MAX_SESSION_BYTES, parseSessionFile } from './session-file.ts';
 
 const CAPTION_RE = /^\/session(?:@(\w+))?(?:\s+|$)/i;
-const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 export function sessionUploadFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
@@ -67,6 +68,7 @@ export function sessionUploadFeature(deps: BotDeps) {
   /** Validates, downloads, parses and stores; returns the one line to answer with. */
   const attach = async (ctx: BotContext, args: string[], document: Document): Promise<string> => {
     const t = ctx.t.session;
+    if (args.length === 0 && isZip(document)) return attachZip(deps, ctx, document);
     if (args.length !== 1) return t.usage;
     const username = parseAccountRef(args[0]!);
     if (!username) return ctx.t.badAccountName(shownInput(args[0]!) ?? ctx.t.hiddenLink);
@@ -75,7 +77,7 @@ export function sessionUploadFeature(deps: BotDeps) {
     if (!account) return t.unknownAccount(shownInput(username) ?? '');
     const tooBig = t.tooBig(MAX_SESSION_BYTES / 1024);
     if ((document.file_size ?? 0) > MAX_SESSION_BYTES) return tooBig;
-    const bytes = await download(ctx, document.file_id);
+    const bytes = await downloadDocument(ctx, document.file_id, MAX_SESSION_BYTES);
     if (bytes === 'unreadable') return t.unreadable;
     if (bytes.length > MAX_SESSION_BYTES) return tooBig;
     const parsed = parseSessionFile(bytes);
@@ -102,70 +104,4 @@ export function sessionUploadFeature(deps: BotDeps) {
   };
 
   return feature;
-}
-
-function describeProblem(ctx: BotContext, parsed: Exclude<SessionFileResult, { ok: true }>): string {
-  const t = ctx.t.session;
-  switch (parsed.problem) {
-    case 'badCookie':
-      return t.badCookie(
-        parsed.index,
-        shownInput(parsed.name) ?? ctx.t.hiddenLink,
-        t.cookieRules[parsed.rule],
-      );
-    case 'badShape':
-      return t.badShape(shownInput(parsed.detail, 200) ?? ctx.t.hiddenLink);
-    case 'notJson':
-      return t.notJson;
-    case 'noCookies':
-      return t.noCookies;
-  }
-}
-
-/**
- * The file's bytes, at most MAX_SESSION_BYTES + 1 of them (so "too big" is seen without reading
- * more). A self-hosted Bot API in --local mode answers an absolute path on its disk, read from
- * there; otherwise the file is downloaded. Link and path hold the bot token: they appear in no error.
- */
-async function download(ctx: BotContext, fileId: string): Promise<Uint8Array | 'unreadable'> {
-  const file = await ctx.telegram.getFile(fileId);
-  if (file.file_path && path.isAbsolute(file.file_path)) return readLocal(file.file_path);
-  const link = await ctx.telegram.getFileLink(file);
-  let response: Response;
-  try {
-    response = await fetch(link, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-  } catch (cause) {
-    throw new Error('could not download the session file', { cause: (cause as Error).name });
-  }
-  if (!response.ok) throw new Error(`could not download the session file: HTTP ${response.status}`);
-  return readCapped(response);
-}
-
-async function readLocal(filePath: string): Promise<Uint8Array | 'unreadable'> {
-  const handle = await open(filePath, 'r').catch(() => undefined);
-  // Not on this machine's disk: the Bot API server runs elsewhere (or the file is gone).
-  if (!handle) return 'unreadable';
-  try {
-    const buffer = Buffer.alloc(MAX_SESSION_BYTES + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readCapped(response: Response): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of response.body ?? []) {
-    chunks.push(chunk);
-    length += chunk.length;
-    if (length > MAX_SESSION_BYTES) break;
-  }
-  return Buffer.concat(chunks);
 }

@@ -14,7 +14,7 @@ import type { BotContext } from '../context.ts';
 import { ACCOUNT_MAX } from './card.ts';
 import { restartAnywayKeyboard } from './keyboard.ts';
 
-export type UnwellAccount = { username: string; health: string };
+export type UnwellAccount = { username: string; health: string; removedAt?: Date | null };
 
 /** The warning's text: a line per account that cannot be warmed, folded with "…and N more". */
 export function formatRestartWarning(
@@ -24,9 +24,12 @@ export function formatRestartWarning(
   healthy: number,
 ): string {
   const body = unwell.map((a) => {
-    // An account whose health is fine is here because a person paused it.
-    const why =
-      a.health === 'ok' || a.health === 'unknown' ? t.nextSteps.quarantined : formatHealth(t, a.health);
+    // An account whose health is fine is here because a person paused it (or removed it).
+    const why = a.removedAt
+      ? t.fleet.remove.removedLine
+      : a.health === 'ok' || a.health === 'unknown'
+        ? t.nextSteps.quarantined
+        : formatHealth(t, a.health);
     return t.restartWarningLine(clip(a.username, ACCOUNT_MAX), why);
   });
   return fitLines({

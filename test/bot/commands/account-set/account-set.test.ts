@@ -79,7 +79,7 @@ describe('identities', () => {
     expect(identityKey(after)).not.toBe(identityKey(before));
   });
 
-  it('switches an account to its anti-detect profile and back, shown in /accounts', async () => {
+  it('switches an account to its anti-detect profile and back, shown on its page', async () => {
     expect(await bot.ask(admin, '/account_set ilya browser=cdp')).toBe(
       'A cdp browser needs a profile first: profile=dolphin:<profile id>.',
     );
@@ -91,7 +91,7 @@ describe('identities', () => {
       browser: 'cdp',
       browserProfile: { provider: 'dolphin', profileId: '4711', injectSession: true },
     });
-    expect(await bot.ask(people.viewer, '/accounts')).toContain('антидетект-профиль dolphin:4711');
+    expect(await bot.ask(people.viewer, '/account ilya')).toContain('антидетект-профиль dolphin:4711');
     await bot.ask(admin, '/account_set ilya browser=local');
     const [back] = await database().db.select().from(accounts).where(eq(accounts.username, 'ilya'));
     expect(back).toMatchObject({ browser: 'local', identity: row!.identity });

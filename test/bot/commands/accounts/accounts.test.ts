@@ -209,11 +209,11 @@ describe('/accounts', () => {
     await db.update(accounts).set({ identity: null }).where(eq(accounts.username, 'bob'));
     const reply = await bot.ask(people.operator, '/accounts');
     expect(reply.split('\n')).toEqual([
-      'Accounts (2):',
+      'Accounts: 2',
+      '❔ not checked yet 1 · ✅ ok 1',
+      '',
       '❔ @Alice — not checked yet · never warmed · session ✓',
-      '    DE · de-DE · Europe/Berlin · 1920×1000@1x',
       '✅ @bob — ok · last warmed 2 Jan 2030, 03:04 UTC · no session · proxy proxy.example:8080',
-      '    identity not stored yet (one drawn from its id is used; /account_set stores one)',
     ]);
     expect(await bot.ask(people.viewer, '/accounts')).toContain(
       '✅ @bob — в порядке · прогрет 02.01.2030, 03:04 UTC · нет сессии',

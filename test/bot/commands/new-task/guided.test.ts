@@ -146,6 +146,7 @@ describe('draft store', () => {
   const draft = (messageId: number): Draft => ({
     messageId,
     accounts: [],
+    tags: [],
     selected: new Set(),
     page: 1,
     step: 'accounts',

@@ -66,7 +66,7 @@ describe('with accounts', () => {
     ['/new accounts=alice watch=1-99999', 'watch=1-99999 is not a range'],
     ['/new accounts=alice watch=1-900', 'These settings do not work: watch.max: must be at most 600.'],
     ['/new accounts=alice videos=1-1 likes=3', 'These settings do not work: likes: 3 likes need at least 3'],
-    ['/new preset=light', 'Say which accounts: accounts=alice,bob or accounts=all'],
+    ['/new preset=light', 'Say which accounts: accounts=alice,bob, accounts=tag:spring or accounts=all'],
     ['/new accounts=<b>', '"<b>" is not an account name'],
   ])('%s → one line, nothing created', async (command, expected) => {
     const before = await snapshot();

@@ -184,7 +184,7 @@ describe('/plans and its buttons', () => {
     );
     expect(await ask(op, `/plan ${id} remove=alice`)).toBe('@alice does not take part in this programme.');
     expect(await ask(op, `/plan ${id} colour=red`)).toContain(
-      'Usage: /plan <id> [add=<account> | remove=<account>]',
+      'Usage: /plan <id> [add=<accounts> | remove=<account>]',
     );
     expect(await ask(people.viewer, `/plan ${id} add=dave`)).toBe(
       'Ваша роль (наблюдатель) этого не позволяет.',
@@ -222,5 +222,40 @@ describe('/plans and its buttons', () => {
     expect(await ask(op, `/plan ${id} add=alice`)).toBe(
       `Programme #${id} has ended; accounts can no longer change.`,
     );
+  });
+});
+
+describe('groups in /plan', () => {
+  it('accounts= takes tags and names; add= a tag joins its accounts from the next day', async () => {
+    const { db } = database();
+    await db
+      .update(accounts)
+      .set({ tags: ['team'] })
+      .where(eq(accounts.username, 'alice'));
+    await db
+      .update(accounts)
+      .set({ tags: ['team', 'late'] })
+      .where(eq(accounts.username, 'dave'));
+    await db
+      .update(accounts)
+      .set({ tags: ['late'] })
+      .where(eq(accounts.username, 'bob'));
+    const line = (accounts: string) =>
+      `name=teamwork accounts=${accounts} window=10:00-13:00 tz=UTC start=2026-12-05`;
+    expect(await ask(op, `/plan ${line('tag:team,tag:autumn,zed')}`)).toBe(
+      'Unknown accounts: zed; tags: autumn. Send /accounts for the list.',
+    );
+    expect(await ask(op, `/plan ${line('tag:team,carol')}`)).toContain('3 accounts: alice, Carol, dave');
+    const [row] = await db.select().from(programmes).where(eq(programmes.name, 'teamwork'));
+    const id = row!.id;
+    expect(await ask(op, `/plan ${id} add=tag:late`)).toBe(
+      `1 account takes part in programme #${id} from day 1 (1 already did).`,
+    );
+    expect(await ask(op, `/plan ${id} add=tag:nope`)).toBe(
+      'Unknown tags: nope. Send /accounts for the list.',
+    );
+    const members = await db.select().from(programmeAccounts).where(eq(programmeAccounts.programmeId, id));
+    const byId = new Map((await db.select().from(accounts)).map((a) => [a.id, a.username]));
+    expect(members.map((m) => byId.get(m.accountId)).sort()).toEqual(['Carol', 'alice', 'bob', 'dave']);
   });
 });

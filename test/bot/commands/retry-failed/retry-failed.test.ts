@@ -36,7 +36,7 @@ describe('/retry_failed', () => {
     );
     expect(await ask('/retry_failed since=45d')).toContain('"since=45d" is not a period');
     expect(await ask('/retry_failed since=soon')).toContain('"since=soon" is not a period');
-    expect(await ask('/retry_failed a b c')).toContain('Usage: /retry_failed');
+    expect(await ask('/retry_failed a b c d')).toContain('Usage: /retry_failed');
     expect(await ask('/retry_failed blocked')).toBe('No failed runs to restart (blocked, last 24 h).');
     expect(await ask('/retry_failed', people.viewer)).toContain('не позволяет');
   });
@@ -118,5 +118,41 @@ describe('/retry_failed', () => {
       expect(await bot.tap(op, data, 1)).toBe('That button is not valid. Send /retry_failed again.');
     }
     expect(await statusOf([t.runs[0]!.id])).toEqual(['failed']);
+  });
+});
+
+describe('/retry_failed accounts=', () => {
+  it('restarts only the failed runs of the chosen accounts (a tag, a name); unknown ones get one sentence', async () => {
+    const { db } = database();
+    const t = await makeTask(db, ['failed', 'failed', 'failed', 'failed']);
+    for (const run of t.runs) await failedAt(run, 'browser_crashed', '30 minutes');
+    const [a, b, c] = t.runs.map((r) => r.accountId);
+    await db
+      .update(accounts)
+      .set({ tags: ['spring'] })
+      .where(eq(accounts.id, a!));
+    await db.update(accounts).set({ removedAt: sql`now()` }).where(eq(accounts.id, c!));
+    const [named] = await db.select().from(accounts).where(eq(accounts.id, b!));
+    // A removed account's failed run is left out of every count and restart.
+    expect(await ask('/retry_failed browser_crashed')).toBe(
+      'Restart 3 failed runs of 1 task (browser_crashed, last 24 h)?',
+    );
+    expect(await ask('/retry_failed accounts=tag:autumn')).toBe(
+      'Unknown tags: autumn. Send /accounts for the list.',
+    );
+    expect(await ask('/retry_failed accounts=tag:')).toContain('"tag:" is not an account, tag:<tag>');
+    const question = await ask(`/retry_failed browser_crashed accounts=tag:spring,${named!.username}`);
+    expect(question).toBe(
+      `Restart 2 failed runs of 1 task (browser_crashed, last 24 h, accounts tag:spring,${named!.username})?`,
+    );
+    const confirm = buttonsOf(lastMessage())[0]![1]!;
+    expect(confirm).toMatch(/^rt:browser_crashed:\d+:\d+:[0-9a-f]{12}$/);
+    // The accounts wait in memory under the button's key: another key is not ours.
+    expect(
+      await bot.tap(op, confirm.replace(/:[0-9a-f]{12}$/, ':abcdef123456'), lastMessage().message_id),
+    ).toBe('This question has expired: send /retry_failed again.');
+    await bot.tap(op, confirm, lastMessage().message_id);
+    // The removed account's run is never restarted, chosen or not.
+    expect(await statusOf(t.runs.map((r) => r.id))).toEqual(['pending', 'pending', 'failed', 'failed']);
   });
 });
