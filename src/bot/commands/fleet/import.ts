@@ -56,7 +56,7 @@ export function createImportFlow(deps: BotDeps) {
     if (bytes === 'unreadable') return { text: ctx.t.session.unreadable };
     const parsed = parseImportFile(bytes, { platforms: platformsOf(deps) });
     if (!parsed.ok) return { text: describeImportRefusal(ctx.t, parsed.refusal) };
-    const shown = await previewImport(deps.db, parsed.file);
+    const shown = await previewImport(deps.db, parsed.file, { sessionKey: deps.sessionKey });
     const text = formatImportPreview(ctx.t, shown, reserve);
     const changes = shown.added + shown.changed;
     if (changes === 0) return { text };

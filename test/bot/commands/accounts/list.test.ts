@@ -2,6 +2,7 @@
 // once, a count per health heads the page, health and tag buttons filter, and at a thousand
 // accounts with the longest names, tags and proxy hosts every page still holds its 20 accounts
 // within Telegram's limits (4096 characters, 64-byte buttons, far below 100 buttons).
+import { randomBytes } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertFleetAccounts, storeAccountProxies } from '../../../../src/db/fleet-repo.ts';
@@ -11,12 +12,14 @@ import { useTestDatabase } from '../../../support/db.ts';
 import type { FakeMessage } from '../../../support/fake-bot-api.ts';
 
 const database = useTestDatabase();
+// Proxies with credentials are stored only sealed with the key (docs/operations.md).
+const KEY = randomBytes(32);
 let bot: ChatBot;
 const viewer = people.viewer;
 const op = people.operator;
 
 beforeAll(async () => {
-  bot = await startChatBot(database());
+  bot = await startChatBot(database(), { sessionKey: KEY });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -139,6 +142,7 @@ describe('/accounts at a thousand accounts', () => {
     await storeAccountProxies(
       db,
       inserted.map((r) => ({ accountId: r.id, proxyUrl: `http://user:pw@${host}:8080` })),
+      { sessionKey: KEY },
     );
     await db
       .update(accounts)

@@ -1,5 +1,6 @@
 // /accounts_export through real telegraf, the fake Bot API and Postgres: a CSV document of the
 // fleet with proxy hosts and never a password, which sent back with /accounts_import changes nothing.
+import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
@@ -7,11 +8,13 @@ import { buttonsOf, type ChatBot, people, startChatBot } from '../../../support/
 import { useTestDatabase } from '../../../support/db.ts';
 
 const database = useTestDatabase();
+// Proxies with credentials are stored only sealed with the key (docs/operations.md).
+const KEY = randomBytes(32);
 const admin = people.admin;
 let bot: ChatBot;
 
 beforeAll(async () => {
-  bot = await startChatBot(database());
+  bot = await startChatBot(database(), { sessionKey: KEY });
 });
 afterAll(async () => {
   await bot?.stop();

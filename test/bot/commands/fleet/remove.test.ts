@@ -2,6 +2,7 @@
 // cancels the account's queued run (through the JobPort), takes it out of its programme and skips
 // its planned slots `removed`, audited; from then on it is gone from every list and selection while
 // its past runs stay readable in /task, and its name can be added again.
+import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
@@ -28,6 +29,8 @@ import { forceStatus } from '../../../support/fixtures.ts';
 import { testLog } from '../../../support/jobs.ts';
 
 const database = useTestDatabase();
+// Proxies with credentials are stored only sealed with the key (docs/operations.md).
+const KEY = randomBytes(32);
 const admin = people.admin;
 const op = people.operator;
 const clock = Date.parse('2026-12-01T12:00:00Z');
@@ -38,7 +41,7 @@ let pastTask = 0;
 let programmeId = 0;
 
 beforeAll(async () => {
-  bot = await startChatBot(database(), { now: () => clock });
+  bot = await startChatBot(database(), { now: () => clock, sessionKey: KEY });
   const { db } = database();
   for (const name of ['alice', 'bob', 'carol']) ids[name] = (await insertAccount(db, { username: name }))!.id;
   await db
