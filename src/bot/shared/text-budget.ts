@@ -85,29 +85,39 @@ export type LineBudget = {
   more: (n: number) => string;
   /** Lines already left out before the budget (counted in the `more` line). */
   hidden?: number;
+  /** Which end of the body is kept: its first lines (default), or its last ones (a history). */
+  keep?: 'first' | 'last';
 };
 
 /**
  * Joins whole lines (each with its markup closed) within `max` visible characters; what does not
  * fit is named by a closing "…and N more" line instead of being cut off mid-line.
  */
-export function fitLines({ head, body, tail = [], max, more, hidden = 0 }: LineBudget): string {
+export function fitLines({
+  head,
+  body,
+  tail = [],
+  max,
+  more,
+  hidden = 0,
+  keep = 'first',
+}: LineBudget): string {
   const size = (lines: string[]) =>
     lines.reduce((n, l) => n + visibleLength(l), 0) + Math.max(0, lines.length - 1);
   const tailSize = tail.length > 0 ? size(tail) + 1 : 0;
-  const lines = [...head];
+  const ordered = keep === 'first' ? body : [...body].reverse();
+  const taken: string[] = [];
   let used = size(head);
-  let kept = 0;
-  for (const line of body) {
-    const left = body.length - kept - 1 + hidden;
+  for (const line of ordered) {
+    const left = body.length - taken.length - 1 + hidden;
     const reserve = left > 0 ? visibleLength(more(left)) + 1 : 0;
     if (used + visibleLength(line) + 1 + reserve + tailSize > max) break;
-    lines.push(line);
+    taken.push(line);
     used += visibleLength(line) + 1;
-    kept += 1;
   }
-  const omitted = body.length - kept + hidden;
-  if (omitted > 0) lines.push(more(omitted));
+  const omitted = body.length - taken.length + hidden;
+  const folded = omitted > 0 ? [more(omitted)] : [];
+  const lines = keep === 'first' ? [...head, ...taken, ...folded] : [...head, ...folded, ...taken.reverse()];
   const withTail = [...lines, ...tail];
   if (size(withTail) <= max) return withTail.join('\n');
   if (size(lines) <= max) return lines.join('\n');

@@ -7,7 +7,7 @@ import { describeRamp } from '../../../tasks/programmes/ramp.ts';
 import { MAX_SESSIONS, SPEC_KEYS, type SpecProblem } from '../../../tasks/programmes/spec.ts';
 import { PRESET_NAMES } from '../../../warmup/settings.ts';
 import type { Texts } from '../../i18n/index.ts';
-import { escapeHtml, joinFew, joinWithin } from '../../shared/text-budget.ts';
+import { escapeHtml, fitLines, joinFew, joinWithin, MAX_TEXT } from '../../shared/text-budget.ts';
 import { shownInput } from '../quoted-input.ts';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -110,11 +110,16 @@ export function formatCalendar(t: Texts, p: ProgrammeRow, view: ProgrammeCalenda
   }
   lines.push('', d.history);
   if (view.history.length === 0) lines.push(d.noHistory);
-  // The newest 20 past days; a 60-day programme's whole history would not fit a message.
-  for (const c of view.history.slice(-20)) {
-    lines.push(d.historyLine(c.day, shortDate(t, c.date), c.created, skipped(c.skipped)));
-  }
-  return lines.join('\n');
+  // The newest past days that fit (20 at most); the older ones are counted above them.
+  const history = view.history.slice(-20);
+  return fitLines({
+    head: lines,
+    body: history.map((c) => d.historyLine(c.day, shortDate(t, c.date), c.created, skipped(c.skipped))),
+    hidden: view.history.length - history.length,
+    max: MAX_TEXT,
+    more: t.task.more,
+    keep: 'last',
+  });
 }
 
 /** One line naming what is wrong with a /plan line; user text is shortened and escaped. */
