@@ -5,7 +5,14 @@ import { type AccountRow, accounts, runs } from './schema.ts';
 
 export async function insertAccount(
   exec: Executor,
-  account: { username: string; proxyUrl?: string | null; createdBy?: number | null; identity?: unknown },
+  account: {
+    username: string;
+    proxyUrl?: string | null;
+    createdBy?: number | null;
+    identity?: unknown;
+    /** The site profile's name; null or absent: the deployment's default. */
+    platform?: string | null;
+  },
 ) {
   const [row] = await exec
     .insert(accounts)
@@ -14,6 +21,7 @@ export async function insertAccount(
       proxyUrl: account.proxyUrl ?? null,
       createdBy: account.createdBy ?? null,
       identity: account.identity ?? null,
+      platform: account.platform ?? null,
     })
     .onConflictDoNothing()
     .returning();
@@ -57,6 +65,7 @@ export async function listAccountSummaries(exec: Executor) {
       browser: accounts.browser,
       browserProfile: accounts.browserProfile,
       hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
+      platform: accounts.platform,
     })
     .from(accounts)
     .orderBy(asc(accounts.username));
@@ -93,6 +102,11 @@ export async function setAccountBrowser(
     .update(accounts)
     .set({ browser: choice.browser, browserProfile: choice.browserProfile, updatedAt: sql`now()` })
     .where(eq(accounts.id, accountId));
+}
+
+/** The site profile the account warms on, by name; null: the deployment's default. */
+export async function setAccountPlatform(exec: Executor, accountId: number, platform: string | null) {
+  await exec.update(accounts).set({ platform, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
 }
 
 export async function findAccount(exec: Executor, id: number) {

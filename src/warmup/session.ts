@@ -52,8 +52,11 @@ type Walk = {
   /** The health markers, then the interruptions to dismiss. */
   checkPage: () => Promise<void>;
   clock: SessionClock;
-  /** A like or follow that cannot go to its planned item (already on) moves to the next watched one. */
-  owed: Record<Toggle, number>;
+  /**
+   * A like or follow that cannot go to its planned item (already on) moves to the next watched
+   * one; so does a comment on an item whose comments are off.
+   */
+  owed: Record<Toggle | 'comment', number>;
 };
 
 /** Runs the plan, updating input.counters as it goes; true when the session cap cut it short. */
@@ -87,7 +90,15 @@ function prepareSession(input: SessionInput) {
   const clock = createClock(input, Date.now() + settings.sessionCapSeconds * 1000);
   const plan = planSession(settings, random);
   log(`seed ${random.seed}; ${describePlan(plan)}`);
-  const walk: Walk = { input, ops, moves, engage, checkPage, clock, owed: { like: 0, follow: 0 } };
+  const walk: Walk = {
+    input,
+    ops,
+    moves,
+    engage,
+    checkPage,
+    clock,
+    owed: { like: 0, follow: 0, comment: 0 },
+  };
   return { walk, plan, pendingWrites };
 }
 
@@ -131,6 +142,7 @@ async function followPlan(walk: Walk, plan: SessionPlan): Promise<void> {
   if (owed.like > 0) log(`${owed.like} like(s) not done: the remaining items were already liked`);
   if (owed.follow > 0)
     log(`${owed.follow} follow(s) not done: no follow button, or already followed, on the remaining items`);
+  if (owed.comment > 0) log(`${owed.comment} comment(s) not done: comments were off on the remaining items`);
 }
 
 async function open(walk: Walk, url: string, expect: SelectorField): Promise<void> {
@@ -220,7 +232,8 @@ async function visit(walk: Walk, item: ItemPlan): Promise<void> {
   if (item.follow) owed.follow++;
   if (owed.like > 0) await toggle(walk, 'like');
   if (owed.follow > 0) await toggle(walk, 'follow');
-  if (item.comment) await comment(walk);
+  if (item.comment) owed.comment++;
+  if (owed.comment > 0) await comment(walk);
 }
 
 /** One like or follow: never on a control that is already on; one click, verified when possible. */
@@ -259,7 +272,11 @@ async function comment(walk: Walk): Promise<void> {
   await walk.clock.pauseBeforeAction();
   await walk.checkPage();
   const text = random.pick(settings.commentTemplates);
-  if (!(await walk.engage.comment(text))) return;
+  const result = await walk.engage.comment(text);
+  if (result === 'off')
+    return log('comments are off on this item (selectors.commentsOff); trying a later one');
+  walk.owed.comment--;
+  if (result === 'not_posted') return;
   counters.comments++;
   progress();
   log(`commented "${text}"`);

@@ -24,6 +24,8 @@ export type BotDeps = {
   adminIds?: readonly number[];
   /** TIMEZONE: the IANA zone absolute times are shown in (UTC when not given). */
   timeZone?: string;
+  /** The platforms accounts may name (the site profiles loaded at start) and the default one. */
+  platforms?: { names: readonly string[]; defaultName: string };
   /** The clock of the stranger refusal limit (tests drive it). */
   now?: () => number;
 };

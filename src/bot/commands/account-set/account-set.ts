@@ -1,8 +1,13 @@
 // /account_set <username> key=value… (admin): changes an account's stored browser identity —
-// country, locale, timezone, viewport, scale, user agent, or a fresh draw — and its browser
-// (local, or a cdp anti-detect profile): all or nothing, audited.
+// country, locale, timezone, viewport, scale, user agent, or a fresh draw —, its browser (local,
+// or a cdp anti-detect profile) and its platform (a known site profile): all or nothing, audited.
 import { Composer } from 'telegraf';
-import { findAccountsByUsernames, setAccountBrowser, setAccountIdentity } from '../../../db/accounts-repo.ts';
+import {
+  findAccountsByUsernames,
+  setAccountBrowser,
+  setAccountIdentity,
+  setAccountPlatform,
+} from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { takenIdentityKeys } from '../../../tasks/account-identity.ts';
 import { describeIdentity, fallbackIdentity, identityKey, readIdentity } from '../../../warmup/identity.ts';
@@ -11,12 +16,14 @@ import { createRandom } from '../../../warmup/random.ts';
 import { escapeHtml, truncate } from '../../shared/text-budget.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { platformsOf, readPlatform } from '../platform-input.ts';
 import {
   applyBrowserSettings,
   applySettings,
   parseSettings,
   type SettingError,
   touchesIdentity,
+  touchesMoreThanPlatform,
 } from './settings.ts';
 
 export function accountSetFeature(deps: BotDeps) {
@@ -36,6 +43,11 @@ export function accountSetFeature(deps: BotDeps) {
     if (!username) return t.unknownAccount(escapeHtml(truncate(args[0]!, 40)));
     const parsed = parseSettings(args.slice(1));
     if ('kind' in parsed) return explain(ctx, parsed);
+    const platforms = platformsOf(deps);
+    const platformText = parsed.pairs.get('platform');
+    const platform = platformText === undefined ? undefined : readPlatform(platformText, platforms);
+    if (platformText !== undefined && platform === undefined)
+      return ctx.t.platforms.unknown(escapeHtml(truncate(platformText, 40)), platforms.names.join(', '));
     return db.transaction(async (tx) => {
       const [account] = await findAccountsByUsernames(tx, [username]);
       if (!account) return t.unknownAccount(escapeHtml(username));
@@ -50,16 +62,31 @@ export function accountSetFeature(deps: BotDeps) {
         await setAccountIdentity(tx, account.id, applied.identity);
       }
       await setAccountBrowser(tx, account.id, browser);
+      if (platform !== undefined) await setAccountPlatform(tx, account.id, platform);
       await recordAudit(tx, {
         actorId: ctx.actor.id,
         action: 'account.set',
-        details: { accountId: account.id, keys: [...parsed.pairs.keys()] },
+        details: {
+          accountId: account.id,
+          keys: [...parsed.pairs.keys()],
+          ...(platform !== undefined ? { platform } : {}),
+        },
       });
+      const platformLine =
+        platform === undefined
+          ? ''
+          : ctx.t.platforms.set(escapeHtml(account.username), escapeHtml(platform ?? platforms.defaultName));
+      if (!touchesMoreThanPlatform(parsed.pairs)) return platformLine;
       const ua = applied.identity.userAgent ? ` · ${ctx.t.accounts.fixedUserAgent}` : '';
       const shown = touchesIdentity(parsed.pairs) ? describeIdentity(applied.identity) : '';
-      return browser.browser === 'cdp'
-        ? t.doneCdp(escapeHtml(account.username), escapeHtml(describeProfile(browser.browserProfile)))
-        : t.done(escapeHtml(account.username), escapeHtml(shown || describeIdentity(applied.identity)) + ua);
+      const done =
+        browser.browser === 'cdp'
+          ? t.doneCdp(escapeHtml(account.username), escapeHtml(describeProfile(browser.browserProfile)))
+          : t.done(
+              escapeHtml(account.username),
+              escapeHtml(shown || describeIdentity(applied.identity)) + ua,
+            );
+      return platformLine ? `${done}\n${platformLine}` : done;
     });
   };
 

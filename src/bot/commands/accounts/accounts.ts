@@ -1,6 +1,7 @@
 // Accounts: /accounts (viewer+) shows each account's health, last warmup, whether a session is
-// attached and its proxy host — never the session or the proxy's credentials; /account_add
-// <username> [proxy_url] (admin) adds one, audited. No reply quotes a URL the admin typed.
+// attached, its proxy host and its platform — never the session or the proxy's credentials;
+// /account_add <username> [proxy_url] [platform=…] (admin) adds one, audited. No reply quotes a URL
+// the admin typed.
 import { Composer } from 'telegraf';
 import { insertAccount, listAccountSummaries } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
@@ -9,10 +10,17 @@ import { type BrowserIdentity, describeIdentity, readIdentity } from '../../../w
 import { browserProfileSchema } from '../../../warmup/providers/provider.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { sinceOrDateTime } from '../../i18n/intl.ts';
-import { escapeHtml, MAX_TEXT } from '../../shared/text-budget.ts';
+import { escapeHtml, MAX_TEXT, truncate } from '../../shared/text-budget.ts';
 import { formatHealth } from '../../shared/wording.ts';
 import { parseProxyUrl, parseUsername, proxyHost } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import {
+  type Platforms,
+  platformName,
+  platformsOf,
+  readPlatform,
+  takePlatformArg,
+} from '../platform-input.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
 
 type AccountSummary = Awaited<ReturnType<typeof listAccountSummaries>>[number];
@@ -32,7 +40,7 @@ export function accountsFeature(deps: BotDeps) {
 
   feature.command('accounts', async (ctx) => {
     const rows = await listAccountSummaries(db);
-    await ctx.reply(formatAccounts(ctx.t, rows), { parse_mode: 'HTML' });
+    await ctx.reply(formatAccounts(ctx.t, rows, new Date(), platformsOf(deps)), { parse_mode: 'HTML' });
   });
 
   // A message holding a proxy password is deleted by the credentials guard (middlewares/).
@@ -42,8 +50,13 @@ export function accountsFeature(deps: BotDeps) {
   });
 
   /** Validates and inserts; returns the one line to answer with. */
-  const addAccount = async (ctx: BotContext, args: string[]): Promise<string> => {
+  const addAccount = async (ctx: BotContext, words: string[]): Promise<string> => {
     const t = ctx.t.accounts;
+    const { rest: args, value: platformText } = takePlatformArg(words);
+    const platforms = platformsOf(deps);
+    const platform = platformText === undefined ? null : readPlatform(platformText, platforms);
+    if (platform === undefined)
+      return ctx.t.platforms.unknown(escapeHtml(truncate(platformText!, 40)), platforms.names.join(', '));
     if (args.length < 1 || args.length > 2) return t.usageAdd;
     // The proxy typed first is a common slip; its URL (maybe with a password) is never echoed.
     if (looksLikeUrl(args[0]!)) return t.proxyFirst;
@@ -58,19 +71,21 @@ export function accountsFeature(deps: BotDeps) {
         createdBy: ctx.actor.id,
         // Chosen once, here, unlike every other account's; /account_set changes it.
         identity: await chooseIdentity(tx),
+        platform,
       });
       if (inserted) {
         await recordAudit(tx, {
           actorId: ctx.actor.id,
           action: 'account.add',
-          details: { accountId: inserted.id, username, proxyHost: proxy?.host ?? null },
+          details: { accountId: inserted.id, username, proxyHost: proxy?.host ?? null, platform },
         });
       }
       return inserted;
     });
     const name = escapeHtml(username);
     if (!row) return t.exists(name);
-    return proxy ? t.addedWithProxy(name, escapeHtml(proxy.host)) : t.added(name);
+    const added = proxy ? t.addedWithProxy(name, escapeHtml(proxy.host)) : t.added(name);
+    return platform ? `${added}\n${ctx.t.platforms.set(name, escapeHtml(platform))}` : added;
   };
 
   return feature;
@@ -89,7 +104,12 @@ export function browserLine(
   return `${escapeHtml(describeIdentity(identity))}${identity.userAgent ? ` · ${t.accounts.fixedUserAgent}` : ''}`;
 }
 
-export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date()): string {
+export function formatAccounts(
+  t: Texts,
+  rows: AccountSummary[],
+  now = new Date(),
+  platforms?: Platforms,
+): string {
   if (rows.length === 0) return t.accounts.empty;
   const lines = [t.accounts.header(rows.length)];
   let length = lines[0]!.length;
@@ -103,6 +123,7 @@ export function formatAccounts(t: Texts, rows: AccountSummary[], now = new Date(
         : t.accounts.neverWarmed,
       a.hasSession ? t.accounts.session : t.accounts.noSession,
       ...(host ? [t.accounts.proxy(escapeHtml(host))] : []),
+      ...(platforms ? [escapeHtml(platformName(a.platform, platforms))] : []),
     ].join(' · ');
     const shown = `${line}\n    ${browserLine(t, a, identity)}`;
     // Room is kept for the "…and N more" line.

@@ -26,6 +26,8 @@ export type DailyDigestOptions = {
   now?: () => Date;
   /** How often the clock is looked at; 0: never by itself (tests tick by hand). */
   everyMs?: number;
+  /** The default platform's name (the numbers are split by platform). */
+  platforms?: { defaultName: string };
 };
 
 export function startDailyDigest(options: DailyDigestOptions): DailyDigest {
@@ -45,7 +47,7 @@ export function startDailyDigest(options: DailyDigestOptions): DailyDigest {
       if (!(await claimDigest(db, chat.chatId, local.date))) continue;
       try {
         const t = await chatTexts(db, chat.chatId, zone);
-        await sendDailySummary({ db, telegram, log }, chat.chatId, t, at);
+        await sendDailySummary({ db, telegram, log, platforms: options.platforms }, chat.chatId, t, at);
         sent += 1;
       } catch (err) {
         log.warn({ err, chatId: chat.chatId }, 'daily summary not sent; trying again at the next tick');
