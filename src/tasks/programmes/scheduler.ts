@@ -16,6 +16,7 @@ import {
 } from '../../db/programmes-repo.ts';
 import type { ProgrammeRow, ProgrammeSlotRow } from '../../db/schema.ts';
 import type { Logger } from '../../logger.ts';
+import { settingsBasis } from '../../warmup/platform-warmup.ts';
 import { resolveSettings } from '../../warmup/settings.ts';
 import { createTask } from '../create-task.ts';
 import type { JobPort } from '../ports.ts';
@@ -104,7 +105,7 @@ async function createSlotTask(
     const { task } = await createTask(tx, deps.jobs, {
       // Language-neutral: the chat may read Russian or English.
       name: `${programme.name} · ${slot.day}/${programme.ramp.length}`,
-      settings: resolveSettings(slot.preset),
+      settings: { ...resolveSettings(slot.preset), basis: settingsBasis(slot.preset) },
       accountIds: [slot.accountId],
       chatId: programme.chatId,
       actorId: null,

@@ -62,6 +62,7 @@ async function createFromLine(deps: BotDeps, ctx: BotContext, line: string) {
     args.preset,
     settings,
     args.name,
+    args.overrides,
   );
   await ctx.reply(card.text, card.extra);
 }
