@@ -117,7 +117,8 @@ function layer(warmup: PlatformWarmup | undefined, preset: PresetName | null): W
 
 /**
  * One account's settings from its task's: every knob the task's creator typed wins; every other
- * platform knob is the platform's layering of the task's preset. A task stored without a basis
+ * knob the platform names (in its defaults or its version of the task's preset) is the platform's
+ * layering of the task's preset. A task stored without a basis
  * (before platforms) is taken as stored. The platform may shorten the session cap, never lengthen
  * it (the job's expiry was set from the task's). Non-platform knobs (parallel, keywords, comment
  * templates) are always the task's.
@@ -129,10 +130,14 @@ export function settingsForPlatform(
 ): WarmupSettings {
   const parsed = basisSchema.safeParse(basis);
   if (!parsed.success || !warmup) return stored;
-  const layered = layer(warmup, parsed.data.preset);
+  const { preset } = parsed.data;
+  const layered = layer(warmup, preset);
   const out: WarmupSettings = { ...stored };
   const set = new Set<PlatformKnob>(parsed.data.set);
-  for (const knob of PLATFORM_KNOBS) if (!set.has(knob)) Object.assign(out, { [knob]: layered[knob] });
+  // Only what the platform speaks of: every other knob is already the product's, as stored.
+  const named = new Set(Object.keys({ ...warmup.defaults, ...(preset ? warmup.presets?.[preset] : {}) }));
+  for (const knob of PLATFORM_KNOBS)
+    if (!set.has(knob) && named.has(knob)) Object.assign(out, { [knob]: layered[knob] });
   out.sessionCapSeconds = Math.min(out.sessionCapSeconds, stored.sessionCapSeconds);
   // A platform's action minimum must not outgrow the task's own videos (the planner needs room).
   for (const action of ACTIONS) {
