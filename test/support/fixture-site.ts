@@ -289,14 +289,14 @@ export async function startFixtureSite(options: FixtureOptions = {}) {
       states.set(account, state);
       for (const stream of presence.get(account) ?? []) stream.write(`data: ${state}\n\n`);
     },
-    /** A Playwright storage state that identifies the account to the fixture. */
-    storageStateFor(account: string) {
+    /** A Playwright storage state that identifies the account to the fixture (at `domain`, reached through a proxy). */
+    storageStateFor(account: string, domain = '127.0.0.1') {
       return {
         cookies: [
           {
             name: 'acct',
             value: encodeURIComponent(account),
-            domain: '127.0.0.1',
+            domain,
             path: '/',
             expires: -1,
             httpOnly: false,
