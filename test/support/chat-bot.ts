@@ -51,6 +51,8 @@ export async function startChatBot(
     now?: () => number;
     /** TIMEZONE: the zone absolute times are shown in. */
     timeZone?: string;
+    /** The deployment's platforms (default: the built-in ones, tiktok the default). */
+    platforms?: { names: readonly string[]; defaultName: string };
   } = {},
 ): Promise<ChatBot> {
   const { db } = database;
@@ -69,6 +71,7 @@ export async function startChatBot(
     adminIds: options.adminIds ?? [],
     ...(options.now ? { now: options.now } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.platforms ? { platforms: options.platforms } : {}),
     budget: { throttle: commandTestThrottle() },
   });
   const running = await startBotAgainst(fake, bot);

@@ -179,9 +179,9 @@ describe('/accounts', () => {
     const reply = await bot.ask(people.operator, '/accounts');
     expect(reply.split('\n')).toEqual([
       'Accounts (2):',
-      '❔ @Alice — not checked yet · never warmed · session ✓',
+      '❔ @Alice — not checked yet · never warmed · session ✓ · tiktok',
       '    DE · de-DE · Europe/Berlin · 1920×1000@1x',
-      '✅ @bob — ok · last warmed 2 Jan 2030, 03:04 UTC · no session · proxy proxy.example:8080',
+      '✅ @bob — ok · last warmed 2 Jan 2030, 03:04 UTC · no session · proxy proxy.example:8080 · tiktok',
       '    identity not stored yet (one drawn from its id is used; /account_set stores one)',
     ]);
     expect(await bot.ask(people.viewer, '/accounts')).toContain(
