@@ -170,6 +170,7 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: Shutdow
     onRunFinished: deps.metrics.runFinished,
     retention: config.retention,
     lease: { ttlSeconds: config.worker.leaseSeconds },
+    rampOf: (platform) => profiles.forPlatform(platform)?.warmup?.ramp,
   });
   shutdown.add('workers', () => workers.stop(shutdown.graceLeft()));
   deps.ops.attach({ workers, browser: host });
