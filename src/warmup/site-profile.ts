@@ -61,6 +61,7 @@ export const siteProfileSchema = z
     name: z
       .string('must be a string')
       .trim()
+      .toLowerCase()
       .regex(PLATFORM_NAME, 'must be a platform name: 1–32 characters of a–z, 0–9, _ and -'),
     startUrl: httpUrl,
     searchUrl: z
