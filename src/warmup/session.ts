@@ -90,15 +90,8 @@ function prepareSession(input: SessionInput) {
   const clock = createClock(input, Date.now() + settings.sessionCapSeconds * 1000);
   const plan = planSession(settings, random);
   log(`seed ${random.seed}; ${describePlan(plan)}`);
-  const walk: Walk = {
-    input,
-    ops,
-    moves,
-    engage,
-    checkPage,
-    clock,
-    owed: { like: 0, follow: 0, comment: 0 },
-  };
+  const owed = { like: 0, follow: 0, comment: 0 };
+  const walk: Walk = { input, ops, moves, engage, checkPage, clock, owed };
   return { walk, plan, pendingWrites };
 }
 
