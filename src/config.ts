@@ -92,6 +92,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: positiveInt(1, 16, 2),
   SHUTDOWN_GRACE_SECONDS: positiveInt(0, 3600, 30),
   WARMUP_SITE_PROFILE: optionalText,
+  WARMUP_SITE_PROFILES: optionalText,
   BROWSER_EXECUTABLE_PATH: optionalText,
   DOLPHIN_API_URL: optionalText.pipe(
     z
@@ -195,7 +196,15 @@ export type Config = {
   };
   /** Days kept: run log lines and failure screenshots, the audit trail, finished pg-boss jobs. */
   retention: { logLines: number; screenshots: number; audit: number; jobs: number };
-  warmup: { siteProfilePath: string | undefined; browserExecutablePath: string | undefined };
+  /**
+   * siteProfilePath: WARMUP_SITE_PROFILE, the default platform's profile (a file, or a known
+   * name); siteProfilesDir: WARMUP_SITE_PROFILES, a directory of more profiles.
+   */
+  warmup: {
+    siteProfilePath: string | undefined;
+    siteProfilesDir: string | undefined;
+    browserExecutablePath: string | undefined;
+  };
   /** Anti-detect providers for accounts whose browser is `cdp`; the token is a secret. */
   providers: { dolphin: { baseUrl: string; token: string | undefined } | undefined };
   security: { sessionKey: Buffer | undefined };
@@ -282,7 +291,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       audit: e.RETENTION_AUDIT_DAYS,
       jobs: e.RETENTION_JOB_DAYS,
     },
-    warmup: { siteProfilePath: e.WARMUP_SITE_PROFILE, browserExecutablePath: e.BROWSER_EXECUTABLE_PATH },
+    warmup: {
+      siteProfilePath: e.WARMUP_SITE_PROFILE,
+      siteProfilesDir: e.WARMUP_SITE_PROFILES,
+      browserExecutablePath: e.BROWSER_EXECUTABLE_PATH,
+    },
     providers: {
       dolphin: e.DOLPHIN_API_URL ? { baseUrl: e.DOLPHIN_API_URL, token: e.DOLPHIN_API_TOKEN } : undefined,
     },

@@ -14,6 +14,7 @@ import { sealClearProxies } from './db/account-proxy.ts';
 import { type Database, describeConnectionError, openDatabase } from './db/client.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { countRecentActions } from './db/recent-actions-repo.ts';
 import { clearSeededAdminRoles } from './db/users-repo.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { type OpsServer, startOpsServer } from './http/server.ts';
@@ -29,8 +30,9 @@ import { createShutdown, type Shutdown } from './shutdown.ts';
 import { readOrCreateSessionKey, SessionKeyError } from './tasks/session-key-file.ts';
 import { createBrowserHost } from './warmup/browser.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
+import { loadSiteProfiles, type SiteProfiles } from './warmup/profile-registry.ts';
 import { createDolphinProvider } from './warmup/providers/dolphin.ts';
-import { loadSiteProfile, SiteProfileError, verifySelectorsInBrowser } from './warmup/site-profile.ts';
+import { SiteProfileError, verifySelectorsInBrowser } from './warmup/site-profile.ts';
 
 const NO_TOKEN_MESSAGE =
   'TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), put its token in .env ' +
@@ -119,7 +121,25 @@ async function prepareSecrets(config: Config, db: Database['db'], logger: Logger
   return key;
 }
 
+/**
+ * Every platform's site profile: the built-ins, WARMUP_SITE_PROFILES, WARMUP_SITE_PROFILE. Read
+ * before anything starts: a wrong profile file stops every role with one line.
+ */
+async function loadProfiles(config: Config, logger: Logger): Promise<SiteProfiles> {
+  const profiles = await loadSiteProfiles({
+    directory: config.warmup.siteProfilesDir,
+    defaultProfile: config.warmup.siteProfilePath,
+  });
+  logger.info(
+    { platforms: profiles.sources, default: profiles.defaultName },
+    `site profiles: ${profiles.names.join(', ')}`,
+  );
+  return profiles;
+}
+
 type RoleDeps = {
+  /** Every site profile, by platform name, read and validated once at start. */
+  profiles: SiteProfiles;
   boss: Boss;
   database: Database;
   logger: Logger;
@@ -129,18 +149,18 @@ type RoleDeps = {
 };
 
 async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: Shutdown) {
-  const profile = await loadSiteProfile(config.warmup.siteProfilePath);
+  const { profiles } = deps;
   const browser = await findBrowserExecutable(
     defaultBrowserSearch({ BROWSER_EXECUTABLE_PATH: config.warmup.browserExecutablePath }),
   );
   deps.logger.info({ executablePath: browser.path, source: browser.source }, 'browser found');
   const host = createBrowserHost({ executablePath: browser.path, headless: true, log: deps.logger });
   shutdown.add('browser', () => host.close());
-  // Launch once now: a browser that cannot start, or a selector Playwright cannot parse, stops
-  // the worker here with a clear line instead of failing every session later.
-  await host.withContext({ signal: AbortSignal.timeout(60_000) }, (context) =>
-    verifySelectorsInBrowser(context, profile),
-  );
+  // Launch once now: a browser that cannot start, or a selector Playwright cannot parse (in any
+  // platform's profile), stops the worker here with a clear line instead of failing sessions later.
+  await host.withContext({ signal: AbortSignal.timeout(60_000) }, async (context) => {
+    for (const profile of profiles.all()) await verifySelectorsInBrowser(context, profile);
+  });
   // One client per provider API, shared by warmups and checks.
   const providers = config.providers.dolphin
     ? { dolphin: createDolphinProvider({ ...config.providers.dolphin, log: deps.logger }) }
@@ -150,13 +170,14 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: Shutdow
     db: deps.database.db,
     runner: createWarmupRunner({
       host,
-      profile,
+      profiles,
       log: deps.logger,
       providers,
+      recentActions: (accountId) => countRecentActions(deps.database.db, accountId),
     }),
     checker: createAccountChecker({
       host,
-      profile,
+      profiles,
       log: deps.logger,
       providers,
     }),
@@ -166,6 +187,7 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: Shutdow
     onRunFinished: deps.metrics.runFinished,
     retention: config.retention,
     lease: { ttlSeconds: config.worker.leaseSeconds },
+    rampOf: (platform) => profiles.forPlatform(platform)?.warmup?.ramp,
   });
   shutdown.add('workers', () => workers.stop(shutdown.graceLeft()));
   deps.ops.attach({ workers, browser: host });
@@ -179,15 +201,12 @@ async function startBotRole(
   fail: (err: unknown) => void,
   webhook: WebhookServer | undefined,
 ) {
-  // The platforms an import may name: the deployment's site profile for now (issue 24: every profile).
-  const platforms = [(await loadSiteProfile(config.warmup.siteProfilePath)).name];
   const {
     bot,
     watch: telegram,
     outbox,
     digest,
   } = await wireBot({
-    platforms,
     token,
     apiRoot: config.telegram.apiRoot,
     db: deps.database.db,
@@ -196,6 +215,7 @@ async function startBotRole(
     sessionKey: deps.sessionKey,
     adminIds: config.telegram.adminIds,
     timeZone: config.timeZone,
+    platforms: { names: deps.profiles.names, defaultName: deps.profiles.defaultName },
     onTelegramCall: deps.metrics.telegramCall,
     onDelivered: deps.metrics.notificationDelivered,
   });
@@ -290,11 +310,11 @@ function takeSignals(onSignal: (signal: NodeJS.Signals) => void, logger: Logger)
   }
 }
 
-async function main(): Promise<void> {
+/** The configuration from .env and the environment; a wrong value exits 2 with its one line. */
+function readConfig(): Config {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let config: Config;
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -302,6 +322,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
   const secrets = secretValues(config);
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
   const shutdown = createShutdown(logger, config.worker.shutdownGraceMs);
@@ -327,6 +351,7 @@ async function main(): Promise<void> {
     void stop(0);
   }, logger);
   try {
+    const profiles = await loadProfiles(config, logger);
     const { database, url } = await openStore(config, logger, shutdown);
     // TELEGRAM_ADMIN_IDS is read at every check (bot deps below), never written: only the admin
     // rows earlier versions seeded from it are cleared, so a removed id is no admin any more.
@@ -374,7 +399,7 @@ async function main(): Promise<void> {
     shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
     ops.attach({ boss });
     const sessionKey = await prepareSecrets(config, database.db, logger);
-    const deps = { boss, database, logger, sessionKey, ops, metrics };
+    const deps = { profiles, boss, database, logger, sessionKey, ops, metrics };
     // Bound before any worker claims work and before setWebhook: a taken port is a startup error.
     const webhook =
       token && parts.bot && config.telegram.webhook

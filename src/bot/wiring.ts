@@ -83,6 +83,7 @@ export async function wireBot(options: WireBotOptions): Promise<WiredBot> {
   });
   const digest = startDailyDigest({
     db: deps.db,
+    platforms: deps.platforms,
     telegram: bot.telegram,
     log: deps.log,
     now,

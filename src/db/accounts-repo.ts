@@ -10,7 +10,14 @@ const live = isNull(accounts.removedAt);
 /** `sessionKey` seals the proxy; without it a proxy with credentials throws ProxyKeyMissingError. */
 export async function insertAccount(
   exec: Executor,
-  account: { username: string; proxyUrl?: string | null; createdBy?: number | null; identity?: unknown },
+  account: {
+    username: string;
+    proxyUrl?: string | null;
+    createdBy?: number | null;
+    identity?: unknown;
+    /** The site profile's name; null or absent: the deployment's default. */
+    platform?: string | null;
+  },
   options: { sessionKey?: Buffer } = {},
 ) {
   const [row] = await exec
@@ -20,6 +27,7 @@ export async function insertAccount(
       ...proxyColumns(account.proxyUrl ?? null, options.sessionKey),
       createdBy: account.createdBy ?? null,
       identity: account.identity ?? null,
+      platform: account.platform ?? null,
     })
     .onConflictDoNothing()
     .returning();
@@ -65,6 +73,7 @@ export async function listAccountSummaries(exec: Executor) {
       browserProfile: accounts.browserProfile,
       hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
       tags: accounts.tags,
+      platform: accounts.platform,
     })
     .from(accounts)
     .where(live)
@@ -103,6 +112,11 @@ export async function setAccountBrowser(
     .update(accounts)
     .set({ browser: choice.browser, browserProfile: choice.browserProfile, updatedAt: sql`now()` })
     .where(eq(accounts.id, accountId));
+}
+
+/** The site profile the account warms on, by name; null: the deployment's default. */
+export async function setAccountPlatform(exec: Executor, accountId: number, platform: string | null) {
+  await exec.update(accounts).set({ platform, updatedAt: sql`now()` }).where(eq(accounts.id, accountId));
 }
 
 /** The account of this id, removed or not (a run of it is still worked on, and shown). */

@@ -6,7 +6,9 @@ import type { Executor } from './client.ts';
 import { accounts, type ProgrammeRow, programmeAccounts, programmeSlots, programmes } from './schema.ts';
 import { LIVE_PROGRAMME_STATUSES } from './vocabulary.ts';
 
-export type NewProgramme = Omit<ProgrammeRow, 'id' | 'status' | 'updatedAt'>;
+export type NewProgramme = Omit<ProgrammeRow, 'id' | 'status' | 'updatedAt' | 'rampByPlatform'> & {
+  rampByPlatform?: boolean;
+};
 
 /** Inserts the programme and its accounts; undefined when a live programme has that name. */
 export async function insertProgramme(exec: Executor, row: NewProgramme, accountIds: readonly number[]) {
@@ -58,6 +60,7 @@ export async function participantsOn(exec: Executor, programmeId: number, day: n
       accountId: accounts.id,
       username: accounts.username,
       quarantinedAt: accounts.quarantinedAt,
+      platform: accounts.platform,
     })
     .from(programmeAccounts)
     .innerJoin(accounts, eq(accounts.id, programmeAccounts.accountId))

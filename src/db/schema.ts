@@ -389,6 +389,11 @@ export const programmes = pgTable(
     status: text('status', { enum: PROGRAMME_STATUSES }).notNull().default('active'),
     /** The preset of each day, day 1 first: ["observer", "observer", "light", …]. */
     ramp: jsonb('ramp').$type<string[]>().notNull(),
+    /**
+     * ramp=platform: each account follows its platform's ramp (its site profile's warmup.ramp,
+     * scaled to the ramp's length); an account whose platform has none follows `ramp`.
+     */
+    rampByPlatform: boolean('ramp_by_platform').notNull().default(false),
     /** Daily windows as minutes after local midnight: [{ from: 600, until: 780 }, …]. */
     windows: jsonb('windows').$type<{ from: number; until: number }[]>().notNull(),
     timeZone: text('time_zone').notNull(),

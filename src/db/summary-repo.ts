@@ -5,12 +5,16 @@ import { and, asc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-
 import type { Executor } from './client.ts';
 import { accounts, programmeSlots, runs } from './schema.ts';
 
-/** Finished sessions of one local day (in the asked zone), status and reason; `recent`: within the last 24 h. */
+/**
+ * Finished sessions of one local day (in the asked zone), status, reason and the account's
+ * platform (null: the default); `recent`: within the last 24 h.
+ */
 export type RunCountRow = {
   day: string;
   recent: boolean;
   status: 'completed' | 'failed';
   reason: string | null;
+  platform?: string | null;
   n: number;
 };
 
@@ -23,8 +27,16 @@ export async function countFinishedRuns(
   const recent = sql<boolean>`${runs.completedAt} >= ${input.recentSince.toISOString()}::timestamptz`;
   const reason = sql<string | null>`case when ${runs.status} = 'failed' then ${runs.reasonCode} end`;
   const rows = await exec
-    .select({ day, recent, status: runs.status, reason, n: sql<number>`count(*)::int` })
+    .select({
+      day,
+      recent,
+      status: runs.status,
+      reason,
+      platform: accounts.platform,
+      n: sql<number>`count(*)::int`,
+    })
     .from(runs)
+    .innerJoin(accounts, eq(accounts.id, runs.accountId))
     .where(
       and(
         inArray(runs.status, ['completed', 'failed']),
@@ -32,7 +44,7 @@ export async function countFinishedRuns(
       ),
     )
     // By position: the zone and the instant are parameters, so the expressions would not match.
-    .groupBy(sql`1, 2, 3, 4`)
+    .groupBy(sql`1, 2, 3, 4, 5`)
     .orderBy(sql`1`);
   return rows as RunCountRow[];
 }

@@ -10,6 +10,7 @@ export async function runOutcomes(exec: Executor, taskId: number) {
       id: runs.id,
       status: runs.status,
       account: accounts.username,
+      platform: accounts.platform,
       code: runs.reasonCode,
       message: runs.reasonMessage,
     })

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import { describeError } from '../safe-error.ts';
 import type { BrowserHost } from '../warmup/browser.ts';
 import { type CheckResult, checkAccount } from '../warmup/check.ts';
+import type { SiteProfiles } from '../warmup/profile-registry.ts';
 import { withProfileContext } from '../warmup/providers/profile-session.ts';
 import {
   browserProfileSchema,
@@ -14,7 +15,7 @@ import {
 } from '../warmup/providers/provider.ts';
 import type { SiteProfile } from '../warmup/site-profile.ts';
 import type { SessionAccount } from './session-runner.ts';
-import { accountContextOptions, parseProxy } from './warmup-runner.ts';
+import { accountContextOptions, parseProxy, profileOfAccount, profilesFrom } from './warmup-runner.ts';
 
 export type CheckInput = { account: SessionAccount; signal: AbortSignal; log: (line: string) => void };
 export type AccountChecker = (input: CheckInput) => Promise<CheckResult>;
@@ -24,15 +25,21 @@ const notRun = (reason: string, message: string): CheckResult =>
 
 export function createAccountChecker(deps: {
   host: BrowserHost;
-  profile: SiteProfile;
+  /** Every platform's profile: a check opens its account's platform's start URL. */
+  profiles?: SiteProfiles;
+  /** One profile for every account (tests). */
+  profile?: SiteProfile;
   log: Logger;
   providers?: Partial<Record<ProviderName, ProfileProvider>>;
 }): AccountChecker {
+  const profiles = profilesFrom(deps);
   return async ({ account, signal, log }) => {
+    const site = profileOfAccount(profiles, account);
+    if (typeof site === 'string') return notRun('bad_settings', site);
     const proxy = account.proxyUrl ? parseProxy(account.proxyUrl) : undefined;
     if (account.proxyUrl && !proxy) return notRun('proxy_error', 'the proxy URL cannot be parsed');
     const check = (context: Parameters<typeof checkAccount>[0]['context']) =>
-      checkAccount({ context, profile: deps.profile, signal, log });
+      checkAccount({ context, profile: site, signal, log });
     try {
       if (account.browser === 'cdp') {
         const profile = browserProfileSchema.safeParse(account.browserProfile);

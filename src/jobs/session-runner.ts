@@ -13,6 +13,8 @@ export type SessionAccount = {
   /** `local` (the worker's Chromium) or `cdp` (an anti-detect profile, browserProfile). */
   browser: string;
   browserProfile: unknown;
+  /** The site profile it warms on, by name; null (or absent): the deployment's default. */
+  platform?: string | null;
   /** Decrypted Playwright storage state, when the account has a saved session. */
   storageState: unknown;
 };

@@ -4,6 +4,8 @@ import type { Logger } from '../logger.ts';
 import type { BrowserContext, BrowserHost, ContextOptions } from '../warmup/browser.ts';
 import { runWarmup, type StorageState } from '../warmup/engine.ts';
 import { fallbackIdentity, readIdentity } from '../warmup/identity.ts';
+import { type ActionCounts, applyDailyCaps, settingsForPlatform } from '../warmup/platform-warmup.ts';
+import { type SiteProfiles, siteProfilesOf } from '../warmup/profile-registry.ts';
 import { withProfileContext } from '../warmup/providers/profile-session.ts';
 import {
   browserProfileSchema,
@@ -13,21 +15,74 @@ import {
   type ProviderName,
 } from '../warmup/providers/provider.ts';
 import { createRandom } from '../warmup/random.ts';
-import { warmupSettingsSchema } from '../warmup/settings.ts';
+import { type WarmupSettings, warmupSettingsSchema } from '../warmup/settings.ts';
 import type { SiteProfile } from '../warmup/site-profile.ts';
-import { failedOutcome, type SessionAccount, type SessionRunner } from './session-runner.ts';
+import {
+  failedOutcome,
+  type SessionAccount,
+  type SessionOutcome,
+  type SessionRunInput,
+  type SessionRunner,
+} from './session-runner.ts';
 
-export function createWarmupRunner(deps: {
+export type WarmupRunnerDeps = {
   host: BrowserHost;
-  profile: SiteProfile;
+  /** Every platform's profile; each account's session uses its platform's. */
+  profiles?: SiteProfiles;
+  /** One profile for every account (tests, benches): the same as profiles of it alone. */
+  profile?: SiteProfile;
   log: Logger;
   /** The anti-detect providers this worker reaches, for accounts whose browser is `cdp`. */
   providers?: Partial<Record<ProviderName, ProfileProvider>>;
-}): SessionRunner {
+  /** What the account did in the last 24 h, for its platform's daily caps (none: not capped). */
+  recentActions?: (accountId: number) => Promise<ActionCounts>;
+};
+
+/** The registry a runner or checker works with: the one given, or one of a single profile. */
+export function profilesFrom(deps: { profiles?: SiteProfiles; profile?: SiteProfile }): SiteProfiles {
+  if (deps.profiles) return deps.profiles;
+  if (!deps.profile) throw new Error('a site profile or a profile registry is needed');
+  return siteProfilesOf([deps.profile]);
+}
+
+/** The account's platform's profile, or why the session cannot run here. */
+export function profileOfAccount(
+  profiles: SiteProfiles,
+  account: Pick<SessionAccount, 'platform'>,
+): SiteProfile | string {
+  const profile = profiles.forPlatform(account.platform);
+  if (profile) return profile;
+  return `the account's platform "${account.platform}" has no site profile here (known: ${profiles.names.join(', ')})`;
+}
+
+/**
+ * The session's settings: the task's, with the platform's numbers where the task did not set a
+ * knob (settingsForPlatform), then cut to what is left of the platform's daily caps.
+ */
+async function sessionSettings(
+  deps: WarmupRunnerDeps,
+  input: SessionRunInput,
+  profile: SiteProfile,
+): Promise<WarmupSettings | SessionOutcome> {
+  const { basis, ...stored } = (input.settings ?? {}) as Record<string, unknown>;
+  const parsed = warmupSettingsSchema.safeParse(stored);
+  if (!parsed.success)
+    return failedOutcome('bad_settings', 'the task settings are not valid any more', false);
+  const settings = settingsForPlatform(parsed.data, basis, profile.warmup);
+  const caps = profile.warmup?.dailyCaps;
+  if (!caps || !deps.recentActions) return settings;
+  const capped = applyDailyCaps(settings, caps, await deps.recentActions(input.account.id));
+  for (const note of capped.notes) input.log(note);
+  return capped.settings;
+}
+
+export function createWarmupRunner(deps: WarmupRunnerDeps): SessionRunner {
+  const profiles = profilesFrom(deps);
   return async (input) => {
-    const settings = warmupSettingsSchema.safeParse(input.settings);
-    if (!settings.success)
-      return failedOutcome('bad_settings', 'the task settings are not valid any more', false);
+    const profile = profileOfAccount(profiles, input.account);
+    if (typeof profile === 'string') return failedOutcome('bad_settings', profile, false);
+    const settings = await sessionSettings(deps, input, profile);
+    if ('status' in settings) return settings;
     const proxy = input.account.proxyUrl ? parseProxy(input.account.proxyUrl) : undefined;
     if (input.account.proxyUrl && !proxy)
       return failedOutcome('proxy_error', 'the proxy URL cannot be parsed', false);
@@ -36,8 +91,8 @@ export function createWarmupRunner(deps: {
       opened = true;
       return runWarmup({
         context,
-        profile: deps.profile,
-        settings: settings.data,
+        profile,
+        settings,
         random: createRandom(),
         ...(input.ledger ? { ledger: input.ledger } : {}),
         signal: input.signal,

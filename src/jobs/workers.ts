@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import type { RunRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { withSafeErrors } from '../safe-error.ts';
+import type { RampPhase } from '../tasks/programmes/ramp.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './account-lease.ts';
 import type { Boss } from './boss.ts';
 import { createCheckHandler } from './check-job.ts';
@@ -39,6 +40,8 @@ export type WorkerDeps = {
   retention?: RetentionDays;
   /** The programme scheduler's clock (tests drive it); the real one otherwise. */
   programmeClock?: () => Date;
+  /** A platform's own ramp, for ramp=platform programmes (from the site profiles). */
+  rampOf?: (platform: string | null) => readonly RampPhase[] | undefined;
 };
 
 export type Workers = {
@@ -118,12 +121,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       await applyRetention({ db: deps.db, log, days });
     }),
   );
-  const tick = createProgrammeTick({
-    db: deps.db,
-    jobs,
-    log,
-    ...(deps.programmeClock ? { now: deps.programmeClock } : {}),
-  });
+  // db, and rampOf for ramp=platform programmes, come with deps.
+  const tick = createProgrammeTick({ ...deps, jobs, log, now: deps.programmeClock });
   await boss.work(
     QUEUES.programmes,
     { pollingIntervalSeconds: 10 },

@@ -24,8 +24,17 @@ export type TaskEvent = {
   completedAt: string | null;
   /** started → completed (or → now while running), in milliseconds. */
   durationMs: number | null;
-  /** Up to five failed runs with their reason; the first one's screenshot, when there is one. */
-  failures: { runId: number; account: string; code: string | null; message: string | null }[];
+  /**
+   * Up to five failed runs with their reason (and the account's platform when it names one; absent
+   * in events from before platforms); the first one's screenshot, when there is one.
+   */
+  failures: {
+    runId: number;
+    account: string;
+    platform?: string | null;
+    code: string | null;
+    message: string | null;
+  }[];
   screenshotRunId: number | null;
   /**
    * The accounts whose run in this run number ended in their quarantine (said once: a later
@@ -85,7 +94,13 @@ export async function buildTaskEvent(
     startedAt: task.startedAt?.toISOString() ?? null,
     completedAt: task.completedAt?.toISOString() ?? null,
     durationMs: task.startedAt && end ? Math.max(0, end.getTime() - task.startedAt.getTime()) : null,
-    failures: failed.map((f) => ({ runId: f.id, account: f.account, code: f.code, message: f.message })),
+    failures: failed.map((f) => ({
+      runId: f.id,
+      account: f.account,
+      platform: f.platform,
+      code: f.code,
+      message: f.message,
+    })),
     screenshotRunId: failed.find((f) => shots.includes(f.id))?.id ?? null,
     quarantined,
     at: now.toISOString(),

@@ -56,8 +56,7 @@ export async function checkAccount(input: CheckInput): Promise<CheckResult> {
     // Wait for a sign either way; the feed alone is not one (it shows to logged-out visitors too).
     await poll(
       async () => {
-        const path = new URL(opened.url()).pathname;
-        if (profile.loggedOutPath && new RegExp(profile.loggedOutPath).test(path)) return true;
+        if (ops.onMarkerPath()) return true;
         for (const sign of signs) if (await ops.anyVisible(sign)) return true;
         return null;
       },

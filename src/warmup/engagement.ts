@@ -43,12 +43,31 @@ export function createEngagement(deps: {
     return active !== undefined && (await ops.relates(control, active, true));
   };
 
+  /** The current item's follow control (the one most in view), if any. */
+  async function followHandle(): Promise<ElementHandle | null> {
+    const found = await ops.mostVisibleInItem(profile.selectors.follow);
+    return found ? ops.guard(found.elementHandle()) : null;
+  }
+
+  /** Whether the current item shows selectors.commentsOff (its comments are turned off). */
+  async function commentsAreOff(): Promise<boolean> {
+    const off = profile.selectors.commentsOff;
+    if (!off) return false;
+    const scope = await ops.currentScope();
+    if (!scope) return false;
+    try {
+      return await ops.relates(scope, off, false);
+    } finally {
+      await scope.dispose().catch(() => {});
+    }
+  }
+
   /** The toggle's control in view, and whether it is already on; nothing is clicked. */
   async function inspect(kind: Toggle): Promise<{ control: ElementHandle | null; on: boolean }> {
     const control =
       kind === 'like'
-        ? await ops.guard((await ops.require('like')).elementHandle())
-        : await ops.mostVisibleHandle(profile.selectors.follow);
+        ? await ops.guard((await ops.requireInItem('like')).elementHandle())
+        : await followHandle();
     return { control, on: control ? await isOn(control, kind) : false };
   }
 
@@ -77,10 +96,15 @@ export function createEngagement(deps: {
 
   /**
    * Opens the comment box, types the text and posts it once `beforePost` said yes (the run records
-   * it first); false when it cannot be posted (logged) or `beforePost` said no.
+   * it first): `posted`; `not_posted` (logged) when the submit control stays disabled; `refused`
+   * when `beforePost` said no; `off` when the item shows selectors.commentsOff (nothing typed).
    */
-  async function comment(text: string, beforePost: () => Promise<boolean>): Promise<boolean> {
-    if (profile.selectors.commentOpen) await ops.guard((await ops.require('commentOpen')).click());
+  async function comment(
+    text: string,
+    beforePost: () => Promise<boolean>,
+  ): Promise<'posted' | 'not_posted' | 'refused' | 'off'> {
+    if (await commentsAreOff()) return 'off';
+    if (profile.selectors.commentOpen) await ops.guard((await ops.requireInItem('commentOpen')).click());
     await ops.guard((await ops.require('commentInput')).click());
     // Whatever an earlier, unposted comment left in the box must not become part of this one.
     await ops.guard(page.keyboard.press('ControlOrMeta+A'));
@@ -91,11 +115,11 @@ export function createEngagement(deps: {
       log(
         `comment not posted: selectors.commentSubmit stayed disabled ${SUBMIT_ENABLE_TIMEOUT_MS / 1000} s after typing "${text}"`,
       );
-      return false;
+      return 'not_posted';
     }
-    if (!(await beforePost())) return false;
+    if (!(await beforePost())) return 'refused';
     await ops.guard(submit.click());
-    return true;
+    return 'posted';
   }
 
   return { inspect, switchOn, comment };

@@ -40,11 +40,14 @@ export function createFeedMoves(page: Page, profile: SiteProfile, ops: PageOps, 
     await before?.dispose().catch(() => {});
   }
 
-  /** Whether the current item matches selectors.skipItem (a LIVE card, an ad), itself or inside. */
+  /**
+   * Whether the current item matches selectors.skipItem (a LIVE card, an ad), itself or inside —
+   * or inside its selectors.itemContainer when the profile has one.
+   */
   async function onSkipItem(): Promise<boolean> {
     const skip = profile.selectors.skipItem;
     if (!skip) return false;
-    const item = await ops.currentItem();
+    const item = await ops.currentScope();
     if (!item) return false;
     try {
       return await ops.relates(item, skip, false);

@@ -14,6 +14,13 @@ const MARKERS: ReadonlyArray<[Marker, SelectorField, string]> = [
   ['logged_out', 'loggedOut', 'the account is logged out'],
 ];
 
+/** The URL-path markers, checked after the selectors in this order. */
+const PATH_MARKERS: ReadonlyArray<[Marker, 'blockedPath' | 'captchaPath' | 'loggedOutPath', string]> = [
+  ['blocked', 'blockedPath', 'the account is blocked'],
+  ['captcha', 'captchaPath', 'a captcha is shown'],
+  ['logged_out', 'loggedOutPath', 'the account is logged out'],
+];
+
 // The few DOM shapes the page function uses (the project compiles without the DOM library).
 type PageElement = {
   getBoundingClientRect(): { left: number; right: number; top: number; bottom: number };
@@ -27,12 +34,19 @@ type PageWindow = {
   getComputedStyle(el: PageElement): { visibility: string; display: string };
 };
 
-/** Runs in the page: index of the element with the largest area in the viewport, -1 if none is. */
-function mostVisibleIndex(elements: PageElement[], previous?: PageElement | null): number {
+/**
+ * Runs in the page: index of the element with the largest area in the viewport, -1 if none is;
+ * with `scope`, only elements inside it count; with `previous`, -2 when that one is still it.
+ */
+function mostVisibleIndex(
+  elements: PageElement[],
+  arg?: { previous?: PageElement | null; scope?: PageElement },
+): number {
   const win = globalThis as unknown as PageWindow;
   let best = -1;
   let bestArea = 0;
   elements.forEach((el, index) => {
+    if (arg?.scope && !arg.scope.contains(el)) return;
     const rect = el.getBoundingClientRect();
     const style = win.getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none') return;
@@ -45,7 +59,18 @@ function mostVisibleIndex(elements: PageElement[], previous?: PageElement | null
     }
   });
   // Used as "has the current item changed?" when a previous element is given.
+  const previous = arg?.previous;
   return previous !== undefined && best >= 0 && elements[best] === previous ? -2 : best;
+}
+
+/** Runs in the page: index of the innermost container that is or holds the item, -1 if none. */
+function nearestContainer(containers: PageElement[], item: PageElement): number {
+  let best = -1;
+  containers.forEach((c, i) => {
+    if ((c === item || c.contains(item)) && (best < 0 || (containers[best] as PageElement).contains(c)))
+      best = i;
+  });
+  return best;
 }
 
 /** Runs in the page: is the target one of the matches, inside one, or (when `inward`) holding one? */
@@ -75,6 +100,10 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
     checkMarkersQuietly: markers.checkMarkersQuietly,
     waitForContent: waits.waitForContent,
     currentItem: find.currentItem,
+    currentScope: find.currentScope,
+    mostVisibleInItem: find.mostVisibleInItem,
+    requireInItem: find.requireInItem,
+    onMarkerPath: markers.onMarkerPath,
     waitForItemChange: waits.waitForItemChange,
     relates: find.relates,
     mostVisibleHandle: find.mostVisibleHandle,
@@ -138,6 +167,48 @@ function createFinder(page: Page, profile: SiteProfile, signal: AbortSignal, gua
     return item ? guard(item.elementHandle()) : null;
   }
 
+  /** The current item's part of the page: its nearest selectors.itemContainer, else the item. */
+  async function currentScope(): Promise<ElementHandle | null> {
+    const item = await currentItem();
+    const container = profile.selectors.itemContainer;
+    if (!item || !container) return item;
+    const all = page.locator(container);
+    const index = await guard(all.evaluateAll(nearestContainer, item));
+    if (index < 0) return item;
+    await item.dispose().catch(() => {});
+    return guard(all.nth(index).elementHandle());
+  }
+
+  /**
+   * The most visible match inside the current item's container; without a container selector, or
+   * when the container holds none, the most visible match on the page (as without one).
+   */
+  async function mostVisibleInItem(selector: string): Promise<Locator | null> {
+    if (!profile.selectors.itemContainer) return mostVisible(selector);
+    const scope = await currentScope();
+    if (scope) {
+      try {
+        const all = page.locator(selector);
+        const index = await guard(all.evaluateAll(mostVisibleIndex, { scope }));
+        if (index >= 0) return all.nth(index);
+      } finally {
+        await scope.dispose().catch(() => {});
+      }
+    }
+    return mostVisible(selector);
+  }
+
+  /** require(), looking inside the current item's container first. */
+  async function requireInItem(field: SelectorField, timeoutMs = 5000): Promise<Locator> {
+    const selector = profile.selectors[field] as string;
+    const found = await poll(() => mostVisibleInItem(selector), { timeoutMs, signal });
+    if (found) return found;
+    throw new WarmupFailure(
+      'selector_missing',
+      `selectors.${field} ("${selector}") matched nothing visible on ${page.url()} within ${timeoutMs / 1000} s`,
+    );
+  }
+
   return {
     mostVisible,
     anyVisible,
@@ -147,18 +218,26 @@ function createFinder(page: Page, profile: SiteProfile, signal: AbortSignal, gua
     mostVisibleHandle,
     waitUntilEnabled,
     currentItem,
+    currentScope,
+    mostVisibleInItem,
+    requireInItem,
   };
 }
 
-/** The health markers: blocked, captcha, logged out (a marker selector in view, or the login path). */
+/** The health markers: blocked, captcha, logged out (a marker selector in view, or a marker path). */
 function createMarkerCheck(
   page: Page,
   profile: SiteProfile,
   anyVisible: (selector: string) => Promise<boolean>,
 ) {
-  const onLoggedOutPath = () =>
-    profile.loggedOutPath !== undefined &&
-    new RegExp(profile.loggedOutPath).test(new URL(page.url()).pathname);
+  /** The first path marker (blockedPath, captchaPath, loggedOutPath) the page's path matches. */
+  const onMarkerPath = () => {
+    const path = new URL(page.url()).pathname;
+    return PATH_MARKERS.find(([, field]) => {
+      const pattern = profile[field];
+      return pattern !== undefined && new RegExp(pattern).test(path);
+    });
+  };
 
   /** Fails the run with the marker's reason when the page shows one. */
   async function checkMarkers(): Promise<void> {
@@ -169,10 +248,12 @@ function createMarkerCheck(
       }
     }
     // After the selectors: a login page that also shows the marker is reported by the marker.
-    if (onLoggedOutPath()) {
+    const onPath = onMarkerPath();
+    if (onPath) {
+      const [marker, field, text] = onPath;
       throw new WarmupFailure(
-        'logged_out',
-        `the account is logged out (the site sent the page to ${new URL(page.url()).pathname}, which matches loggedOutPath)`,
+        marker,
+        `${text} (the site sent the page to ${new URL(page.url()).pathname}, which matches ${field})`,
       );
     }
   }
@@ -187,7 +268,7 @@ function createMarkerCheck(
     });
   }
 
-  return { onLoggedOutPath, checkMarkers, checkMarkersQuietly };
+  return { onMarkerPath, checkMarkers, checkMarkersQuietly };
 }
 
 /** Waiting for what a load or a move should bring into view. */
@@ -218,7 +299,7 @@ function createWaits(
       ...(options.alsoWatch ?? []),
     ];
     const anyShown = async () => {
-      if (markers.onLoggedOutPath()) return true;
+      if (markers.onMarkerPath()) return true;
       for (const candidate of watched) if (await find.anyVisible(candidate)) return true;
       return null;
     };
@@ -231,7 +312,7 @@ function createWaits(
   async function waitForItemChange(previous: ElementHandle | null, timeoutMs = 10_000): Promise<void> {
     const items = page.locator(profile.selectors.feedItem);
     const changed = await poll(
-      async () => ((await guard(items.evaluateAll(mostVisibleIndex, previous))) >= 0 ? true : null),
+      async () => ((await guard(items.evaluateAll(mostVisibleIndex, { previous }))) >= 0 ? true : null),
       { timeoutMs, intervalMs: 100, signal },
     );
     if (changed) return;

@@ -64,8 +64,11 @@ type Walk = {
   /** The health markers, then the interruptions to dismiss. */
   checkPage: () => Promise<void>;
   clock: SessionClock;
-  /** A like or follow that cannot go to its planned item (already on) moves to the next watched one. */
-  owed: Record<Toggle, number>;
+  /**
+   * A like or follow that cannot go to its planned item (already on) moves to the next watched
+   * one; so does a comment on an item whose comments are off.
+   */
+  owed: Record<Toggle | 'comment', number>;
   /** Effects the ledger refused: the run has them all (or this attempt lost the run); none more. */
   refused: Set<EffectKind>;
 };
@@ -102,7 +105,7 @@ function prepareSession(input: SessionInput) {
   const plan = planSession(settings, random, owedTargets(ledger.targets, ledger.done));
   if (resumes(ledger)) log(`resuming the run: earlier attempts ${describeDone(ledger.done)}`);
   log(`seed ${random.seed}; ${describePlan(plan)}`);
-  const owed = { like: 0, follow: 0 };
+  const owed = { like: 0, follow: 0, comment: 0 };
   const walk: Walk = { input, ops, moves, engage, checkPage, clock, owed, refused: new Set() };
   return { walk, plan, pendingWrites };
 }
@@ -182,6 +185,8 @@ async function followPlan(walk: Walk, plan: SessionPlan): Promise<void> {
     log(
       `${owed.follow} follow(s) not done: no follow button, or already followed, on the remaining items, or it was not recorded`,
     );
+  if (owed.comment > 0 && !walk.refused.has('comments'))
+    log(`${owed.comment} comment(s) not done: comments were off on the remaining items`);
 }
 
 async function open(walk: Walk, url: string, expect: SelectorField): Promise<void> {
@@ -271,7 +276,8 @@ async function visit(walk: Walk, item: ItemPlan): Promise<void> {
   if (item.follow) owed.follow++;
   if (owed.like > 0 && !walk.refused.has('likes')) await toggle(walk, 'like');
   if (owed.follow > 0 && !walk.refused.has('follows')) await toggle(walk, 'follow');
-  if (item.comment && !walk.refused.has('comments')) await comment(walk);
+  if (item.comment) owed.comment++;
+  if (owed.comment > 0 && !walk.refused.has('comments')) await comment(walk);
 }
 
 /**
@@ -315,7 +321,11 @@ async function comment(walk: Walk): Promise<void> {
   await walk.clock.pauseBeforeAction();
   await walk.checkPage();
   const text = random.pick(settings.commentTemplates);
-  if (!(await walk.engage.comment(text, () => record(walk, 'comments')))) return;
+  const result = await walk.engage.comment(text, () => record(walk, 'comments'));
+  if (result === 'off')
+    return log('comments are off on this item (selectors.commentsOff); trying a later one');
+  walk.owed.comment--;
+  if (result !== 'posted') return;
   progress();
   log(`commented "${text}"`);
   await walk.checkPage();

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BrowserContext } from 'playwright-core';
 import { z } from 'zod';
+import { platformWarmupSchema } from './platform-warmup.ts';
 import { findSelectorProblem } from './selector-syntax.ts';
 
 const selector = z
@@ -23,6 +24,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 
 const SELECTOR_FIELDS = [
   'feedItem',
+  'itemContainer',
   'like',
   'likeActive',
   'follow',
@@ -32,6 +34,7 @@ const SELECTOR_FIELDS = [
   'commentSubmit',
   'searchResultItem',
   'skipItem',
+  'commentsOff',
   'loggedIn',
   'loggedOut',
   'captcha',
@@ -50,9 +53,16 @@ const pathPattern = z
     }
   }, 'must be a valid regular expression');
 
+/** A profile's name is the platform name accounts use (`platform=instagram`). */
+export const PLATFORM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
 export const siteProfileSchema = z
   .strictObject({
-    name: z.string().trim().min(1, 'must not be empty'),
+    name: z
+      .string('must be a string')
+      .trim()
+      .toLowerCase()
+      .regex(PLATFORM_NAME, 'must be a platform name: 1–32 characters of a–z, 0–9, _ and -'),
     startUrl: httpUrl,
     searchUrl: z
       .string()
@@ -60,6 +70,12 @@ export const siteProfileSchema = z
       .refine((v) => URL.canParse(v.replace('{query}', 'x')), 'must be a URL'),
     selectors: z.strictObject({
       feedItem: selector,
+      /**
+       * The current item's own part of the page: the nearest ancestor of the feed item (or the
+       * item) that matches. skipItem and commentsOff are looked for inside it, and like, follow
+       * and commentOpen are taken from inside it when it holds one (a neighbour's may be in view).
+       */
+      itemContainer: selector.optional(),
       like: selector,
       /** Matches a like control that is already on (the control itself, an ancestor or a child). */
       likeActive: selector.optional(),
@@ -71,6 +87,8 @@ export const siteProfileSchema = z
       searchResultItem: selector,
       /** Feed items passed over without watching or engaging (LIVE, ads): the item or inside it. */
       skipItem: selector.optional(),
+      /** Shown on an item whose comments are off: a planned comment moves to a later item. */
+      commentsOff: selector.optional(),
       /** Visible only when logged in; reported by the pre-flight check. */
       loggedIn: selector.optional(),
       loggedOut: selector,
@@ -79,6 +97,10 @@ export const siteProfileSchema = z
     }),
     /** A regular expression on the page URL's path that means "logged out" (a login redirect). */
     loggedOutPath: pathPattern.optional(),
+    /** The same for a checkpoint or captcha page (`^/challenge/`): ends the run `captcha`. */
+    captchaPath: pathPattern.optional(),
+    /** The same for a suspension page (`^/accounts/suspended`): ends the run `blocked`. */
+    blockedPath: pathPattern.optional(),
     /** Interruptions: when `when` is visible, `click` is clicked (dialogs, banners). */
     dismiss: z
       .array(z.strictObject({ name: z.string().trim().min(1).max(60), when: selector, click: selector }))
@@ -99,6 +121,8 @@ export const siteProfileSchema = z
       ],
       'must be { "kind": "key", "key": … }, { "kind": "scroll", "pixels": … } or { "kind": "click", "selector": … }',
     ),
+    /** This platform's knob ranges, presets, ramp and daily caps (platform-warmup.ts). */
+    warmup: platformWarmupSchema.optional(),
     /** Where each selector comes from ("selectors.like": "…"): JSON has no comments. */
     notes: z.record(z.string(), z.string()).optional(),
   })
@@ -108,11 +132,14 @@ export const siteProfileSchema = z
       'startUrl',
       'searchUrl',
       'loggedOutPath',
+      'captchaPath',
+      'blockedPath',
       'dismiss',
       'next',
+      'warmup',
     ]);
     for (const key of Object.keys(ctx.value.notes ?? {})) {
-      if (!known.has(key))
+      if (!known.has(key) && !key.startsWith('warmup.'))
         ctx.issues.push({
           code: 'custom',
           input: key,
@@ -127,6 +154,12 @@ export type SelectorField = keyof SiteProfile['selectors'];
 
 export class SiteProfileError extends Error {
   override name = 'SiteProfileError';
+  /** Each bad field as `field: what is wrong` (empty when the file could not be read at all). */
+  readonly problems: string[];
+  constructor(message: string, options?: ErrorOptions & { problems?: string[] }) {
+    super(message, options);
+    this.problems = options?.problems ?? [];
+  }
 }
 
 const BUILT_IN = new URL('./profiles/tiktok.json', import.meta.url);
@@ -135,10 +168,12 @@ const BUILT_IN = new URL('./profiles/tiktok.json', import.meta.url);
 export function parseSiteProfile(data: unknown, source = 'site profile'): SiteProfile {
   const parsed = siteProfileSchema.safeParse(data);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map(
-    (issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
   );
-  throw new SiteProfileError(`${source} is invalid:\n${lines.join('\n')}`);
+  throw new SiteProfileError(`${source} is invalid:\n${problems.map((p) => `  ${p}`).join('\n')}`, {
+    problems,
+  });
 }
 
 /** Reads a profile JSON file; without a path, the built-in TikTok profile. */

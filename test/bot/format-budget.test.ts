@@ -34,6 +34,7 @@ const status = fc.constantFrom(...STATUSES);
 const failure = fc.record({
   runId: fc.nat(),
   account: nasty(40),
+  platform: fc.option(nasty(40), { nil: null }),
   code: fc.option(nasty(80), { nil: null }),
   message: fc.option(nasty(400), { nil: null }),
 });

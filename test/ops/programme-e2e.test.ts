@@ -174,7 +174,10 @@ describe('a programme run by itself, end to end', () => {
       const [task] = await db.select().from(tasks).where(eq(tasks.id, slot.taskId!));
       expect(task).toMatchObject({ programmeId: slot.programmeId, programmeDay: 1, chatId: chat });
       expect(slot.preset).toBe('observer');
-      expect(task!.settings).toEqual(resolveSettings('observer'));
+      expect(task!.settings).toEqual({
+        ...resolveSettings('observer'),
+        basis: { preset: 'observer', set: [] },
+      });
     }
     const skipped = (await slotsOf(1)).filter((s) => s.skipReason === 'quarantined');
     // The other programme skips her too: the quarantine is the account's, not the programme's.

@@ -48,6 +48,8 @@ export type ChatBotOptions = {
   wiring?: Pick<WireBotOptions, 'budget' | 'outbox' | 'digestEveryMs'>;
   /** The send guard's hooks (it is strict here: bad callback data throws). */
   limits?: WireBotOptions['limits'];
+  /** The deployment's platforms (default: the built-in ones, tiktok the default). */
+  platforms?: { names: readonly string[]; defaultName: string };
 };
 
 /**
@@ -74,6 +76,7 @@ export async function startChatBot(database: TestDatabase, options: ChatBotOptio
       ...(options.now ? { now: options.now } : {}),
       ...(options.timeZone ? { timeZone: options.timeZone } : {}),
       budget: { throttle: commandTestThrottle() },
+      ...(options.platforms ? { platforms: options.platforms } : {}),
       ...options.wiring,
       limits: { strict: true, ...options.limits },
     });

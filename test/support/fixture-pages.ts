@@ -19,19 +19,19 @@ const STYLE = `
 `;
 
 const MARKERS: Record<MarkerState, string> = {
-  logged_out: '<div class="overlay" id="login-wall">Log in to continue</div>',
-  captcha: '<div class="overlay" id="captcha">Drag the slider to verify</div>',
-  blocked: '<div class="overlay" id="banned">Your account was banned</div>',
+  logged_out: '<div class="overlay" id="login-wall" data-marker>Log in to continue</div>',
+  captcha: '<div class="overlay" id="captcha" data-marker>Drag the slider to verify</div>',
+  blocked: '<div class="overlay" id="banned" data-marker>Your account was banned</div>',
 };
 
 // Runs in the page: presence (a long-lived EventSource, one tab id per browser tab, on which the
 // server also pushes account state changes), posting events, and showing a marker on a change.
-const COMMON_SCRIPT = `
+const commonScript = (markers: Record<string, string>) => `
   const tab = sessionStorage.getItem('tab') || Math.random().toString(36).slice(2);
   sessionStorage.setItem('tab', tab);
-  const markers = ${JSON.stringify(MARKERS)};
+  const markers = ${JSON.stringify(markers)};
   function show(state) {
-    if (markers[state] && !document.querySelector('.overlay')) document.body.insertAdjacentHTML('beforeend', markers[state]);
+    if (markers[state] && !document.querySelector('[data-marker]')) document.body.insertAdjacentHTML('beforeend', markers[state]);
   }
   new EventSource('/presence?tab=' + tab).onmessage = (event) => show(event.data);
   async function post(path, body) {
@@ -108,10 +108,14 @@ const FEED_SCRIPT = `
   update();
 `;
 
-function page(title: string, body: string, script: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><style>${STYLE}</style></head>
-<body>${body}<script>${COMMON_SCRIPT}${script}</script></body></html>`;
+/** A page builder of one markup: its style, and the markers a pushed state change shows. */
+export function pageOf(style: string, markers: Record<string, string>) {
+  return (title: string, body: string, script: string): string =>
+    `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><style>${style}</style></head>
+<body>${body}<script>${commonScript(markers)}${script}</script></body></html>`;
 }
+
+const page = pageOf(STYLE, MARKERS);
 
 export function markerPage(state: MarkerState): string {
   return page(state, MARKERS[state], '');

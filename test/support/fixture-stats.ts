@@ -14,6 +14,11 @@ export type AccountRecord = {
   dismissals: string[];
   comments: Array<{ item: string; text: string }>;
   searches: string[];
+  /** Every page served, with the markup it was rendered in (an account sees only its own). */
+  pages: Array<{ path: string; markup: string }>;
+  /** Reels markup: clicks on a comment's heart, and on "Turn On" notifications (never wanted). */
+  commentLikes: string[];
+  notificationsOn: string[];
 };
 
 export type FixtureStats = ReturnType<typeof createStats>;
@@ -38,6 +43,9 @@ export function createStats() {
       dismissals: [],
       comments: [],
       searches: [],
+      pages: [],
+      commentLikes: [],
+      notificationsOn: [],
     };
     records.set(account, created);
     return created;

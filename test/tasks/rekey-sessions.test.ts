@@ -1,7 +1,6 @@
 // `npm run sessions:rekey` as a real child process against a real database: every saved session,
 // proxy and stored update moves from the old key to the new one in one transaction; a session or
 // proxy the old key cannot read makes it refuse and change nothing.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { eq, isNotNull } from 'drizzle-orm';

@@ -9,7 +9,8 @@ import {
 } from '../../tasks/fleet/selection.ts';
 import type { Texts } from '../i18n/index.ts';
 import { escapeHtml, truncate } from '../shared/text-budget.ts';
-import { type BotDeps, platformsOf } from './context.ts';
+import type { BotDeps } from './context.ts';
+import { platformsOf } from './platform-input.ts';
 import { shownInput } from './quoted-input.ts';
 
 export type Unknown = { names: readonly string[]; tags: readonly string[]; platforms: readonly string[] };
@@ -17,7 +18,7 @@ export type Unknown = { names: readonly string[]; tags: readonly string[]; platf
 /** How groups are read here: the deployment's platforms, the first one every account without one has. */
 export function selectionOptions(deps: Pick<BotDeps, 'platforms'>): SelectionOptions {
   const platforms = platformsOf(deps);
-  return { defaultPlatform: platforms[0], knownPlatforms: platforms };
+  return { defaultPlatform: platforms.defaultName, knownPlatforms: platforms.names };
 }
 
 /** One sentence naming what the fleet does not have: accounts, tags, platforms. */

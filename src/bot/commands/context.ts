@@ -24,21 +24,11 @@ export type BotDeps = {
   adminIds?: readonly number[];
   /** TIMEZONE: the IANA zone absolute times are shown in (UTC when not given). */
   timeZone?: string;
+  /** The platforms accounts may name (the site profiles loaded at start) and the default one. */
+  platforms?: { names: readonly string[]; defaultName: string };
   /** The clock of the stranger refusal limit and of import previews (tests drive it). */
   now?: () => number;
-  /**
-   * The platforms (site profile names) an account may have; the first is the one of an account
-   * that names none. Unset: the built-in profile's only.
-   */
-  platforms?: readonly string[];
 };
-
-/** The built-in site profile's name (src/warmup/profiles/tiktok.json). */
-export const BUILT_IN_PLATFORM = 'tiktok';
-
-export function platformsOf(deps: Pick<BotDeps, 'platforms'>): readonly string[] {
-  return deps.platforms?.length ? deps.platforms : [BUILT_IN_PLATFORM];
-}
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 

@@ -8,6 +8,7 @@ import { fleetManageEn } from './fleet-manage.en.ts';
 import { inboxEn } from './inbox.en.ts';
 import { type Locale, number, type PluralForms, plural } from './intl.ts';
 import { nextStepsEn } from './next-steps.en.ts';
+import { platformsEn } from './platforms.en.ts';
 import { programmesEn } from './programmes.en.ts';
 
 const n = (count: number, forms: PluralForms) => plural('en', count, forms);
@@ -90,8 +91,8 @@ export const en = {
       '/plan name=… accounts=… window=… — warm accounts for days on a ramp (send /plan for an example)',
     ],
     admin: [
-      '/account_add &lt;username&gt; [proxy_url] — add an account',
-      '/account_set &lt;username&gt; key=value… — change its proxy (proxy=…|none), tags (tags=a,b|none) or browser identity (country, locale, timezone, viewport, scale, user_agent)',
+      '/account_add &lt;username&gt; [proxy_url] [platform=instagram] — add an account',
+      '/account_set &lt;username&gt; key=value… — change its proxy (proxy=…|none), tags (tags=a,b|none), platform (platform=…) or browser identity (country, locale, timezone, viewport, scale, user_agent)',
       'send a JSON file with the caption /session &lt;username&gt; — attach a login session; a ZIP of &lt;username&gt;.json files with the caption /session — attach one to each account',
       '/grant &lt;user_id&gt; viewer|operator|admin, /revoke &lt;user_id&gt; — manage access',
     ],
@@ -265,7 +266,7 @@ export const en = {
     proxy: (host: string) => `proxy ${host}`,
     more: (n: number) => `…and ${num(n)} more.`,
     usageAdd:
-      'Usage: /account_add &lt;username&gt; [proxy_url] — e.g. /account_add alice http://user:pass@proxy.example:8080',
+      'Usage: /account_add &lt;username&gt; [proxy_url] [platform=…] — e.g. /account_add alice http://user:pass@proxy.example:8080 platform=instagram',
     badUsername: (value: string) =>
       `"${value}" is not a TikTok username: letters, digits, _ and ., 2–24 characters (a leading @ is fine).`,
     badProxy: 'The proxy must look like http://host:port or http://user:pass@host:port (http or https).',
@@ -282,11 +283,11 @@ export const en = {
 
   accountSet: {
     usage:
-      'Usage: /account_set &lt;username&gt; key=value… — keys: proxy (http://user:pass@host:port, host:port:user:pass, socks5://host:port or none), tags (spring,us or none), country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (a full string, or auto), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
+      'Usage: /account_set &lt;username&gt; key=value… — keys: proxy (http://user:pass@host:port, host:port:user:pass, socks5://host:port or none), tags (spring,us or none), country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (a full string, or auto), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no; platform=tiktok|instagram|youtube (none: the default).',
     unknownAccount: (username: string) => `There is no account @${username}.`,
     notPair: (text: string) => `"${text}" is not a key=value setting.`,
     unknownKey: (key: string) =>
-      `There is no setting "${key}". Settings: proxy, tags, country, locale, timezone, viewport, scale, user_agent, identity, shared, browser, profile, inject_session.`,
+      `There is no setting "${key}". Settings: proxy, tags, country, locale, timezone, viewport, scale, user_agent, identity, shared, browser, profile, inject_session, platform.`,
     repeated: (key: string) => `"${key}" is given twice.`,
     badValue: {
       country: (v: string) => `"${v}" is not a country I know: use a two-letter code such as US, DE, BR.`,
@@ -375,6 +376,7 @@ export const en = {
   },
   fleet: { ...fleetEn, ...fleetManageEn },
   chat: chatEn,
+  platforms: platformsEn,
 };
 
 export type Texts = typeof en;

@@ -11,7 +11,7 @@ export const programmesEn = {
   usage: [
     'Usage: /plan name=&lt;name&gt; accounts=a,b,c window=10:00-13:00,18:00-22:30 [days=14] [ramp=standard] [tz=Europe/Moscow] [sessions=1-2] [gap=90m] [start=2026-12-02]',
     'Example: /plan name=spring accounts=alice,bob days=14 ramp=standard window=10:00-13:00,18:00-22:30 tz=Europe/Moscow sessions=1-2 gap=90m',
-    'A ramp is standard (observer 3 days, light 4, moderate 3, active 4; scaled to days=), one preset, or written out: observer:3,light:4.',
+    'A ramp is standard (observer 3 days, light 4, moderate 3, active 4; scaled to days=), one preset, or written out: observer:3,light:4; ramp=platform: each account its platform’s own ramp (standard where a platform has none).',
     'accounts= takes names, tag:&lt;tag&gt;, platform:&lt;name&gt; or all (the healthy ones of a group).',
     '/plans — the programmes; /plan &lt;id&gt; — its calendar; /plan &lt;id&gt; add=carol (or add=tag:spring) or remove=carol — from the next day.',
   ].join('\n'),

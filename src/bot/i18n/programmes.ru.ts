@@ -13,7 +13,7 @@ export const programmesRu: typeof programmesEn = {
   usage: [
     'Как задать: /plan name=&lt;имя&gt; accounts=a,b,c window=10:00-13:00,18:00-22:30 [days=14] [ramp=standard] [tz=Europe/Moscow] [sessions=1-2] [gap=90m] [start=2026-12-02]',
     'Пример: /plan name=spring accounts=alice,bob days=14 ramp=standard window=10:00-13:00,18:00-22:30 tz=Europe/Moscow sessions=1-2 gap=90m',
-    'Разгон — <code>standard</code> (3 дня <code>observer</code>, 4 <code>light</code>, 3 <code>moderate</code>, 4 <code>active</code>; растягивается под days=), один пресет или по дням: <code>observer:3,light:4</code>.',
+    'Разгон — <code>standard</code> (3 дня <code>observer</code>, 4 <code>light</code>, 3 <code>moderate</code>, 4 <code>active</code>; растягивается под days=), один пресет или по дням: <code>observer:3,light:4</code>; ramp=platform — у каждого аккаунта разгон его платформы (<code>standard</code>, если у платформы своего нет).',
     'В accounts= — имена, tag:&lt;метка&gt;, <code>platform:&lt;имя&gt;</code> или <code>all</code> (из группы — только исправные).',
     '/plans — программы; /plan &lt;id&gt; — её календарь; /plan &lt;id&gt; add=carol (или add=tag:spring) или remove=carol — со следующего дня.',
   ].join('\n'),

@@ -7,6 +7,7 @@ import { fleetManageRu } from './fleet-manage.ru.ts';
 import { inboxRu } from './inbox.ru.ts';
 import { number, type PluralForms, plural } from './intl.ts';
 import { nextStepsRu } from './next-steps.ru.ts';
+import { platformsRu } from './platforms.ru.ts';
 import { programmesRu } from './programmes.ru.ts';
 
 const n = (count: number, forms: PluralForms) => plural('ru', count, forms);
@@ -87,8 +88,8 @@ export const ru: Texts = {
       '/plan name=… accounts=… window=… — прогревать аккаунты несколько дней по нарастающей (пример — /plan)',
     ],
     admin: [
-      '/account_add &lt;username&gt; [proxy_url] — добавить аккаунт',
-      '/account_set &lt;username&gt; ключ=значение… — изменить прокси (proxy=…), метки (tags=a,b) или профиль браузера (<code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>)',
+      '/account_add &lt;username&gt; [proxy_url] [platform=instagram] — добавить аккаунт',
+      '/account_set &lt;username&gt; ключ=значение… — изменить прокси (proxy=…), метки (tags=a,b), платформу (<code>platform</code>) или профиль браузера (<code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>)',
       'JSON-файл с подписью /session &lt;username&gt; — привязать сессию входа; архив ZIP с файлами JSON (по файлу на аккаунт, имя файла — имя аккаунта) и подписью /session — привязать каждому свой',
       '/grant &lt;user_id&gt; viewer|operator|admin, /revoke &lt;user_id&gt; — доступ',
     ],
@@ -258,7 +259,7 @@ export const ru: Texts = {
     proxy: (host: string) => `прокси ${host}`,
     more: (n: number) => `…и ещё ${num(n)}.`,
     usageAdd:
-      'Формат: /account_add &lt;username&gt; [proxy_url] — например, /account_add alice http://user:pass@proxy.example:8080',
+      'Формат: /account_add &lt;username&gt; [proxy_url] [platform=…] — например, /account_add alice http://user:pass@proxy.example:8080 platform=instagram',
     badUsername: (value: string) =>
       `«${value}» — не имя пользователя TikTok: буквы, цифры, _ и ., от 2 до 24 символов (@ в начале можно).`,
     badProxy:
@@ -276,11 +277,11 @@ export const ru: Texts = {
 
   accountSet: {
     usage:
-      'Формат: /account_set &lt;username&gt; ключ=значение… — ключи: <code>proxy</code> (http://user:pass@host:port, <code>host:port:user:pass</code>, socks5://host:port или <code>none</code>), <code>tags</code> (<code>spring,us</code> или <code>none</code>), <code>country</code> (DE), <code>locale</code> (de-DE), <code>timezone</code> (<code>Europe/Berlin</code>), <code>viewport</code> (1920x1000), <code>scale</code> (1, 1.25…), user_agent (строка целиком или <code>auto</code>), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no.',
+      'Формат: /account_set &lt;username&gt; ключ=значение… — ключи: <code>proxy</code> (http://user:pass@host:port, <code>host:port:user:pass</code>, socks5://host:port или <code>none</code>), <code>tags</code> (<code>spring,us</code> или <code>none</code>), <code>country</code> (DE), <code>locale</code> (de-DE), <code>timezone</code> (<code>Europe/Berlin</code>), <code>viewport</code> (1920x1000), <code>scale</code> (1, 1.25…), user_agent (строка целиком или <code>auto</code>), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no; platform=tiktok|instagram|youtube (<code>none</code> — платформа по умолчанию).',
     unknownAccount: (username: string) => `Аккаунта @${username} нет.`,
     notPair: (text: string) => `«${text}» — не настройка вида ключ=значение.`,
     unknownKey: (key: string) =>
-      `Настройки «${key}» нет. Есть: <code>proxy</code>, <code>tags</code>, <code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>, <code>identity</code>, <code>shared</code>, <code>browser</code>, <code>profile</code>, <code>inject_session</code>.`,
+      `Настройки «${key}» нет. Есть: <code>proxy</code>, <code>tags</code>, <code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>, <code>identity</code>, <code>shared</code>, <code>browser</code>, <code>profile</code>, <code>inject_session</code>, <code>platform</code>.`,
     repeated: (key: string) => `«${key}» указан дважды.`,
     badValue: {
       country: (v: string) => `«${v}» — незнакомая страна: нужен двухбуквенный код, например US, DE, BR.`,
@@ -372,4 +373,5 @@ export const ru: Texts = {
   },
   fleet: { ...fleetRu, ...fleetManageRu },
   chat: chatRu,
+  platforms: platformsRu,
 };

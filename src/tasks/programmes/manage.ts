@@ -72,6 +72,7 @@ export async function createProgramme(
       {
         name: spec.name,
         ramp: spec.ramp,
+        rampByPlatform: spec.rampByPlatform ?? false,
         windows: spec.windows,
         timeZone: spec.timeZone,
         sessionsMin: spec.sessions.min,

@@ -16,11 +16,13 @@ import {
 } from '../../db/programmes-repo.ts';
 import type { ProgrammeRow, ProgrammeSlotRow } from '../../db/schema.ts';
 import type { Logger } from '../../logger.ts';
+import { settingsBasis } from '../../warmup/platform-warmup.ts';
 import { resolveSettings } from '../../warmup/settings.ts';
 import { createTask } from '../create-task.ts';
 import type { JobPort } from '../ports.ts';
 import { programmeDayAt } from './calendar.ts';
 import { applyProgrammeMove } from './manage.ts';
+import { expandRamp, type RampPhase, scaleRamp } from './ramp.ts';
 import { drawSlots } from './slots.ts';
 import { dueSlotMove, type SkipReason, SLOT_MOVES } from './states.ts';
 
@@ -31,7 +33,14 @@ export type TickReport = {
   finished: number[];
 };
 
-export type TickDeps = { db: Db; jobs: JobPort; now: Date; log: Logger };
+export type TickDeps = {
+  db: Db;
+  jobs: JobPort;
+  now: Date;
+  log: Logger;
+  /** A platform's own ramp (its site profile's warmup.ramp), for ramp=platform programmes. */
+  rampOf?: (platform: string | null) => readonly RampPhase[] | undefined;
+};
 
 export async function tickProgrammes(deps: TickDeps): Promise<TickReport> {
   const report: TickReport = { planned: 0, created: 0, skipped: {}, finished: [] };
@@ -58,7 +67,7 @@ async function tickOne(deps: TickDeps, programme: ProgrammeRow, report: TickRepo
   // of days, the days nobody planned too, so that their slots are recorded as missed.
   const from = Math.max(1, Math.min(today, (await lastPlannedDay(db, programme.id)) + 1));
   for (let day = from; day <= Math.min(today + 1, programme.ramp.length); day++) {
-    report.planned += await planDay(db, programme, day);
+    report.planned += await planDay(db, programme, day, deps.rampOf);
   }
   for (const { slot, quarantinedAt } of await dueSlots(db, programme.id, now)) {
     const move = dueSlotMove({
@@ -104,7 +113,7 @@ async function createSlotTask(
     const { task } = await createTask(tx, deps.jobs, {
       // Language-neutral: the chat may read Russian or English.
       name: `${programme.name} · ${slot.day}/${programme.ramp.length}`,
-      settings: resolveSettings(slot.preset),
+      settings: { ...resolveSettings(slot.preset), basis: settingsBasis(slot.preset) },
       accountIds: [slot.accountId],
       chatId: programme.chatId,
       actorId: null,
@@ -116,14 +125,29 @@ async function createSlotTask(
   });
 }
 
+/** The days' presets an account follows: its platform's ramp scaled to the programme's, or the programme's. */
+function rampFor(
+  programme: ProgrammeRow,
+  platform: string | null,
+  rampOf: TickDeps['rampOf'],
+): readonly string[] {
+  const own = programme.rampByPlatform ? rampOf?.(platform) : undefined;
+  return own ? expandRamp(scaleRamp(own, programme.ramp.length)) : programme.ramp;
+}
+
 /** Draws and inserts one day's slots of every participant; returns how many were new. */
-async function planDay(db: Db, programme: ProgrammeRow, day: number): Promise<number> {
+async function planDay(
+  db: Db,
+  programme: ProgrammeRow,
+  day: number,
+  rampOf: TickDeps['rampOf'],
+): Promise<number> {
   const planned = await accountsPlannedOn(db, programme.id, day);
   // Only accounts without their day yet: a conflicting insert would still use up sequence values.
   const participants = (await participantsOn(db, programme.id, day)).filter((p) => !planned.has(p.accountId));
   if (participants.length === 0) return 0;
-  const slots: NewSlot[] = participants.flatMap(({ accountId }) =>
-    drawSlots(programme, accountId, day)
+  const slots: NewSlot[] = participants.flatMap(({ accountId, platform }) =>
+    drawSlots({ ...programme, ramp: rampFor(programme, platform, rampOf) }, accountId, day)
       // A programme made in the afternoon does not owe the morning's sessions.
       .filter((s) => s.windowEndsAt.getTime() > programme.createdAt.getTime())
       .map((s) => ({ programmeId: programme.id, accountId, day, ...s })),

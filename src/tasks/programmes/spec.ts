@@ -16,6 +16,8 @@ export type ProgrammeSpec = {
   accounts: string[];
   /** One preset per day. */
   ramp: PresetName[];
+  /** ramp=platform: each account follows its platform's ramp, scaled to the days (`ramp` otherwise). */
+  rampByPlatform?: boolean;
   windows: Window[];
   timeZone: string;
   sessions: { min: number; max: number };
@@ -95,7 +97,8 @@ function validate(f: Map<string, string>, context: SpecContext): ProgrammeSpec |
   if (accounts.length > MAX_ACCOUNTS) return { code: 'tooManyAccounts', max: MAX_ACCOUNTS };
 
   const rampText = f.get('ramp') ?? 'standard';
-  const choice = readRamp(rampText);
+  const rampByPlatform = rampText.trim().toLowerCase() === 'platform';
+  const choice = readRamp(rampByPlatform ? 'standard' : rampText);
   if (!choice) return { code: 'badRamp', value: rampText };
   let days: number | undefined;
   if (f.has('days')) {
@@ -152,7 +155,17 @@ function validate(f: Map<string, string>, context: SpecContext): ProgrammeSpec |
   } else {
     startDate = defaultStart(windows, timeZone, context.now);
   }
-  return { name, accounts, ramp, windows, timeZone, sessions, gapMinutes, startDate };
+  return {
+    name,
+    accounts,
+    ramp,
+    ...(rampByPlatform ? { rampByPlatform } : {}),
+    windows,
+    timeZone,
+    sessions,
+    gapMinutes,
+    startDate,
+  };
 }
 
 /** Rejects 2026-02-30, which Date.parse rolls over. */

@@ -87,6 +87,7 @@ const programme = (name: string, status: ProgrammeRow['status'], days: number): 
   sessionsMin: 1,
   sessionsMax: 12,
   minGapMinutes: 30,
+  rampByPlatform: false,
   startDate: '2026-05-01',
   seed: 1,
   chatId: 1,

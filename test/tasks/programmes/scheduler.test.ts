@@ -90,7 +90,9 @@ describe('a 14-day standard programme for 3 accounts', () => {
       expect(expected.length).toBeLessThanOrEqual(6);
       for (const { task } of ofDay) {
         expect(task.name).toBe(`${programme.name} · ${day}/${programme.ramp.length}`);
-        expect(task.settings).toEqual(presets[programme.ramp[day - 1] as keyof typeof presets]);
+        const preset = programme.ramp[day - 1] as keyof typeof presets;
+        // With its basis, so that each account's platform fills in what the preset leaves open.
+        expect(task.settings).toEqual({ ...presets[preset], basis: { preset, set: [] } });
         expect(task.chatId).toBe(500);
       }
     }
@@ -253,5 +255,50 @@ describe('paused programmes and quarantined accounts', () => {
       else expect(s.status).toBe('created');
     }
     expect(jobs.dispatched).toHaveLength(4);
+  });
+});
+
+describe('ramp=platform', () => {
+  it('plans each account’s days from its platform’s own ramp, scaled to the programme’s days', async () => {
+    const { db } = database();
+    const now = new Date('2027-05-01T06:00:00Z');
+    const { programme, accountIds } = await newProgramme(
+      'days=4 ramp=platform window=10:00-20:00 tz=UTC sessions=1 gap=60m start=2027-05-02',
+      now,
+      2,
+    );
+    expect(programme).toMatchObject({
+      rampByPlatform: true,
+      ramp: ['observer', 'light', 'moderate', 'active'],
+    });
+    const [insta, plain] = accountIds as [number, number];
+    await db.update(accounts).set({ platform: 'instagram' }).where(eq(accounts.id, insta));
+    // Instagram's ramp (two days watching, one light, one moderate, as 8 days) scales to 4 days.
+    const rampOf = (platform: string | null) =>
+      platform === 'instagram'
+        ? [
+            { preset: 'observer' as const, days: 4 },
+            { preset: 'light' as const, days: 2 },
+            { preset: 'moderate' as const, days: 2 },
+          ]
+        : undefined;
+    let at = new Date('2027-05-02T00:30:00Z');
+    for (let day = 0; day < 4; day++, at = new Date(at.getTime() + 24 * HOUR))
+      await tickProgrammes({ db, jobs: recordingJobs(), now: at, log: testLog, rampOf });
+    const presetsOf = async (accountId: number) =>
+      (await slotsOf(programme.id)).filter((s) => s.accountId === accountId).map((s) => [s.day, s.preset]);
+    expect(await presetsOf(insta)).toEqual([
+      [1, 'observer'],
+      [2, 'observer'],
+      [3, 'light'],
+      [4, 'moderate'],
+    ]);
+    // A platform without a ramp of its own follows the programme's.
+    expect(await presetsOf(plain)).toEqual([
+      [1, 'observer'],
+      [2, 'light'],
+      [3, 'moderate'],
+      [4, 'active'],
+    ]);
   });
 });

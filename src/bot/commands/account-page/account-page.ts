@@ -10,6 +10,7 @@ import { restartTask } from '../../../tasks/restart-task.ts';
 import { accountFromArgs } from '../account-arg.ts';
 import { queueCheck } from '../check/check.ts';
 import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
+import { platformName, platformsOf } from '../platform-input.ts';
 import { restartRefusal } from '../tasks/restart-refusal.ts';
 import { formatAccountPage } from './format.ts';
 import { accountKeyboard, decodeAccountCallback, isAccountCallbackData } from './keyboard.ts';
@@ -25,7 +26,8 @@ export function accountPageFeature(deps: BotDeps) {
     ]);
     // Times in the chat's own timezone when it chose one (/tz), else the team's: ctx.t's already.
     const { t } = ctx;
-    const text = formatAccountPage(t, { account, programmes, runs });
+    const platform = platformName(account.platform, platformsOf(deps));
+    const text = formatAccountPage(t, { account, platform, programmes, runs });
     // Every button acts (check, resume, restart): a viewer gets the page alone.
     const keyboard = hasRole(ctx.actor, 'operator')
       ? accountKeyboard(t, {

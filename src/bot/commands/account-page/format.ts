@@ -20,6 +20,8 @@ export type AccountPage = {
     | 'quarantinedAt'
     | 'quarantineReason'
   >;
+  /** The platform it warms on, by name (its own or the default); not shown when absent. */
+  platform?: string;
   programmes: { name: string; status: string }[];
   runs: {
     taskId: number;
@@ -43,6 +45,7 @@ export function formatAccountPage(t: Texts, page: AccountPage, now = new Date())
       ? f.health(health, sinceOrDateTime(t.locale, account.healthUpdatedAt, now))
       : f.healthNever(health),
     f.identity(browserLine(t, account, readIdentity(account.identity))),
+    ...(page.platform ? [t.platforms.page(escapeHtml(page.platform))] : []),
     account.quarantinedAt
       ? f.paused(
           formatHealth(t, account.quarantineReason ?? 'unknown'),

@@ -1,10 +1,15 @@
 // /account_set <username> key=value… (admin): changes an account's stored browser identity —
 // country, locale, timezone, viewport, scale, user agent, or a fresh draw — its browser (local, or
-// a cdp anti-detect profile), its proxy (proxy=<url|host:port:user:pass|none>: the message is
-// deleted, the answer names the host only) and its tags (tags=a,b or tags=none): all or nothing,
-// audited.
+// a cdp anti-detect profile), its platform (a known site profile), its proxy
+// (proxy=<url|host:port:user:pass|none>: the message is deleted, the answer names the host only)
+// and its tags (tags=a,b or tags=none): all or nothing, audited.
 import { Composer } from 'telegraf';
-import { findAccountsByUsernames, setAccountBrowser, setAccountIdentity } from '../../../db/accounts-repo.ts';
+import {
+  findAccountsByUsernames,
+  setAccountBrowser,
+  setAccountIdentity,
+  setAccountPlatform,
+} from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import type { Executor } from '../../../db/client.ts';
 import type { AccountRow } from '../../../db/schema.ts';
@@ -18,6 +23,7 @@ import { escapeHtml, truncate } from '../../shared/text-budget.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { deleteMessageOnce } from '../middlewares/credentials.ts';
+import { platformsOf, readPlatform } from '../platform-input.ts';
 import { hasCredentials } from '../quoted-input.ts';
 import { checkFleetPairs, type FleetPairs, splitFleetPairs } from './fleet-pairs.ts';
 import {
@@ -27,6 +33,7 @@ import {
   parseSettings,
   type SettingError,
   touchesIdentity,
+  touchesMoreThanPlatform,
 } from './settings.ts';
 
 export function accountSetFeature(deps: BotDeps) {
@@ -59,14 +66,29 @@ export function accountSetFeature(deps: BotDeps) {
     const parsed = split.rest.length > 0 ? parseSettings(split.rest) : undefined;
     // Beside a proxy, a stray word may be part of its password: it is not quoted back.
     if (parsed && 'kind' in parsed) return explain(ctx, parsed, split.fleet.proxy !== undefined);
+    const platforms = platformsOf(deps);
+    const platformText = parsed?.pairs.get('platform');
+    const platform = platformText === undefined ? undefined : readPlatform(platformText, platforms);
+    if (platformText !== undefined && platform === undefined)
+      return ctx.t.platforms.unknown(escapeHtml(truncate(platformText, 40)), platforms.names.join(', '));
     return db.transaction(async (tx) => {
       const [account] = await findAccountsByUsernames(tx, [username]);
       if (!account) return t.unknownAccount(escapeHtml(username));
       const lines: string[] = [];
-      if (parsed) {
+      if (parsed && touchesMoreThanPlatform(parsed.pairs)) {
         const identity = await setIdentity(ctx, tx, account, parsed);
         if (!identity.ok) return identity.text;
         lines.push(identity.text);
+      }
+      if (platform !== undefined) {
+        await setAccountPlatform(tx, account.id, platform);
+        await recordAudit(tx, {
+          actorId: ctx.actor.id,
+          action: 'account.set',
+          details: { accountId: account.id, keys: ['platform'], platform },
+        });
+        const shown = escapeHtml(platform ?? platforms.defaultName);
+        lines.push(ctx.t.platforms.set(escapeHtml(account.username), shown));
       }
       lines.push(...(await setFleetFields(ctx, tx, account, split.fleet)));
       return lines.join('\n');
@@ -137,7 +159,7 @@ async function setIdentity(
   await recordAudit(tx, {
     actorId: ctx.actor.id,
     action: 'account.set',
-    details: { accountId: account.id, keys: [...parsed.pairs.keys()] },
+    details: { accountId: account.id, keys: [...parsed.pairs.keys()].filter((key) => key !== 'platform') },
   });
   const ua = applied.identity.userAgent ? ` · ${ctx.t.accounts.fixedUserAgent}` : '';
   const shown = touchesIdentity(parsed.pairs) ? describeIdentity(applied.identity) : '';

@@ -21,20 +21,27 @@ export const SETTING_KEYS = [
   'browser',
   'profile',
   'inject_session',
+  'platform',
 ] as const;
 
 /** The keys that choose the browser; every other key changes the identity. */
 const BROWSER_KEYS: readonly SettingKey[] = ['browser', 'profile', 'inject_session'];
+/** Keys that change neither: the platform (checked against the known ones by the command). */
+const OTHER_KEYS: readonly SettingKey[] = ['platform'];
 export const touchesIdentity = (pairs: ReadonlyMap<SettingKey, string>) =>
-  [...pairs.keys()].some((k) => !BROWSER_KEYS.includes(k));
+  [...pairs.keys()].some((k) => !BROWSER_KEYS.includes(k) && !OTHER_KEYS.includes(k));
+/** Whether anything but the platform is set (the identity and browser answer is due). */
+export const touchesMoreThanPlatform = (pairs: ReadonlyMap<SettingKey, string>) =>
+  [...pairs.keys()].some((k) => !OTHER_KEYS.includes(k));
 export type SettingKey = (typeof SETTING_KEYS)[number];
+type CheckedKey = Exclude<SettingKey, 'platform'>;
 
 export type SettingError =
   | { kind: 'noPairs' }
   | { kind: 'notPair'; text: string }
   | { kind: 'unknownKey'; key: string }
   | { kind: 'repeated'; key: string }
-  | { kind: 'badValue'; key: SettingKey; value: string };
+  | { kind: 'badValue'; key: CheckedKey; value: string };
 
 export type ParsedSettings = { pairs: Map<SettingKey, string> };
 
@@ -64,7 +71,7 @@ export function parseSettings(words: readonly string[]): ParsedSettings | Settin
 }
 
 /** Which setting an identity field comes from, to name it in an error. */
-const FIELD_KEY: Record<string, SettingKey> = {
+const FIELD_KEY: Record<string, CheckedKey> = {
   country: 'country',
   locale: 'locale',
   timezoneId: 'timezone',
@@ -74,7 +81,7 @@ const FIELD_KEY: Record<string, SettingKey> = {
   userAgent: 'user_agent',
 };
 
-const bad = (key: SettingKey, value: string): SettingError => ({ kind: 'badValue', key, value });
+const bad = (key: CheckedKey, value: string): SettingError => ({ kind: 'badValue', key, value });
 
 /** The identity with the settings applied, or the first value that cannot be used. */
 export function applySettings(

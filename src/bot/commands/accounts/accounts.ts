@@ -1,7 +1,7 @@
 // Accounts: /accounts [health] [tag:x] [page] (viewer+) shows the fleet a page at a time with
-// filter buttons (list.ts) — health, last warmup, saved login, proxy host, tags; never a session or
-// a proxy's credentials; /account_add <username> [proxy_url] (admin) adds one, audited. No reply
-// quotes a URL the admin typed.
+// filter buttons (list.ts) — health, last warmup, saved login, proxy host, platform, tags; never a
+// session or a proxy's credentials; /account_add <username> [proxy_url] [platform=…] (admin) adds
+// one, audited. No reply quotes a URL the admin typed.
 import { Composer } from 'telegraf';
 import { ProxyKeyMissingError } from '../../../db/account-proxy.ts';
 import { insertAccount } from '../../../db/accounts-repo.ts';
@@ -12,9 +12,10 @@ import { type BrowserIdentity, describeIdentity } from '../../../warmup/identity
 import { browserProfileSchema } from '../../../warmup/providers/provider.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
-import { escapeHtml } from '../../shared/text-budget.ts';
+import { escapeHtml, truncate } from '../../shared/text-budget.ts';
 import { parseProxyUrl, parseUsername } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { platformsOf, readPlatform, takePlatformArg } from '../platform-input.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
 import { accountsListView, parseListArgs } from './list.ts';
 import { decodeListView, isListCallbackData } from './list-keyboard.ts';
@@ -32,7 +33,7 @@ export function accountsFeature(deps: BotDeps) {
       const shown = shownInput(view.bad) ?? ctx.t.hiddenLink;
       return void (await ctx.reply(ctx.t.fleet.list.badArg(shown), { parse_mode: 'HTML' }));
     }
-    const shown = await accountsListView(db, ctx.t, view, now());
+    const shown = await accountsListView(db, ctx.t, view, now(), platformsOf(deps));
     await ctx.reply(shown.text, shown.extra);
   });
 
@@ -41,7 +42,7 @@ export function accountsFeature(deps: BotDeps) {
     if (!isListCallbackData(data)) return next();
     const view = decodeListView(data);
     if (!view) return void (await ctx.answerCbQuery(ctx.t.fleet.list.badButton, { show_alert: true }));
-    const shown = await accountsListView(db, ctx.t, view, now());
+    const shown = await accountsListView(db, ctx.t, view, now(), platformsOf(deps));
     await ctx.editMessageText(shown.text, shown.extra).catch(ignoreNotModified);
     await ctx.answerCbQuery();
   });
@@ -53,8 +54,13 @@ export function accountsFeature(deps: BotDeps) {
   });
 
   /** Validates and inserts; returns the one line to answer with. */
-  const addAccount = async (ctx: BotContext, args: string[]): Promise<string> => {
+  const addAccount = async (ctx: BotContext, words: string[]): Promise<string> => {
     const t = ctx.t.accounts;
+    const { rest: args, value: platformText } = takePlatformArg(words);
+    const platforms = platformsOf(deps);
+    const platform = platformText === undefined ? null : readPlatform(platformText, platforms);
+    if (platform === undefined)
+      return ctx.t.platforms.unknown(escapeHtml(truncate(platformText!, 40)), platforms.names.join(', '));
     if (args.length < 1 || args.length > 2) return t.usageAdd;
     // The proxy typed first is a common slip; its URL (maybe with a password) is never echoed.
     if (looksLikeUrl(args[0]!)) return t.proxyFirst;
@@ -69,6 +75,7 @@ export function accountsFeature(deps: BotDeps) {
           createdBy: ctx.actor.id,
           // Chosen once, here, unlike every other account's; /account_set changes it.
           identity: await chooseIdentity(tx),
+          platform,
         });
         if (inserted) {
           // Through the one proxy writer (which encrypts it at rest).
@@ -79,7 +86,7 @@ export function accountsFeature(deps: BotDeps) {
           await recordAudit(tx, {
             actorId: ctx.actor.id,
             action: 'account.add',
-            details: { accountId: inserted.id, username, proxyHost: proxy?.host ?? null },
+            details: { accountId: inserted.id, username, proxyHost: proxy?.host ?? null, platform },
           });
         }
         return inserted;
@@ -92,7 +99,8 @@ export function accountsFeature(deps: BotDeps) {
     if (row === NO_KEY) return ctx.t.inbox.noKeyForProxy;
     const name = escapeHtml(username);
     if (!row) return t.exists(name);
-    return proxy ? t.addedWithProxy(name, escapeHtml(proxy.host)) : t.added(name);
+    const added = proxy ? t.addedWithProxy(name, escapeHtml(proxy.host)) : t.added(name);
+    return platform ? `${added}\n${ctx.t.platforms.set(name, escapeHtml(platform))}` : added;
   };
 
   return feature;

@@ -10,6 +10,7 @@ import type { Texts } from '../../i18n/index.ts';
 import { number, sinceOrDateTime } from '../../i18n/intl.ts';
 import { clip, escapeHtml, fitLines, MAX_TEXT } from '../../shared/text-budget.ts';
 import { formatHealth } from '../../shared/wording.ts';
+import { type Platforms, platformName } from '../platform-input.ts';
 import { HEALTH_ICON, type ListView, listKeyboard, MAX_PAGE, MAX_TAG_BUTTONS } from './list-keyboard.ts';
 
 /** `/accounts [health] [tag:x] [page]` → the view, or the argument that is none of those. */
@@ -30,11 +31,17 @@ export function parseListArgs(args: readonly string[]): ListView | { bad: string
   return view;
 }
 
-export async function accountsListView(db: Executor, t: Texts, view: ListView, now = new Date()) {
+export async function accountsListView(
+  db: Executor,
+  t: Texts,
+  view: ListView,
+  now = new Date(),
+  platforms?: Platforms,
+) {
   const page = await listAccountsPage(db, view);
   const shown: ListView = { ...view, page: page.page };
   return {
-    text: formatAccountsPage(t, page, shown, now),
+    text: formatAccountsPage(t, page, shown, now, platforms),
     extra: {
       parse_mode: 'HTML' as const,
       ...(page.total === 0 && page.tags.length === 0
@@ -49,7 +56,13 @@ export async function accountsListView(db: Executor, t: Texts, view: ListView, n
   };
 }
 
-export function formatAccountsPage(t: Texts, page: FleetPage, view: ListView, now = new Date()): string {
+export function formatAccountsPage(
+  t: Texts,
+  page: FleetPage,
+  view: ListView,
+  now = new Date(),
+  platforms?: Platforms,
+): string {
   const l = t.fleet.list;
   const num = (n: number) => number(t.locale.lang, n);
   const fleetSize = Object.values(page.healthCounts).reduce((a, b) => a + b, 0);
@@ -70,7 +83,7 @@ export function formatAccountsPage(t: Texts, page: FleetPage, view: ListView, no
   if (page.rows.length === 0) return [...head, l.emptyFiltered].join('\n');
   return fitLines({
     head,
-    body: page.rows.map((row) => formatRow(t, row, now)),
+    body: page.rows.map((row) => formatRow(t, row, now, platforms)),
     max: MAX_TEXT,
     more: l.more,
   });
@@ -80,7 +93,8 @@ export function formatAccountsPage(t: Texts, page: FleetPage, view: ListView, no
  * One account in one line, its long parts (proxy host, tags) cut so that a page's 20 lines always
  * fit in one message (about 190 characters each at most): paging then shows every account.
  */
-function formatRow(t: Texts, a: FleetPageRow, now: Date): string {
+/** One account a line; its platform is named when the deployment knows more than one. */
+function formatRow(t: Texts, a: FleetPageRow, now: Date, platforms?: Platforms): string {
   return [
     `${HEALTH_ICON[a.health] ?? '❔'} <b>@${clip(a.username, 24)}</b> — ${formatHealth(t, a.health)}`,
     ...(a.quarantinedAt ? [t.fleet.list.paused] : []),
@@ -89,6 +103,7 @@ function formatRow(t: Texts, a: FleetPageRow, now: Date): string {
       : t.accounts.neverWarmed,
     a.hasSession ? t.accounts.session : t.accounts.noSession,
     ...(a.proxyHost ? [t.accounts.proxy(clip(a.proxyHost, 40))] : []),
+    ...(platforms && platforms.names.length > 1 ? [clip(platformName(a.platform, platforms), 32)] : []),
     ...(a.tags.length > 0 ? [clip(a.tags.map((tag) => `#${tag}`).join(' '), 50)] : []),
   ].join(' · ');
 }

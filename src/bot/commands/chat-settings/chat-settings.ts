@@ -100,7 +100,8 @@ export function chatSettingsFeature(deps: BotDeps) {
   feature.command('stats', async (ctx) => {
     const days = parseStatsDays(commandArgs(ctx));
     if (days === undefined) return void (await ctx.reply(ctx.t.chat.stats.bad));
-    await sendStats({ db, telegram: ctx.telegram, log: deps.log }, ctx.chat.id, ctx.t, now(), days);
+    const summaryDeps = { db, telegram: ctx.telegram, log: deps.log, platforms: deps.platforms };
+    await sendStats(summaryDeps, ctx.chat.id, ctx.t, now(), days);
   });
 
   return feature;

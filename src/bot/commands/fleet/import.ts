@@ -9,9 +9,10 @@ import { IMPORT_LIMITS, type ParsedImport, parseImportFile } from '../../../task
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { createExpiringStore } from '../../shared/expiring-store.ts';
 import { visibleLength } from '../../shared/text-budget.ts';
-import { type BotContext, type BotDeps, hasRole, platformsOf, requireRole } from '../context.ts';
+import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
 import { downloadDocument } from '../document-download.ts';
 import { deleteMessageOnce } from '../middlewares/credentials.ts';
+import { platformsOf } from '../platform-input.ts';
 import { describeImportRefusal, formatImportPreview } from './import-preview.ts';
 import { decodeImportTap, importKeyboard } from './keyboard.ts';
 
@@ -54,7 +55,7 @@ export function createImportFlow(deps: BotDeps) {
     if ((document.file_size ?? 0) > IMPORT_LIMITS.maxBytes) return tooLarge;
     const bytes = await downloadDocument(ctx, document.file_id, IMPORT_LIMITS.maxBytes);
     if (bytes === 'unreadable') return { text: ctx.t.session.unreadable };
-    const parsed = parseImportFile(bytes, { platforms: platformsOf(deps) });
+    const parsed = parseImportFile(bytes, { platforms: platformsOf(deps).names });
     if (!parsed.ok) return { text: describeImportRefusal(ctx.t, parsed.refusal) };
     const shown = await previewImport(deps.db, parsed.file, { sessionKey: deps.sessionKey });
     const text = formatImportPreview(ctx.t, shown, reserve);

@@ -56,6 +56,14 @@ async function createFromLine(deps: BotDeps, ctx: BotContext, line: string) {
     },
   );
   if (!chosen.ok) return say(chosen.text);
-  const card = await createAndAnnounce(deps, ctx, chosen.accountIds, args.preset, settings, args.name);
+  const card = await createAndAnnounce(
+    deps,
+    ctx,
+    chosen.accountIds,
+    args.preset,
+    settings,
+    args.name,
+    args.overrides,
+  );
   await ctx.reply(card.text, card.extra);
 }

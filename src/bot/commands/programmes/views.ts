@@ -60,7 +60,11 @@ export function formatCreated(
   const names = joinFew(usernames);
   return [
     t.programmes.created(p.id, escapeHtml(p.name)),
-    s.days(p.ramp.length, code(describeRamp(p.ramp)), shortDate(t, p.startDate)),
+    s.days(
+      p.ramp.length,
+      code(p.rampByPlatform ? 'platform' : describeRamp(p.ramp)),
+      shortDate(t, p.startDate),
+    ),
     s.accounts(usernames.length, escapeHtml(names)),
     s.windows(windowsText(p), code(p.timeZone)),
     s.sessions(range(p.sessionsMin, p.sessionsMax), p.minGapMinutes),

@@ -54,6 +54,8 @@ export type DailyDigestOptions = {
   /** How often the clock is looked at; 0: never by itself (tests tick by hand). */
   everyMs?: number;
   unreachable?: GoneChats;
+  /** The default platform's name (the numbers are split by platform). */
+  platforms?: { defaultName: string };
 };
 
 /** Today's summary is due: its minute has come, or its retry time. */
@@ -104,10 +106,16 @@ export function startDailyDigest(options: DailyDigestOptions): DailyDigest {
   async function attempt(chat: ChatSettings, zone: string, today: string, claim: DigestClaim, at: Date) {
     const { chatId } = chat;
     try {
-      await sendDailySummary({ db, telegram, log }, chatId, chatTexts(chat, zone), at, {
-        chartSent: claim.chartSent,
-        onChartSent: () => markDigestChartSent(db, chatId, today),
-      });
+      await sendDailySummary(
+        { db, telegram, log, platforms: options.platforms },
+        chatId,
+        chatTexts(chat, zone),
+        at,
+        {
+          chartSent: claim.chartSent,
+          onChartSent: () => markDigestChartSent(db, chatId, today),
+        },
+      );
       await settleDigest(db, chatId, today, null);
       return true;
     } catch (err) {

@@ -13,7 +13,13 @@ import { chartSpec, renderChartPng } from './chart.ts';
 import { buildSummaryData, type SummaryData } from './summary-data.ts';
 import { formatStatsCaption, formatSummary } from './summary-text.ts';
 
-export type SummaryDeps = { db: Db; telegram: Telegram; log: Logger };
+export type SummaryDeps = {
+  db: Db;
+  telegram: Telegram;
+  log: Logger;
+  /** The platform of accounts that name none (the numbers are split by platform). */
+  platforms?: { defaultName: string };
+};
 
 const DAY_MS = 86_400_000;
 
@@ -23,13 +29,14 @@ export async function loadSummaryData(
   timeZone: string,
   now: Date,
   days: number,
+  defaultPlatform?: string,
 ): Promise<SummaryData> {
   const today = localTime(now, timeZone).date;
   const periodStart = zonedInstant(addDays(today, -(days - 1)), 0, timeZone);
   const recentSince = new Date(now.getTime() - DAY_MS);
   const since = periodStart < recentSince ? periodStart : recentSince;
   const rows = await countFinishedRuns(db, { since, recentSince, timeZone });
-  return buildSummaryData(rows, today, days);
+  return buildSummaryData(rows, today, days, defaultPlatform);
 }
 
 async function sendChart(
@@ -72,7 +79,7 @@ export async function sendDailySummary(
 ) {
   const { db } = deps;
   const zone = t.locale.timeZone;
-  const data = await loadSummaryData(db, zone, now, days);
+  const data = await loadSummaryData(db, zone, now, days, deps.platforms?.defaultName);
   const attention = await accountsNeedingAttention(db);
   const skips = await skippedSlotsSince(db, new Date(now.getTime() - DAY_MS));
   const programmes = (await listLiveProgrammes(db)).map((p) => ({
@@ -99,7 +106,7 @@ export async function sendDailySummary(
 
 /** /stats: the chart of the last `days` days with its totals (the totals alone when it cannot be drawn). */
 export async function sendStats(deps: SummaryDeps, chatId: number, t: Texts, now: Date, days: number) {
-  const data = await loadSummaryData(deps.db, t.locale.timeZone, now, days);
+  const data = await loadSummaryData(deps.db, t.locale.timeZone, now, days, deps.platforms?.defaultName);
   const caption = formatStatsCaption(t, data);
   if (await sendChart(deps, chatId, t, data, caption)) return;
   await deps.telegram.sendMessage(chatId, `${caption}\n${t.chat.stats.noChart}`, { parse_mode: 'HTML' });

@@ -15,6 +15,9 @@ export type SummaryData = {
   failedPerDay: Record<string, number[]>;
   period: Counts;
   recent: Counts;
+  /** Completed and failed sessions per platform (an account naming none counts as the default). */
+  periodByPlatform: Record<string, { completed: number; failed: number }>;
+  recentByPlatform: Record<string, { completed: number; failed: number }>;
 };
 
 const empty = (): Counts => ({ completed: 0, failed: 0, byReason: {} });
@@ -27,8 +30,22 @@ function add(into: Counts, row: RunCountRow, reason: string) {
   }
 }
 
-/** Folds the query rows into the period ending on local day `today` (`days` days long). */
-export function buildSummaryData(rows: readonly RunCountRow[], today: string, days: number): SummaryData {
+function addPlatform(into: SummaryData['periodByPlatform'], row: RunCountRow, platform: string) {
+  const counts = into[platform] ?? { completed: 0, failed: 0 };
+  counts[row.status === 'completed' ? 'completed' : 'failed'] += row.n;
+  into[platform] = counts;
+}
+
+/**
+ * Folds the query rows into the period ending on local day `today` (`days` days long); rows of
+ * accounts without a platform count as `defaultPlatform`'s.
+ */
+export function buildSummaryData(
+  rows: readonly RunCountRow[],
+  today: string,
+  days: number,
+  defaultPlatform = 'tiktok',
+): SummaryData {
   const first = addDays(today, -(days - 1));
   const list = Array.from({ length: days }, (_, i) => addDays(first, i));
   const data: SummaryData = {
@@ -37,13 +54,20 @@ export function buildSummaryData(rows: readonly RunCountRow[], today: string, da
     failedPerDay: {},
     period: empty(),
     recent: empty(),
+    periodByPlatform: {},
+    recentByPlatform: {},
   };
   for (const row of rows) {
     const reason = row.reason !== null && isFailureCode(row.reason) ? row.reason : 'other';
-    if (row.recent) add(data.recent, row, reason);
+    const platform = row.platform ?? defaultPlatform;
+    if (row.recent) {
+      add(data.recent, row, reason);
+      addPlatform(data.recentByPlatform, row, platform);
+    }
     const i = daysBetween(first, row.day);
     if (i < 0 || i >= days) continue;
     add(data.period, row, reason);
+    addPlatform(data.periodByPlatform, row, platform);
     if (row.status === 'completed') data.completedPerDay[i]! += row.n;
     else {
       const perDay = data.failedPerDay[reason] ?? list.map(() => 0);

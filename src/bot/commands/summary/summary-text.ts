@@ -44,6 +44,14 @@ export function reasonLines(t: Texts, counts: Counts): string[] {
   return reasonsByCount(counts.byReason).map(([r, n]) => t.chat.summary.reasonLine(reasonWord(t, r), n));
 }
 
+/** "By platform: tiktok 5 ok, 1 failed; instagram 2 ok, 0 failed" — only when there are several. */
+export function platformLines(t: Texts, byPlatform: SummaryData['recentByPlatform']): string[] {
+  const entries = Object.entries(byPlatform).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length < 2) return [];
+  const parts = entries.map(([name, c]) => t.platforms.summaryPart(escapeHtml(name), c.completed, c.failed));
+  return [t.platforms.summary(parts.join('; '))];
+}
+
 function programmeLine(t: Texts, p: ProgrammeProgress): string {
   const s = t.chat.summary;
   const { day } = p;
@@ -75,6 +83,7 @@ export function formatSummary(t: Texts, input: SummaryInput) {
     s.recent(data.recent.completed, data.recent.failed),
   ];
   head.push(...reasonLines(t, data.recent));
+  head.push(...platformLines(t, data.recentByPlatform));
   head.push(s.period(data.days.length, data.period.completed, data.period.failed));
   head.push(...reasonLines(t, data.period));
   const body: string[] = [''];
@@ -106,5 +115,6 @@ export function formatStatsCaption(t: Texts, data: SummaryData): string {
   return [
     t.chat.stats.caption(data.days.length, data.period.completed, data.period.failed),
     ...reasonLines(t, data.period),
+    ...platformLines(t, data.periodByPlatform),
   ].join('\n');
 }

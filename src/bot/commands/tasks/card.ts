@@ -43,7 +43,9 @@ export function formatTaskEvent(
   // The person reads what happened and what to do; the code and its detail stay in /task's log.
   const body = event.failures.map((f) => {
     const account = clip(f.account, ACCOUNT_MAX);
-    return `• ${account}: ${formatReason(t, f.code, account)}`;
+    // An account that names its platform says which site failed (a task may mix platforms).
+    const platform = f.platform ? ` (${clip(f.platform, 32)})` : '';
+    return `• ${account}${platform}: ${formatReason(t, f.code, account)}`;
   });
   const tail: string[] = [];
   if (actor) {

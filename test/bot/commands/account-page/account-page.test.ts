@@ -95,8 +95,9 @@ describe('/account', () => {
     expect(lines[0]).toBe('👤 @carol');
     expect(lines[1]).toMatch(/^Health: stuck at a captcha \(2 hr\. ago\)$/);
     expect(lines[2]).toMatch(/^Identity: /);
-    expect(lines[3]).toBe('⏸ Paused in all programmes since 1 Dec 2026, 12:00 GMT+3: stuck at a captcha');
-    expect(lines[4]).toBe('Programmes: spring (active)');
+    expect(lines[3]).toBe('Platform: tiktok');
+    expect(lines[4]).toBe('⏸ Paused in all programmes since 1 Dec 2026, 12:00 GMT+3: stuck at a captcha');
+    expect(lines[5]).toBe('Programmes: spring (active)');
     expect(text).toContain('Last runs:');
     const runLines = lines.filter((l) => /^#\d+ /.test(l));
     expect(runLines).toHaveLength(10);

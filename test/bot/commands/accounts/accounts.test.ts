@@ -212,8 +212,8 @@ describe('/accounts', () => {
       'Accounts: 2',
       '❔ not checked yet 1 · ✅ ok 1',
       '',
-      '❔ @Alice — not checked yet · never warmed · session ✓',
-      '✅ @bob — ok · last warmed 2 Jan 2030, 03:04 UTC · no session · proxy proxy.example:8080',
+      '❔ @Alice — not checked yet · never warmed · session ✓ · tiktok',
+      '✅ @bob — ok · last warmed 2 Jan 2030, 03:04 UTC · no session · proxy proxy.example:8080 · tiktok',
     ]);
     expect(await bot.ask(people.viewer, '/accounts')).toContain(
       '✅ @bob — в порядке · прогрет 02.01.2030, 03:04 UTC · нет сессии',

@@ -8,7 +8,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { type DailyDigest, startDailyDigest } from '../../../../src/bot/commands/summary/daily-digest.ts';
 import { createThrottle } from '../../../../src/bot/notifications/throttle.ts';
-import { notificationOutbox, programmes, runs, tasks } from '../../../../src/db/schema.ts';
+import { accounts, notificationOutbox, programmes, runs, tasks } from '../../../../src/db/schema.ts';
 import { buildTaskEvent } from '../../../../src/tasks/events.ts';
 import { people } from '../../../support/bot.ts';
 import { useChatBot } from '../../../support/chat-bot.ts';
@@ -233,5 +233,20 @@ describe('daily summary', () => {
     expect(String(sent.caption)).toMatch(
       /^За последние 7 дней: выполнено 2 сеанса, с ошибкой 1\.\n {2}• другое: 1$/,
     );
+  });
+
+  it('/stats splits its numbers by platform once the accounts are on several', async () => {
+    const { db } = database();
+    await db.delete(runs);
+    const { runs: made } = await makeTask(db, ['completed', 'completed', 'failed']);
+    await db.update(accounts).set({ platform: 'instagram' }).where(eq(accounts.id, made[0]!.accountId));
+    clock = new Date();
+    const before = bot.fake.messages(people.operator.id).length;
+    bot.fake.sendText({ from: people.operator, chat: people.operator.id, text: '/stats 7' });
+    const sent = await bot.fake.waitFor(() => bot.fake.messages(people.operator.id)[before], {
+      description: '/stats',
+    });
+    // The accounts naming no platform count as the default one's (tiktok here).
+    expect(String(sent.caption)).toContain('By platform: instagram 1 ok, 0 failed; tiktok 1 ok, 1 failed');
   });
 });

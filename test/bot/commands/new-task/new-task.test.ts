@@ -40,6 +40,8 @@ describe('with accounts', () => {
     const { task, accountIds } = await taskRow(id);
     expect(task).toMatchObject({ name: 'light ×2', status: 'pending', chatId: op.id, createdBy: op.id });
     expect(task.settings).toMatchObject({ likes: { min: 1, max: 2 }, sessionCapSeconds: 300 });
+    // Stored with its basis: what was typed wins on every platform; the rest is the platform's.
+    expect(task.settings).toMatchObject({ basis: { preset: 'light', set: ['likes', 'sessionCapSeconds'] } });
     expect(accountIds).toEqual([ids.alice, ids.bob]);
     expect(bot.jobs.dispatched).toContain(id);
   });

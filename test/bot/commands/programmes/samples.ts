@@ -21,6 +21,7 @@ const programme = (status: ProgrammeRow['status']): ProgrammeRow => ({
   name: 'spring',
   status,
   ramp: ['observer', 'observer', 'light', 'active'],
+  rampByPlatform: false,
   windows: [
     { from: 600, until: 780 },
     { from: 1080, until: 1350 },

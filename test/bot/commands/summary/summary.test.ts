@@ -81,6 +81,29 @@ describe('summary data', () => {
     expect([png!.readUInt32BE(16), png!.readUInt32BE(20)]).toEqual([960, 540]);
   });
 
+  it('splits the last 24 h and the period by platform, only once there are several', () => {
+    const t = textsFor('en');
+    const mixed: RunCountRow[] = [
+      { day: '2026-12-01', recent: true, status: 'completed', reason: null, platform: null, n: 3 },
+      { day: '2026-12-01', recent: true, status: 'failed', reason: 'captcha', platform: 'instagram', n: 1 },
+      { day: '2026-12-01', recent: true, status: 'completed', reason: null, platform: 'instagram', n: 2 },
+      { day: '2026-11-25', recent: false, status: 'completed', reason: null, platform: 'youtube', n: 4 },
+    ];
+    const split = buildSummaryData(mixed, '2026-12-01', 14, 'tiktok');
+    const { text } = formatSummary(t, { data: split, now: new Date(), attention: [], programmes: [] });
+    expect(text).toContain('\nBy platform: instagram 2 ok, 1 failed; tiktok 3 ok, 0 failed\n');
+    expect(formatStatsCaption(t, split)).toContain(
+      'By platform: instagram 2 ok, 1 failed; tiktok 3 ok, 0 failed; youtube 4 ok, 0 failed',
+    );
+    expect(
+      formatSummary(textsFor('ru'), { data: split, now: new Date(), attention: [], programmes: [] }).text,
+    ).toContain('По платформам: instagram: успешно 2, с ошибкой 1; tiktok: успешно 3, с ошибкой 0');
+    // One platform: nothing to split (the rows above had none).
+    expect(formatSummary(t, { data, now: new Date(), attention: [], programmes: [] }).text).not.toContain(
+      'By platform',
+    );
+  });
+
   it('names paused accounts with a Resume button and programmes with their day', () => {
     const t = textsFor('en');
     const { text, keyboard } = formatSummary(t, {

@@ -1,0 +1,1 @@
+ALTER TABLE "programmes" ADD COLUMN "ramp_by_platform" boolean DEFAULT false NOT NULL;
