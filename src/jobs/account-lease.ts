@@ -71,18 +71,25 @@ function hold(db: Db, lease: Lease, timings: LeaseTimings, askedAt: number, log:
   let provenAt = askedAt;
   const graceMs = (timings.ttlSeconds * 1000) / 2;
   let stopped = false;
-  const timer = setInterval(async () => {
-    if (stopped || lost.signal.aborted) return;
+  let extending: Promise<void> = Promise.resolve();
+  const extend = async () => {
     const sentAt = performance.now();
     try {
-      if (await extendLease(db, lease, timings.ttlSeconds)) provenAt = sentAt;
+      const extended = await extendLease(db, lease, timings.ttlSeconds);
+      // Released meanwhile: the answer says nothing about a lease that is no longer held.
+      if (stopped) return;
+      if (extended) provenAt = sentAt;
       else lost.abort(new Error('the account lease was lost (it expired and was granted again)'));
     } catch (err) {
       log.warn({ err, accountId: lease.accountId }, 'could not extend the account lease');
     }
-    if (!lost.signal.aborted && performance.now() - provenAt > graceMs) {
+    if (!stopped && !lost.signal.aborted && performance.now() - provenAt > graceMs) {
       lost.abort(new Error('the account lease could not be extended in time'));
     }
+  };
+  const timer = setInterval(() => {
+    if (stopped || lost.signal.aborted) return;
+    extending = extend();
   }, timings.refreshMs);
   return {
     lease,
@@ -90,6 +97,9 @@ function hold(db: Db, lease: Lease, timings: LeaseTimings, askedAt: number, log:
     async release() {
       stopped = true;
       clearInterval(timer);
+      // An extension on its way would otherwise land after the release and hold the account for
+      // one more time to live.
+      await extending;
       // A lease that cannot be released expires by itself after ttlSeconds.
       await releaseLease(db, lease).catch((err) =>
         log.warn({ err, accountId: lease.accountId }, 'could not release the account lease; it expires'),

@@ -76,17 +76,19 @@ export function accountSetFeature(deps: BotDeps) {
       if (!account) return t.unknownAccount(escapeHtml(username));
       const lines: string[] = [];
       if (parsed && touchesMoreThanPlatform(parsed.pairs)) {
-        const identity = await setIdentity(ctx, tx, account, parsed);
+        const identity = await setIdentity(ctx, tx, account, parsed, platform);
         if (!identity.ok) return identity.text;
         lines.push(identity.text);
       }
       if (platform !== undefined) {
         await setAccountPlatform(tx, account.id, platform);
-        await recordAudit(tx, {
-          actorId: ctx.actor.id,
-          action: 'account.set',
-          details: { accountId: account.id, keys: ['platform'], platform },
-        });
+        // With identity keys beside it, their audit line names the platform too.
+        if (!parsed || !touchesMoreThanPlatform(parsed.pairs))
+          await recordAudit(tx, {
+            actorId: ctx.actor.id,
+            action: 'account.set',
+            details: { accountId: account.id, keys: ['platform'], platform },
+          });
         const shown = escapeHtml(platform ?? platforms.defaultName);
         lines.push(ctx.t.platforms.set(escapeHtml(account.username), shown));
       }
@@ -142,6 +144,7 @@ async function setIdentity(
   tx: Executor,
   account: AccountRow,
   parsed: ParsedSettings,
+  platform: string | null | undefined,
 ): Promise<{ ok: true; text: string } | { ok: false; text: string }> {
   const t = ctx.t.accountSet;
   const fail = (text: string) => ({ ok: false, text }) as const;
@@ -159,7 +162,11 @@ async function setIdentity(
   await recordAudit(tx, {
     actorId: ctx.actor.id,
     action: 'account.set',
-    details: { accountId: account.id, keys: [...parsed.pairs.keys()].filter((key) => key !== 'platform') },
+    details: {
+      accountId: account.id,
+      keys: [...parsed.pairs.keys()],
+      ...(platform !== undefined ? { platform } : {}),
+    },
   });
   const ua = applied.identity.userAgent ? ` · ${ctx.t.accounts.fixedUserAgent}` : '';
   const shown = touchesIdentity(parsed.pairs) ? describeIdentity(applied.identity) : '';

@@ -103,7 +103,7 @@ function formatRow(t: Texts, a: FleetPageRow, now: Date, platforms?: Platforms):
       : t.accounts.neverWarmed,
     a.hasSession ? t.accounts.session : t.accounts.noSession,
     ...(a.proxyHost ? [t.accounts.proxy(clip(a.proxyHost, 40))] : []),
-    ...(platforms && platforms.names.length > 1 ? [clip(platformName(a.platform, platforms), 32)] : []),
-    ...(a.tags.length > 0 ? [clip(a.tags.map((tag) => `#${tag}`).join(' '), 50)] : []),
+    ...(platforms && platforms.names.length > 1 ? [clip(platformName(a.platform, platforms), 16)] : []),
+    ...(a.tags.length > 0 ? [clip(a.tags.map((tag) => `#${tag}`).join(' '), 40)] : []),
   ].join(' · ');
 }

@@ -60,8 +60,8 @@ describe('/new accounts= with groups', () => {
     expect(await bot.ask(op, '/new accounts=tag:autumn,zed,alice')).toBe(
       'Unknown accounts: zed; tags: autumn. Send /accounts for the list.',
     );
-    expect(await bot.ask(op, '/new accounts=platform:youtube')).toBe(
-      'Unknown platforms: youtube. Send /accounts for the list.',
+    expect(await bot.ask(op, '/new accounts=platform:myspace')).toBe(
+      'Unknown platforms: myspace. Send /accounts for the list.',
     );
     expect(await bot.ask(op, '/new accounts=tag:-x')).toBe(
       '"tag:-x" is not an account name: letters, digits, _ and ., at most 24 characters.',
