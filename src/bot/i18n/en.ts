@@ -269,7 +269,6 @@ export const en = {
       'Usage: /account_add &lt;username&gt; [proxy_url] [platform=…] — e.g. /account_add alice http://user:pass@proxy.example:8080 platform=instagram',
     badUsername: (value: string) =>
       `"${value}" is not a TikTok username: letters, digits, _ and ., 2–24 characters (a leading @ is fine).`,
-    badProxy: 'The proxy must look like http://host:port or http://user:pass@host:port (http or https).',
     added: (username: string) =>
       `Account @${username} added. Attach its login: send a JSON file with the caption /session ${username}.`,
     addedWithProxy: (username: string, host: string) =>

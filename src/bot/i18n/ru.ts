@@ -262,8 +262,6 @@ export const ru: Texts = {
       'Формат: /account_add &lt;username&gt; [proxy_url] [platform=…] — например, /account_add alice http://user:pass@proxy.example:8080 platform=instagram',
     badUsername: (value: string) =>
       `«${value}» — не имя пользователя TikTok: буквы, цифры, _ и ., от 2 до 24 символов (@ в начале можно).`,
-    badProxy:
-      'Прокси должен выглядеть так: http://host:port или http://user:pass@host:port (можно и https://).',
     added: (username: string) =>
       `Аккаунт @${username} добавлен. Привяжите вход: JSON-файл с подписью /session ${username}.`,
     addedWithProxy: (username: string, host: string) =>

@@ -22,9 +22,8 @@ import { createRandom } from '../../../warmup/random.ts';
 import { escapeHtml, truncate } from '../../shared/text-budget.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
-import { deleteMessageOnce } from '../middlewares/credentials.ts';
+import { deleteProxyMessage } from '../middlewares/credentials.ts';
 import { platformsOf, readPlatform } from '../platform-input.ts';
-import { hasCredentials } from '../quoted-input.ts';
 import { checkFleetPairs, type FleetPairs, splitFleetPairs } from './fleet-pairs.ts';
 import {
   applyBrowserSettings,
@@ -128,14 +127,6 @@ export function accountSetFeature(deps: BotDeps) {
   };
 
   return feature;
-}
-
-/** Deletes the message naming a proxy; the line to add, unless the credentials guard says it already. */
-async function deleteProxyMessage(ctx: BotContext): Promise<string | undefined> {
-  const deleted = await deleteMessageOnce(ctx);
-  const text = ctx.message && 'text' in ctx.message ? ctx.message.text : '';
-  if (hasCredentials(text)) return undefined;
-  return deleted ? ctx.t.fleet.set.proxyDeleted : ctx.t.fleet.set.proxyNotDeleted;
 }
 
 /** The identity and browser keys: validated against the account, then stored. */

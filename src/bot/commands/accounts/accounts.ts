@@ -8,13 +8,15 @@ import { insertAccount } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
 import { storeAccountProxies } from '../../../db/fleet-repo.ts';
 import { chooseIdentity } from '../../../tasks/account-identity.ts';
+import { parseProxy } from '../../../tasks/fleet/proxy.ts';
 import { type BrowserIdentity, describeIdentity } from '../../../warmup/identity.ts';
 import { browserProfileSchema } from '../../../warmup/providers/provider.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { escapeHtml, truncate } from '../../shared/text-budget.ts';
-import { parseProxyUrl, parseUsername } from '../account-input.ts';
+import { parseUsername } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
+import { deleteProxyMessage } from '../middlewares/credentials.ts';
 import { platformsOf, readPlatform, takePlatformArg } from '../platform-input.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
 import { accountsListView, parseListArgs } from './list.ts';
@@ -47,10 +49,18 @@ export function accountsFeature(deps: BotDeps) {
     await ctx.answerCbQuery();
   });
 
-  // A message holding a proxy password is deleted by the credentials guard (middlewares/).
+  // A message naming a proxy's password is deleted (middlewares/credentials.ts).
   feature.command('account_add', async (ctx) => {
     if (!(await requireRole(ctx, db, 'admin', 'account_add'))) return;
-    await ctx.reply(await addAccount(ctx, commandArgs(ctx)), { parse_mode: 'HTML' });
+    const args = commandArgs(ctx);
+    // host:port:user:pass holds a password the guard cannot see; a URL's it deletes by itself.
+    const secret = args.some((arg) => {
+      const parsed = parseProxy(arg);
+      return parsed.ok && parsed.proxy.hasPassword;
+    });
+    const note = secret ? await deleteProxyMessage(ctx) : undefined;
+    const answer = await addAccount(ctx, args);
+    await ctx.reply(note ? `${answer}\n${note}` : answer, { parse_mode: 'HTML' });
   });
 
   /** Validates and inserts; returns the one line to answer with. */
@@ -62,12 +72,13 @@ export function accountsFeature(deps: BotDeps) {
     if (platform === undefined)
       return ctx.t.platforms.unknown(escapeHtml(truncate(platformText!, 40)), platforms.names.join(', '));
     if (args.length < 1 || args.length > 2) return t.usageAdd;
-    // The proxy typed first is a common slip; its URL (maybe with a password) is never echoed.
-    if (looksLikeUrl(args[0]!)) return t.proxyFirst;
+    // The proxy typed first is a common slip; it (maybe with a password) is never echoed.
+    if (looksLikeUrl(args[0]!) || parseProxy(args[0]!).ok) return t.proxyFirst;
     const username = parseUsername(args[0]!);
     if (!username) return t.badUsername(shownInput(args[0]!) ?? ctx.t.hiddenLink);
-    const proxy = args[1] === undefined ? undefined : parseProxyUrl(args[1]);
-    if (args[1] !== undefined && !proxy) return t.badProxy;
+    const parsed = args[1] === undefined ? undefined : parseProxy(args[1]);
+    if (parsed && !parsed.ok) return ctx.t.fleet.set.badProxy(ctx.t.fleet.proxyReasons[parsed.reason]);
+    const proxy = parsed?.proxy;
     const row = await db
       .transaction(async (tx) => {
         const inserted = await insertAccount(tx, {

@@ -17,6 +17,17 @@ export function deleteMessageOnce(ctx: BotContext): Promise<boolean> {
   return state[DELETION];
 }
 
+/**
+ * Deletes a message that names a proxy (which may hold a password in a form the guard below does
+ * not know: host:port:user:pass); the line to add to the answer, unless the guard says it already.
+ */
+export async function deleteProxyMessage(ctx: BotContext): Promise<string | undefined> {
+  const deleted = await deleteMessageOnce(ctx);
+  const text = ctx.message && 'text' in ctx.message ? ctx.message.text : '';
+  if (hasCredentials(text)) return undefined;
+  return deleted ? ctx.t.fleet.set.proxyDeleted : ctx.t.fleet.set.proxyNotDeleted;
+}
+
 /** The text or caption of a message addressed to the bot (a command, or anything in private). */
 function addressedText(ctx: BotContext): string | undefined {
   const msg = ctx.message ?? ctx.editedMessage;

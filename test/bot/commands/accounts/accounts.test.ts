@@ -1,7 +1,7 @@
 // /accounts and /account_add through real telegraf, the fake Bot API and Postgres: proxy passwords
 // and sessions never shown, logged or left in the chat. The /session upload: session-upload.test.
 import { randomBytes } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openProxy } from '../../../../src/db/account-proxy.ts';
 import { attachSession } from '../../../../src/db/accounts-repo.ts';
@@ -72,6 +72,35 @@ describe('/account_add', () => {
     expect(JSON.stringify(row)).not.toContain('s3cret');
     const audits = await database().db.select().from(auditLog);
     expect(JSON.stringify(audits)).not.toContain('s3cret');
+  });
+
+  it('takes the sellers’ host:port:user:pass too: the host only in the answer, the message deleted', async () => {
+    const before = bot.fake.messages(admin.id).length;
+    const update = bot.fake.sendText({
+      from: admin,
+      text: '/account_add dora 10.1.2.3:8000:buyer:Seller-PW-9',
+    });
+    const messageId = (update.message as { message_id: number }).message_id;
+    const [reply] = await bot.fake.waitFor(() => {
+      const sent = bot.fake.messages(admin.id).slice(before);
+      return sent.length >= 1 && sent.map((m) => String(m.text));
+    });
+    expect(reply!.split('\n')).toEqual([
+      'Account @dora added with proxy 10.1.2.3:8000. Attach its login: send a JSON file with the caption /session dora.',
+      'Your message named a proxy, so I deleted it from the chat.',
+    ]);
+    expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(true);
+    expect(openProxy((await accountNamed('dora'))!, KEY)).toBe('http://buyer:Seller-PW-9@10.1.2.3:8000');
+    expect(JSON.stringify(bot.fake.messages(admin.id))).not.toContain('Seller-PW-9');
+    // A SOCKS5 proxy with a password would never work in the browser: refused, with why.
+    expect(await bot.ask(admin, '/account_add erin 10.1.2.3:1080')).toContain(
+      'added with proxy 10.1.2.3:1080',
+    );
+    const socks = await bot.ask(admin, '/account_add fred socks5://u:Socks-PW@10.1.2.3:1080');
+    expect(socks).toContain('SOCKS5 with a user name or password (the browser cannot log in to a SOCKS5 proxy)');
+    expect(socks).not.toContain('Socks-PW');
+    expect(await accountNamed('fred')).toBeUndefined();
+    await database().db.delete(accounts).where(inArray(accounts.username, ['dora', 'erin']));
   });
 
   it('without SESSION_ENCRYPTION_KEY, refuses a proxy with credentials in one sentence and adds nothing', async () => {
@@ -166,9 +195,9 @@ describe('/account_add', () => {
     ['/account_add alice', 'Account @alice already exists.'],
     ['/account_add a', '"a" is not a TikTok username'],
     ['/account_add bad!name', '"bad!name" is not a TikTok username'],
-    ['/account_add carol socks5://proxy.example:1080', 'The proxy must look like http://host:port'],
-    ['/account_add carol http://proxy.example', 'The proxy must look like http://host:port'],
-    ['/account_add carol http://proxy.example:8080/path', 'The proxy must look like http://host:port'],
+    ['/account_add carol ftp://proxy.example:1080', 'That proxy does not work here: '],
+    ['/account_add carol http://proxy.example', 'That proxy does not work here: the port is missing.'],
+    ['/account_add carol http://proxy.example:8080/path', 'That proxy does not work here: '],
     ['/account_add carol http://proxy.example:8080 extra', 'Usage: /account_add'],
   ])('%s → one line, nothing added', async (command, expected) => {
     const before = await snapshot();
