@@ -72,6 +72,8 @@ describe('killed mid-batch', () => {
     );
     first.child.kill('SIGKILL');
     await first.exited;
+    // Released only once the fake saw the connection close: a reply that never reached Telegram.
+    await held.gone;
     held.release();
 
     const second = startMain(botEnv());

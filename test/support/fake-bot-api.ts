@@ -156,7 +156,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     log.push(call);
     const clientGone = new AbortController();
     res.on('close', () => clientGone.abort());
-    const held = body instanceof Error ? undefined : holds.claim(call);
+    const held = body instanceof Error ? undefined : holds.claim(call, clientGone.signal);
     if (held) {
       waiters.changed();
       await held;

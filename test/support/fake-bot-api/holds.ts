@@ -6,13 +6,18 @@ import type { ApiCall } from './types.ts';
 export type Hold = {
   /** Resolves with the call once it is being held. */
   reached: Promise<ApiCall>;
+  /**
+   * Resolves once the held call's client went away (its connection closed: the bot process was
+   * killed). Wait on it before release() when the call must be dropped, not answered.
+   */
+  gone: Promise<void>;
   release(): void;
 };
 
 type Pending = {
   method: string;
   matches: (call: ApiCall) => boolean;
-  take: (call: ApiCall) => Promise<void>;
+  take: (call: ApiCall, clientGone: AbortSignal) => Promise<void>;
 };
 
 export function createHolds() {
@@ -21,8 +26,12 @@ export function createHolds() {
     hold(method: string, matches: (call: ApiCall) => boolean = () => true): Hold {
       let reach!: (call: ApiCall) => void;
       let release!: () => void;
+      let leave!: () => void;
       const reached = new Promise<ApiCall>((resolve) => {
         reach = resolve;
+      });
+      const gone = new Promise<void>((resolve) => {
+        leave = resolve;
       });
       const released = new Promise<void>((resolve) => {
         release = resolve;
@@ -30,19 +39,21 @@ export function createHolds() {
       pending.push({
         method,
         matches,
-        take: (call) => {
+        take: (call, clientGone) => {
           reach(call);
+          if (clientGone.aborted) leave();
+          else clientGone.addEventListener('abort', () => leave(), { once: true });
           return released;
         },
       });
-      return { reached, release };
+      return { reached, gone, release };
     },
     /** The wait this call must sit out, if a hold claims it; undefined otherwise. */
-    claim(call: ApiCall): Promise<void> | undefined {
+    claim(call: ApiCall, clientGone: AbortSignal): Promise<void> | undefined {
       const at = pending.findIndex((h) => h.method === call.method && h.matches(call));
       if (at < 0) return undefined;
       const [found] = pending.splice(at, 1);
-      return found!.take(call);
+      return found!.take(call, clientGone);
     },
   };
 }
