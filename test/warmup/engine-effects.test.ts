@@ -3,17 +3,11 @@
 // grant (so it waits for the answer); and a resumed run does only what its earlier attempts left owed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../src/warmup/browser.ts';
-import type {
-  Claim,
-  EffectKind,
-  EffectLedger,
-  WarmupCounters,
-  WarmupOutcome,
-} from '../../src/warmup/engine.ts';
+import type { Claim, EffectKind, EffectLedger, WarmupCounters } from '../../src/warmup/engine.ts';
 import { emptyCounters } from '../../src/warmup/outcome.ts';
 import type { RunTargets } from '../../src/warmup/plan.ts';
 import { type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
-import { createTestHost, quickSettings, runOnFixture } from './helpers.ts';
+import { completed, createTestHost, quickSettings, r, runOnFixture } from './helpers.ts';
 
 let host: BrowserHost;
 let site: FixtureSite;
@@ -27,13 +21,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-const r = (min: number, max = min) => ({ min, max });
 const noTargets: RunTargets = { scrolls: 0, videos: 0, likes: 0, follows: 0, comments: 0, searches: 0 };
-
-function completed(outcome: WarmupOutcome) {
-  if (outcome.status !== 'completed') throw new Error(`run failed: ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 const SITE_KEY = { likes: 'likes', follows: 'follows', comments: 'comments', searches: 'searches' } as const;
 

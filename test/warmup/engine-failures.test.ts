@@ -4,11 +4,9 @@ import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WarmupOutcome } from '../../src/warmup/engine.ts';
 import { useFixtureBrowser } from '../support/fixture-browser.ts';
-import { PNG_MAGIC, quickSettings, runOnFixture } from './helpers.ts';
+import { PNG_MAGIC, quickSettings, r, runOnFixture } from './helpers.ts';
 
 const { site, host } = useFixtureBrowser();
-
-const r = (min: number, max = min) => ({ min, max });
 
 function failed(outcome: WarmupOutcome) {
   if (outcome.status !== 'failed') throw new Error('expected the run to fail, but it completed');

@@ -4,36 +4,11 @@
 // The Instagram-like traps: the like's svg replaced, a text-only follow (Requested for a private
 // author), a React textarea, comment hearts, ads, comments off, a neighbour's Follow more in view,
 // a notifications dialog whose Turn On must not be clicked, a captcha or suspension known by path.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost } from '../../src/warmup/browser.ts';
-import type { WarmupOutcome } from '../../src/warmup/engine.ts';
+import { describe, expect, it } from 'vitest';
 import { parseSiteProfile } from '../../src/warmup/site-profile.ts';
-import { type FixtureOptions, type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
-import { createTestHost, quickSettings, runOnFixture } from './helpers.ts';
+import { completed, quickSettings, r, runOnFixture, useEngineFixtures } from './helpers.ts';
 
-let host: BrowserHost;
-const sites: FixtureSite[] = [];
-
-beforeAll(() => {
-  host = createTestHost();
-});
-afterAll(async () => {
-  await host?.close();
-  await Promise.all(sites.map((s) => s.close()));
-});
-
-async function site(options: FixtureOptions = {}): Promise<FixtureSite> {
-  const started = await startFixtureSite(options);
-  sites.push(started);
-  return started;
-}
-
-const r = (min: number, max = min) => ({ min, max });
-
-function completed(outcome: WarmupOutcome) {
-  if (outcome.status !== 'completed') throw new Error(`run failed: ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
+const { host, site } = useEngineFixtures();
 
 const knobs = quickSettings({
   videos: r(4),

@@ -1,36 +1,11 @@
 // The real site's traps, in real Chromium against the fixture site: like and follow are toggles,
 // a dialog covers the feed on the first load, LIVE cards are not videos, the comment box is a
 // rich editor whose Post stays disabled until keystrokes arrive, a logout is a login redirect.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost } from '../../src/warmup/browser.ts';
-import type { WarmupOutcome } from '../../src/warmup/engine.ts';
+import { describe, expect, it } from 'vitest';
 import { parseSiteProfile } from '../../src/warmup/site-profile.ts';
-import { type FixtureOptions, type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
-import { createTestHost, quickSettings, runOnFixture } from './helpers.ts';
+import { completed, quickSettings, r, runOnFixture, useEngineFixtures } from './helpers.ts';
 
-let host: BrowserHost;
-const sites: FixtureSite[] = [];
-
-beforeAll(() => {
-  host = createTestHost();
-});
-afterAll(async () => {
-  await host?.close();
-  await Promise.all(sites.map((s) => s.close()));
-});
-
-async function site(options: FixtureOptions = {}): Promise<FixtureSite> {
-  const started = await startFixtureSite(options);
-  sites.push(started);
-  return started;
-}
-
-const r = (min: number, max = min) => ({ min, max });
-
-function completed(outcome: WarmupOutcome) {
-  if (outcome.status !== 'completed') throw new Error(`run failed: ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
+const { host, site } = useEngineFixtures();
 
 /** The fixture numbers its items 0, 1, 2…; with engagedEvery 2 the odd ones are already on. */
 const position = (id: string) => Number(id.split('-').at(-1));

@@ -4,16 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { WarmupOutcome } from '../../src/warmup/engine.ts';
 import { useFixtureBrowser } from '../support/fixture-browser.ts';
 import { startFixtureSite } from '../support/fixture-site.ts';
-import { quickSettings, runOnFixture } from './helpers.ts';
+import { completed, quickSettings, r, runOnFixture } from './helpers.ts';
 
 const { site, host } = useFixtureBrowser();
-
-const r = (min: number, max = min) => ({ min, max });
-
-function completed(outcome: WarmupOutcome) {
-  if (outcome.status !== 'completed') throw new Error(`run failed: ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 /** The engine's counters against the server's records for the account. */
 function expectCountersMatchServer(outcome: WarmupOutcome, account: string) {

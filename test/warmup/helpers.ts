@@ -1,6 +1,7 @@
 // Shared set-up for the warmup tests: quick settings, and one run of the engine against the
 // fixture site in a fresh context of a shared browser host.
 import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { type BrowserHost, createBrowserHost } from '../../src/warmup/browser.ts';
 import {
   type EffectLedger,
@@ -11,7 +12,8 @@ import {
 import { createRandom } from '../../src/warmup/random.ts';
 import type { WarmupSettings } from '../../src/warmup/settings.ts';
 import type { SiteProfile } from '../../src/warmup/site-profile.ts';
-import type { FixtureSite } from '../support/fixture-site.ts';
+import { type FixtureOptions, type FixtureSite, startFixtureSite } from '../support/fixture-site.ts';
+import { standIn, started } from '../support/stand-in.ts';
 
 const quiet = { info() {}, warn() {} };
 
@@ -20,6 +22,42 @@ export function createTestHost(): BrowserHost {
 }
 
 export { quickSettings } from '../support/quick-settings.ts';
+
+/** A knob's range: `r(3)` is exactly 3, `r(1, 4)` one to four. */
+export const r = (min: number, max = min) => ({ min, max });
+
+/** The outcome of a run that must have completed (a failure throws, naming its reason). */
+export function completed(outcome: WarmupOutcome) {
+  if (outcome.status !== 'completed') throw new Error(`run failed: ${outcome.reason}: ${outcome.message}`);
+  return outcome;
+}
+
+/**
+ * A browser host for the file and fixture sites made on demand (each test its own, with its own
+ * options), all closed after the file: `const { host, site } = useEngineFixtures()`.
+ */
+export function useEngineFixtures(): {
+  host: BrowserHost;
+  site: (options?: FixtureOptions) => Promise<FixtureSite>;
+} {
+  let host: BrowserHost | undefined;
+  const sites: FixtureSite[] = [];
+  beforeAll(() => {
+    host = createTestHost();
+  });
+  afterAll(async () => {
+    await host?.close();
+    await Promise.all(sites.map((s) => s.close()));
+  });
+  return {
+    host: standIn(() => started(host, 'useEngineFixtures')),
+    async site(options = {}) {
+      const made = await startFixtureSite(options);
+      sites.push(made);
+      return made;
+    },
+  };
+}
 
 export type RunOptions = {
   settings: WarmupSettings;

@@ -4,17 +4,17 @@
 // at Telegram while the bot was away likewise; an old tap is answered as stale. The inbox keeps
 // updates sealed, and a "mark handled" write that fails is retried, so nothing runs twice.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBot } from '../../../src/bot/index.ts';
 import { botUpdates } from '../../../src/db/schema.ts';
 import { upsertUser } from '../../../src/db/users-repo.ts';
-import { createLogger, type Logger } from '../../../src/logger.ts';
+import type { Logger } from '../../../src/logger.ts';
 import { useTestDatabase } from '../../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../support/fake-bot-api.ts';
 import { recordingJobs } from '../../support/fixtures.ts';
 import { testLog } from '../../support/jobs.ts';
+import { captureLog } from '../../support/log-capture.ts';
 import { launchAgainst } from '../../support/telegram.ts';
 
 const database = useTestDatabase();
@@ -188,17 +188,8 @@ describe('updates that waited at Telegram while the bot was away', () => {
 describe('a failed "mark handled" write', () => {
   it('is retried until it lands, and the update is not handled twice', async () => {
     const { db } = database();
-    const lines: Record<string, unknown>[] = [];
-    const log = createLogger({
-      level: 'info',
-      format: 'json',
-      destination: new Writable({
-        write(chunk, _enc, done) {
-          for (const line of String(chunk).trim().split('\n')) lines.push(JSON.parse(line));
-          done();
-        },
-      }),
-    });
+    const captured = captureLog({ level: 'info' });
+    const { log } = captured;
     await db.execute(sql`
       create function refuse_handled() returns trigger language plpgsql as $$
       begin raise exception 'the inbox is read-only today' using errcode = 'P0001'; end $$`);
@@ -215,7 +206,7 @@ describe('a failed "mark handled" write', () => {
     await fake.waitFor(() => fake.messages(A.id).length > 0 || undefined);
     await vi.waitFor(
       () =>
-        expect(lines).toContainEqual(
+        expect(captured.lines()).toContainEqual(
           expect.objectContaining({ msg: 'could not mark updates handled; retrying', attempt: 1 }),
         ),
       { timeout: 10_000, interval: 20 },

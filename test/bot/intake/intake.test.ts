@@ -3,7 +3,6 @@
 // their order, stop waits for handlers up to the grace period, and an unfinished update is handled
 // by the next launch. A 409 on getUpdates is said once, turns readiness red and is retried.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBot } from '../../../src/bot/index.ts';
@@ -11,10 +10,11 @@ import { createSendBudget } from '../../../src/bot/notifications/send-budget.ts'
 import { CONFLICT_MEMORY_MS, createTelegramWatch } from '../../../src/bot/notifications/telegram-watch.ts';
 import { botUpdates } from '../../../src/db/schema.ts';
 import { upsertUser } from '../../../src/db/users-repo.ts';
-import { createLogger, type Logger } from '../../../src/logger.ts';
+import type { Logger } from '../../../src/logger.ts';
 import { useTestDatabase } from '../../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../support/fake-bot-api.ts';
 import { testLog } from '../../support/jobs.ts';
+import { captureLog } from '../../support/log-capture.ts';
 import { botDepsFor, launchAgainst } from '../../support/telegram.ts';
 
 const database = useTestDatabase();
@@ -136,17 +136,8 @@ describe('concurrent intake', () => {
 
 describe('a second poller (409 Conflict)', () => {
   it('is said once, turns readiness red, and polling goes on with backoff', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const log = createLogger({
-      level: 'info',
-      format: 'json',
-      destination: new Writable({
-        write(chunk, _enc, done) {
-          for (const line of String(chunk).trim().split('\n')) lines.push(JSON.parse(line));
-          done();
-        },
-      }),
-    });
+    const captured = captureLog({ level: 'info' });
+    const { log } = captured;
     const fake = await startFakeBotApi();
     cleanups.push(() => fake.close());
     fake.failNext(
@@ -166,10 +157,10 @@ describe('a second poller (409 Conflict)', () => {
     expect(() => watch.check()).toThrow(
       'another process is polling this bot token (409 Conflict from getUpdates)',
     );
-    const conflictLines = lines.filter((l) => /another process is polling/.test(String(l.msg)));
+    const conflictLines = captured.lines().filter((l) => /another process is polling/.test(String(l.msg)));
     expect(conflictLines).toHaveLength(1);
     expect(conflictLines[0]).toMatchObject({ level: 50, component: 'polling' });
-    expect(lines.some((l) => /long polling resumed/.test(String(l.msg)))).toBe(true);
+    expect(captured.lines().some((l) => /long polling resumed/.test(String(l.msg)))).toBe(true);
   });
 
   it('keeps readiness red for a while after the last 409, then clears', async () => {

@@ -97,10 +97,14 @@ describe('/account_add', () => {
       'added with proxy 10.1.2.3:1080',
     );
     const socks = await bot.ask(admin, '/account_add fred socks5://u:Socks-PW@10.1.2.3:1080');
-    expect(socks).toContain('SOCKS5 with a user name or password (the browser cannot log in to a SOCKS5 proxy)');
+    expect(socks).toContain(
+      'SOCKS5 with a user name or password (the browser cannot log in to a SOCKS5 proxy)',
+    );
     expect(socks).not.toContain('Socks-PW');
     expect(await accountNamed('fred')).toBeUndefined();
-    await database().db.delete(accounts).where(inArray(accounts.username, ['dora', 'erin']));
+    await database()
+      .db.delete(accounts)
+      .where(inArray(accounts.username, ['dora', 'erin']));
   });
 
   it('without SESSION_ENCRYPTION_KEY, refuses a proxy with credentials in one sentence and adds nothing', async () => {
