@@ -83,49 +83,49 @@ describe('the layout rules', () => {
     );
   });
 
-  it('fail on drizzle-orm outside src/db', async () => {
-    const run = await lint({
-      'src/tasks/q.ts': `import { eq } from 'drizzle-orm';\nexport const q = eq;\n`,
-      'src/jobs/q.ts': `import { pgTable } from 'drizzle-orm/pg-core';\nexport const q = pgTable;\n`,
-    });
-    expect(run.found.sort()).toEqual([
-      'src/jobs/q.ts lint/style/noRestrictedImports',
-      'src/tasks/q.ts lint/style/noRestrictedImports',
-    ]);
-  });
-
-  it('fail on an import from src/bot into src/tasks, src/db or src/warmup, and on any import of main.ts', async () => {
-    const run = await lint({
-      'src/bot/format.ts': 'export const f = 1;\n',
-      'src/main.ts': 'export const m = 1;\n',
-      'src/tasks/t.ts': `import { f } from '../bot/format.ts';\nexport const t = f;\n`,
-      'src/db/d.ts': `import { f } from '../bot/format.ts';\nexport const d = f;\n`,
-      'src/warmup/providers/w.ts': `import { f } from '../../bot/format.ts';\nexport const w = f;\n`,
-      'src/jobs/j.ts': `import { m } from '../main.ts';\nexport const j = m;\n`,
-    });
-    expect(run.found.sort()).toEqual([
-      'src/db/d.ts lint/style/noRestrictedImports',
-      'src/jobs/j.ts lint/style/noRestrictedImports',
-      'src/tasks/t.ts lint/style/noRestrictedImports',
-      'src/warmup/providers/w.ts lint/style/noRestrictedImports',
-    ]);
-  });
-
-  it('fail on an arrow that climbs inside src/bot', async () => {
-    const run = await lint({
-      'src/bot/commands/quarantine/notice.ts': 'export const n = 1;\n',
-      'src/bot/commands/summary/send.ts': 'export const s = 1;\n',
-      'src/bot/shared/format.ts': `import { n } from '../commands/quarantine/notice.ts';\nexport const f = n;\n`,
-      'src/bot/notifications/notifier.ts': `import { n } from '../commands/quarantine/notice.ts';\nexport const x = n;\n`,
-      'src/bot/commands/context.ts': `import { s } from './summary/send.ts';\nexport const c = s;\n`,
-      'src/bot/i18n/en.ts': `import { f } from '../shared/format.ts';\nexport const t = f;\n`,
-    });
-    expect(run.found.sort()).toEqual([
-      'src/bot/commands/context.ts lint/style/noRestrictedImports',
-      'src/bot/i18n/en.ts lint/style/noRestrictedImports',
-      'src/bot/notifications/notifier.ts lint/style/noRestrictedImports',
-      'src/bot/shared/format.ts lint/style/noRestrictedImports',
-    ]);
+  const imports = (spec: string) => `import { x } from '${spec}';\nexport const y = x;\n`;
+  type Case = { rule: string; files: Record<string, string>; flagged: string[] };
+  it.each<Case>([
+    {
+      rule: 'drizzle-orm outside src/db',
+      files: {
+        'src/tasks/q.ts': imports('drizzle-orm'),
+        'src/jobs/q.ts': imports('drizzle-orm/pg-core'),
+      },
+      flagged: ['src/jobs/q.ts', 'src/tasks/q.ts'],
+    },
+    {
+      rule: 'an import from src/bot into src/tasks, src/db or src/warmup, and any import of main.ts',
+      files: {
+        'src/bot/format.ts': 'export const x = 1;\n',
+        'src/main.ts': 'export const x = 1;\n',
+        'src/tasks/t.ts': imports('../bot/format.ts'),
+        'src/db/d.ts': imports('../bot/format.ts'),
+        'src/warmup/providers/w.ts': imports('../../bot/format.ts'),
+        'src/jobs/j.ts': imports('../main.ts'),
+      },
+      flagged: ['src/db/d.ts', 'src/jobs/j.ts', 'src/tasks/t.ts', 'src/warmup/providers/w.ts'],
+    },
+    {
+      rule: 'an arrow that climbs inside src/bot',
+      files: {
+        'src/bot/commands/quarantine/notice.ts': 'export const x = 1;\n',
+        'src/bot/commands/summary/send.ts': 'export const x = 1;\n',
+        'src/bot/shared/format.ts': imports('../commands/quarantine/notice.ts'),
+        'src/bot/notifications/notifier.ts': imports('../commands/quarantine/notice.ts'),
+        'src/bot/commands/context.ts': imports('./summary/send.ts'),
+        'src/bot/i18n/en.ts': imports('../shared/format.ts'),
+      },
+      flagged: [
+        'src/bot/commands/context.ts',
+        'src/bot/i18n/en.ts',
+        'src/bot/notifications/notifier.ts',
+        'src/bot/shared/format.ts',
+      ],
+    },
+  ])('fail on $rule', async ({ files, flagged }) => {
+    const run = await lint(files);
+    expect(run.found.sort()).toEqual(flagged.map((file) => `${file} lint/style/noRestrictedImports`));
   });
 
   it('fail on a function of more than 80 lines in src', async () => {

@@ -1,10 +1,11 @@
 // The ops endpoint on its own: health, readiness by phase, 404s, and the pg-boss dashboard under
 // /admin/queues behind basic auth (401 without or with wrong credentials, the queues with them),
-// and its lockout of an address after 10 failed logins, on a driven clock.
+// its lockout of an address after 10 failed logins on a driven clock — per client behind a trusted
+// reverse proxy — and OPS_TOKEN's bearer guard on /readyz and /metrics.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/http/metrics.ts';
-import { type OpsServer, startOpsServer } from '../../src/http/server.ts';
+import { type OpsServer, type OpsServerOptions, startOpsServer } from '../../src/http/server.ts';
 import type { Boss } from '../../src/jobs/boss.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import { useTestDatabase } from '../support/db.ts';
@@ -34,6 +35,53 @@ afterAll(async () => {
 const basic = (user: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
 });
+
+/** An ops server of its own for a describe block, on a free port, closed after it. */
+function useOpsServer(options: () => Partial<OpsServerOptions>): () => OpsServer {
+  let server: OpsServer | undefined;
+  beforeAll(async () => {
+    server = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      log: testLog,
+      metrics: createMetrics(testLog),
+      ...options(),
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => server!;
+}
+
+/** GET /admin/queues/queues from a given local address (127.0.0.0/8 is all this machine). */
+const getQueues = (server: OpsServer, from: string, password: string, headers: Record<string, string> = {}) =>
+  new Promise<{ status: number; body: string; retryAfter: string | undefined }>((resolve, reject) => {
+    const url = new URL(`${server.url}/admin/queues/queues`);
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        localAddress: from,
+        headers: { ...basic('admin', password), ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            retryAfter: res.headers['retry-after'] as string | undefined,
+          }),
+        );
+      },
+    );
+    req.on('error', reject).end();
+  });
 
 describe('health and readiness', () => {
   it('/healthz answers while /readyz waits for startup, and again once stopping', async () => {
@@ -81,48 +129,10 @@ describe('/admin/queues', () => {
 
 describe('/admin/queues lockout', () => {
   let clock = 0;
-  let locked: OpsServer;
-  beforeAll(async () => {
-    locked = await startOpsServer({
-      host: '127.0.0.1',
-      port: 0,
-      log: testLog,
-      metrics: createMetrics(testLog),
-      admin: { password: PASSWORD, databaseUrl: database().url, lockout: { now: () => clock } },
-    });
-  });
-  afterAll(async () => {
-    await locked?.close();
-  });
-
-  /** GET /admin/queues/queues from a given local address (127.0.0.0/8 is all this machine). */
-  const get = (from: string, password: string) =>
-    new Promise<{ status: number; body: string; retryAfter: string | undefined }>((resolve, reject) => {
-      const url = new URL(`${locked.url}/admin/queues/queues`);
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          localAddress: from,
-          headers: basic('admin', password),
-        },
-        (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => {
-            body += chunk.toString();
-          });
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body,
-              retryAfter: res.headers['retry-after'] as string | undefined,
-            }),
-          );
-        },
-      );
-      req.on('error', reject).end();
-    });
+  const locked = useOpsServer(() => ({
+    admin: { password: PASSWORD, databaseUrl: database().url, lockout: { now: () => clock } },
+  }));
+  const get = (from: string, password: string) => getQueues(locked(), from, password);
 
   it('the 11th wrong password from one address gets 429 for 15 minutes; other addresses are not affected', async () => {
     for (let i = 1; i <= 10; i++) expect((await get('127.0.0.2', `wrong ${i}`)).status).toBe(401);
@@ -140,42 +150,13 @@ describe('/admin/queues lockout', () => {
 });
 
 describe('behind a reverse proxy (HTTP_TRUSTED_PROXIES)', () => {
-  const clock = 0;
-  let proxied: OpsServer;
-  beforeAll(async () => {
-    proxied = await startOpsServer({
-      host: '127.0.0.1',
-      port: 0,
-      log: testLog,
-      metrics: createMetrics(testLog),
-      admin: { password: PASSWORD, databaseUrl: database().url, lockout: { now: () => clock } },
-      trustedProxies: ['127.0.0.1', '10.0.0.0/8'],
-    });
-  });
-  afterAll(async () => {
-    await proxied?.close();
-  });
-
-  /** GET /admin/queues/queues from a local address, with an X-Forwarded-For header. */
-  const get = (from: string, forwardedFor: string, password: string) =>
-    new Promise<number>((resolve, reject) => {
-      const url = new URL(`${proxied.url}/admin/queues/queues`);
-      request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          localAddress: from,
-          headers: { ...basic('admin', password), 'x-forwarded-for': forwardedFor },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      )
-        .on('error', reject)
-        .end();
-    });
+  const proxied = useOpsServer(() => ({
+    admin: { password: PASSWORD, databaseUrl: database().url },
+    trustedProxies: ['127.0.0.1', '10.0.0.0/8'],
+  }));
+  /** The status of GET /admin/queues/queues from a local address, with an X-Forwarded-For header. */
+  const get = async (from: string, forwardedFor: string, password: string) =>
+    (await getQueues(proxied(), from, password, { 'x-forwarded-for': forwardedFor })).status;
 
   it('counts failed logins per client the proxy names, not per proxy', async () => {
     // What a client writes into the header itself stands to the left: the proxy appends the peer.
@@ -197,22 +178,11 @@ describe('behind a reverse proxy (HTTP_TRUSTED_PROXIES)', () => {
 
 describe('OPS_TOKEN', () => {
   const TOKEN = 'ops-token-0123456789abcdef';
-  let guarded: OpsServer;
-  beforeAll(async () => {
-    guarded = await startOpsServer({
-      host: '127.0.0.1',
-      port: 0,
-      log: testLog,
-      metrics: createMetrics(testLog),
-      opsToken: TOKEN,
-    });
-    guarded.setPhase('running');
-  });
-  afterAll(async () => {
-    await guarded?.close();
-  });
+  const server = useOpsServer(() => ({ opsToken: TOKEN }));
 
   it('guards /readyz and /metrics with a bearer token; /healthz stays open for liveness probes', async () => {
+    const guarded = server();
+    guarded.setPhase('running');
     for (const path of ['/readyz', '/metrics']) {
       const bare = await fetch(`${guarded.url}${path}`);
       expect(bare.status, path).toBe(401);
