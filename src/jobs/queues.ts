@@ -74,7 +74,8 @@ export const DEFAULT_TIMINGS: QueueTimings = {
   jobRetentionSeconds: 7 * 24 * 3600,
 };
 
-export function sessionKey(accountId: number): string {
+/** The singleton key of an account on the session queue: one live job per account. */
+export function accountSingletonKey(accountId: number): string {
   return `account:${accountId}`;
 }
 

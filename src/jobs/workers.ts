@@ -28,7 +28,7 @@ export type WorkerDeps = {
   checker?: AccountChecker;
   log: Logger;
   concurrency: number;
-  sessionKey: Buffer | undefined;
+  secretsKey: Buffer | undefined;
   progressIntervalMs?: number;
   onRunFinished?: (run: RunRow) => void;
   lease?: Partial<LeaseTimings>;
@@ -61,7 +61,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     jobs,
     runner: deps.runner,
     log,
-    sessionKey: deps.sessionKey,
+    secretsKey: deps.secretsKey,
     retryLimit: timings.sessionRetryLimit,
     lease: { ...DEFAULT_LEASE_TIMINGS, ...deps.lease },
     shutdown: shutdown.signal,
@@ -72,7 +72,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     db: deps.db,
     log,
     checker: deps.checker,
-    sessionKey: deps.sessionKey,
+    secretsKey: deps.secretsKey,
     lease: { ...DEFAULT_LEASE_TIMINGS, ...deps.lease },
     shutdown: shutdown.signal,
     answer: async (answer) => {

@@ -50,7 +50,7 @@ export async function startTestWorkers(
     runner,
     log: testLog,
     concurrency,
-    sessionKey: undefined,
+    secretsKey: undefined,
     progressIntervalMs: 0,
     ...extra,
   });
