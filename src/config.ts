@@ -184,7 +184,7 @@ export type Config = {
   database: { url: string | undefined; dataDir: string; embeddedPort: number };
   /**
    * leaseSeconds: how long an account's lease outlives a worker that stopped extending it.
-   * heartbeatSeconds: how long a worker may go silent before pg-boss takes its session away.
+   * heartbeatSeconds: how long a worker may go silent before pg-boss takes its job away.
    * retryDelaySeconds: the first retry's delay (doubling after), for transient failures and lost workers.
    */
   worker: {

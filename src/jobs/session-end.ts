@@ -88,7 +88,7 @@ export async function settleSession(
         redispatch: true,
       });
       if (back.applied) {
-        log.warn('worker shutting down: session handed back to the queue');
+        log.warn('worker shutting down: the session’s job handed back to the queue');
         return { handedBack: true };
       }
     } else {

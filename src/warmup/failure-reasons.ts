@@ -3,7 +3,7 @@
 // The engine, the session job, the bot's account filter and docs/operations.md all follow it.
 
 type Policy = {
-  /** Whether pg-boss retries the session (with backoff) while attempts are left. */
+  /** Whether pg-boss retries the session's job (with backoff) while attempts are left. */
   readonly retryable: boolean;
   /** The account health this failure records, or null when it says nothing about the account. */
   readonly health: 'logged_out' | 'captcha' | 'blocked' | 'proxy_error' | null;
