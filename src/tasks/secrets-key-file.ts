@@ -1,7 +1,7 @@
-// The secrets key kept in a file (DATA_DIR/session.key, embedded database only; the file keeps
-// the name it had when the key sealed only sessions): created once
-// (readOrCreateSecret: atomic, the first process wins), and never replaced — a key that cannot
-// be read or is malformed stops startup, since a new key would make every saved login and proxy unreadable.
+// The secrets key kept in a file (DATA_DIR/session.key — its name from when it sealed saved logins
+// only —, embedded database only): created once (readOrCreateSecret: atomic, the first process
+// wins), and never replaced — a key that cannot be read or is malformed stops startup, since a new
+// key would make every saved login and proxy unreadable.
 import { randomBytes } from 'node:crypto';
 import { readOrCreateSecret } from '../db/embedded.ts';
 
