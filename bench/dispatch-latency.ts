@@ -29,7 +29,7 @@ async function latency(listenNotify: boolean) {
     entered?.();
     return { status: 'completed', counters: {}, cappedByTime: false };
   };
-  const workers = await startWorkers({ boss, db, runner, log, concurrency: 2, sessionKey: undefined });
+  const workers = await startWorkers({ boss, db, runner, log, concurrency: 2, secretsKey: undefined });
   const jobs = createTaskJobs(boss.boss);
   const account = await insertAccount(db, { username: `lat${listenNotify}` });
   const { task } = await createTask(db, jobs, {
@@ -74,7 +74,7 @@ async function throughput() {
     if (++done === THROUGHPUT_JOBS) allDone();
     return { status: 'completed', counters: {}, cappedByTime: false };
   };
-  const workers = await startWorkers({ boss, db, runner, log, concurrency: 8, sessionKey: undefined });
+  const workers = await startWorkers({ boss, db, runner, log, concurrency: 8, secretsKey: undefined });
   const jobs = createTaskJobs(boss.boss);
   const accountIds: number[] = [];
   for (let i = 0; i < THROUGHPUT_JOBS; i++)

@@ -48,8 +48,8 @@ async function pageTimes(db: Parameters<typeof listAccountsPage>[0], pages: numb
 
 const bench = await benchDatabase();
 const { db } = bench.database;
-// Proxies are stored sealed with the session key: the bench pays for that as production does.
-const withKey = { sessionKey: randomBytes(32) };
+// Proxies are stored sealed with the secrets key: the bench pays for that as production does.
+const withKey = { secretsKey: randomBytes(32) };
 try {
   for (let i = 0; i < 10; i++) await insertAccount(db, { username: `small${i}` });
   const small = await pageTimes(db, 1);

@@ -48,7 +48,7 @@ const { outbox } = await wireBot({
   db,
   jobs,
   log,
-  sessionKey: undefined,
+  secretsKey: undefined,
 });
 const notifications = await startNotificationWorker({ boss, record: outbox.record, log });
 

@@ -184,7 +184,7 @@ export type Config = {
   database: { url: string | undefined; dataDir: string; embeddedPort: number };
   /**
    * leaseSeconds: how long an account's lease outlives a worker that stopped extending it.
-   * heartbeatSeconds: how long a worker may go silent before pg-boss takes its session away.
+   * heartbeatSeconds: how long a worker may go silent before pg-boss takes its job away.
    * retryDelaySeconds: the first retry's delay (doubling after), for transient failures and lost workers.
    */
   worker: {
@@ -207,7 +207,7 @@ export type Config = {
   };
   /** Anti-detect providers for accounts whose browser is `cdp`; the token is a secret. */
   providers: { dolphin: { baseUrl: string; token: string | undefined } | undefined };
-  security: { sessionKey: Buffer | undefined };
+  security: { secretsKey: Buffer | undefined };
   log: { level: string; format: 'auto' | 'json' | 'pretty' };
   /**
    * Health, readiness and metrics; the queue dashboard when adminPassword is set. trustedProxies:
@@ -299,7 +299,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     providers: {
       dolphin: e.DOLPHIN_API_URL ? { baseUrl: e.DOLPHIN_API_URL, token: e.DOLPHIN_API_TOKEN } : undefined,
     },
-    security: { sessionKey: e.SESSION_ENCRYPTION_KEY ? decodeKey(e.SESSION_ENCRYPTION_KEY) : undefined },
+    security: { secretsKey: e.SESSION_ENCRYPTION_KEY ? decodeKey(e.SESSION_ENCRYPTION_KEY) : undefined },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     http: {
       host: e.HTTP_HOST,
@@ -321,7 +321,7 @@ export function isSecretName(name: string): boolean {
  * both spellings a line could carry, and the database password (also when not URL-shaped).
  */
 export function secretValues(config: Config): string[] {
-  const key = config.security.sessionKey;
+  const key = config.security.secretsKey;
   const values = [
     config.telegram.token,
     config.telegram.webhook?.secret,
@@ -348,7 +348,7 @@ export function isLoopback(host: string): boolean {
 }
 
 /** A key written as 64 hex characters or base64 of 32 bytes; undefined for anything else. */
-export function parseSessionKey(text: string | undefined): Buffer | undefined {
+export function parseSecretsKey(text: string | undefined): Buffer | undefined {
   const trimmed = text?.trim() ?? '';
   return /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/.test(trimmed) ? decodeKey(trimmed) : undefined;
 }

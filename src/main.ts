@@ -27,7 +27,7 @@ import { createWarmupRunner } from './jobs/warmup-runner.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
-import { readOrCreateSessionKey, SessionKeyError } from './tasks/session-key-file.ts';
+import { readOrCreateSecretsKey, SecretsKeyError } from './tasks/secrets-key-file.ts';
 import { createBrowserHost } from './warmup/browser.ts';
 import { defaultBrowserSearch, findBrowserExecutable } from './warmup/browser-executable.ts';
 import { loadSiteProfiles, type SiteProfiles } from './warmup/profile-registry.ts';
@@ -89,20 +89,20 @@ class StartupError extends Error {
 }
 
 /**
- * The key that encrypts saved sessions, proxies and the bot's inbox. With the embedded database
+ * The key that encrypts saved logins, proxies and the bot's inbox (SESSION_ENCRYPTION_KEY). With the embedded database
  * (development) a key is made once and kept under DATA_DIR; a production setup (DATABASE_URL) must
  * bring its own.
  */
-async function resolveSessionKey(config: Config, logger: Logger): Promise<Buffer | undefined> {
-  if (config.security.sessionKey) return config.security.sessionKey;
+async function resolveSecretsKey(config: Config, logger: Logger): Promise<Buffer | undefined> {
+  if (config.security.secretsKey) return config.security.secretsKey;
   if (config.database.url) {
     logger.warn(
-      'SESSION_ENCRYPTION_KEY is not set: account sessions can be neither attached nor used, and proxies with a password cannot be stored',
+      'SESSION_ENCRYPTION_KEY is not set: saved logins can be neither attached nor used, and proxies with a password cannot be stored',
     );
     return undefined;
   }
   const file = path.join(config.database.dataDir, 'session.key');
-  const { key, created } = await readOrCreateSessionKey(file);
+  const { key, created } = await readOrCreateSecretsKey(file);
   if (created)
     logger.warn({ file }, 'SESSION_ENCRYPTION_KEY is not set: generated one for the embedded database');
   return key;
@@ -110,7 +110,7 @@ async function resolveSessionKey(config: Config, logger: Logger): Promise<Buffer
 
 /** The key, and proxies an older version stored in clear sealed with it (idempotent; every process may try). */
 async function prepareSecrets(config: Config, db: Database['db'], logger: Logger) {
-  const key = await resolveSessionKey(config, logger);
+  const key = await resolveSecretsKey(config, logger);
   const { sealed, clearWithCredentials } = await sealClearProxies(db, key);
   if (sealed > 0) logger.info({ accounts: sealed }, 'encrypted proxies stored in clear by an older version');
   if (clearWithCredentials > 0)
@@ -143,7 +143,7 @@ type RoleDeps = {
   boss: Boss;
   database: Database;
   logger: Logger;
-  sessionKey: Buffer | undefined;
+  secretsKey: Buffer | undefined;
   ops: OpsServer;
   metrics: Metrics;
 };
@@ -183,7 +183,7 @@ async function startWorkerRole(config: Config, deps: RoleDeps, shutdown: Shutdow
     }),
     log: deps.logger,
     concurrency: config.worker.concurrency,
-    sessionKey: deps.sessionKey,
+    secretsKey: deps.secretsKey,
     onRunFinished: deps.metrics.runFinished,
     retention: config.retention,
     lease: { ttlSeconds: config.worker.leaseSeconds },
@@ -212,7 +212,7 @@ async function startBotRole(
     db: deps.database.db,
     jobs: createTaskJobs(deps.boss.boss),
     log: deps.logger,
-    sessionKey: deps.sessionKey,
+    secretsKey: deps.secretsKey,
     adminIds: config.telegram.adminIds,
     timeZone: config.timeZone,
     platforms: { names: deps.profiles.names, defaultName: deps.profiles.defaultName },
@@ -249,7 +249,7 @@ async function startBotRole(
     log: deps.logger,
     concurrency: config.telegram.updateConcurrency,
     webhook,
-    sessionKey: deps.sessionKey,
+    secretsKey: deps.secretsKey,
     inbox: { maxAgeMs: config.telegram.updateMaxAgeMs },
   });
   telegram.launched();
@@ -336,7 +336,7 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   };
   const fail = (err: unknown) => {
-    if (err instanceof StartupError || err instanceof SiteProfileError || err instanceof SessionKeyError)
+    if (err instanceof StartupError || err instanceof SiteProfileError || err instanceof SecretsKeyError)
       console.error(err.message);
     else if (err instanceof Error && /no Chromium|BROWSER_EXECUTABLE_PATH/.test(err.message))
       console.error(err.message);
@@ -398,8 +398,8 @@ async function main(): Promise<void> {
     });
     shutdown.add('pg-boss', () => boss.boss.stop({ graceful: true, timeout: 10_000 }));
     ops.attach({ boss });
-    const sessionKey = await prepareSecrets(config, database.db, logger);
-    const deps = { profiles, boss, database, logger, sessionKey, ops, metrics };
+    const secretsKey = await prepareSecrets(config, database.db, logger);
+    const deps = { profiles, boss, database, logger, secretsKey, ops, metrics };
     // Bound before any worker claims work and before setWebhook: a taken port is a startup error.
     const webhook =
       token && parts.bot && config.telegram.webhook

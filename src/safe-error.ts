@@ -1,7 +1,7 @@
 // Errors made safe to write down: what pino logs under `err`, what pg-boss stores as a failed job's
 // output, and the reason a run keeps. Type, message, code and the cause chain survive; a query's
 // parameters and text, Postgres' row details (`detail`, `where`…) and any other field never do:
-// they carry encrypted sessions, screenshots, cookies and proxy passwords.
+// they carry encrypted saved logins, screenshots, cookies and proxy passwords.
 
 /** The fields worth keeping, none of which can hold a value from a row or a request. */
 const KEPT_FIELDS = [

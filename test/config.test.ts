@@ -96,7 +96,7 @@ describe('loadConfig', () => {
       },
       updateConcurrency: 32,
     });
-    expect(config.security.sessionKey).toHaveLength(32);
+    expect(config.security.secretsKey).toHaveLength(32);
     expect(config.worker.concurrency).toBe(4);
   });
 

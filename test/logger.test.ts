@@ -45,7 +45,7 @@ describe('scrubbing known secret values', () => {
 });
 
 describe('redacting secret-shaped fields', () => {
-  it('redacts token, password, cookies, storage state, session key, proxy password and authorization', () => {
+  it('redacts token, password, cookies, storage state, secrets key, proxy password and authorization', () => {
     const { log, lines } = captureLog();
     log.info(
       {
@@ -53,10 +53,10 @@ describe('redacting secret-shaped fields', () => {
         password: 'b',
         cookies: [{ value: 'c' }],
         storageState: { cookies: [] },
-        sessionKey: 'd',
+        secretsKey: 'd',
         proxy: { host: 'proxy.example', password: 'e' },
         headers: { authorization: 'Bearer f', accept: 'json' },
-        account: { token: 'g', password: 'h', cookies: 'i', storageState: 'j', sessionKey: 'k' },
+        account: { token: 'g', password: 'h', cookies: 'i', storageState: 'j', secretsKey: 'k' },
       },
       'fields',
     );
@@ -65,7 +65,7 @@ describe('redacting secret-shaped fields', () => {
       password: '[redacted]',
       cookies: '[redacted]',
       storageState: '[redacted]',
-      sessionKey: '[redacted]',
+      secretsKey: '[redacted]',
       proxy: { host: 'proxy.example', password: '[redacted]' },
       headers: { authorization: '[redacted]', accept: 'json' },
       account: {
@@ -73,7 +73,7 @@ describe('redacting secret-shaped fields', () => {
         password: '[redacted]',
         cookies: '[redacted]',
         storageState: '[redacted]',
-        sessionKey: '[redacted]',
+        secretsKey: '[redacted]',
       },
     });
   });

@@ -34,13 +34,13 @@ import { checkFeature } from './commands/check/check.ts';
 import type { BotContext, BotDeps } from './commands/context.ts';
 import { fleetFeature } from './commands/fleet/fleet.ts';
 import { helpFeature } from './commands/help/help.ts';
+import { loginUploadFeature } from './commands/login-upload/login-upload.ts';
 import { access } from './commands/middlewares/access.ts';
 import { skipOutdated } from './commands/middlewares/outdated.ts';
 import { newTaskFeature } from './commands/new-task/new-task.ts';
 import { programmesFeature } from './commands/programmes/programmes.ts';
 import { quarantineFeature } from './commands/quarantine/quarantine.ts';
 import { retryFailedFeature } from './commands/retry-failed/retry-failed.ts';
-import { sessionUploadFeature } from './commands/session-upload/session-upload.ts';
 import { tasksFeature } from './commands/tasks/tasks.ts';
 import { createIntake, type IntakeOptions } from './intake/intake.ts';
 import { type PollingOptions, pollUpdates } from './intake/polling.ts';
@@ -104,7 +104,7 @@ export function createBot(options: CreateBotOptions): Telegraf<BotContext> {
   bot.use(newTaskFeature(deps));
   bot.use(accountsFeature(deps));
   bot.use(accountSetFeature(deps));
-  bot.use(sessionUploadFeature(deps));
+  bot.use(loginUploadFeature(deps));
   bot.use(fleetFeature(deps));
   bot.use(accessAdminFeature(deps));
   bot.use(checkFeature(deps));
@@ -132,7 +132,7 @@ export type LaunchOptions = {
   /** Webhook mode, on a server bound beforehand (bindWebhook); long polling otherwise. */
   webhook?: WebhookServer;
   /** Seals the inbox (SESSION_ENCRYPTION_KEY); intake.ts says what happens without it. */
-  sessionKey?: Buffer;
+  secretsKey?: Buffer;
   /** BOT_UPDATE_MAX_AGE, and for tests the clock it is read on and the "mark handled" retry pause. */
   inbox?: Pick<IntakeOptions, 'maxAgeMs' | 'now' | 'markRetryMs'>;
   /** For tests: the pause before a getUpdates retry, and how long Telegram holds a poll. */
@@ -161,7 +161,7 @@ export async function launchBot(bot: Telegraf<BotContext>, options: LaunchOption
     db: options.db,
     log: options.log,
     concurrency: options.concurrency,
-    ...(options.sessionKey ? { key: options.sessionKey } : {}),
+    ...(options.secretsKey ? { key: options.secretsKey } : {}),
     ...options.inbox,
   });
   const forget = () =>

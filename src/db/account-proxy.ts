@@ -1,4 +1,4 @@
-// An account's proxy at rest: the URL sealed under the session key (proxy_encrypted) and its
+// An account's proxy at rest: the URL sealed under the secrets key (proxy_encrypted) and its
 // host:port in clear for display (proxy_host). Every writer goes through proxyColumns, every reader
 // of the URL through openProxy. Without a key, a proxy carrying credentials is refused; one without
 // any is kept in proxy_url (not a secret). Rows from before sealing are sealed at startup.

@@ -1,4 +1,4 @@
-// Account rows: the TikTok usernames, their proxy, encrypted session and health. Lookups by name
+// Account rows: the TikTok usernames, their proxy, encrypted saved login and health. Lookups by name
 // and lists see live accounts only (an account removed by an admin keeps its row for its runs).
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { proxyColumns } from './account-proxy.ts';
@@ -7,7 +7,7 @@ import { type AccountRow, accounts, runs } from './schema.ts';
 
 const live = isNull(accounts.removedAt);
 
-/** `sessionKey` seals the proxy; without it a proxy with credentials throws ProxyKeyMissingError. */
+/** `secretsKey` seals the proxy; without it a proxy with credentials throws ProxyKeyMissingError. */
 export async function insertAccount(
   exec: Executor,
   account: {
@@ -18,13 +18,13 @@ export async function insertAccount(
     /** The site profile's name; null or absent: the deployment's default. */
     platform?: string | null;
   },
-  options: { sessionKey?: Buffer } = {},
+  options: { secretsKey?: Buffer } = {},
 ) {
   const [row] = await exec
     .insert(accounts)
     .values({
       username: account.username,
-      ...proxyColumns(account.proxyUrl ?? null, options.sessionKey),
+      ...proxyColumns(account.proxyUrl ?? null, options.secretsKey),
       createdBy: account.createdBy ?? null,
       identity: account.identity ?? null,
       platform: account.platform ?? null,
@@ -59,7 +59,7 @@ export async function taskRunAccounts(exec: Executor, taskId: number) {
     .orderBy(asc(accounts.username), asc(runs.id));
 }
 
-/** Every live account without its session blob (which can be large): whether one is attached suffices. */
+/** Every live account without its saved login (which can be large): whether one is attached suffices. */
 export async function listAccountSummaries(exec: Executor) {
   return exec
     .select({
@@ -71,7 +71,7 @@ export async function listAccountSummaries(exec: Executor) {
       identity: accounts.identity,
       browser: accounts.browser,
       browserProfile: accounts.browserProfile,
-      hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
+      hasLogin: sql<boolean>`${accounts.loginEncrypted} is not null`,
       tags: accounts.tags,
       platform: accounts.platform,
     })
@@ -138,14 +138,14 @@ export type AccountRunResult = {
   health?: Exclude<AccountRow['health'], 'unknown'>;
   healthMessage?: string | null;
   /**
-   * The session the run ends with, saved only if the account still has `sessionBefore` (the one
-   * the run began with): a /session uploaded meanwhile is newer and stays (compare-and-set).
+   * The saved login the run ends with, kept only if the account still has `loginBefore` (the one
+   * the run began with): a /login uploaded meanwhile is newer and stays (compare-and-set).
    */
-  session?: { encrypted: Buffer; before: Buffer | null };
+  login?: { encrypted: Buffer; before: Buffer | null };
   warmed?: boolean;
 };
 
-/** Writes a run's result to its account; false when the run's session was not saved (a newer one is there). */
+/** Writes a run's result to its account; false when the run's login was not saved (a newer one is there). */
 export async function recordAccountRunResult(
   exec: Executor,
   accountId: number,
@@ -159,15 +159,15 @@ export async function recordAccountRunResult(
   }
   if (result.warmed) set.lastWarmedAt = sql`now()`;
   await exec.update(accounts).set(set).where(eq(accounts.id, accountId));
-  if (!result.session) return true;
-  const { encrypted, before } = result.session;
+  if (!result.login) return true;
+  const { encrypted, before } = result.login;
   const saved = await exec
     .update(accounts)
-    .set({ sessionEncrypted: encrypted, sessionUpdatedAt: sql`now()` })
+    .set({ loginEncrypted: encrypted, loginUpdatedAt: sql`now()` })
     .where(
       and(
         eq(accounts.id, accountId),
-        before === null ? isNull(accounts.sessionEncrypted) : eq(accounts.sessionEncrypted, before),
+        before === null ? isNull(accounts.loginEncrypted) : eq(accounts.loginEncrypted, before),
       ),
     )
     .returning({ id: accounts.id });
@@ -188,15 +188,15 @@ export async function recordAccountHealth(
 }
 
 /**
- * Stores an uploaded login session. An account that was logged out may work again with it, so
- * its health goes back to unknown; captcha and blocks are not cured by a new session.
+ * Stores an uploaded saved login. An account that was logged out may work again with it, so
+ * its health goes back to unknown; captcha and blocks are not cured by a new login.
  */
-export async function attachSession(exec: Executor, accountId: number, sessionEncrypted: Buffer) {
+export async function attachLogin(exec: Executor, accountId: number, loginEncrypted: Buffer) {
   await exec
     .update(accounts)
     .set({
-      sessionEncrypted,
-      sessionUpdatedAt: sql`now()`,
+      loginEncrypted,
+      loginUpdatedAt: sql`now()`,
       updatedAt: sql`now()`,
       health: sql`case when ${accounts.health} = 'logged_out' then 'unknown' else ${accounts.health} end`,
       healthMessage: sql`case when ${accounts.health} = 'logged_out' then null else ${accounts.healthMessage} end`,
@@ -204,17 +204,17 @@ export async function attachSession(exec: Executor, accountId: number, sessionEn
     .where(eq(accounts.id, accountId));
 }
 
-/** Every saved session, locked until the transaction ends (for re-encryption under a new key). */
-export async function lockSavedSessions(tx: Executor) {
+/** Every saved login, locked until the transaction ends (for re-encryption under a new key). */
+export async function lockSavedLogins(tx: Executor) {
   return tx
-    .select({ id: accounts.id, username: accounts.username, sessionEncrypted: accounts.sessionEncrypted })
+    .select({ id: accounts.id, username: accounts.username, loginEncrypted: accounts.loginEncrypted })
     .from(accounts)
-    .where(isNotNull(accounts.sessionEncrypted))
+    .where(isNotNull(accounts.loginEncrypted))
     .orderBy(asc(accounts.id))
     .for('update');
 }
 
-/** The same session under another key: neither its age nor the account's health changes. */
-export async function replaceSessionBlob(tx: Executor, accountId: number, sessionEncrypted: Buffer) {
-  await tx.update(accounts).set({ sessionEncrypted }).where(eq(accounts.id, accountId));
+/** The same login under another key: neither its age nor the account's health changes. */
+export async function replaceLoginBlob(tx: Executor, accountId: number, loginEncrypted: Buffer) {
+  await tx.update(accounts).set({ loginEncrypted }).where(eq(accounts.id, accountId));
 }

@@ -20,7 +20,7 @@ function textArray(values: readonly string[]): SQL {
 export type FleetAccount = {
   id: number;
   username: string;
-  /** The proxy URL, opened with the session key; undefined: sealed, and no key (or another) to open it. */
+  /** The proxy URL, opened with the secrets key; undefined: sealed, and no key (or another) to open it. */
   proxyUrl: string | null | undefined;
   /** host:port, for display. */
   proxyHost: string | null;
@@ -30,12 +30,12 @@ export type FleetAccount = {
 
 /**
  * The live accounts of these names (any case), locked for update when asked (an import's apply);
- * their proxy opened with `sessionKey` when given.
+ * their proxy opened with `secretsKey` when given.
  */
 export async function findFleetAccounts(
   exec: Executor,
   usernames: readonly string[],
-  options: { lock?: boolean; sessionKey?: Buffer } = {},
+  options: { lock?: boolean; secretsKey?: Buffer } = {},
 ): Promise<FleetAccount[]> {
   if (usernames.length === 0) return [];
   const query = exec
@@ -62,7 +62,7 @@ export async function findFleetAccounts(
   const rows = await (options.lock ? query.for('update') : query);
   return rows.map(({ proxyEncrypted, proxyUrl, ...row }) => ({
     ...row,
-    proxyUrl: readableProxy({ proxyEncrypted, proxyUrl }, options.sessionKey),
+    proxyUrl: readableProxy({ proxyEncrypted, proxyUrl }, options.secretsKey),
   }));
 }
 
@@ -102,19 +102,19 @@ export async function insertFleetAccounts(exec: Executor, rows: readonly NewFlee
 }
 
 /**
- * The one place an account's proxy is written (null: none): sealed with the session key, its
+ * The one place an account's proxy is written (null: none): sealed with the secrets key, its
  * host:port kept for display (db/account-proxy.ts). Without a key, a proxy with credentials throws
  * ProxyKeyMissingError before anything is written.
  */
 export async function storeAccountProxies(
   exec: Executor,
   changes: readonly { accountId: number; proxyUrl: string | null }[],
-  options: { sessionKey?: Buffer } = {},
+  options: { secretsKey?: Buffer } = {},
 ): Promise<void> {
   if (changes.length === 0) return;
   const rows = JSON.stringify(
     changes.map((c) => {
-      const columns = proxyColumns(c.proxyUrl, options.sessionKey);
+      const columns = proxyColumns(c.proxyUrl, options.secretsKey);
       return {
         id: c.accountId,
         sealed: columns.proxyEncrypted?.toString('base64') ?? null,
@@ -181,7 +181,7 @@ function filterWhere(filter: FleetFilter): SQL {
   )!;
 }
 
-/** One page of live accounts by name, without the session blob (whether there is one suffices). */
+/** One page of live accounts by name, without the saved login (whether there is one suffices). */
 export async function listFleetPage(exec: Executor, filter: FleetFilter, limit: number, offset: number) {
   return exec
     .select({
@@ -191,7 +191,7 @@ export async function listFleetPage(exec: Executor, filter: FleetFilter, limit: 
       tags: accounts.tags,
       health: accounts.health,
       proxyHost: accounts.proxyHost,
-      hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
+      hasLogin: sql<boolean>`${accounts.loginEncrypted} is not null`,
       lastWarmedAt: accounts.lastWarmedAt,
       quarantinedAt: accounts.quarantinedAt,
       quarantineReason: accounts.quarantineReason,
@@ -265,7 +265,7 @@ export async function listFleetForExport(exec: Executor) {
       health: accounts.health,
       tags: accounts.tags,
       proxyHost: accounts.proxyHost,
-      hasSession: sql<boolean>`${accounts.sessionEncrypted} is not null`,
+      hasLogin: sql<boolean>`${accounts.loginEncrypted} is not null`,
       quarantinedAt: accounts.quarantinedAt,
       lastWarmedAt: accounts.lastWarmedAt,
       identity: accounts.identity,

@@ -83,8 +83,8 @@ export const accounts = pgTable(
      */
     proxyUrl: text('proxy_url'),
     /** Playwright storage state, AES-256-GCM encrypted with SESSION_ENCRYPTION_KEY. */
-    sessionEncrypted: bytea('session_encrypted'),
-    sessionUpdatedAt: stamp('session_updated_at'),
+    loginEncrypted: bytea('login_encrypted'),
+    loginUpdatedAt: stamp('login_updated_at'),
     health: text('health', { enum: HEALTH_STATES }).notNull().default('unknown'),
     healthMessage: text('health_message'),
     healthUpdatedAt: stamp('health_updated_at'),
@@ -94,11 +94,11 @@ export const accounts = pgTable(
     identity: jsonb('identity'),
     /** local: the worker's Chromium with the identity; cdp: the anti-detect profile below. */
     browser: text('browser').notNull().default('local'),
-    /** {provider, profileId, injectSession} for a cdp browser (src/warmup/providers/provider.ts). */
+    /** {provider, profileId, injectLogin} for a cdp browser (src/warmup/providers/provider.ts). */
     browserProfile: jsonb('browser_profile'),
     /**
      * Set when a session ended captcha / blocked / logged_out: every programme leaves the account
-     * out until a person resumes it (a button, /account_resume, a new /session).
+     * out until a person resumes it (a button, /account_resume, a new /login).
      */
     quarantinedAt: stamp('quarantined_at'),
     /** The failure code that quarantined it. */

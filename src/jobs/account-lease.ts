@@ -16,7 +16,7 @@ export type LeaseTimings = {
   refreshMs: number;
   /** How often a waiting session asks again while another session holds the account. */
   pollMs: number;
-  /** How long a session waits for a busy account before it goes back to the queue. */
+  /** How long a session waits for a busy account before its job goes back to the queue. */
   waitMs: number;
 };
 

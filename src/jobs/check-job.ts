@@ -1,5 +1,5 @@
 // The check job on the account-session queue: under the account's lease (so never beside a warmup
-// of it), open the account's session through its proxy, run the pre-flight check, record the
+// of it), open the account with its saved login through its proxy, run the pre-flight check, record the
 // health it shows, and queue the answer for the bot process. It counts nothing and is no run.
 import type { Job } from 'pg-boss';
 import { findAccount, recordAccountHealth } from '../db/accounts-repo.ts';
@@ -19,7 +19,7 @@ export type CheckJobDeps = {
   log: Logger;
   /** Absent in a worker without a browser: checks are answered "not possible here". */
   checker: AccountChecker | undefined;
-  sessionKey: Buffer | undefined;
+  secretsKey: Buffer | undefined;
   lease: LeaseTimings;
   shutdown: AbortSignal;
   /** Queues the answer for the bot process. */
@@ -55,7 +55,7 @@ export function createCheckHandler(deps: CheckJobDeps) {
     };
 
     if (!deps.checker) return fail('internal_error', 'this worker has no browser');
-    const secrets = openAccountSecrets(account, deps.sessionKey);
+    const secrets = openAccountSecrets(account, deps.secretsKey);
     if (!secrets.ok) return fail(secrets.code, secrets.message);
 
     const stop = AbortSignal.any([job.signal, deps.shutdown]);

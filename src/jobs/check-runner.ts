@@ -1,5 +1,5 @@
 // The real AccountChecker: the account's browser opened as a warmup opens it — a fresh context
-// (its session, proxy and stored identity) on the worker's one Chromium, or its anti-detect
+// (its saved login, proxy and stored identity) on the worker's one Chromium, or its anti-detect
 // profile — and the pre-flight check inside it.
 import type { Logger } from '../logger.ts';
 import { describeError } from '../safe-error.ts';

@@ -60,7 +60,7 @@ export const CHECK_EXPIRY_SECONDS = 180;
 export type QueueTimings = {
   /** A worker that stops heartbeating for this long is presumed dead (pg-boss minimum: 10). */
   heartbeatSeconds: number;
-  /** How many times a session is retried after a transient failure or a lost worker. */
+  /** How many times a session's job is retried after a transient failure or a lost worker. */
   sessionRetryLimit: number;
   sessionRetryDelaySeconds: number;
   /** How long pg-boss keeps finished jobs (completed, failed, cancelled) before deleting them. */
@@ -74,7 +74,8 @@ export const DEFAULT_TIMINGS: QueueTimings = {
   jobRetentionSeconds: 7 * 24 * 3600,
 };
 
-export function sessionKey(accountId: number): string {
+/** The singleton key of an account on the session queue: one live job per account. */
+export function accountSingletonKey(accountId: number): string {
   return `account:${accountId}`;
 }
 

@@ -1,5 +1,5 @@
-// How a session's outcome ends its run: completed (the account's session saved unless a newer
-// one arrived meanwhile); failed, with the account's health when the failure says something of
+// How a session's outcome ends its run: completed (the account's saved login updated unless a
+// newer one arrived meanwhile); failed, with the account's health when the failure says something of
 // it; or back to the queue — for a transient failure with attempts left (the failure-reason
 // table decides), a shutdown (a new job, no retry spent), a lost claim or a lost lease.
 import type { Job } from 'pg-boss';
@@ -8,9 +8,9 @@ import { type Db, retryWhileUnavailable } from '../db/client.ts';
 import type { RunFence } from '../db/runs-repo.ts';
 import type { RunRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
+import { sealLogin } from '../tasks/login-cipher.ts';
 import type { JobPort } from '../tasks/ports.ts';
 import { type FinishResult, finishRun, type RunEnding } from '../tasks/run-session.ts';
-import { encryptSession } from '../tasks/session-cipher.ts';
 import { failurePolicy } from '../warmup/failure-reasons.ts';
 import type { LeaseTimings } from './account-lease.ts';
 import type { SessionOutcome, SessionRunner } from './session-runner.ts';
@@ -20,7 +20,7 @@ export type SessionJobDeps = {
   jobs: JobPort;
   runner: SessionRunner;
   log: Logger;
-  sessionKey: Buffer | undefined;
+  secretsKey: Buffer | undefined;
   retryLimit: number;
   lease: LeaseTimings;
   /** Aborted when the worker shuts down: running sessions are handed back to the queue. */
@@ -53,15 +53,13 @@ export async function settleSession(
   job: Job<unknown>,
   ref: RunFence,
   outcome: SessionOutcome,
-  sessionBefore: Buffer | null,
+  loginBefore: Buffer | null,
   leaseLost: AbortSignal,
   log: Logger,
 ) {
   if (outcome.status === 'completed') {
     const encrypted =
-      deps.sessionKey && outcome.storageState
-        ? encryptSession(deps.sessionKey, outcome.storageState)
-        : undefined;
+      deps.secretsKey && outcome.storageState ? sealLogin(deps.secretsKey, outcome.storageState) : undefined;
     const result = await finish(
       deps,
       ref,
@@ -70,11 +68,11 @@ export async function settleSession(
         health: 'ok',
         healthMessage: null,
         warmed: true,
-        ...(encrypted ? { session: { encrypted, before: sessionBefore } } : {}),
+        ...(encrypted ? { login: { encrypted, before: loginBefore } } : {}),
       },
     );
-    if (result.sessionKept === false)
-      log.info('the account got a new session during the run; keeping it instead of the run’s');
+    if (result.loginKept === false)
+      log.info('the account got a new saved login during the run; keeping it instead of the run’s');
     log.info({ counters: outcome.counters }, 'session completed');
     return { completed: true };
   }
@@ -90,7 +88,7 @@ export async function settleSession(
         redispatch: true,
       });
       if (back.applied) {
-        log.warn('worker shutting down: session handed back to the queue');
+        log.warn('worker shutting down: the session’s job handed back to the queue');
         return { handedBack: true };
       }
     } else {

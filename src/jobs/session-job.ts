@@ -88,8 +88,8 @@ async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence,
   sessionLog.info({ attempt: job.retryCount + 1 }, 'session started');
   if (begin.resumed) runLog.write('the previous attempt stopped responding (worker lost); starting again');
 
-  const sessionBefore = begin.account.sessionEncrypted;
-  const secrets = openAccountSecrets(begin.account, deps.sessionKey);
+  const loginBefore = begin.account.loginEncrypted;
+  const secrets = openAccountSecrets(begin.account, deps.secretsKey);
   if (!secrets.ok) {
     await runLog.flush();
     await finish(deps, ref, { kind: 'failed', code: secrets.code, message: secrets.message });
@@ -123,5 +123,5 @@ async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence,
     outcome = failedOutcome('internal_error', describeError(err), true);
   }
   await runLog.flush();
-  return settleSession(deps, job, ref, outcome, sessionBefore, leaseLost, sessionLog);
+  return settleSession(deps, job, ref, outcome, loginBefore, leaseLost, sessionLog);
 }

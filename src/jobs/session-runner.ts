@@ -15,7 +15,7 @@ export type SessionAccount = {
   browserProfile: unknown;
   /** The site profile it warms on, by name; null (or absent): the deployment's default. */
   platform?: string | null;
-  /** Decrypted Playwright storage state, when the account has a saved session. */
+  /** Decrypted Playwright storage state, when the account has a saved login. */
   storageState: unknown;
 };
 

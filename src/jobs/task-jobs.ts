@@ -9,12 +9,12 @@ import type { RunRow, TaskRow } from '../db/schema.ts';
 import type { TaskEvent } from '../tasks/events.ts';
 import type { JobPort } from '../tasks/ports.ts';
 import {
+  accountSingletonKey,
   CHECK_EXPIRY_SECONDS,
   type CheckPayload,
   QUEUES,
   SESSION_EXPIRY_MARGIN_SECONDS,
   type SessionPayload,
-  sessionKey,
 } from './queues.ts';
 
 type DispatchSettings = { parallel: number; pauseMin: number; pauseMax: number; capSeconds: number };
@@ -60,7 +60,7 @@ export function createTaskJobs(boss: PgBoss, random: () => number = Math.random)
         };
         const jobId = await boss.send(QUEUES.session, payload, {
           db,
-          singletonKey: sessionKey(run.accountId),
+          singletonKey: accountSingletonKey(run.accountId),
           expireInSeconds: settings.capSeconds + SESSION_EXPIRY_MARGIN_SECONDS,
           ...(startAfter > 0 ? { startAfter } : {}),
         });
@@ -84,7 +84,7 @@ export function createTaskJobs(boss: PgBoss, random: () => number = Math.random)
       const payload: CheckPayload = { kind: 'check', ...request };
       const jobId = await boss.send(QUEUES.session, payload, {
         db: inTransaction(exec),
-        singletonKey: sessionKey(request.accountId),
+        singletonKey: accountSingletonKey(request.accountId),
         expireInSeconds: CHECK_EXPIRY_SECONDS,
         // A check is asked for now: an answer minutes later, after a retry, would be out of date.
         retryLimit: 0,

@@ -1,5 +1,5 @@
 // The real SessionRunner: the warmup engine in the account's browser — a fresh context (its
-// session, proxy and stored identity) on the worker's one Chromium, or its anti-detect profile.
+// saved login, proxy and stored identity) on the worker's one Chromium, or its anti-detect profile.
 import type { Logger } from '../logger.ts';
 import type { BrowserContext, BrowserHost, ContextOptions } from '../warmup/browser.ts';
 import { runWarmup, type StorageState } from '../warmup/engine.ts';
@@ -119,8 +119,8 @@ export function createWarmupRunner(deps: WarmupRunnerDeps): SessionRunner {
           { signal: input.signal, ...(storageState ? { storageState } : {}) },
           run,
         );
-        // The profile keeps its own cookies; they replace our stored session only when it was put in.
-        if (outcome.status === 'completed' && !profile.data.injectSession) {
+        // The profile keeps its own cookies; they replace our saved login only when it was put in.
+        if (outcome.status === 'completed' && !profile.data.injectLogin) {
           const { storageState: _, ...rest } = outcome;
           return rest;
         }
@@ -134,11 +134,11 @@ export function createWarmupRunner(deps: WarmupRunnerDeps): SessionRunner {
       if (input.signal.aborted) return failedOutcome('cancelled', 'the session was stopped', false);
       if (err instanceof ProviderError)
         return failedOutcome(err.reason, err.message, PROVIDER_RETRYABLE[err.reason]);
-      // The saved session itself is refused (a cookie Playwright rejects): a retry repeats it.
-      if (!opened && input.account.storageState && isSessionRefused(err))
+      // The saved login itself is refused (a cookie Playwright rejects): a retry repeats it.
+      if (!opened && input.account.storageState && isLoginRefused(err))
         return failedOutcome(
           'session_unreadable',
-          'the browser refused the saved session; upload it again',
+          'the browser refused the saved login; send it again',
           false,
         );
       deps.log.error({ err, account: input.account.username }, 'browser context failed');
@@ -151,7 +151,7 @@ export function createWarmupRunner(deps: WarmupRunnerDeps): SessionRunner {
   };
 }
 
-/** The account's own part of its context: its session and its identity. */
+/** The account's own part of its context: its saved login and its identity. */
 export function accountContextOptions(
   account: Pick<SessionAccount, 'id' | 'identity' | 'locale' | 'storageState'>,
 ): Omit<ContextOptions, 'signal'> {
@@ -164,7 +164,7 @@ export function accountContextOptions(
 }
 
 /** Playwright's refusals of a storage state when it opens a context ("Cookie should have …"). */
-function isSessionRefused(err: unknown): boolean {
+function isLoginRefused(err: unknown): boolean {
   return err instanceof Error && /\bcookies?\b|storageState/i.test(err.message);
 }
 

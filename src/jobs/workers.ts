@@ -1,6 +1,6 @@
 // Starts this process's workers: account sessions and checks (WORKER_CONCURRENCY at once), their
-// dead letters, the reconciler, daily retention and the programme tick. stop() hands running sessions back after the grace
-// period.
+// dead letters, the reconciler, daily retention and the programme tick. stop() hands the jobs of
+// running sessions back after the grace period.
 import type { Job } from 'pg-boss';
 import type { Db } from '../db/client.ts';
 import type { RunRow } from '../db/schema.ts';
@@ -28,7 +28,7 @@ export type WorkerDeps = {
   checker?: AccountChecker;
   log: Logger;
   concurrency: number;
-  sessionKey: Buffer | undefined;
+  secretsKey: Buffer | undefined;
   progressIntervalMs?: number;
   onRunFinished?: (run: RunRow) => void;
   lease?: Partial<LeaseTimings>;
@@ -45,7 +45,7 @@ export type WorkerDeps = {
 };
 
 export type Workers = {
-  /** Stop taking sessions, let running ones finish for up to graceMs, then hand them back. */
+  /** Stop taking jobs, let running sessions finish for up to graceMs, then hand their jobs back. */
   stop(graceMs: number): Promise<void>;
   active(): number;
 };
@@ -61,7 +61,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     jobs,
     runner: deps.runner,
     log,
-    sessionKey: deps.sessionKey,
+    secretsKey: deps.secretsKey,
     retryLimit: timings.sessionRetryLimit,
     lease: { ...DEFAULT_LEASE_TIMINGS, ...deps.lease },
     shutdown: shutdown.signal,
@@ -72,7 +72,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     db: deps.db,
     log,
     checker: deps.checker,
-    sessionKey: deps.sessionKey,
+    secretsKey: deps.secretsKey,
     lease: { ...DEFAULT_LEASE_TIMINGS, ...deps.lease },
     shutdown: shutdown.signal,
     answer: async (answer) => {
@@ -137,7 +137,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     async stop(graceMs: number) {
       const finished = boss.offWork(QUEUES.session, { wait: true });
       const timer = setTimeout(() => {
-        if (active > 0) log.warn({ active }, 'grace period over: handing running sessions back to the queue');
+        if (active > 0)
+          log.warn({ active }, 'grace period over: handing the jobs of running sessions back to the queue');
         shutdown.abort(new Error('worker shutting down'));
       }, graceMs);
       await finished;

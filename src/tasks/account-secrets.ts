@@ -1,12 +1,12 @@
-// What a browser needs of an account's secrets, opened with the session key just before it opens:
+// What a browser needs of an account's secrets, opened with the secrets key just before it opens:
 // the saved login (storage state) and the proxy URL. A secret that cannot be opened ends the
 // session or check before any browser starts, saying which one, never with its content.
 import { openProxy } from '../db/account-proxy.ts';
 import { describeError } from '../safe-error.ts';
-import { decryptSession } from './session-cipher.ts';
+import { openLogin } from './login-cipher.ts';
 
 export type SealedAccount = {
-  sessionEncrypted: Buffer | null;
+  loginEncrypted: Buffer | null;
   proxyEncrypted: Buffer | null;
   proxyUrl: string | null;
 };
@@ -18,9 +18,9 @@ export type OpenedSecrets =
 export function openAccountSecrets(account: SealedAccount, key: Buffer | undefined): OpenedSecrets {
   let storageState: unknown;
   try {
-    if (account.sessionEncrypted && !key)
+    if (account.loginEncrypted && !key)
       throw new Error('SESSION_ENCRYPTION_KEY is not set, so the saved session cannot be read');
-    if (account.sessionEncrypted && key) storageState = decryptSession(key, account.sessionEncrypted);
+    if (account.loginEncrypted && key) storageState = openLogin(key, account.loginEncrypted);
   } catch (err) {
     return { ok: false, code: 'session_unreadable', message: describeError(err) };
   }

@@ -23,7 +23,7 @@ export type Transition = {
 export const TRANSITIONS = {
   start: { from: ['pending'], to: 'running', startedAt: 'now', completedAt: 'clear' },
   complete: { from: ['running'], to: 'completed', startedAt: 'keep', completedAt: 'now' },
-  // A run can fail before it ever started (no session, job expired in the queue).
+  // A run can fail before it ever started (its session never began: the job expired in the queue).
   fail: { from: ['pending', 'running'], to: 'failed', startedAt: 'keep', completedAt: 'now' },
   cancel: { from: ['pending', 'running'], to: 'cancelled', startedAt: 'keep', completedAt: 'now' },
   // A worker handing a run back (deploy, lost heartbeat with retries left) returns it to the queue.

@@ -1,18 +1,18 @@
-// Lifting an account's quarantine (a Resume button, /account_resume, a new /session): one
+// Lifting an account's quarantine (a Resume button, /account_resume, a new /login): one
 // conditional update, audited; a second Resume finds nothing to lift and says so.
 import { findLiveAccount } from '../db/accounts-repo.ts';
 import { recordAudit } from '../db/audit-repo.ts';
 import type { Db, Executor } from '../db/client.ts';
 import { type ClearedQuarantine, clearQuarantine } from '../db/quarantine-repo.ts';
 
-export type ResumeVia = 'button' | 'command' | 'session';
+export type ResumeVia = 'button' | 'command' | 'login';
 
 export type ResumeResult =
   | { ok: true; account: ClearedQuarantine }
   | { ok: false; reason: 'missing' }
   | { ok: false; reason: 'not_paused'; username: string };
 
-/** Inside the caller's transaction (the /session upload's): lifts and audits, or does nothing. */
+/** Inside the caller's transaction (the /login upload's): lifts and audits, or does nothing. */
 export async function liftQuarantine(
   tx: Executor,
   input: { accountId: number; actorId: number | null; via: ResumeVia },

@@ -124,8 +124,8 @@ export type RunEnding =
    */
   | { kind: 'requeue'; code: string; message: string; redispatch?: boolean };
 
-/** `sessionKept: false`: the account's session changed during the run, so the run's was not saved. */
-export type FinishResult = { applied: boolean; run?: RunRow; task?: TaskRow; sessionKept?: boolean };
+/** `loginKept: false`: the account's saved login changed during the run, so the run's was not saved. */
+export type FinishResult = { applied: boolean; run?: RunRow; task?: TaskRow; loginKept?: boolean };
 
 export async function finishRun(
   db: Db,
@@ -173,10 +173,10 @@ export async function finishRun(
     if (ending.kind === 'failed' && quarantines(ending.code)) {
       await quarantineAccount(tx, run.accountId, ending.code, run.id);
     }
-    let sessionKept: boolean | undefined;
-    if (account) sessionKept = await recordAccountRunResult(tx, run.accountId, account);
+    let loginKept: boolean | undefined;
+    if (account) loginKept = await recordAccountRunResult(tx, run.accountId, account);
     const task = await settleTask(tx, jobs, run.taskId);
-    return { applied: true, run, task, ...(sessionKept === false ? { sessionKept } : {}) };
+    return { applied: true, run, task, ...(loginKept === false ? { loginKept } : {}) };
   });
 }
 

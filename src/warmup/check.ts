@@ -1,5 +1,5 @@
 // The pre-flight check of an account: open the start URL in the given context (the account's
-// proxy and session), and say whether it loaded and which state the page shows — logged in,
+// proxy and saved login), and say whether it loaded and which state the page shows — logged in,
 // logged out, captcha, blocked — with a screenshot. It dismisses dialogs but engages with nothing.
 import type { BrowserContext, Page } from 'playwright-core';
 import { openAbortable, poll, settleWithin } from './abort.ts';

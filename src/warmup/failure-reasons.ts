@@ -3,7 +3,7 @@
 // The engine, the session job, the bot's account filter and docs/operations.md all follow it.
 
 type Policy = {
-  /** Whether pg-boss retries the session (with backoff) while attempts are left. */
+  /** Whether pg-boss retries the session's job (with backoff) while attempts are left. */
   readonly retryable: boolean;
   /** The account health this failure records, or null when it says nothing about the account. */
   readonly health: 'logged_out' | 'captcha' | 'blocked' | 'proxy_error' | null;
@@ -35,12 +35,12 @@ export const FAILURE_POLICY = {
 export type FailureCode = keyof typeof FAILURE_POLICY;
 export const FAILURE_CODES = Object.keys(FAILURE_POLICY) as FailureCode[];
 
-/** Health states that make a new session pointless until a person acts (a new session, a review). */
+/** Health states that make a new session pointless until a person acts (a new login, a review). */
 export const UNWARMABLE_HEALTH = ['logged_out', 'captcha', 'blocked'] as const;
 
 /**
  * Failures that quarantine the account: no programme runs it again until a person resumes it
- * (a Resume button, /account_resume, a new /session). The same states as UNWARMABLE_HEALTH.
+ * (a Resume button, /account_resume, a new /login). The same states as UNWARMABLE_HEALTH.
  */
 export const QUARANTINE_REASONS: readonly FailureCode[] = UNWARMABLE_HEALTH;
 

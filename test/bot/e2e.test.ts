@@ -103,7 +103,7 @@ it('a logged-out account ends with a failure photo saying so, with the fix and a
     text: '/new accounts=gone videos=2-2 watch=1-1 likes=0-0 delay=0-0',
   });
   const photo = await h.fake.waitFor(
-    () => said().find((s) => s.m.photo && s.text.includes('logged out — upload a fresh session')),
+    () => said().find((s) => s.m.photo && s.text.includes('logged out — send a fresh login')),
     {
       timeout: 90_000,
     },

@@ -42,7 +42,7 @@ async function workerSet(extra: Partial<WorkerDeps> = {}) {
     runner: createWarmupRunner({ host, profile: site.profile, log: testLog }),
     log: testLog,
     concurrency: 2,
-    sessionKey: key,
+    secretsKey: key,
     ...extra,
   });
   running.push(workers);

@@ -48,7 +48,7 @@ async function startInProcessWorkers(concurrency = 4) {
     runner: createWarmupRunner({ host, profile: site.profile, log: testLog }),
     log: testLog,
     concurrency,
-    sessionKey: key,
+    secretsKey: key,
   });
 }
 

@@ -45,8 +45,8 @@ function input(
     locale: null,
     identity: null,
     browser: 'cdp',
-    // The fixture knows an account by its cookie: our stored session goes in because we ask.
-    browserProfile: { provider: 'dolphin', profileId, injectSession: true },
+    // The fixture knows an account by its cookie: our saved login goes in because we ask.
+    browserProfile: { provider: 'dolphin', profileId, injectLogin: true },
     storageState: site.storageStateFor(username),
   };
   return {
@@ -69,7 +69,7 @@ describe('the cdp browser provider', () => {
     expect(provider.running()).toEqual([]);
   });
 
-  it('leaves the profile its own cookies: our session neither goes in nor is overwritten unless asked', async () => {
+  it('leaves the profile its own cookies: our saved login neither goes in nor is overwritten unless asked', async () => {
     const plain = input('cdp_erin', 'p-ok');
     plain.account.browserProfile = { provider: 'dolphin', profileId: 'p-ok' };
     const outcome = await runnerAt(provider.url)(plain);
@@ -77,6 +77,14 @@ describe('the cdp browser provider', () => {
     expect(outcome).not.toHaveProperty('storageState');
     expect(site.stats.account('cdp_erin').views).toEqual([]);
     expect(provider.running()).toEqual([]);
+  });
+
+  it('puts our saved login in for a profile stored before it had that word (injectSession)', async () => {
+    const older = input('cdp_dora', 'p-ok');
+    older.account.browserProfile = { provider: 'dolphin', profileId: 'p-ok', injectSession: true };
+    const outcome = await runnerAt(provider.url)(older);
+    expect(outcome).toMatchObject({ status: 'completed', counters: { itemsViewed: 2 } });
+    expect(site.stats.account('cdp_dora').views.length).toBeGreaterThanOrEqual(2);
   });
 
   it('stops the profile after a failure', async () => {

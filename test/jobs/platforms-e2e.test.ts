@@ -59,7 +59,7 @@ beforeAll(async () => {
     }),
     log: testLog,
     concurrency: 4,
-    sessionKey: key,
+    secretsKey: key,
   });
 });
 afterAll(async () => {

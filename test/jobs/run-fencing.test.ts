@@ -1,18 +1,18 @@
 // Records that cannot go stale, against real pg-boss and Postgres with steered sessions: a
-// /session uploaded during a run, a health verdict seen by a stale run, the reconciler racing a
+// /login uploaded during a run, a health verdict seen by a stale run, the reconciler racing a
 // shutdown hand-back, the log tail after a restart, a restarted task's status before its first
 // run starts, and a task's free accounts not held back by one busy elsewhere.
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { attachSession } from '../../src/db/accounts-repo.ts';
+import { attachLogin } from '../../src/db/accounts-repo.ts';
 import { accounts, runs, tasks } from '../../src/db/schema.ts';
 import { reconcile, reconcileRun } from '../../src/jobs/reconcile-job.ts';
 import type { SessionRunner } from '../../src/jobs/session-runner.ts';
 import { cancelTask } from '../../src/tasks/cancel-task.ts';
+import { openLogin, sealLogin } from '../../src/tasks/login-cipher.ts';
 import { getTaskDetails } from '../../src/tasks/queries.ts';
 import { restartTask } from '../../src/tasks/restart-task.ts';
-import { decryptSession, encryptSession } from '../../src/tasks/session-cipher.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { forceStatus, makeAccounts } from '../support/fixtures.ts';
 import { completed, failed, queueTasks, steeredRunner, testLog, useTestBoss } from '../support/jobs.ts';
@@ -25,32 +25,32 @@ const db = () => database().db;
 const account = async (id: number) => (await db().select().from(accounts).where(eq(accounts.id, id)))[0]!;
 
 describe('account writes that respect newer facts', () => {
-  it('a /session uploaded during a run survives the run’s end', async () => {
+  it('a /login uploaded during a run survives the run’s end', async () => {
     const steer = steeredRunner({
       plan: () => ({ ...completed(), storageState: { cookies: [{ name: 'from-the-run' }], origins: [] } }),
     });
-    await queue.startWorkers(steer.runner, 2, { sessionKey: key });
+    await queue.startWorkers(steer.runner, 2, { secretsKey: key });
     const [id] = await makeAccounts(db(), 1, 'upload');
-    await attachSession(db(), id!, encryptSession(key, { cookies: [{ name: 'old' }], origins: [] }));
+    await attachLogin(db(), id!, sealLogin(key, { cookies: [{ name: 'old' }], origins: [] }));
     const { task } = await newTask('upload', [id!]);
     await steer.waitFor(() => steer.openSessions().length === 1);
     const uploaded = { cookies: [{ name: 'uploaded-meanwhile' }], origins: [] };
-    await attachSession(db(), id!, encryptSession(key, uploaded));
+    await attachLogin(db(), id!, sealLogin(key, uploaded));
     steer.release();
     await waitForTask(task.id, 'completed');
     const row = await account(id!);
-    expect(decryptSession(key, row.sessionEncrypted!)).toEqual(uploaded);
+    expect(openLogin(key, row.loginEncrypted!)).toEqual(uploaded);
     expect(row.lastWarmedAt).not.toBeNull();
   });
 
-  it('the run’s session is saved when nobody uploaded one meanwhile', async () => {
+  it('the run’s saved login is kept when nobody uploaded one meanwhile', async () => {
     const fresh = { cookies: [{ name: 'from-the-run' }], origins: [] };
     const steer = steeredRunner({ autoRelease: true, plan: () => ({ ...completed(), storageState: fresh }) });
-    await queue.startWorkers(steer.runner, 2, { sessionKey: key });
-    const [id] = await makeAccounts(db(), 1, 'nosession');
+    await queue.startWorkers(steer.runner, 2, { secretsKey: key });
+    const [id] = await makeAccounts(db(), 1, 'nologin');
     const { task } = await newTask('save', [id!]);
     await waitForTask(task.id, 'completed');
-    expect(decryptSession(key, (await account(id!)).sessionEncrypted!)).toEqual(fresh);
+    expect(openLogin(key, (await account(id!)).loginEncrypted!)).toEqual(fresh);
   });
 
   it('a captcha seen by a run that was cancelled meanwhile still marks the account', async () => {

@@ -13,7 +13,7 @@ import type { Workers } from '../../src/jobs/workers.ts';
 import { createLogger } from '../../src/logger.ts';
 import { serializeError } from '../../src/safe-error.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
-import { encryptSession } from '../../src/tasks/session-cipher.ts';
+import { sealLogin } from '../../src/tasks/login-cipher.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeAccounts } from '../support/fixtures.ts';
 import { startTestBoss, startTestWorkers } from '../support/jobs.ts';
@@ -41,9 +41,9 @@ afterAll(async () => {
   await boss?.boss.stop({ graceful: false, timeout: 1000 });
 });
 
-async function runTask(runner: SessionRunner, sessionKey?: Buffer) {
+async function runTask(runner: SessionRunner, secretsKey?: Buffer) {
   const { db } = database();
-  workers = await startTestWorkers(database(), boss, runner, 1, { log, sessionKey });
+  workers = await startTestWorkers(database(), boss, runner, 1, { log, secretsKey });
   const jobs = createTaskJobs(boss.boss, () => 0);
   const [accountId] = await makeAccounts(db, 1, 'safe');
   const settings = { parallel: 1, delaySeconds: { min: 0, max: 0 }, sessionCapSeconds: 60 };
@@ -93,14 +93,14 @@ it('a runner whose query fails on a secret parameter: the log, the job output an
   }
 });
 
-it('a handler whose write fails on an encrypted session: the stored output is message, code and cause', async () => {
+it('a handler whose write fails on an encrypted login: the stored output is message, code and cause', async () => {
   const { db } = database();
   const key = randomBytes(32);
   await db.execute(sql`
-    create function refuse_session() returns trigger language plpgsql as $$
-    begin raise exception 'sessions are read-only today' using errcode = 'P0001'; end $$`);
-  await db.execute(sql`create trigger refuse_session before update of session_encrypted on accounts
-    for each row execute function refuse_session()`);
+    create function refuse_login() returns trigger language plpgsql as $$
+    begin raise exception 'saved logins are read-only today' using errcode = 'P0001'; end $$`);
+  await db.execute(sql`create trigger refuse_login before update of login_encrypted on accounts
+    for each row execute function refuse_login()`);
   try {
     const state = {
       cookies: [{ name: 'sessionid', value: SECRET, domain: '.x.test', path: '/' }],
@@ -113,15 +113,15 @@ it('a handler whose write fails on an encrypted session: the stored output is me
     const output = JSON.parse(await failedJobOutput(runId));
     expect(output).toMatchObject({
       message: 'database query failed',
-      cause: { message: 'sessions are read-only today', code: 'P0001' },
+      cause: { message: 'saved logins are read-only today', code: 'P0001' },
     });
     const written = JSON.stringify(output) + logLines.join('');
     expect(written).not.toContain('params');
-    expect(written).not.toContain('session_encrypted');
-    expect(written).not.toContain(encryptSession(key, state).toString('hex').slice(0, 32));
+    expect(written).not.toContain('login_encrypted');
+    expect(written).not.toContain(sealLogin(key, state).toString('hex').slice(0, 32));
   } finally {
-    await db.execute(sql`drop trigger refuse_session on accounts`);
-    await db.execute(sql`drop function refuse_session`);
+    await db.execute(sql`drop trigger refuse_login on accounts`);
+    await db.execute(sql`drop function refuse_login`);
   }
 });
 

@@ -1,4 +1,4 @@
-// The real SessionRunner with real Chromium against the fixture site: a saved session the browser
+// The real SessionRunner with real Chromium against the fixture site: a saved login the browser
 // refuses (a cookie Playwright rejects, stored before uploads were validated) ends the run
 // session_unreadable, not retried — rather than a retryable browser_crashed on every attempt.
 import { expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { quickSettings } from '../support/quick-settings.ts';
 
 const { site, host } = useFixtureBrowser();
 
-it('a session the browser refuses ends session_unreadable, not retryable', async () => {
+it('a saved login the browser refuses ends session_unreadable, not retryable', async () => {
   const runner = createWarmupRunner({ host, profile: site.profile, log: testLog });
   const good = site.storageStateFor('refused');
   const storageState = { ...good, cookies: good.cookies.map((c) => ({ ...c, expires: -5 })) };
@@ -32,7 +32,7 @@ it('a session the browser refuses ends session_unreadable, not retryable', async
   expect(outcome).toMatchObject({
     status: 'failed',
     reason: 'session_unreadable',
-    message: 'the browser refused the saved session; upload it again',
+    message: 'the browser refused the saved login; send it again',
     retryable: false,
   });
 }, 60_000);

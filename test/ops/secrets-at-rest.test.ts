@@ -140,10 +140,10 @@ it('keeps no proxy password, cookie value, bot token or key anywhere in the data
     from: admin,
     fileName: 'alice.json',
     content: JSON.stringify(login),
-    caption: '/session alice',
+    caption: '/login alice',
   });
   const attached = await fake.waitFor(() => fake.messages(admin.id)[before]);
-  expect(String(attached.text)).toContain('Session attached for @alice (1 cookie)');
+  expect(String(attached.text)).toContain('Login attached for @alice (1 cookie)');
 
   // The fleet's proxy writer and an import, as the fleet commands call them.
   const bob = await insertAccount(db, { username: 'bob' });
@@ -151,12 +151,12 @@ it('keeps no proxy password, cookie value, bot token or key anywhere in the data
     db,
     [{ accountId: bob!.id, proxyUrl: `http://bob:${SECRETS.fleetProxy}@fleet.example:1` }],
     {
-      sessionKey: key,
+      secretsKey: key,
     },
   );
   const parsed = parseImportFile(`ivan,imp.example:1:ivan:${SECRETS.importProxy}`, { platforms: ['tiktok'] });
   if (!parsed.ok) throw new Error('the import file did not parse');
-  await applyImport(db, parsed.file, admin.id, { sessionKey: key });
+  await applyImport(db, parsed.file, admin.id, { secretsKey: key });
 
   // A check and a session through the password proxy: job data, answers, run logs, events.
   const checked = await say('/check alice', 2);

@@ -58,7 +58,7 @@ export type BotHarnessOptions = {
   runner?: SessionRunner;
   checker?: AccountChecker;
   lease?: Partial<LeaseTimings>;
-  sessionKey?: Buffer;
+  secretsKey?: Buffer;
   concurrency?: number;
   metrics?: Metrics;
   wiring?: Pick<WireBotOptions, 'budget' | 'outbox' | 'now' | 'digestEveryMs' | 'adminIds' | 'limits'>;
@@ -83,7 +83,7 @@ export async function startBotHarness(
     db,
     jobs,
     log: testLog,
-    sessionKey: options.sessionKey,
+    secretsKey: options.secretsKey,
     onTelegramCall: metrics?.telegramCall,
     onDelivered: metrics?.notificationDelivered,
   });
@@ -97,7 +97,7 @@ export async function startBotHarness(
   const workers = options.runner
     ? await startTestWorkers(database, boss, options.runner, options.concurrency ?? 4, {
         onRunFinished: metrics?.runFinished,
-        sessionKey: options.sessionKey,
+        secretsKey: options.secretsKey,
         ...(options.checker ? { checker: options.checker } : {}),
         ...(options.lease ? { lease: options.lease } : {}),
         ...options.workers,
@@ -149,7 +149,7 @@ export type WarmupBot = { h: BotHarness; key: Buffer } & FixtureBrowser;
 
 /**
  * The product end to end for a test file: the fixture site and a browser, accounts logged in to
- * the site (sessions encrypted under `key`; those in `loggedOut` logged out there), and the bot
+ * the site (saved logins encrypted under `key`; those in `loggedOut` logged out there), and the bot
  * harness whose workers run real warmups — and real checks, with `checker`.
  */
 export function useWarmupBot(
@@ -165,7 +165,7 @@ export function useWarmupBot(
     return {
       runner: createWarmupRunner({ host, profile: site.profile, log }),
       ...(options.checker ? { checker: createAccountChecker({ host, profile: site.profile, log }) } : {}),
-      sessionKey: key,
+      secretsKey: key,
       ...(options.lease ? { lease: options.lease } : {}),
     };
   });

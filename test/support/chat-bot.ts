@@ -37,7 +37,7 @@ export type ChatBot = {
 };
 
 export type ChatBotOptions = {
-  sessionKey?: Buffer;
+  secretsKey?: Buffer;
   log?: Logger;
   adminIds?: number[];
   fake?: FakeBotApiOptions;
@@ -71,7 +71,7 @@ export async function startChatBot(database: TestDatabase, options: ChatBotOptio
       db,
       jobs,
       log: options.log ?? testLog,
-      sessionKey: options.sessionKey,
+      secretsKey: options.secretsKey,
       adminIds: options.adminIds ?? [],
       ...(options.now ? { now: options.now } : {}),
       ...(options.timeZone ? { timeZone: options.timeZone } : {}),

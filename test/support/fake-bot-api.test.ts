@@ -105,15 +105,15 @@ describe('with the bot polling', () => {
     const running = await startBotAgainst(fake, bot);
     const update = fake.sendDocument({
       from: alice,
-      caption: '/session alice',
+      caption: '/login alice',
       fileName: 'state.json',
       content: '{"cookies":[]}',
     });
 
     const reply = await fake.waitFor(() => fake.messages(alice.id)[0]);
-    expect(reply.text).toBe('/session alice state.json: {"cookies":[]}');
+    expect(reply.text).toBe('/login alice state.json: {"cookies":[]}');
     const documentMessage = update.message as { message_id: number; caption_entities: unknown[] };
-    expect(documentMessage.caption_entities).toEqual([{ type: 'bot_command', offset: 0, length: 8 }]);
+    expect(documentMessage.caption_entities).toEqual([{ type: 'bot_command', offset: 0, length: 6 }]);
     expect(fake.message(alice.id, documentMessage.message_id)?.deleted).toBe(true);
     await running.stop();
   });

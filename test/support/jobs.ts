@@ -50,7 +50,7 @@ export async function startTestWorkers(
     runner,
     log: testLog,
     concurrency,
-    sessionKey: undefined,
+    secretsKey: undefined,
     progressIntervalMs: 0,
     ...extra,
   });
@@ -60,7 +60,7 @@ export type TestQueue = {
   boss: Boss;
   /** The JobPort on this boss, with no pause between a task's starts. */
   jobs: JobPort;
-  /** This process's workers for the current test; stopped after it unless already (sessions handed back at once). */
+  /** This process's workers for the current test; stopped after it unless already (their jobs handed back at once). */
   startWorkers(runner: SessionRunner, concurrency?: number, extra?: Partial<WorkerDeps>): Promise<Workers>;
 };
 

@@ -52,7 +52,7 @@ export function useSiteForMain(prefix: string): () => SiteForMain {
 
 /**
  * The environment of a main.ts process in these tests: its role, the file's database, the key its
- * sessions are encrypted with, the fixture site's profile and the fake Bot API when it has them,
+ * saved logins are encrypted with, the fixture site's profile and the fake Bot API when it has them,
  * one session at a time, info logs; `extra` last.
  */
 export function mainEnv(

@@ -28,7 +28,7 @@ export function useFakeBotApi(options: FakeBotApiOptions = {}): FakeBotApi {
 
 /** What createBot and wireBot need to talk to the fake, with no queue (jobs recorded, not sent). */
 export function botDepsFor(fake: FakeBotApi, db: Db, log: Logger = testLog) {
-  return { token: fake.token, apiRoot: fake.apiRoot, db, jobs: recordingJobs(), log, sessionKey: undefined };
+  return { token: fake.token, apiRoot: fake.apiRoot, db, jobs: recordingJobs(), log, secretsKey: undefined };
 }
 
 export type Launched = Receiving & {

@@ -1,4 +1,4 @@
-// The browser host: a fresh context per run with the account's session, locale and viewport,
+// The browser host: a fresh context per run with the account's saved login, locale and viewport,
 // always closed (after success, error or abort), and a browser that is relaunched when it dies.
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ function watchClose(context: BrowserContext): () => boolean {
 }
 
 describe('createBrowserHost', () => {
-  it('gives each run a fresh context with its session, locale and viewport, then closes it', async () => {
+  it('gives each run a fresh context with its saved login, locale and viewport, then closes it', async () => {
     let isClosed = () => false;
     const seen = await host.withContext(
       {

@@ -18,8 +18,8 @@ export type BotDeps = {
   db: Db;
   jobs: JobPort;
   log: Logger;
-  /** Encrypts uploaded account sessions; without it /session is refused. */
-  sessionKey: Buffer | undefined;
+  /** Encrypts uploaded saved logins (and proxies, the inbox); without it /login is refused. */
+  secretsKey: Buffer | undefined;
   /** TELEGRAM_ADMIN_IDS: admins by configuration, whatever the users table says. */
   adminIds?: readonly number[];
   /** TIMEZONE: the IANA zone absolute times are shown in (UTC when not given). */

@@ -85,7 +85,7 @@ export const chatEn = {
     worker_lost: 'worker lost',
     expired: 'waited too long',
     cancelled: 'cancelled',
-    session_unreadable: 'session unreadable',
+    session_unreadable: 'saved login unreadable',
     bad_settings: 'bad settings',
     internal_error: 'internal error',
     interrupted: 'interrupted',

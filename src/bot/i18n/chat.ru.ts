@@ -86,7 +86,7 @@ export const chatRu: typeof chatEn = {
     worker_lost: 'исполнитель пропал',
     expired: 'долго ждал в очереди',
     cancelled: 'отменён',
-    session_unreadable: 'сеанс не читается',
+    session_unreadable: 'сохранённый вход не читается',
     bad_settings: 'неверные настройки',
     internal_error: 'внутренняя ошибка',
     interrupted: 'прерван',

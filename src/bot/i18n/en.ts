@@ -37,7 +37,7 @@ export const en = {
    */
   reasons: {
     logged_out: (account: string) =>
-      `logged out — upload a fresh session: send the JSON with the caption /session ${account}.`,
+      `logged out — send a fresh login: the JSON with the caption /login ${account}.`,
     captcha: (_account: string) =>
       'stopped at a captcha — open the account by hand, solve it, then restart the task.',
     blocked: (_account: string) =>
@@ -52,7 +52,7 @@ export const en = {
     expired: (_account: string) => 'it waited in the queue too long — a restart usually helps.',
     cancelled: (_account: string) => 'cancelled.',
     session_unreadable: (account: string) =>
-      `its saved session cannot be read — upload it again: send the JSON with the caption /session ${account}.`,
+      `its saved login cannot be read — send it again: the JSON with the caption /login ${account}.`,
     bad_settings: (_account: string) =>
       "the task's settings are no longer valid — create a new task with /new.",
     internal_error: (_account: string) => 'an unexpected error in the worker — a restart usually helps.',
@@ -93,7 +93,7 @@ export const en = {
     admin: [
       '/account_add &lt;username&gt; [proxy_url] [platform=instagram] — add an account',
       '/account_set &lt;username&gt; key=value… — change its proxy (proxy=…|none), tags (tags=a,b|none), platform (platform=…) or browser identity (country, locale, timezone, viewport, scale, user_agent)',
-      'send a JSON file with the caption /session &lt;username&gt; — attach a login session; a ZIP of &lt;username&gt;.json files with the caption /session — attach one to each account',
+      'send a JSON file with the caption /login &lt;username&gt; — attach a saved login; a ZIP of &lt;username&gt;.json files with the caption /login — attach one to each account',
       '/grant &lt;user_id&gt; viewer|operator|admin, /revoke &lt;user_id&gt; — manage access',
     ],
     role: (role: string) => `Your role: ${role}.`,
@@ -261,8 +261,8 @@ export const en = {
     empty: 'No accounts yet. An admin adds one with /account_add &lt;username&gt; [proxy_url].',
     lastWarmed: (when: string) => `last warmed ${when}`,
     neverWarmed: 'never warmed',
-    session: 'session ✓',
-    noSession: 'no session',
+    login: 'login ✓',
+    noLogin: 'no login',
     proxy: (host: string) => `proxy ${host}`,
     more: (n: number) => `…and ${num(n)} more.`,
     usageAdd:
@@ -270,9 +270,9 @@ export const en = {
     badUsername: (value: string) =>
       `"${value}" is not a TikTok username: letters, digits, _ and ., 2–24 characters (a leading @ is fine).`,
     added: (username: string) =>
-      `Account @${username} added. Attach its login: send a JSON file with the caption /session ${username}.`,
+      `Account @${username} added. Attach its login: send a JSON file with the caption /login ${username}.`,
     addedWithProxy: (username: string, host: string) =>
-      `Account @${username} added with proxy ${host}. Attach its login: send a JSON file with the caption /session ${username}.`,
+      `Account @${username} added with proxy ${host}. Attach its login: send a JSON file with the caption /login ${username}.`,
     proxyFirst: 'The username comes first and the proxy second: /account_add &lt;username&gt; [proxy_url].',
     exists: (username: string) => `Account @${username} already exists.`,
     noIdentity: 'identity not stored yet (one drawn from its id is used; /account_set stores one)',
@@ -282,11 +282,11 @@ export const en = {
 
   accountSet: {
     usage:
-      'Usage: /account_set &lt;username&gt; key=value… — keys: proxy (http://user:pass@host:port, host:port:user:pass, socks5://host:port or none), tags (spring,us or none), country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (a full string, or auto), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no; platform=tiktok|instagram|youtube (none: the default).',
+      'Usage: /account_set &lt;username&gt; key=value… — keys: proxy (http://user:pass@host:port, host:port:user:pass, socks5://host:port or none), tags (spring,us or none), country (DE), locale (de-DE), timezone (Europe/Berlin), viewport (1920x1000), scale (1, 1.25…), user_agent (a full string, or auto), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_login=yes|no; platform=tiktok|instagram|youtube (none: the default).',
     unknownAccount: (username: string) => `There is no account @${username}.`,
     notPair: (text: string) => `"${text}" is not a key=value setting.`,
     unknownKey: (key: string) =>
-      `There is no setting "${key}". Settings: proxy, tags, country, locale, timezone, viewport, scale, user_agent, identity, shared, browser, profile, inject_session, platform.`,
+      `There is no setting "${key}". Settings: proxy, tags, country, locale, timezone, viewport, scale, user_agent, identity, shared, browser, profile, inject_login, platform.`,
     repeated: (key: string) => `"${key}" is given twice.`,
     badValue: {
       country: (v: string) => `"${v}" is not a country I know: use a two-letter code such as US, DE, BR.`,
@@ -303,7 +303,7 @@ export const en = {
         v
           ? `"${v}" is not a profile: use profile=dolphin:&lt;profile id&gt;.`
           : 'A cdp browser needs a profile first: profile=dolphin:&lt;profile id&gt;.',
-      inject_session: (v: string) => `inject_session=${v}: use yes or no.`,
+      inject_login: (v: string) => `inject_login=${v}: use yes or no.`,
     },
     clash: 'Another account already has exactly this identity. Add shared=yes if they should share it.',
     done: (username: string, identity: string) => `Account @${username} now shows: ${identity}.`,
@@ -332,13 +332,13 @@ export const en = {
     healthKept: 'Health left as it was.',
   },
 
-  session: {
+  login: {
     usage:
-      'Send the session as a JSON file (Playwright storage state or an exported cookie list) with the caption /session &lt;username&gt;.',
-    noKey: 'Sessions cannot be stored: SESSION_ENCRYPTION_KEY is not configured on the server.',
+      'Send the saved login as a JSON file (Playwright storage state or an exported cookie list) with the caption /login &lt;username&gt;.',
+    noKey: 'Saved logins cannot be stored: SESSION_ENCRYPTION_KEY is not configured on the server.',
     unknownAccount: (username: string) =>
       `There is no account @${username}. Add it first with /account_add ${username}.`,
-    tooBig: (kb: number) => `That file is too big for a session (at most ${num(kb)} KB).`,
+    tooBig: (kb: number) => `That file is too big for a saved login (at most ${num(kb)} KB).`,
     notJson: 'That file is not JSON. Send a Playwright storage state or an exported cookie list.',
     badShape: (detail: string) =>
       `That file is neither a Playwright storage state nor a cookie list (${detail}).`,
@@ -351,7 +351,7 @@ export const en = {
     },
     unreadable: 'I could not read that file from the Bot API server. Send it again.',
     attached: (username: string, cookies: number) =>
-      `Session attached for @${username} (${n(cookies, { one: '# cookie', other: '# cookies' })}).`,
+      `Login attached for @${username} (${n(cookies, { one: '# cookie', other: '# cookies' })}).`,
     deleted: 'The message with the file was deleted from the chat.',
     notDeleted: 'I could not delete the message with the file: please delete it yourself.',
   },

@@ -33,7 +33,7 @@ export const fleetEn = {
       captcha: 'stopped at a captcha — open the account by hand, then tap Resume.',
       blocked: 'the account is blocked — check it by hand, then tap Resume.',
       logged_out: (account: string) =>
-        `logged out — upload a fresh session (/session ${account}), which resumes it, or tap Resume.`,
+        `logged out — send a fresh login (/login ${account}), which resumes it, or tap Resume.`,
       other: 'it needs a look by hand — then tap Resume.',
     },
     more: (count: number) =>
@@ -43,8 +43,8 @@ export const fleetEn = {
     notPaused: (account: string) => `@${account} is not paused (resumed already).`,
     gone: 'That account no longer exists. Send /accounts for the list.',
     usage: 'Usage: /account_resume &lt;account&gt; — e.g. /account_resume alice',
-    /** Added to the /session answer when the upload lifted a quarantine. */
-    resumedBySession: 'It was paused; programmes include it again.',
+    /** Added to the /login answer when the upload lifted a quarantine. */
+    resumedByLogin: 'It was paused; programmes include it again.',
   },
   account: {
     usage: 'Usage: /account &lt;name&gt; — e.g. /account alice (send /accounts for the list)',

@@ -43,7 +43,7 @@ export const fleetRu: FleetTexts = {
       captcha: 'упёрся в капчу — откройте аккаунт вручную, затем нажмите «Продолжить».',
       blocked: 'аккаунт заблокирован — проверьте его вручную, затем нажмите «Продолжить».',
       logged_out: (account: string) =>
-        `вышел из аккаунта — загрузите свежую сессию (/session ${account}), это снимет паузу, или нажмите «Продолжить».`,
+        `вышел из аккаунта — отправьте свежий вход (/login ${account}), это снимет паузу, или нажмите «Продолжить».`,
       other: 'нужна проверка вручную — затем нажмите «Продолжить».',
     },
     more: (count: number) =>
@@ -53,7 +53,7 @@ export const fleetRu: FleetTexts = {
     notPaused: (account: string) => `@${account} не на паузе (уже продолжен).`,
     gone: 'Этого аккаунта больше нет. Список: /accounts.',
     usage: 'Как: /account_resume &lt;аккаунт&gt; — например, /account_resume alice',
-    resumedBySession: 'Он был на паузе; программы снова его включают.',
+    resumedByLogin: 'Он был на паузе; программы снова его включают.',
   },
   account: {
     usage: 'Как: /account &lt;имя&gt; — например, /account alice (список: /accounts)',

@@ -35,7 +35,7 @@ export const ru: Texts = {
   },
   reasons: {
     logged_out: (account: string) =>
-      `вышел из аккаунта — загрузите свежую сессию: отправьте JSON-файл с подписью /session ${account}.`,
+      `вышел из аккаунта — отправьте свежий вход: JSON-файл с подписью /login ${account}.`,
     captcha: (_account: string) =>
       'упёрся в капчу — откройте аккаунт вручную, пройдите капчу и перезапустите задачу.',
     blocked: (_account: string) =>
@@ -51,7 +51,7 @@ export const ru: Texts = {
     expired: (_account: string) => 'слишком долго ждал в очереди — обычно помогает перезапуск.',
     cancelled: (_account: string) => 'отменено.',
     session_unreadable: (account: string) =>
-      `сохранённую сессию не удаётся прочитать — загрузите её заново: отправьте JSON-файл с подписью /session ${account}.`,
+      `сохранённый вход не удаётся прочитать — отправьте его заново: JSON-файл с подписью /login ${account}.`,
     bad_settings: (_account: string) => 'настройки задачи больше не годятся — создайте новую задачу: /new.',
     internal_error: (_account: string) => 'неожиданная ошибка у исполнителя — обычно помогает перезапуск.',
     interrupted: (_account: string) => 'прогрев прервался — обычно помогает перезапуск.',
@@ -90,7 +90,7 @@ export const ru: Texts = {
     admin: [
       '/account_add &lt;username&gt; [proxy_url] [platform=instagram] — добавить аккаунт',
       '/account_set &lt;username&gt; ключ=значение… — изменить прокси (proxy=…), метки (tags=a,b), платформу (<code>platform</code>) или профиль браузера (<code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>)',
-      'JSON-файл с подписью /session &lt;username&gt; — привязать сессию входа; архив ZIP с файлами JSON (по файлу на аккаунт, имя файла — имя аккаунта) и подписью /session — привязать каждому свой',
+      'JSON-файл с подписью /login &lt;username&gt; — привязать сохранённый вход; архив ZIP с файлами JSON (по файлу на аккаунт, имя файла — имя аккаунта) и подписью /login — привязать каждому свой',
       '/grant &lt;user_id&gt; viewer|operator|admin, /revoke &lt;user_id&gt; — доступ',
     ],
     role: (role: string) => `Ваша роль: ${role}.`,
@@ -254,8 +254,8 @@ export const ru: Texts = {
     empty: 'Аккаунтов пока нет. Администратор добавляет их: /account_add &lt;username&gt; [proxy_url].',
     lastWarmed: (when: string) => `прогрет ${when}`,
     neverWarmed: 'ещё не прогревался',
-    session: 'сессия ✓',
-    noSession: 'нет сессии',
+    login: 'вход ✓',
+    noLogin: 'нет входа',
     proxy: (host: string) => `прокси ${host}`,
     more: (n: number) => `…и ещё ${num(n)}.`,
     usageAdd:
@@ -263,9 +263,9 @@ export const ru: Texts = {
     badUsername: (value: string) =>
       `«${value}» — не имя пользователя TikTok: буквы, цифры, _ и ., от 2 до 24 символов (@ в начале можно).`,
     added: (username: string) =>
-      `Аккаунт @${username} добавлен. Привяжите вход: JSON-файл с подписью /session ${username}.`,
+      `Аккаунт @${username} добавлен. Привяжите вход: JSON-файл с подписью /login ${username}.`,
     addedWithProxy: (username: string, host: string) =>
-      `Аккаунт @${username} добавлен с прокси ${host}. Привяжите вход: JSON-файл с подписью /session ${username}.`,
+      `Аккаунт @${username} добавлен с прокси ${host}. Привяжите вход: JSON-файл с подписью /login ${username}.`,
     proxyFirst: 'Сначала имя пользователя, потом прокси: /account_add &lt;username&gt; [proxy_url].',
     exists: (username: string) => `Аккаунт @${username} уже есть.`,
     noIdentity: 'профиль браузера ещё не сохранён (используется выведенный из id; /account_set сохранит его)',
@@ -275,11 +275,11 @@ export const ru: Texts = {
 
   accountSet: {
     usage:
-      'Формат: /account_set &lt;username&gt; ключ=значение… — ключи: <code>proxy</code> (http://user:pass@host:port, <code>host:port:user:pass</code>, socks5://host:port или <code>none</code>), <code>tags</code> (<code>spring,us</code> или <code>none</code>), <code>country</code> (DE), <code>locale</code> (de-DE), <code>timezone</code> (<code>Europe/Berlin</code>), <code>viewport</code> (1920x1000), <code>scale</code> (1, 1.25…), user_agent (строка целиком или <code>auto</code>), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_session=yes|no; platform=tiktok|instagram|youtube (<code>none</code> — платформа по умолчанию).',
+      'Формат: /account_set &lt;username&gt; ключ=значение… — ключи: <code>proxy</code> (http://user:pass@host:port, <code>host:port:user:pass</code>, socks5://host:port или <code>none</code>), <code>tags</code> (<code>spring,us</code> или <code>none</code>), <code>country</code> (DE), <code>locale</code> (de-DE), <code>timezone</code> (<code>Europe/Berlin</code>), <code>viewport</code> (1920x1000), <code>scale</code> (1, 1.25…), user_agent (строка целиком или <code>auto</code>), identity=new, shared=yes; browser=local|cdp, profile=dolphin:&lt;id&gt;, inject_login=yes|no; platform=tiktok|instagram|youtube (<code>none</code> — платформа по умолчанию).',
     unknownAccount: (username: string) => `Аккаунта @${username} нет.`,
     notPair: (text: string) => `«${text}» — не настройка вида ключ=значение.`,
     unknownKey: (key: string) =>
-      `Настройки «${key}» нет. Есть: <code>proxy</code>, <code>tags</code>, <code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>, <code>identity</code>, <code>shared</code>, <code>browser</code>, <code>profile</code>, <code>inject_session</code>, <code>platform</code>.`,
+      `Настройки «${key}» нет. Есть: <code>proxy</code>, <code>tags</code>, <code>country</code>, <code>locale</code>, <code>timezone</code>, <code>viewport</code>, <code>scale</code>, <code>user_agent</code>, <code>identity</code>, <code>shared</code>, <code>browser</code>, <code>profile</code>, <code>inject_login</code>, <code>platform</code>.`,
     repeated: (key: string) => `«${key}» указан дважды.`,
     badValue: {
       country: (v: string) => `«${v}» — незнакомая страна: нужен двухбуквенный код, например US, DE, BR.`,
@@ -298,7 +298,7 @@ export const ru: Texts = {
         v
           ? `«${v}» — не профиль: profile=dolphin:&lt;id профиля&gt;.`
           : 'Для cdp сначала нужен профиль: profile=dolphin:&lt;id профиля&gt;.',
-      inject_session: (v: string) => `inject_session=${v}: yes или no.`,
+      inject_login: (v: string) => `inject_login=${v}: yes или no.`,
     },
     clash: 'У другого аккаунта уже точно такой профиль. Добавьте shared=yes, если им можно его делить.',
     done: (username: string, identity: string) => `Аккаунт @${username} теперь выглядит так: ${identity}.`,
@@ -327,13 +327,13 @@ export const ru: Texts = {
     healthKept: 'Состояние аккаунта не изменено.',
   },
 
-  session: {
+  login: {
     usage:
-      'Отправьте сессию JSON-файлом (storageState из Playwright или выгрузку куки) с подписью /session &lt;username&gt;.',
-    noKey: 'Сессии нельзя сохранить: на сервере не задан SESSION_ENCRYPTION_KEY.',
+      'Отправьте сохранённый вход JSON-файлом (storageState из Playwright или выгрузку куки) с подписью /login &lt;username&gt;.',
+    noKey: 'Сохранённые входы нельзя хранить: на сервере не задан SESSION_ENCRYPTION_KEY.',
     unknownAccount: (username: string) =>
       `Аккаунта @${username} нет. Сначала добавьте его: /account_add ${username}.`,
-    tooBig: (kb: number) => `Файл слишком большой для сессии (не больше ${num(kb)} КБ).`,
+    tooBig: (kb: number) => `Файл слишком большой для сохранённого входа (не больше ${num(kb)} КБ).`,
     notJson: 'Это не JSON. Отправьте storageState из Playwright или выгрузку куки.',
     badShape: (detail: string) => `Это не storageState из Playwright и не список куки (${detail}).`,
     noCookies: 'В файле нет ни одной куки.',
@@ -346,8 +346,7 @@ export const ru: Texts = {
         '<code>sameSite</code> должен быть <code>Strict</code>, <code>Lax</code> или <code>None</code>',
     },
     unreadable: 'Не удалось прочитать файл с сервера Bot API. Отправьте его ещё раз.',
-    attached: (username: string, cookies: number) =>
-      `Сессия привязана к @${username} (куки: ${num(cookies)}).`,
+    attached: (username: string, cookies: number) => `Вход привязан к @${username} (куки: ${num(cookies)}).`,
     deleted: 'Сообщение с файлом удалено из чата.',
     notDeleted: 'Не удалось удалить сообщение с файлом: удалите его, пожалуйста, сами.',
   },

@@ -16,7 +16,7 @@ export type SetProxyResult =
 
 export async function setAccountProxy(
   db: Executor,
-  input: { username: string; proxy: string; actorId: number | null; sessionKey?: Buffer },
+  input: { username: string; proxy: string; actorId: number | null; secretsKey?: Buffer },
 ): Promise<SetProxyResult> {
   let next: { url: string; host: string } | null = null;
   if (input.proxy.trim().toLowerCase() !== NO_PROXY) {
@@ -29,7 +29,7 @@ export async function setAccountProxy(
     if (!account) return { ok: false, problem: 'unknownAccount' } as const;
     const before = proxyHostOf(account.proxyUrl) ?? null;
     await storeAccountProxies(tx, [{ accountId: account.id, proxyUrl: next?.url ?? null }], {
-      sessionKey: input.sessionKey,
+      secretsKey: input.secretsKey,
     });
     await recordAudit(tx, {
       actorId: input.actorId,

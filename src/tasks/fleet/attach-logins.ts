@@ -1,13 +1,13 @@
-// Saved logins in bulk (a ZIP of `<username>.json` sent with the caption /session): each one, already
-// read and validated by the bot's session-file parser, is encrypted with the session key and attached
-// to its live account as a single /session upload does — health back from logged_out, a quarantine
+// Saved logins in bulk (a ZIP of `<username>.json` sent with the caption /login): each one, already
+// read and validated by the bot's login-file parser, is encrypted with the secrets key and attached
+// to its live account as a single /login upload does — health back from logged_out, a quarantine
 // lifted — audited per account, all in one transaction. Names without a live account are reported.
-import { attachSession } from '../../db/accounts-repo.ts';
+import { attachLogin } from '../../db/accounts-repo.ts';
 import { recordAudit } from '../../db/audit-repo.ts';
 import type { Db } from '../../db/client.ts';
 import { findFleetAccounts } from '../../db/fleet-repo.ts';
+import { sealLogin } from '../login-cipher.ts';
 import { liftQuarantine } from '../quarantine.ts';
-import { encryptSession } from '../session-cipher.ts';
 
 export type LoginEntry = {
   username: string;
@@ -42,10 +42,10 @@ export async function attachLogins(
         result.unknown.push(entry.username);
         continue;
       }
-      await attachSession(tx, account.id, encryptSession(key, entry.state));
+      await attachLogin(tx, account.id, sealLogin(key, entry.state));
       await recordAudit(tx, {
         actorId: input.actorId,
-        action: 'account.session',
+        action: 'account.login',
         details: {
           accountId: account.id,
           username: account.username,
@@ -58,7 +58,7 @@ export async function attachLogins(
       const resumed = await liftQuarantine(tx, {
         accountId: account.id,
         actorId: input.actorId,
-        via: 'session',
+        via: 'login',
       });
       result.attached.push({ username: account.username, resumed: resumed !== undefined });
     }

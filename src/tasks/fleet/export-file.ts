@@ -9,7 +9,7 @@ export const EXPORT_COLUMNS = [
   'health',
   'tags',
   'proxy_host',
-  'session',
+  'login',
   'quarantined',
   'last_warmed',
   'identity',
@@ -22,7 +22,7 @@ export type ExportRow = {
   health: string;
   tags: readonly string[];
   proxyHost: string | null;
-  hasSession: boolean;
+  hasLogin: boolean;
   quarantined: boolean;
   lastWarmedAt: Date | null;
   /** One line describing the browser it shows sites. */
@@ -38,7 +38,7 @@ export function writeFleetCsv(rows: readonly ExportRow[]): string {
       r.health,
       r.tags.join('|'),
       r.proxyHost ?? '',
-      r.hasSession ? 'yes' : 'no',
+      r.hasLogin ? 'yes' : 'no',
       r.quarantined ? 'yes' : 'no',
       r.lastWarmedAt ? r.lastWarmedAt.toISOString().replace(/\.\d{3}Z$/, 'Z') : '',
       r.identity ?? '',

@@ -14,7 +14,7 @@ export async function exportFleet(db: Executor): Promise<ExportRow[]> {
     health: r.health,
     tags: r.tags,
     proxyHost: r.proxyHost,
-    hasSession: r.hasSession,
+    hasLogin: r.hasLogin,
     quarantined: r.quarantinedAt !== null,
     lastWarmedAt: r.lastWarmedAt,
     identity: describeBrowser(r),

@@ -66,16 +66,16 @@ export type ImportPreview = {
   bad: BadLine[];
 };
 
-/** `sessionKey` opens the stored proxies, to tell a changed one from the same; without it every proxy given counts as a change. */
+/** `secretsKey` opens the stored proxies, to tell a changed one from the same; without it every proxy given counts as a change. */
 export async function previewImport(
   db: Executor,
   parsed: ParsedImport,
-  options: { sessionKey?: Buffer } = {},
+  options: { secretsKey?: Buffer } = {},
 ): Promise<ImportPreview> {
   const existing = await findFleetAccounts(
     db,
     parsed.rows.map((r) => r.username),
-    { sessionKey: options.sessionKey },
+    { secretsKey: options.secretsKey },
   );
   const plan = planImport(parsed.rows, existing);
   return {
@@ -96,20 +96,20 @@ export type ImportResult = { added: number; changed: number; unchanged: number; 
 
 /**
  * Writes the import in one transaction with one audit line (counts only: no name, no proxy).
- * `sessionKey` opens the stored proxies and seals the new ones; without it a proxy with credentials
+ * `secretsKey` opens the stored proxies and seals the new ones; without it a proxy with credentials
  * throws ProxyKeyMissingError (db/account-proxy.ts) and nothing is written.
  */
 export async function applyImport(
   db: Db,
   parsed: ParsedImport,
   actorId: number | null,
-  options: { sessionKey?: Buffer; random?: Random } = {},
+  options: { secretsKey?: Buffer; random?: Random } = {},
 ): Promise<ImportResult> {
   const random = options.random ?? createRandom();
   return db.transaction(async (tx) => {
     const names = parsed.rows.map((r) => r.username);
-    const { sessionKey } = options;
-    const plan = planImport(parsed.rows, await findFleetAccounts(tx, names, { lock: true, sessionKey }));
+    const { secretsKey } = options;
+    const plan = planImport(parsed.rows, await findFleetAccounts(tx, names, { lock: true, secretsKey }));
     const inserted = await insertNew(tx, plan.added, actorId, random);
     // A name added by someone else since it was read: the row changes that account instead.
     const raced = plan.added.filter((r) => !inserted.has(r.username.toLowerCase()));
@@ -119,7 +119,7 @@ export async function applyImport(
         await findFleetAccounts(
           tx,
           raced.map((r) => r.username),
-          { lock: true, sessionKey },
+          { lock: true, secretsKey },
         ),
       );
       plan.changed.push(...again.changed);
@@ -134,7 +134,7 @@ export async function applyImport(
         .filter((c) => c.proxy)
         .map((c) => ({ accountId: c.account.id, proxyUrl: c.row.proxy?.url ?? null })),
     ];
-    await storeAccountProxies(tx, proxies, { sessionKey });
+    await storeAccountProxies(tx, proxies, { secretsKey });
     await updateFleetFields(
       tx,
       plan.changed

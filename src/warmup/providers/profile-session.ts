@@ -23,7 +23,7 @@ export async function withProfileContext<T>(
       // The profile's own context holds its cookies and fingerprint; a new one would hold neither.
       const context = browser.contexts()[0] ?? (await browser.newContext());
       const cookies = options.storageState?.cookies ?? [];
-      if (profile.injectSession && cookies.length > 0) await context.addCookies(cookies);
+      if (profile.injectLogin && cookies.length > 0) await context.addCookies(cookies);
       return await abortable(fn(context), signal);
     } finally {
       // Disconnects only: the provider owns the browser and closes it when it stops the profile.

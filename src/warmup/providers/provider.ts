@@ -4,13 +4,20 @@
 import { z } from 'zod';
 
 /** What an account stores for a `cdp` browser (accounts.browser_profile). */
-export const browserProfileSchema = z.object({
-  provider: z.enum(['dolphin']),
-  profileId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  /** Put our stored session into the profile; by default the profile's own cookies are used. */
-  injectSession: z.boolean().default(false),
-});
-export type BrowserProfile = z.infer<typeof browserProfileSchema>;
+export const browserProfileSchema = z
+  .object({
+    provider: z.enum(['dolphin']),
+    profileId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    /** Put our saved login into the profile; by default the profile's own cookies are used. */
+    injectLogin: z.boolean().optional(),
+    /** The same choice in rows stored before "login" was its word: read, never written. */
+    injectSession: z.boolean().optional(),
+  })
+  .transform(({ injectSession, injectLogin, ...profile }) => ({
+    ...profile,
+    injectLogin: injectLogin ?? injectSession ?? false,
+  }));
+export type BrowserProfile = z.output<typeof browserProfileSchema>;
 export type ProviderName = BrowserProfile['provider'];
 
 /** A started profile: its DevTools endpoint, as Playwright's connectOverCDP takes it. */

@@ -257,7 +257,7 @@ const accountsPage = (count: number): FleetPage => ({
     tags: i % 2 ? ['spring', 'us'] : [],
     health,
     proxyHost: i % 2 ? 'proxy.example:8080' : null,
-    hasSession: i % 2 === 0,
+    hasLogin: i % 2 === 0,
     lastWarmedAt: i % 2 ? new Date('2026-12-01T09:58:23Z') : null,
     quarantinedAt: i === 2 ? new Date('2026-12-01T09:58:23Z') : null,
     quarantineReason: i === 2 ? 'captcha' : null,
@@ -436,9 +436,9 @@ describe('plurals, durations and times', () => {
     page.rows = [row('2026-12-01T09:55:00Z'), row('2026-12-01T07:00:00Z'), row('2026-11-29T07:00:00Z')];
     const shown = formatAccountsPage(textsFor('ru', 'Europe/Moscow'), page, { page: 1 }, now).split('\n');
     expect(shown.filter((l) => l.startsWith('✅'))).toEqual([
-      '✅ <b>@alice</b> — в порядке · прогрет 5 мин. назад · сессия ✓',
-      '✅ <b>@alice</b> — в порядке · прогрет 3 ч назад · сессия ✓',
-      '✅ <b>@alice</b> — в порядке · прогрет 29.11.2026, 10:00 GMT+3 · сессия ✓',
+      '✅ <b>@alice</b> — в порядке · прогрет 5 мин. назад · вход ✓',
+      '✅ <b>@alice</b> — в порядке · прогрет 3 ч назад · вход ✓',
+      '✅ <b>@alice</b> — в порядке · прогрет 29.11.2026, 10:00 GMT+3 · вход ✓',
     ]);
   });
 
@@ -512,12 +512,12 @@ describe('failure reasons', () => {
   it('a logged-out account is told in one sentence with its next step, without code, selector or URL', () => {
     const notice = formatTaskEvent(ru, loggedOut, undefined);
     expect(notice).toContain(
-      '• carol: вышел из аккаунта — загрузите свежую сессию: отправьте JSON-файл с подписью /session carol.',
+      '• carol: вышел из аккаунта — отправьте свежий вход: JSON-файл с подписью /login carol.',
     );
     for (const technical of ['logged_out', 'selectors', 'http', 'feed.test'])
       expect(notice).not.toContain(technical);
     expect(formatTaskEvent(en, loggedOut, undefined)).toContain(
-      '• carol: logged out — upload a fresh session: send the JSON with the caption /session carol.',
+      '• carol: logged out — send a fresh login: the JSON with the caption /login carol.',
     );
   });
 
@@ -543,7 +543,7 @@ describe('failure reasons', () => {
   it('/task keeps the code and the detail in its log section only', () => {
     const text = formatTaskDetails(ru, details(), new Map());
     const [runs, log] = text.split('Последние строки журнала');
-    expect(runs).toMatch(/❌ alice 1 мин 5 с — .* — вышел из аккаунта — загрузите свежую сессию/);
+    expect(runs).toMatch(/❌ alice 1 мин 5 с — .* — вышел из аккаунта — отправьте свежий вход/);
     expect(runs).not.toContain('logged_out');
     expect(log).toContain(
       '<code>alice: logged_out selectors.loggedOut is visible on http://feed.test/feed</code>',

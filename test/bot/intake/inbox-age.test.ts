@@ -47,12 +47,12 @@ async function launch(
     db: database().db,
     jobs: recordingJobs(),
     log,
-    sessionKey: key,
+    secretsKey: key,
   });
   const receiving = await launchAgainst(fake, bot, {
     db: database().db,
     log,
-    sessionKey: key,
+    secretsKey: key,
     concurrency: options.concurrency ?? 16,
     inbox: {
       ...(options.now ? { now: options.now } : {}),
@@ -141,6 +141,14 @@ describe('updates that waited at Telegram while the bot was away', () => {
       from: X,
       fileName: 'x.json',
       content: '{"cookies": []}',
+      caption: '/login xena',
+      date: secondsAgo(15 * 60),
+    });
+    // The same under the command's older name.
+    const olderName = fake.sendDocument({
+      from: X,
+      fileName: 'x.json',
+      content: '{"cookies": []}',
       caption: '/session xena',
       date: secondsAgo(15 * 60),
     });
@@ -160,10 +168,13 @@ describe('updates that waited at Telegram while the bot was away', () => {
     const [toB] = await fake.waitFor(() => fake.messages(B.id).length > 0 && texts(fake, B.id));
     expect(toB).toContain(ROLE);
     // An old saved login is not attached, and its file leaves the chat as a handled one would.
-    const [toX] = await fake.waitFor(() => fake.messages(X.id).length > 0 && texts(fake, X.id));
-    expect(toX).toMatch(/^\/session was not run: it reached me 15m/);
-    const loginId = (login.message as { message_id: number }).message_id;
-    expect(fake.message(X.id, loginId)?.deleted).toBe(true);
+    const toX = await fake.waitFor(() => fake.messages(X.id).length === 2 && texts(fake, X.id));
+    expect(toX[0]).toMatch(/^\/login was not run: it reached me 15m/);
+    expect(toX[1]).toMatch(/^\/session was not run: it reached me 15m/);
+    for (const sent of [login, olderName]) {
+      const messageId = (sent.message as { message_id: number }).message_id;
+      expect(fake.message(X.id, messageId)?.deleted).toBe(true);
+    }
     // Group chatter that was no command gets nothing, old or not.
     await vi.waitFor(
       async () =>

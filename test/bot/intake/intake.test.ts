@@ -22,7 +22,7 @@ const A = { id: 2001, username: 'alice', language_code: 'en' };
 const B = { id: 2002, username: 'boris', language_code: 'en' };
 const cleanups: (() => Promise<void>)[] = [];
 // The inbox is sealed with it: a launch reads what an earlier one stored.
-const sessionKey = randomBytes(32);
+const secretsKey = randomBytes(32);
 
 beforeAll(async () => {
   for (const user of [A, B]) await upsertUser(database().db, { telegramId: user.id, role: 'viewer' });
@@ -40,7 +40,7 @@ async function start(options: { log?: Logger; fake?: FakeBotApi; retryDelayMs?: 
   const receiving = await launchAgainst(fake, bot, {
     db: database().db,
     log: options.log ?? testLog,
-    sessionKey,
+    secretsKey,
     ...(options.retryDelayMs ? { polling: { retryDelayMs: options.retryDelayMs } } : {}),
   });
   watch.launched();

@@ -126,12 +126,12 @@ describe('one refused item never drops another', () => {
     await finishRun(database().db, jobs(), t.refs[0]!, {
       kind: 'failed',
       code: 'logged_out',
-      message: 'the session expired',
+      message: 'the saved login expired',
       screenshot: tinyPng(),
     });
     const final = await finalOf(chat, t.task.id);
     expect(final.photo).toBeUndefined();
-    expect(String(final.text)).toContain('logged out — upload a fresh session');
+    expect(String(final.text)).toContain('logged out — send a fresh login');
     expect(h.fake.calls('sendPhoto').at(-1)?.status).toBe(400);
   }, 30_000);
 

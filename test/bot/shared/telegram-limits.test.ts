@@ -297,7 +297,7 @@ describe('every builder, for fleets of 1 to 1 000 accounts (property)', () => {
           tags: Array.from({ length: 10 }, (_, k) => `${'t'.repeat(30)}${k}`),
           health: h,
           proxyHost: `${'h'.repeat(60)}.example:8080`,
-          hasSession: true,
+          hasLogin: true,
           lastWarmedAt: when,
           quarantinedAt: when,
           quarantineReason: 'captcha',

@@ -12,7 +12,7 @@ const row = (over: Partial<ExportRow> = {}): ExportRow => ({
   health: 'ok',
   tags: [],
   proxyHost: null,
-  hasSession: false,
+  hasLogin: false,
   quarantined: false,
   lastWarmedAt: null,
   identity: null,
@@ -27,7 +27,7 @@ describe('writeFleetCsv', () => {
         platform: 'instagram',
         tags: ['spring', 'us'],
         proxyHost: 'h.example:8080',
-        hasSession: true,
+        hasLogin: true,
         quarantined: true,
         lastWarmedAt: new Date('2027-03-01T12:34:56.789Z'),
         identity: 'US · en-US · America/New_York · 1920×980@1x',
@@ -35,7 +35,7 @@ describe('writeFleetCsv', () => {
       row({ username: 'bob', health: 'captcha', identity: 'cdp dolphin:a,b' }),
     ]);
     expect(csv.split('\r\n')).toEqual([
-      '\uFEFFusername,platform,health,tags,proxy_host,session,quarantined,last_warmed,identity',
+      '\uFEFFusername,platform,health,tags,proxy_host,login,quarantined,last_warmed,identity',
       'alice,instagram,ok,spring|us,h.example:8080,yes,yes,2027-03-01T12:34:56Z,US · en-US · America/New_York · 1920×980@1x',
       'bob,,captcha,,,no,no,,"cdp dolphin:a,b"',
       '',
@@ -68,7 +68,7 @@ describe('writeFleetCsv', () => {
         },
       ),
       proxyHost: fc.option(fc.constant('h.example:1')),
-      hasSession: fc.boolean(),
+      hasLogin: fc.boolean(),
       quarantined: fc.boolean(),
       lastWarmedAt: fc.option(
         fc.date({ min: new Date(0), max: new Date('2100-01-01'), noInvalidDate: true }),

@@ -29,7 +29,7 @@ async function add(
   const row = await insertAccount(
     db,
     { username, proxyUrl: fields.proxyUrl ?? null },
-    { sessionKey: randomBytes(32) },
+    { secretsKey: randomBytes(32) },
   );
   await db
     .update(accounts)

@@ -21,7 +21,7 @@ const database = useTestDatabase();
 const PLATFORMS = ['tiktok', 'instagram', 'youtube'];
 const ADMIN = 42;
 const KEY = randomBytes(32);
-const withKey = { sessionKey: KEY };
+const withKey = { secretsKey: KEY };
 let batch = 0;
 
 const insertAccount = (db: Executor, account: Parameters<typeof insertAccountWith>[1]) =>
@@ -230,17 +230,17 @@ describe('previewImport and applyImport', () => {
       .set({ removedAt: new Date() })
       .where(eq(accounts.username, `${p}_c`));
     const rows = (await exportFleet(db)).filter((r) => r.username.startsWith(p));
-    expect(
-      rows.map((r) => [r.username, r.platform, r.tags, r.proxyHost, r.hasSession, r.quarantined]),
-    ).toEqual([
-      [`${p}_a`, 'instagram', ['spring', 'us'], 'h.example:8080', false, false],
-      [`${p}_b`, null, [], 's.example:1080', false, false],
-    ]);
+    expect(rows.map((r) => [r.username, r.platform, r.tags, r.proxyHost, r.hasLogin, r.quarantined])).toEqual(
+      [
+        [`${p}_a`, 'instagram', ['spring', 'us'], 'h.example:8080', false, false],
+        [`${p}_b`, null, [], 's.example:1080', false, false],
+      ],
+    );
     expect(rows[0]!.identity).toMatch(/^US · en-US · /);
     const csv = writeFleetCsv(await exportFleet(db));
     expect(csv).not.toContain('TopSecret9');
     expect(csv.split('\r\n')[0]).toBe(
-      '\uFEFFusername,platform,health,tags,proxy_host,session,quarantined,last_warmed,identity',
+      '\uFEFFusername,platform,health,tags,proxy_host,login,quarantined,last_warmed,identity',
     );
     const again = parseImportFile(csv, { platforms: PLATFORMS });
     if (!again.ok) throw new Error(JSON.stringify(again.refusal));

@@ -106,7 +106,7 @@ export function accountSetFeature(deps: BotDeps) {
         username: account.username,
         proxy: fleet.proxy,
         actorId: ctx.actor.id,
-        sessionKey: deps.sessionKey,
+        secretsKey: deps.secretsKey,
       });
       if (set.ok) lines.push(set.host ? s.proxySet(name, escapeHtml(set.host)) : s.proxyRemoved(name));
     }
@@ -170,7 +170,7 @@ async function setIdentity(
 
 function describeProfile(profile: BrowserProfile | null): string {
   if (!profile) return '';
-  return `${profile.provider}:${profile.profileId}${profile.injectSession ? ' (+session)' : ''}`;
+  return `${profile.provider}:${profile.profileId}${profile.injectLogin ? ' (+login)' : ''}`;
 }
 
 function explain(ctx: BotContext, error: SettingError, hideText = false): string {

@@ -20,12 +20,15 @@ export const SETTING_KEYS = [
   'shared',
   'browser',
   'profile',
-  'inject_session',
+  'inject_login',
   'platform',
 ] as const;
 
+/** Older names still read: inject_session is inject_login from before the saved login had its word. */
+const KEY_ALIASES: Readonly<Record<string, SettingKey>> = { inject_session: 'inject_login' };
+
 /** The keys that choose the browser; every other key changes the identity. */
-const BROWSER_KEYS: readonly SettingKey[] = ['browser', 'profile', 'inject_session'];
+const BROWSER_KEYS: readonly SettingKey[] = ['browser', 'profile', 'inject_login'];
 /** Keys that change neither: the platform (checked against the known ones by the command). */
 const OTHER_KEYS: readonly SettingKey[] = ['platform'];
 export const touchesIdentity = (pairs: ReadonlyMap<SettingKey, string>) =>
@@ -54,7 +57,8 @@ export function parseSettings(words: readonly string[]): ParsedSettings | Settin
   let last: SettingKey | undefined;
   for (const word of words) {
     const eq = word.indexOf('=');
-    const key = eq > 0 ? word.slice(0, eq).toLowerCase() : undefined;
+    const typed = eq > 0 ? word.slice(0, eq).toLowerCase() : undefined;
+    const key = typed === undefined ? undefined : (KEY_ALIASES[typed] ?? typed);
     if (key === undefined || !/^[a-z_]+$/.test(key)) {
       if (last !== 'user_agent') return { kind: 'notPair', text: word };
       pairs.set(last, `${pairs.get(last)} ${word}`);
@@ -144,7 +148,7 @@ export function applySettings(
 export type BrowserChoice = { browser: 'local' | 'cdp'; browserProfile: BrowserProfile | null };
 
 /**
- * browser=local|cdp, profile=dolphin:<id>, inject_session=yes|no applied to the stored choice.
+ * browser=local|cdp, profile=dolphin:<id>, inject_login=yes|no applied to the stored choice.
  * A cdp browser needs a profile; local keeps a profile set before, unused, for switching back.
  */
 export function applyBrowserSettings(
@@ -159,16 +163,16 @@ export function applyBrowserSettings(
     const parsed = browserProfileSchema.safeParse({
       provider,
       profileId: id,
-      injectSession: profile?.injectSession ?? false,
+      injectLogin: profile?.injectLogin ?? false,
     });
     if (!parsed.success) return bad('profile', profileText);
     profile = parsed.data;
   }
-  const inject = pairs.get('inject_session');
+  const inject = pairs.get('inject_login');
   if (inject !== undefined) {
-    if (inject !== 'yes' && inject !== 'no') return bad('inject_session', inject);
+    if (inject !== 'yes' && inject !== 'no') return bad('inject_login', inject);
     if (!profile) return bad('profile', '');
-    profile = { ...profile, injectSession: inject === 'yes' };
+    profile = { ...profile, injectLogin: inject === 'yes' };
   }
   const browserText = pairs.get('browser') ?? current.browser;
   if (browserText !== 'local' && browserText !== 'cdp') return bad('browser', browserText);

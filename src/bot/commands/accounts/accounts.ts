@@ -1,6 +1,6 @@
 // Accounts: /accounts [health] [tag:x] [page] (viewer+) shows the fleet a page at a time with
 // filter buttons (list.ts) — health, last warmup, saved login, proxy host, platform, tags; never a
-// session or a proxy's credentials; /account_add <username> [proxy_url] [platform=…] (admin) adds
+// saved login or a proxy's credentials; /account_add <username> [proxy_url] [platform=…] (admin) adds
 // one, audited. No reply quotes a URL the admin typed.
 import { Composer } from 'telegraf';
 import { ProxyKeyMissingError } from '../../../db/account-proxy.ts';
@@ -92,7 +92,7 @@ export function accountsFeature(deps: BotDeps) {
           // Through the one proxy writer (which encrypts it at rest).
           if (proxy)
             await storeAccountProxies(tx, [{ accountId: inserted.id, proxyUrl: proxy.url }], {
-              sessionKey: deps.sessionKey,
+              secretsKey: deps.secretsKey,
             });
           await recordAudit(tx, {
             actorId: ctx.actor.id,

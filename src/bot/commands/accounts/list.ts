@@ -1,7 +1,7 @@
 // The fleet a page at a time (/accounts [health] [tag:x] [page] and its buttons): a count per health
 // at the top, 20 accounts with health, last warmup, saved login, proxy host and tags, ◀ ▶ and filter
 // buttons. Three queries whatever the fleet's size (tasks/fleet/list.ts); whole lines within
-// Telegram's 4096 characters (fitLines); never a proxy credential or a session.
+// Telegram's 4096 characters (fitLines); never a proxy credential or a saved login.
 import type { Executor } from '../../../db/client.ts';
 import { HEALTH_STATES, type HealthState } from '../../../db/vocabulary.ts';
 import { type FleetPage, type FleetPageRow, listAccountsPage } from '../../../tasks/fleet/list.ts';
@@ -101,7 +101,7 @@ function formatRow(t: Texts, a: FleetPageRow, now: Date, platforms?: Platforms):
     a.lastWarmedAt
       ? t.accounts.lastWarmed(sinceOrDateTime(t.locale, a.lastWarmedAt, now))
       : t.accounts.neverWarmed,
-    a.hasSession ? t.accounts.session : t.accounts.noSession,
+    a.hasLogin ? t.accounts.login : t.accounts.noLogin,
     ...(a.proxyHost ? [t.accounts.proxy(clip(a.proxyHost, 40))] : []),
     ...(platforms && platforms.names.length > 1 ? [clip(platformName(a.platform, platforms), 16)] : []),
     ...(a.tags.length > 0 ? [clip(a.tags.map((tag) => `#${tag}`).join(' '), 40)] : []),

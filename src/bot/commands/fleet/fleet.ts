@@ -1,6 +1,6 @@
 // The fleet managed as a fleet (admin): /accounts_import (a CSV/TXT document, previewed, applied on a
 // tap: import.ts), /accounts_export (a CSV document: export.ts) and /account_remove (asked first:
-// remove.ts). The paged /accounts list is the accounts feature's; ZIPs of logins are /session's.
+// remove.ts). The paged /accounts list is the accounts feature's; ZIPs of logins are /login's.
 import { Composer } from 'telegraf';
 import { editedMessage, message } from 'telegraf/filters';
 import type { BotContext, BotDeps } from '../context.ts';

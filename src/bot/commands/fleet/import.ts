@@ -41,7 +41,7 @@ export function createImportFlow(deps: BotDeps) {
     // Gone from the chat before anything is read or said: the file holds passwords.
     const deleted = await deleteMessageOnce(ctx);
     if (!allowed) return void (await requireRole(ctx, deps.db, 'admin', 'accounts_import'));
-    const note = deleted ? ctx.t.session.deleted : ctx.t.session.notDeleted;
+    const note = deleted ? ctx.t.login.deleted : ctx.t.login.notDeleted;
     const answer = await preview(ctx, document, visibleLength(note) + 1);
     const sent = await ctx.reply(`${answer.text}\n${note}`, { parse_mode: 'HTML', ...answer.keyboard });
     if (answer.file && ctx.chat)
@@ -54,10 +54,10 @@ export function createImportFlow(deps: BotDeps) {
     const tooLarge = { text: t.tooLarge(Math.floor(IMPORT_LIMITS.maxBytes / 1024)) };
     if ((document.file_size ?? 0) > IMPORT_LIMITS.maxBytes) return tooLarge;
     const bytes = await downloadDocument(ctx, document.file_id, IMPORT_LIMITS.maxBytes);
-    if (bytes === 'unreadable') return { text: ctx.t.session.unreadable };
+    if (bytes === 'unreadable') return { text: ctx.t.login.unreadable };
     const parsed = parseImportFile(bytes, { platforms: platformsOf(deps).names });
     if (!parsed.ok) return { text: describeImportRefusal(ctx.t, parsed.refusal) };
-    const shown = await previewImport(deps.db, parsed.file, { sessionKey: deps.sessionKey });
+    const shown = await previewImport(deps.db, parsed.file, { secretsKey: deps.secretsKey });
     const text = formatImportPreview(ctx.t, shown, reserve);
     const changes = shown.added + shown.changed;
     if (changes === 0) return { text };
@@ -82,7 +82,7 @@ export function createImportFlow(deps: BotDeps) {
       await ctx.editMessageText(t.cancelled).catch(ignoreNotModified);
       return void (await ctx.answerCbQuery());
     }
-    const result = await applyImport(deps.db, entry.file, ctx.actor.id, { sessionKey: deps.sessionKey });
+    const result = await applyImport(deps.db, entry.file, ctx.actor.id, { secretsKey: deps.secretsKey });
     await ctx
       .editMessageText(t.applied(result.added, result.changed, result.unchanged))
       .catch(ignoreNotModified);

@@ -25,7 +25,7 @@ export function skipOutdated(): MiddlewareFn<BotContext> {
     if (command === undefined && ctx.chat?.type !== 'private') return;
     if (!ctx.chat) return;
     // A saved login's file is deleted from the chat when it is handled; an old one is too.
-    if (command === '/session' && hasDocument(ctx)) await deleteMessageOnce(ctx);
+    if ((command === '/login' || command === '/session') && hasDocument(ctx)) await deleteMessageOnce(ctx);
     const age = duration(outdated.ageMs, ctx.t.units);
     const limit = roundDuration(outdated.limitMs, ctx.t.units);
     await ctx.reply(command ? t.command(command, age, limit) : t.message(age, limit));

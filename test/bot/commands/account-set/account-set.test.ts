@@ -83,13 +83,13 @@ describe('identities', () => {
     expect(await bot.ask(admin, '/account_set ilya browser=cdp')).toBe(
       'A cdp browser needs a profile first: profile=dolphin:<profile id>.',
     );
-    expect(
-      await bot.ask(admin, '/account_set ilya browser=cdp profile=dolphin:4711 inject_session=yes'),
-    ).toBe('Account @ilya now runs in the anti-detect profile dolphin:4711 (+session).');
+    expect(await bot.ask(admin, '/account_set ilya browser=cdp profile=dolphin:4711 inject_login=yes')).toBe(
+      'Account @ilya now runs in the anti-detect profile dolphin:4711 (+login).',
+    );
     const [row] = await database().db.select().from(accounts).where(eq(accounts.username, 'ilya'));
     expect(row).toMatchObject({
       browser: 'cdp',
-      browserProfile: { provider: 'dolphin', profileId: '4711', injectSession: true },
+      browserProfile: { provider: 'dolphin', profileId: '4711', injectLogin: true },
     });
     expect(await bot.ask(people.viewer, '/account ilya')).toContain('антидетект-профиль dolphin:4711');
     await bot.ask(admin, '/account_set ilya browser=local');
@@ -97,11 +97,27 @@ describe('identities', () => {
     expect(back).toMatchObject({ browser: 'local', identity: row!.identity });
   });
 
+  it('reads inject_session, the older name of inject_login, and a profile stored under it', async () => {
+    expect(await bot.ask(admin, '/account_set ivan browser=cdp profile=dolphin:77 inject_session=yes')).toBe(
+      'Account @ivan now runs in the anti-detect profile dolphin:77 (+login).',
+    );
+    const [row] = await database().db.select().from(accounts).where(eq(accounts.username, 'ivan'));
+    expect(row?.browserProfile).toEqual({ provider: 'dolphin', profileId: '77', injectLogin: true });
+    // A row written before the rename keeps its choice.
+    await database()
+      .db.update(accounts)
+      .set({ browserProfile: { provider: 'dolphin', profileId: '78', injectSession: true } })
+      .where(eq(accounts.username, 'ivan'));
+    expect(await bot.ask(admin, '/account_set ivan browser=cdp')).toBe(
+      'Account @ivan now runs in the anti-detect profile dolphin:78 (+login).',
+    );
+  });
+
   it.each([
     ['/account_set ines browser=firefox', '"firefox" is not a browser'],
     ['/account_set ines profile=gologin:1', '"gologin:1" is not a profile'],
     ['/account_set ines profile=dolphin:', '"dolphin:" is not a profile'],
-    ['/account_set ines inject_session=maybe', 'inject_session=maybe: use yes or no.'],
+    ['/account_set ines inject_login=maybe', 'inject_login=maybe: use yes or no.'],
     ['/account_set', 'Usage: /account_set <username> key=value…'],
     ['/account_set ines', 'Usage: /account_set <username> key=value…'],
     ['/account_set nobody country=DE', 'There is no account @nobody.'],

@@ -24,7 +24,7 @@ let bot: ChatBot;
 beforeAll(async () => {
   const destination = new PassThrough().on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
   bot = await startChatBot(database(), {
-    sessionKey: KEY,
+    secretsKey: KEY,
     log: createLogger({ level: 'trace', format: 'json', destination }),
   });
   for (const username of ['paula', 'pete']) await insertAccount(database().db, { username });

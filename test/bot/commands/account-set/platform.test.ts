@@ -30,7 +30,7 @@ describe('the account’s platform', () => {
   it('/account_add … platform= adds the account on that platform, and audits it', async () => {
     const reply = await bot.ask(admin, '/account_add ana http://proxy.example:8080 platform=Instagram');
     expect(reply.split('\n')).toEqual([
-      'Account @ana added with proxy proxy.example:8080. Attach its login: send a JSON file with the caption /session ana.',
+      'Account @ana added with proxy proxy.example:8080. Attach its login: send a JSON file with the caption /login ana.',
       'Account @ana now warms on instagram.',
     ]);
     expect(await platformOf('ana')).toBe('instagram');

@@ -1,10 +1,10 @@
 // /accounts and /account_add through real telegraf, the fake Bot API and Postgres: proxy passwords
-// and sessions never shown, logged or left in the chat. The /session upload: session-upload.test.
+// and saved logins never shown, logged or left in the chat. The /login upload: login-upload.test.
 import { randomBytes } from 'node:crypto';
 import { count, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openProxy } from '../../../../src/db/account-proxy.ts';
-import { attachSession } from '../../../../src/db/accounts-repo.ts';
+import { attachLogin } from '../../../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
 import { people, startChatBot, useChatBot } from '../../../support/chat-bot.ts';
 import { refuseWrites, useTestDatabase } from '../../../support/db.ts';
@@ -16,7 +16,7 @@ const logged = captureLog();
 const admin = people.admin;
 const KEY = randomBytes(32);
 
-const bot = useChatBot(database, { log: logged.log, sessionKey: KEY });
+const bot = useChatBot(database, { log: logged.log, secretsKey: KEY });
 
 async function snapshot() {
   const { db } = database();
@@ -47,7 +47,7 @@ it('/accounts with none yet says how to add one', async () => {
 describe('/account_add', () => {
   it('adds an account, stripping the @, and audits it', async () => {
     expect(await bot.ask(admin, '/account_add @Alice')).toBe(
-      'Account @Alice added. Attach its login: send a JSON file with the caption /session Alice.',
+      'Account @Alice added. Attach its login: send a JSON file with the caption /login Alice.',
     );
     const row = await accountNamed('Alice');
     expect(row).toMatchObject({ proxyUrl: null, createdBy: admin.id, health: 'unknown' });
@@ -61,11 +61,11 @@ describe('/account_add', () => {
       '/account_add bob http://user:s3cret@proxy.example:8080',
     );
     expect(replies).toEqual([
-      'Account @bob added with proxy proxy.example:8080. Attach its login: send a JSON file with the caption /session bob.',
+      'Account @bob added with proxy proxy.example:8080. Attach its login: send a JSON file with the caption /login bob.',
       'Your message held a password, so I deleted it from the chat.',
     ]);
     expect(deleted).toBe(true);
-    // Stored sealed with the session key: the host in clear, the URL only for who holds the key.
+    // Stored sealed with the secrets key: the host in clear, the URL only for who holds the key.
     const row = (await accountNamed('bob'))!;
     expect(row).toMatchObject({ proxyUrl: null, proxyHost: 'proxy.example:8080' });
     expect(openProxy(row, KEY)).toBe('http://user:s3cret@proxy.example:8080');
@@ -86,7 +86,7 @@ describe('/account_add', () => {
       return sent.length >= 1 && sent.map((m) => String(m.text));
     });
     expect(reply!.split('\n')).toEqual([
-      'Account @dora added with proxy 10.1.2.3:8000. Attach its login: send a JSON file with the caption /session dora.',
+      'Account @dora added with proxy 10.1.2.3:8000. Attach its login: send a JSON file with the caption /login dora.',
       'Your message named a proxy, so I deleted it from the chat.',
     ]);
     expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(true);
@@ -230,14 +230,14 @@ const berlin = {
 };
 
 describe('/accounts', () => {
-  it('shows health, last warmup, session and proxy host — never the session or the password', async () => {
+  it('shows health, last warmup, login and proxy host — never the login or the password', async () => {
     const { db } = database();
     await db
       .update(accounts)
       .set({ health: 'ok', lastWarmedAt: new Date('2030-01-02T03:04:05Z') })
       .where(eq(accounts.username, 'bob'));
     const alice = (await accountNamed('Alice'))!;
-    await attachSession(db, alice.id, Buffer.from('an encrypted session'));
+    await attachLogin(db, alice.id, Buffer.from('an encrypted login'));
     await db.update(accounts).set({ identity: berlin }).where(eq(accounts.id, alice.id));
     await db.update(accounts).set({ identity: null }).where(eq(accounts.username, 'bob'));
     const reply = await bot.ask(people.operator, '/accounts');
@@ -245,11 +245,11 @@ describe('/accounts', () => {
       'Accounts: 2',
       '❔ not checked yet 1 · ✅ ok 1',
       '',
-      '❔ @Alice — not checked yet · never warmed · session ✓ · tiktok',
-      '✅ @bob — ok · last warmed 2 Jan 2030, 03:04 UTC · no session · proxy proxy.example:8080 · tiktok',
+      '❔ @Alice — not checked yet · never warmed · login ✓ · tiktok',
+      '✅ @bob — ok · last warmed 2 Jan 2030, 03:04 UTC · no login · proxy proxy.example:8080 · tiktok',
     ]);
     expect(await bot.ask(people.viewer, '/accounts')).toContain(
-      '✅ @bob — в порядке · прогрет 02.01.2030, 03:04 UTC · нет сессии',
+      '✅ @bob — в порядке · прогрет 02.01.2030, 03:04 UTC · нет входа',
     );
   });
 

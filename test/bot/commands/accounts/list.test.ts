@@ -19,7 +19,7 @@ const viewer = people.viewer;
 const op = people.operator;
 
 beforeAll(async () => {
-  bot = await startChatBot(database(), { sessionKey: KEY });
+  bot = await startChatBot(database(), { secretsKey: KEY });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -142,7 +142,7 @@ describe('/accounts at a thousand accounts', () => {
     await storeAccountProxies(
       db,
       inserted.map((r) => ({ accountId: r.id, proxyUrl: `http://user:pw@${host}:8080` })),
-      { sessionKey: KEY },
+      { secretsKey: KEY },
     );
     await db
       .update(accounts)

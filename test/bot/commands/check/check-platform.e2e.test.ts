@@ -9,7 +9,7 @@ import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import { accounts } from '../../../../src/db/schema.ts';
 import { createAccountChecker } from '../../../../src/jobs/check-runner.ts';
 import { createWarmupRunner } from '../../../../src/jobs/warmup-runner.ts';
-import { encryptSession } from '../../../../src/tasks/session-cipher.ts';
+import { sealLogin } from '../../../../src/tasks/login-cipher.ts';
 import { type BrowserHost, createBrowserHost } from '../../../../src/warmup/browser.ts';
 import { siteProfilesOf } from '../../../../src/warmup/profile-registry.ts';
 import { parseSiteProfile } from '../../../../src/warmup/site-profile.ts';
@@ -43,13 +43,13 @@ beforeAll(async () => {
   const profiles = siteProfilesOf([site.profile, instagram]);
   const { db } = database();
   const ivy = await insertAccount(db, { username: 'ivy', proxyUrl: proxy.url, platform: 'instagram' });
-  const session = encryptSession(key, site.storageStateFor('ivy', HOST));
-  await db.update(accounts).set({ sessionEncrypted: session }).where(eq(accounts.id, ivy!.id));
+  const login = sealLogin(key, site.storageStateFor('ivy', HOST));
+  await db.update(accounts).set({ loginEncrypted: login }).where(eq(accounts.id, ivy!.id));
   site.bindMarkup('ivy', 'reels');
   await fixtureAccount(db, key, site, 'tom');
   const runner = createWarmupRunner({ host, profiles, log: testLog });
   const checker = createAccountChecker({ host, profiles, log: testLog });
-  h = await startBotHarness(database(), { runner, checker, sessionKey: key });
+  h = await startBotHarness(database(), { runner, checker, secretsKey: key });
 });
 afterAll(async () => {
   await h?.stop();

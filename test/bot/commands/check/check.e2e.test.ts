@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { storeAccountProxies } from '../../../../src/db/fleet-repo.ts';
 import { acquireLease, releaseLease } from '../../../../src/db/leases-repo.ts';
 import { accounts } from '../../../../src/db/schema.ts';
-import { QUEUES, sessionKey } from '../../../../src/jobs/queues.ts';
+import { accountSingletonKey, QUEUES } from '../../../../src/jobs/queues.ts';
 import { fixtureAccount } from '../../../support/accounts.ts';
 import { people, useWarmupBot } from '../../../support/bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
@@ -98,7 +98,7 @@ it('waits while another session holds the account, and runs once the account is 
   // The check job is taken and waits for the lease; no browser opens and nothing is answered.
   await vi.waitFor(
     async () => {
-      const jobs = await h.boss.boss.findJobs(QUEUES.session, { key: sessionKey(alice!.id) });
+      const jobs = await h.boss.boss.findJobs(QUEUES.session, { key: accountSingletonKey(alice!.id) });
       expect(jobs.map((j) => j.state)).toContain('active');
     },
     { timeout: 10_000, interval: 100 },
@@ -129,7 +129,7 @@ it('through a proxy that refuses says the proxy is unreachable, records proxy_er
   const id = await fixtureAccount(db, key, site, 'proxied');
   // Sealed with the worker's key, as every writer stores it: the check opens it for the browser.
   await storeAccountProxies(db, [{ accountId: id, proxyUrl: `http://user:s3cret-pw@127.0.0.1:${port}` }], {
-    sessionKey: key,
+    secretsKey: key,
   });
   const answer = await check('proxied');
   expect(answer.text).toContain('Proxy or site: not reachable (proxy_error)');

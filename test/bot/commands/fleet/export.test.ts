@@ -14,7 +14,7 @@ const admin = people.admin;
 let bot: ChatBot;
 
 beforeAll(async () => {
-  bot = await startChatBot(database(), { sessionKey: KEY });
+  bot = await startChatBot(database(), { secretsKey: KEY });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -58,7 +58,7 @@ it('sends the fleet as CSV without a password, and the file re-imports as unchan
   const { db } = database();
   await db
     .update(accounts)
-    .set({ quarantinedAt: sql`now()`, health: 'captcha', sessionEncrypted: Buffer.from('x') })
+    .set({ quarantinedAt: sql`now()`, health: 'captcha', loginEncrypted: Buffer.from('x') })
     .where(eq(accounts.username, 'beta'));
 
   const { message, bytes, name } = await exportFleet();
@@ -73,7 +73,7 @@ it('sends the fleet as CSV without a password, and the file re-imports as unchan
     .replace(/^\uFEFF/, '')
     .trim()
     .split('\r\n');
-  expect(lines[0]).toBe('username,platform,health,tags,proxy_host,session,quarantined,last_warmed,identity');
+  expect(lines[0]).toBe('username,platform,health,tags,proxy_host,login,quarantined,last_warmed,identity');
   expect(lines.slice(1).map((l) => l.split(',').slice(0, 7).join(','))).toEqual([
     'alpha,,unknown,spring,p1.example.net:8000,no,no',
     'beta,,captcha,spring|us,p2.example.net:9000,yes,yes',

@@ -40,7 +40,7 @@ beforeAll(async () => {
     searchUrl: `http://${SITE}/search?q={query}`,
   };
   const runner = createWarmupRunner({ host, profile, log: testLog });
-  h = await startBotHarness(database(), { runner, sessionKey: key });
+  h = await startBotHarness(database(), { runner, secretsKey: key });
 });
 afterAll(async () => {
   await h?.stop();
@@ -84,7 +84,7 @@ async function runTask(line: string) {
   return { task: task!, runs: rows };
 }
 
-it('sessions from one ZIP are used by the next session, through each account’s proxy, tagged accounts only', async () => {
+it('saved logins from one ZIP are used by the next session, through each account’s proxy, tagged accounts only', async () => {
   const proxy = new URL(proxyA.url);
   const file = [
     'username,proxy,tags',
@@ -107,7 +107,7 @@ it('sessions from one ZIP are used by the next session, through each account’s
     'other.json': strToU8(JSON.stringify(loginOf('other'))),
   });
   const attached = await send(admin, () =>
-    h.fake.sendDocument({ from: admin, fileName: 'logins.zip', content: zip, caption: '/session' }),
+    h.fake.sendDocument({ from: admin, fileName: 'logins.zip', content: zip, caption: '/login' }),
   );
   expect(String(attached.text)).toContain('Saved logins attached: 3 accounts.');
 

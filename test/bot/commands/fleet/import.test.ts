@@ -26,7 +26,7 @@ let bot: ChatBot;
 beforeAll(async () => {
   const destination = new PassThrough().on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
   bot = await startChatBot(database(), {
-    sessionKey: KEY,
+    secretsKey: KEY,
     now: () => clock,
     log: createLogger({ level: 'trace', format: 'json', destination }),
   });

@@ -41,7 +41,7 @@ let pastTask = 0;
 let programmeId = 0;
 
 beforeAll(async () => {
-  bot = await startChatBot(database(), { now: () => clock, sessionKey: KEY });
+  bot = await startChatBot(database(), { now: () => clock, secretsKey: KEY });
   const { db } = database();
   for (const name of ['alice', 'bob', 'carol']) ids[name] = (await insertAccount(db, { username: name }))!.id;
   await db

@@ -1,7 +1,7 @@
 // Quarantine end to end: sessions on workers, events through pg-boss, messages through real
 // telegraf to the fake Bot API. A captcha pauses the account once — one notice with the screenshot
 // and a Resume button —, a second failure says nothing of it again, and Resume, /account_resume and
-// a new /session each lift it.
+// a new /login each lift it.
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { Telegram } from 'telegraf';
@@ -29,7 +29,7 @@ let username: string;
 const chat = people.operator.id;
 const key = randomBytes(32);
 
-const h = useBotHarness(database, { runner: steer.runner, sessionKey: key });
+const h = useBotHarness(database, { runner: steer.runner, secretsKey: key });
 
 beforeAll(async () => {
   [accountId] = (await makeAccounts(database().db, 1, 'capt')) as [number];
@@ -128,7 +128,7 @@ describe('quarantine', () => {
     expect(await askIn(h.fake, people.operator, '/account_resume')).toContain('Usage: /account_resume');
   });
 
-  it('a new /session upload lifts it', async () => {
+  it('a new /login upload lifts it', async () => {
     await failOnce();
     expect((await account()).quarantinedAt).not.toBeNull();
     const state = {
@@ -141,7 +141,7 @@ describe('quarantine', () => {
       from,
       fileName: 'state.json',
       content: JSON.stringify(state),
-      caption: `/session ${username}`,
+      caption: `/login ${username}`,
     });
     const reply = await h.fake.waitFor(() => h.fake.messages(from.id)[before]);
     expect(String(reply.text)).toContain('It was paused; programmes include it again.');

@@ -43,7 +43,7 @@ beforeAll(async () => {
     db,
     jobs: recordingJobs(),
     log: testLog,
-    sessionKey: undefined,
+    secretsKey: undefined,
     timeZone: 'UTC',
     now: () => clock.getTime(),
     outbox: { sweepMs: 3600_000 },

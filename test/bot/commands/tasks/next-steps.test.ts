@@ -72,7 +72,7 @@ describe('Check buttons for a proxy that failed', () => {
     }
     expect(new Set(buttons.map(([, d]) => d)).size).toBe(3);
     // The logged-out account gets its sentence and no button: an upload cannot be a tap.
-    expect(String(notice.caption)).toMatch(/• locked\d+: logged out — upload a fresh session/);
+    expect(String(notice.caption)).toMatch(/• locked\d+: logged out — send a fresh login/);
     expect(buttonsOf(notice).map(([t]) => t)).toContain('🔁 Restart');
 
     // /task offers the same buttons, in the reader's language.

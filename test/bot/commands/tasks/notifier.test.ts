@@ -76,7 +76,7 @@ describe('a task in the chat', () => {
     const photo = await h.fake.waitFor(() =>
       h.fake.messages(chat).find((m) => m.photo && String(m.caption).includes(`#${task.id}`)),
     );
-    expect(photo.caption).toContain('logged out — upload a fresh session');
+    expect(photo.caption).toContain('logged out — send a fresh login');
     expect(photo.caption).not.toContain('logged_out');
     expect(photo.caption).toContain('1 of 1 account failed');
     expect(labels(photo)).toContain('🔁 Restart');

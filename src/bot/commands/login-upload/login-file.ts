@@ -1,9 +1,9 @@
-// An uploaded login session: a Playwright storage state ({ cookies, origins }) or a cookie list
+// An uploaded saved login: a Playwright storage state ({ cookies, origins }) or a cookie list
 // exported from a browser extension, validated as Playwright validates cookies and normalised to a
 // storage state. Pure. Problems name a path or a cookie and a rule, never a value: those are secrets.
 import { z } from 'zod';
 
-export const MAX_SESSION_BYTES = 1024 * 1024;
+export const MAX_LOGIN_BYTES = 1024 * 1024;
 
 const SAME_SITE = {
   strict: 'Strict',
@@ -13,7 +13,7 @@ const SAME_SITE = {
   unspecified: 'Lax',
 } as const;
 
-// Playwright refuses a context whose cookies break these rules (its rewriteCookies); a session it
+// Playwright refuses a context whose cookies break these rules (its rewriteCookies); a saved login it
 // would refuse is refused here, naming the cookie, instead of failing every run later.
 const MAX_EXPIRES = 253_402_300_799; // 9999-12-31T23:59:59Z, Playwright's upper bound
 
@@ -75,14 +75,14 @@ export type StorageState = z.output<typeof storageStateSchema>;
 
 const cookieListSchema = cookiesSchema.transform((cookies) => ({ cookies, origins: [] }));
 
-export type SessionFileResult =
+export type LoginFileResult =
   | { ok: true; state: StorageState }
   | { ok: false; problem: 'notJson' | 'noCookies' }
   | { ok: false; problem: 'badShape'; detail: string }
   /** `index` counts from 1, as people do; a cookie's name is not secret, its value is. */
   | { ok: false; problem: 'badCookie'; index: number; name: string; rule: CookieRule };
 
-export function parseSessionFile(bytes: Uint8Array): SessionFileResult {
+export function parseLoginFile(bytes: Uint8Array): LoginFileResult {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));

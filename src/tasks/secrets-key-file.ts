@@ -1,17 +1,18 @@
-// The session key kept in a file (DATA_DIR/session.key, embedded database only): created once
-// (readOrCreateSecret: atomic, the first process wins), and never replaced — a key that cannot
-// be read or is malformed stops startup, since a new key would make every saved session unreadable.
+// The secrets key kept in a file (DATA_DIR/session.key — its name from when it sealed saved logins
+// only —, embedded database only): created once (readOrCreateSecret: atomic, the first process
+// wins), and never replaced — a key that cannot be read or is malformed stops startup, since a new
+// key would make every saved login and proxy unreadable.
 import { randomBytes } from 'node:crypto';
 import { readOrCreateSecret } from '../db/embedded.ts';
 
-export class SessionKeyError extends Error {
-  override name = 'SessionKeyError';
+export class SecretsKeyError extends Error {
+  override name = 'SecretsKeyError';
 }
 
 const KEY_HEX = /^[0-9a-f]{64}$/i;
 
 /** Reads the key, or creates it when the file does not exist. `created`: this call wrote it. */
-export async function readOrCreateSessionKey(file: string): Promise<{ key: Buffer; created: boolean }> {
+export async function readOrCreateSecretsKey(file: string): Promise<{ key: Buffer; created: boolean }> {
   let made: string | undefined;
   let text: string;
   try {
@@ -22,7 +23,7 @@ export async function readOrCreateSessionKey(file: string): Promise<{ key: Buffe
   } catch (err) {
     // An empty file is a malformed key; anything else (permissions, a directory) cannot be read.
     if (!(err as NodeJS.ErrnoException).code) throw malformed(file);
-    throw new SessionKeyError(
+    throw new SecretsKeyError(
       `Cannot read ${file}: ${describe(err)}. Fix its permissions; it is not replaced.`,
       { cause: err },
     );
@@ -32,10 +33,10 @@ export async function readOrCreateSessionKey(file: string): Promise<{ key: Buffe
   return { key: Buffer.from(text, 'hex'), created: text === made };
 }
 
-function malformed(file: string): SessionKeyError {
-  return new SessionKeyError(
-    `${file} does not hold a session key (64 hex characters, 32 bytes); it is not replaced, ` +
-      'because saved sessions need the key they were encrypted with. Restore it from a backup, or remove it to start over.',
+function malformed(file: string): SecretsKeyError {
+  return new SecretsKeyError(
+    `${file} does not hold a secrets key (64 hex characters, 32 bytes); it is not replaced, ` +
+      'because saved logins and proxies need the key they were encrypted with. Restore it from a backup, or remove it to start over.',
   );
 }
 

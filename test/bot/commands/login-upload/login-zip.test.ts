@@ -1,5 +1,5 @@
 // Saved logins in bulk through real telegraf, the fake Bot API and Postgres: a ZIP captioned
-// /session attaches each <username>.json to its account (encrypted, quarantine lifted, as a single
+// /login attaches each <username>.json to its account (encrypted, quarantine lifted, as a single
 // upload does) and names every refused file with why; a bomb, a path in a name or too many entries
 // refuse the archive with one line. The message is deleted whatever the outcome; no cookie is echoed.
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
 import { createLogger } from '../../../../src/logger.ts';
-import { decryptSession } from '../../../../src/tasks/session-cipher.ts';
+import { openLogin } from '../../../../src/tasks/login-cipher.ts';
 import { type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import type { FakeUser } from '../../../support/fake-bot-api.ts';
@@ -24,7 +24,7 @@ let bot: ChatBot;
 beforeAll(async () => {
   const destination = new PassThrough().on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
   bot = await startChatBot(database(), {
-    sessionKey: key,
+    secretsKey: key,
     log: createLogger({ level: 'trace', format: 'json', destination }),
   });
   for (const username of ['alice', 'Bob', 'carol']) await insertAccount(database().db, { username });
@@ -50,12 +50,7 @@ const cookie = (name: string, value: string, extra: Record<string, unknown> = {}
 });
 const json = (value: unknown) => strToU8(JSON.stringify(value));
 
-async function upload(
-  zip: Uint8Array,
-  caption = '/session',
-  from: FakeUser = admin,
-  fileName = 'logins.zip',
-) {
+async function upload(zip: Uint8Array, caption = '/login', from: FakeUser = admin, fileName = 'logins.zip') {
   const before = bot.fake.messages(from.id).length;
   const update = bot.fake.sendDocument({ from, fileName, content: zip, caption });
   const messageId = (update.message as { message_id: number }).message_id;
@@ -64,12 +59,11 @@ async function upload(
 }
 const rowOf = async (username: string) =>
   (await database().db.select().from(accounts).where(eq(accounts.username, username)))[0]!;
-const sessionAudits = async () =>
-  (
-    await database().db.select({ n: count() }).from(auditLog).where(eq(auditLog.action, 'account.session'))
-  )[0]!.n;
+const loginAudits = async () =>
+  (await database().db.select({ n: count() }).from(auditLog).where(eq(auditLog.action, 'account.login')))[0]!
+    .n;
 
-describe('a ZIP of saved logins with the caption /session', () => {
+describe('a ZIP of saved logins with the caption /login', () => {
   it('attaches each to its account and names every refused file with why', async () => {
     const zip = zipSync({
       'alice.json': json({ cookies: [cookie('sessionid', 'TOPSECRET-a')], origins: [] }),
@@ -94,20 +88,20 @@ describe('a ZIP of saved logins with the caption /session', () => {
       'The message with the file was deleted from the chat.',
     ]);
     const alice = await rowOf('alice');
-    expect(decryptSession(key, alice.sessionEncrypted!)).toMatchObject({
+    expect(openLogin(key, alice.loginEncrypted!)).toMatchObject({
       cookies: [{ name: 'sessionid', value: 'TOPSECRET-a' }],
     });
     const bob = await rowOf('Bob');
-    expect(decryptSession(key, bob.sessionEncrypted!)).toMatchObject({
+    expect(openLogin(key, bob.loginEncrypted!)).toMatchObject({
       cookies: [{ name: 'sid', value: 'TOPSECRET-b', expires: 1900000000 }],
       origins: [],
     });
     // As a single upload: logged out is cured by a new login, and the quarantine lifted.
     expect(bob).toMatchObject({ health: 'unknown', quarantinedAt: null });
-    expect((await rowOf('carol')).sessionEncrypted).toBeNull();
-    expect(await sessionAudits()).toBe(2);
+    expect((await rowOf('carol')).loginEncrypted).toBeNull();
+    expect(await loginAudits()).toBe(2);
     const [resume] = await database().db.select().from(auditLog).where(eq(auditLog.action, 'account.resume'));
-    expect(resume?.details).toMatchObject({ username: 'Bob', via: 'session' });
+    expect(resume?.details).toMatchObject({ username: 'Bob', via: 'login' });
   });
 
   it.each([
@@ -127,18 +121,18 @@ describe('a ZIP of saved logins with the caption /session', () => {
       'That ZIP holds more than 2,000 files: refused. Split it.',
     ],
   ])('refuses %s with one line and attaches nothing', async (_what, files, expected) => {
-    const before = await sessionAudits();
+    const before = await loginAudits();
     const { text, deleted } = await upload(zipSync(files as Record<string, Uint8Array>));
     expect(deleted).toBe(true);
     expect(text).toBe(`${expected}\nThe message with the file was deleted from the chat.`);
-    expect(await sessionAudits()).toBe(before);
+    expect(await loginAudits()).toBe(before);
   });
 
   it('a file named .zip that is none, and a ZIP with a name in the caption, get one sentence', async () => {
     expect((await upload(strToU8('not a zip at all'))).text.split('\n')[0]).toBe(
       'That file is not a ZIP archive I can read.',
     );
-    expect((await upload(zipSync({ 'a.json': json({}) }), '/session alice')).text.split('\n')[0]).toBe(
+    expect((await upload(zipSync({ 'a.json': json({}) }), '/login alice')).text.split('\n')[0]).toBe(
       'That file is not JSON. Send a Playwright storage state or an exported cookie list.',
     );
   });
@@ -146,12 +140,26 @@ describe('a ZIP of saved logins with the caption /session', () => {
   it('an operator is refused, and the ZIP is deleted all the same', async () => {
     const { text, deleted } = await upload(
       zipSync({ 'carol.json': json([cookie('sid', 'x')]) }),
-      '/session',
+      '/login',
       people.operator,
     );
     expect(deleted).toBe(true);
     expect(text).toBe('Your role (operator) does not allow that.');
-    expect((await rowOf('carol')).sessionEncrypted).toBeNull();
+    expect((await rowOf('carol')).loginEncrypted).toBeNull();
+  });
+
+  it('a ZIP captioned /session, the command’s older name, is read as /login', async () => {
+    const { text, deleted } = await upload(
+      zipSync({ 'carol.json': json([cookie('sid', 'TOPSECRET-f')]) }),
+      '/session',
+    );
+    expect(deleted).toBe(true);
+    expect(text).toBe(
+      'Saved logins attached: 1 account.\nThe message with the file was deleted from the chat.',
+    );
+    expect(openLogin(key, (await rowOf('carol')).loginEncrypted!)).toMatchObject({
+      cookies: [{ name: 'sid', value: 'TOPSECRET-f' }],
+    });
   });
 });
 

@@ -1,35 +1,35 @@
-// `npm run sessions:rekey`: re-encrypts every secret at rest — saved account sessions, proxies, the
-// bot's stored updates — from the current key (SESSION_ENCRYPTION_KEY, or DATA_DIR/session.key with
-// the embedded database) to NEW_SESSION_ENCRYPTION_KEY, in one transaction; refuses, changing
-// nothing, when any session or proxy does not decrypt with the current key. Stop every bot and
-// worker first (docs/operations.md).
+// `npm run secrets:rekey` (also `sessions:rekey`, its older name): re-encrypts every secret at rest —
+// saved logins, proxies, the bot's stored updates — from the current key (SESSION_ENCRYPTION_KEY, or
+// DATA_DIR/session.key with the embedded database) to NEW_SESSION_ENCRYPTION_KEY, in one transaction;
+// refuses, changing nothing, when any saved login or proxy does not decrypt with the current key.
+// Stop every bot and worker first (docs/operations.md).
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Config, ConfigError, loadConfig, parseSessionKey } from '../src/config.ts';
+import { type Config, ConfigError, loadConfig, parseSecretsKey } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
-import { rekeySessions } from '../src/tasks/rekey-sessions.ts';
+import { rekeySecrets } from '../src/tasks/rekey-secrets.ts';
 
 const KEY_RULE = 'must be 32 bytes as 64 hex characters or base64 (e.g. openssl rand -hex 32)';
 
 /** The current key and, when it came from DATA_DIR/session.key, that file (it gets the new key). */
 async function currentKey(config: Config): Promise<{ key: Buffer; file?: string } | undefined> {
-  if (config.security.sessionKey) return { key: config.security.sessionKey };
+  if (config.security.secretsKey) return { key: config.security.secretsKey };
   if (config.database.url) return undefined;
   const file = path.join(config.database.dataDir, 'session.key');
-  const key = parseSessionKey(await readFile(file, 'utf8').catch(() => undefined));
+  const key = parseSecretsKey(await readFile(file, 'utf8').catch(() => undefined));
   return key && { key, file };
 }
 
-function describeUnreadable(sessions: string[], proxies: string[]): string {
+function describeUnreadable(logins: string[], proxies: string[]): string {
   const names = (list: string[]) => `${list.slice(0, 20).join(', ')}${list.length > 20 ? ', …' : ''}`;
   const parts = [
-    ...(sessions.length > 0 ? [`${sessions.length} saved sessions (${names(sessions)})`] : []),
+    ...(logins.length > 0 ? [`${logins.length} saved logins (${names(logins)})`] : []),
     ...(proxies.length > 0 ? [`${proxies.length} proxies (of ${names(proxies)})`] : []),
   ];
   return (
     `Nothing changed: ${parts.join(' and ')} do not decrypt with the current key. ` +
-    'Check SESSION_ENCRYPTION_KEY, or attach those sessions again with /session and set those proxies again.'
+    'Check SESSION_ENCRYPTION_KEY, or attach those logins again with /login and set those proxies again.'
   );
 }
 
@@ -42,7 +42,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     console.error(err.message);
     return 2;
   }
-  const newKey = parseSessionKey(env.NEW_SESSION_ENCRYPTION_KEY);
+  const newKey = parseSecretsKey(env.NEW_SESSION_ENCRYPTION_KEY);
   if (!newKey) {
     console.error(`NEW_SESSION_ENCRYPTION_KEY: ${KEY_RULE}`);
     return 2;
@@ -50,7 +50,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
   const old = await currentKey(config);
   if (!old) {
     console.error(
-      `SESSION_ENCRYPTION_KEY: the current key is needed to read the saved sessions; it ${KEY_RULE}`,
+      `SESSION_ENCRYPTION_KEY: the current key is needed to read the saved logins and proxies; it ${KEY_RULE}`,
     );
     return 2;
   }
@@ -62,14 +62,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
         port: config.database.embeddedPort,
       });
   const database = openDatabase((config.database.url ?? embedded?.url)!, {
-    applicationName: 'warmup-bot:sessions-rekey',
+    applicationName: 'warmup-bot:secrets-rekey',
   });
   try {
-    const result = await rekeySessions(database.db, old.key, newKey);
+    const result = await rekeySecrets(database.db, old.key, newKey);
     if (result.ok) {
       if (old.file) await writeFile(old.file, `${newKey.toString('hex')}\n`, { mode: 0o600 });
       process.stdout.write(
-        `Re-encrypted ${result.rekeyed} saved sessions, ${result.proxies} proxies and ${result.updates} stored updates with the new key.` +
+        `Re-encrypted ${result.rekeyed} saved logins, ${result.proxies} proxies and ${result.updates} stored updates with the new key.` +
           (old.file
             ? ` ${old.file} now holds it.\n`
             : ' Set SESSION_ENCRYPTION_KEY to it everywhere, then start the processes again.\n'),
@@ -79,7 +79,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     if (result.problem === 'sameKey') console.error('The new key is the current key: nothing to do.');
     else if (result.problem === 'alreadyNewKey')
       console.error(
-        `All ${result.sessions} saved sessions and ${result.proxies} proxies already use the new key: nothing to do.`,
+        `All ${result.logins} saved logins and ${result.proxies} proxies already use the new key: nothing to do.`,
       );
     else console.error(describeUnreadable(result.usernames, result.proxyUsernames));
     return 1;

@@ -1,4 +1,4 @@
-// A ZIP of session files, `<username>.json` each: which files it holds and their text. Pure.
+// A ZIP of login files, `<username>.json` each: which files it holds and their text. Pure.
 // Sizes written in the archive are not trusted: every file is inflated a slice at a time and stopped
 // at its limit. The whole archive is refused for a bomb, too many entries or a path in a name;
 // a single file is refused (and the others kept) for its own problem. It does not read the JSON.
@@ -12,7 +12,7 @@ export const ZIP_LIMITS = {
   /** Everything inflated, all files together. */
   maxInflatedBytes: 20 * 1024 * 1024,
   maxEntries: 2000,
-  /** One session file, as /session takes it. */
+  /** One login file, as /login takes it. */
   maxEntryBytes: 1024 * 1024,
   /** A file inflating more than this many times its compressed size past its limit is a bomb. */
   maxRatio: 100,
@@ -37,7 +37,7 @@ export type ZipRefusal =
   | { code: 'tooManyEntries'; limit: number }
   /** An entry named with '..', an absolute path or a drive letter. */
   | { code: 'pathInName' };
-export type SessionZip =
+export type LoginZip =
   | { ok: true; entries: ZipEntry[]; refused: { name: string; reason: ZipEntryReason }[] }
   | { ok: false; refusal: ZipRefusal };
 
@@ -53,7 +53,7 @@ type Record_ = {
 
 const SLICE = 1024;
 
-export function readSessionZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): SessionZip {
+export function readLoginZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): LoginZip {
   if (bytes.length > limits.maxZipBytes) return refuse({ code: 'tooLarge', limit: limits.maxZipBytes });
   const directory = readDirectory(bytes, limits.maxEntries);
   if (!Array.isArray(directory)) return refuse(directory);
@@ -132,7 +132,7 @@ function isPathInName(name: string): boolean {
   return path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split('/').includes('..');
 }
 
-/** Folders, macOS's resource forks and hidden files are not session files anyone sent. */
+/** Folders, macOS's resource forks and hidden files are not login files anyone sent. */
 function isSkipped(name: string): boolean {
   const base = name.slice(name.lastIndexOf('/') + 1);
   return name.endsWith('/') || name.split('/').includes('__MACOSX') || base.startsWith('.');
@@ -210,6 +210,6 @@ function inflateData(
   return out;
 }
 
-function refuse(refusal: ZipRefusal): SessionZip {
+function refuse(refusal: ZipRefusal): LoginZip {
   return { ok: false, refusal };
 }

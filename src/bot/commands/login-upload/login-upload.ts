@@ -1,30 +1,33 @@
-// Session upload (admin): a JSON file captioned `/session <username>` (or `/session@thisbot …`)
-// becomes that account's login session — validated, encrypted with SESSION_ENCRYPTION_KEY, stored
-// and audited — and the message holding the file is deleted whatever the outcome; a caption fixed
-// by editing counts too. A ZIP captioned `/session` alone attaches a file per account (login-zip.ts).
+// Login upload (admin): a JSON file captioned `/login <username>` (or `/login@thisbot …`) becomes
+// that account's saved login — validated, encrypted with SESSION_ENCRYPTION_KEY, stored and
+// audited — and the message holding the file is deleted whatever the outcome; a caption fixed by
+// editing counts too. A ZIP captioned `/login` alone attaches a file per account (login-zip.ts).
+// `/session`, the command's name before "session" came to mean a warmup, is still read the same.
 // Files come over HTTP, or from disk when a self-hosted Bot API runs with --local. Cookie contents
 // are never logged or echoed.
 import { Composer } from 'telegraf';
 import { editedMessage, message } from 'telegraf/filters';
 import type { Document } from 'telegraf/types';
-import { attachSession, findAccountsByUsernames } from '../../../db/accounts-repo.ts';
+import { attachLogin, findAccountsByUsernames } from '../../../db/accounts-repo.ts';
 import { recordAudit } from '../../../db/audit-repo.ts';
+import { sealLogin } from '../../../tasks/login-cipher.ts';
 import { liftQuarantine } from '../../../tasks/quarantine.ts';
-import { encryptSession } from '../../../tasks/session-cipher.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
 import { downloadDocument } from '../document-download.ts';
 import { deleteMessageOnce } from '../middlewares/credentials.ts';
 import { shownInput } from '../quoted-input.ts';
+import { MAX_LOGIN_BYTES, parseLoginFile } from './login-file.ts';
 import { attachZip, isZip } from './login-zip.ts';
 import { describeProblem } from './problem.ts';
-import { MAX_SESSION_BYTES, parseSessionFile } from './session-file.ts';
 
-const CAPTION_RE = /^\/session(?:@(\w+))?(?:\s+|$)/i;
+/** The command's names: `login`, and `session` as people and older docs still write it. */
+export const LOGIN_COMMANDS = ['login', 'session'];
+const CAPTION_RE = /^\/(?:login|session)(?:@(\w+))?(?:\s+|$)/i;
 
-export function sessionUploadFeature(deps: BotDeps) {
+export function loginUploadFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
-  const { db, sessionKey } = deps;
+  const { db, secretsKey } = deps;
 
   const onDocument = async (
     ctx: BotContext,
@@ -33,7 +36,7 @@ export function sessionUploadFeature(deps: BotDeps) {
     next: () => Promise<void>,
   ) => {
     const command = CAPTION_RE.exec(caption);
-    // `/session@otherbot` is another bot's business, in a group where several read captions.
+    // `/login@otherbot` is another bot's business, in a group where several read captions.
     const addressee = command?.[1];
     if (!command || (addressee && addressee.toLowerCase() !== ctx.me?.toLowerCase())) return next();
     const args = caption.slice(command[0].length).split(/\s+/).filter(Boolean);
@@ -47,10 +50,10 @@ export function sessionUploadFeature(deps: BotDeps) {
     }
     // Refused only now, so the file is gone from the chat before anyone reads the refusal.
     if (!allowed) {
-      await requireRole(ctx, db, 'admin', 'session');
+      await requireRole(ctx, db, 'admin', 'login');
       return;
     }
-    const note = deleted ? ctx.t.session.deleted : ctx.t.session.notDeleted;
+    const note = deleted ? ctx.t.login.deleted : ctx.t.login.notDeleted;
     await ctx.reply(`${answer}\n${note}`, { parse_mode: 'HTML' });
   };
 
@@ -62,33 +65,33 @@ export function sessionUploadFeature(deps: BotDeps) {
     onDocument(ctx, ctx.editedMessage.caption ?? '', ctx.editedMessage.document, next),
   );
 
-  // /session typed as a text message: there is no file to attach.
-  feature.command('session', (ctx) => ctx.reply(ctx.t.session.usage, { parse_mode: 'HTML' }));
+  // /login typed as a text message: there is no file to attach.
+  feature.command(LOGIN_COMMANDS, (ctx) => ctx.reply(ctx.t.login.usage, { parse_mode: 'HTML' }));
 
   /** Validates, downloads, parses and stores; returns the one line to answer with. */
   const attach = async (ctx: BotContext, args: string[], document: Document): Promise<string> => {
-    const t = ctx.t.session;
+    const t = ctx.t.login;
     if (args.length === 0 && isZip(document)) return attachZip(deps, ctx, document);
     if (args.length !== 1) return t.usage;
     const username = parseAccountRef(args[0]!);
     if (!username) return ctx.t.badAccountName(shownInput(args[0]!) ?? ctx.t.hiddenLink);
-    if (!sessionKey) return t.noKey;
+    if (!secretsKey) return t.noKey;
     const [account] = await findAccountsByUsernames(db, [username]);
     if (!account) return t.unknownAccount(shownInput(username) ?? '');
-    const tooBig = t.tooBig(MAX_SESSION_BYTES / 1024);
-    if ((document.file_size ?? 0) > MAX_SESSION_BYTES) return tooBig;
-    const bytes = await downloadDocument(ctx, document.file_id, MAX_SESSION_BYTES);
+    const tooBig = t.tooBig(MAX_LOGIN_BYTES / 1024);
+    if ((document.file_size ?? 0) > MAX_LOGIN_BYTES) return tooBig;
+    const bytes = await downloadDocument(ctx, document.file_id, MAX_LOGIN_BYTES);
     if (bytes === 'unreadable') return t.unreadable;
-    if (bytes.length > MAX_SESSION_BYTES) return tooBig;
-    const parsed = parseSessionFile(bytes);
+    if (bytes.length > MAX_LOGIN_BYTES) return tooBig;
+    const parsed = parseLoginFile(bytes);
     if (!parsed.ok) return describeProblem(ctx, parsed);
     const cookies = parsed.state.cookies.length;
-    const blob = encryptSession(sessionKey, parsed.state);
+    const blob = sealLogin(secretsKey, parsed.state);
     const resumed = await db.transaction(async (tx) => {
-      await attachSession(tx, account.id, blob);
+      await attachLogin(tx, account.id, blob);
       await recordAudit(tx, {
         actorId: ctx.actor.id,
-        action: 'account.session',
+        action: 'account.login',
         details: {
           accountId: account.id,
           username: account.username,
@@ -96,11 +99,11 @@ export function sessionUploadFeature(deps: BotDeps) {
           origins: parsed.state.origins.length,
         },
       });
-      // A new session is a person having looked at the account: it resumes a paused one.
-      return liftQuarantine(tx, { accountId: account.id, actorId: ctx.actor.id, via: 'session' });
+      // A new saved login is a person having looked at the account: it resumes a paused one.
+      return liftQuarantine(tx, { accountId: account.id, actorId: ctx.actor.id, via: 'login' });
     });
     const attached = t.attached(shownInput(account.username) ?? '', cookies);
-    return resumed ? `${attached}\n${ctx.t.fleet.quarantine.resumedBySession}` : attached;
+    return resumed ? `${attached}\n${ctx.t.fleet.quarantine.resumedByLogin}` : attached;
   };
 
   return feature;

@@ -1,4 +1,4 @@
-// The /session upload through real telegraf, the fake Bot API and Postgres: a storage state or
+// The /login upload (a saved login) through real telegraf, the fake Bot API and Postgres: a storage state or
 // cookie export is stored encrypted and its message deleted; bad files get one line, store nothing,
 // and are deleted too. Cookie values are never echoed or logged.
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,7 @@ import { count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
-import { decryptSession } from '../../../../src/tasks/session-cipher.ts';
+import { openLogin } from '../../../../src/tasks/login-cipher.ts';
 import { people, startChatBot, useChatBot } from '../../../support/chat-bot.ts';
 import { refuseWrites, useTestDatabase } from '../../../support/db.ts';
 import type { FakeUser } from '../../../support/fake-bot-api.ts';
@@ -20,7 +20,7 @@ const key = randomBytes(32);
 const logged = captureLog();
 const admin = people.admin;
 
-const bot = useChatBot(database, { sessionKey: key, log: logged.log });
+const bot = useChatBot(database, { secretsKey: key, log: logged.log });
 
 beforeAll(async () => {
   for (const username of ['Alice', 'bob']) await insertAccount(database().db, { username });
@@ -44,7 +44,7 @@ async function upload(content: string | Buffer, caption: string, from: FakeUser 
   return { reply: String(reply.text), deleted: bot.fake.message(from.id, messageId)?.deleted };
 }
 
-describe('/session upload', () => {
+describe('/login upload', () => {
   const storageState = {
     cookies: [
       {
@@ -74,16 +74,16 @@ describe('/session upload', () => {
   it('attaches a storage state encrypted, deletes the message and audits it', async () => {
     const { db } = database();
     await db.update(accounts).set({ health: 'logged_out' }).where(eq(accounts.username, 'Alice'));
-    const { reply, deleted } = await upload(JSON.stringify(storageState), '/session @alice');
+    const { reply, deleted } = await upload(JSON.stringify(storageState), '/login @alice');
     expect(reply).toBe(
-      'Session attached for @Alice (2 cookies).\nThe message with the file was deleted from the chat.',
+      'Login attached for @Alice (2 cookies).\nThe message with the file was deleted from the chat.',
     );
     expect(deleted).toBe(true);
     const row = await accountNamed('Alice');
     expect(row?.health).toBe('unknown'); // a fresh login may cure logged_out
-    expect(row?.sessionEncrypted?.toString('latin1')).not.toContain('TOPSECRET');
-    expect(decryptSession(key, row!.sessionEncrypted!)).toEqual(storageState);
-    const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'account.session'));
+    expect(row?.loginEncrypted?.toString('latin1')).not.toContain('TOPSECRET');
+    expect(openLogin(key, row!.loginEncrypted!)).toEqual(storageState);
+    const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'account.login'));
     expect(audit).toMatchObject({
       actorId: admin.id,
       details: { accountId: row!.id, cookies: 2, origins: 1 },
@@ -114,10 +114,10 @@ describe('/session upload', () => {
         value: 'en',
       },
     ];
-    const { reply, deleted } = await upload(JSON.stringify(exported), '/session bob');
-    expect(reply).toContain('Session attached for @bob (2 cookies).');
+    const { reply, deleted } = await upload(JSON.stringify(exported), '/login bob');
+    expect(reply).toContain('Login attached for @bob (2 cookies).');
     expect(deleted).toBe(true);
-    expect(decryptSession(key, (await accountNamed('bob'))!.sessionEncrypted!)).toEqual({
+    expect(openLogin(key, (await accountNamed('bob'))!.loginEncrypted!)).toEqual({
       cookies: [
         {
           name: 'sessionid',
@@ -145,44 +145,44 @@ describe('/session upload', () => {
   });
 
   it.each([
-    ['not json at all', '/session alice', 'That file is not JSON.'],
+    ['not json at all', '/login alice', 'That file is not JSON.'],
     [
       '{"cookies": [{"name": "a", "value": "TOPSECRET5"}]}',
-      '/session alice',
+      '/login alice',
       'Cookie 1 (a): it needs a domain, such as .tiktok.com.',
     ],
     [
       '[{"name": "ok", "value": "v", "domain": ".x.test"}, {"name": "sid", "value": "TOPSECRET7", "domain": ".x.test", "expires": -5}]',
-      '/session alice',
+      '/login alice',
       'Cookie 2 (sid): expires must be -1 (a session cookie) or a Unix time in seconds after 1970.',
     ],
     [
       '[{"name": "sid", "value": "TOPSECRET8", "domain": ".x.test", "expires": 0}]',
-      '/session alice',
+      '/login alice',
       'Cookie 1 (sid): expires must be -1',
     ],
     [
       '{"cookies": [{"name": "sid", "value": "TOPSECRET9", "domain": ".x.test", "sameSite": "Weird"}]}',
-      '/session alice',
+      '/login alice',
       'Cookie 1 (sid): sameSite must be Strict, Lax or None.',
     ],
     [
       '{"hello": "TOPSECRET6"}',
-      '/session alice',
+      '/login alice',
       'neither a Playwright storage state nor a cookie list (cookies:',
     ],
-    ['[]', '/session alice', 'That file holds no cookies.'],
+    ['[]', '/login alice', 'That file holds no cookies.'],
     [
       '{"cookies": []}',
-      '/session nobody',
+      '/login nobody',
       'There is no account @nobody. Add it first with /account_add nobody.',
     ],
-    ['{"cookies": []}', '/session', 'Send the session as a JSON file'],
-    ['{"cookies": []}', '/session b!d', '"b!d" is not an account name'],
+    ['{"cookies": []}', '/login', 'Send the saved login as a JSON file'],
+    ['{"cookies": []}', '/login b!d', '"b!d" is not an account name'],
     [
       Buffer.alloc(1024 * 1024 + 1, 32),
-      '/session alice',
-      'That file is too big for a session (at most 1,024 KB).',
+      '/login alice',
+      'That file is too big for a saved login (at most 1,024 KB).',
     ],
   ])(
     '%#: a bad upload gets one line, stores nothing and is still deleted',
@@ -200,7 +200,7 @@ describe('/session upload', () => {
 
   it('an operator is refused, and the file is deleted all the same', async () => {
     const before = await snapshot();
-    const { reply, deleted } = await upload(JSON.stringify(storageState), '/session alice', people.operator);
+    const { reply, deleted } = await upload(JSON.stringify(storageState), '/login alice', people.operator);
     expect(reply).toBe('Your role (operator) does not allow that.');
     expect(deleted).toBe(true);
     expect((await snapshot()).rows).toEqual(before.rows);
@@ -215,11 +215,11 @@ describe('/session upload', () => {
         from,
         fileName: 's.json',
         content: JSON.stringify(storageState),
-        caption: '/session alice',
+        caption: '/login alice',
       });
       const reply = await keyless.fake.waitFor(() => keyless.fake.messages(admin.id)[0]);
       expect(reply.text).toBe(
-        'Сессии нельзя сохранить: на сервере не задан SESSION_ENCRYPTION_KEY.\nСообщение с файлом удалено из чата.',
+        'Сохранённые входы нельзя хранить: на сервере не задан SESSION_ENCRYPTION_KEY.\nСообщение с файлом удалено из чата.',
       );
       expect(
         keyless.fake.message(admin.id, (update.message as { message_id: number }).message_id)?.deleted,
@@ -230,19 +230,19 @@ describe('/session upload', () => {
     }
   });
 
-  it('/session@thisbot counts; /session@otherbot is left alone: not processed, not deleted', async () => {
-    const ours = await upload(JSON.stringify(storageState), `/session@${bot.fake.botInfo.username} bob`);
-    expect(ours.reply).toContain('Session attached for @bob (2 cookies).');
+  it('/login@thisbot counts; /login@otherbot is left alone: not processed, not deleted', async () => {
+    const ours = await upload(JSON.stringify(storageState), `/login@${bot.fake.botInfo.username} bob`);
+    expect(ours.reply).toContain('Login attached for @bob (2 cookies).');
     expect(ours.deleted).toBe(true);
     const before = await snapshot();
     const update = bot.fake.sendDocument({
       from: admin,
       fileName: 'state.json',
       content: JSON.stringify(storageState),
-      caption: '/session@other_bot alice',
+      caption: '/login@other_bot alice',
     });
     // A later command's answer shows the upload was handled (and ignored) before it.
-    expect(await bot.ask(admin, '/session')).toContain('Send the session as a JSON file');
+    expect(await bot.ask(admin, '/login')).toContain('Send the saved login as a JSON file');
     const messageId = (update.message as { message_id: number }).message_id;
     expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(false);
     expect(await snapshot()).toEqual(before);
@@ -253,36 +253,36 @@ describe('/session upload', () => {
       from: admin,
       fileName: 'state.json',
       content: JSON.stringify(storageState),
-      caption: '/sesion alice',
+      caption: '/logni alice',
     });
     const messageId = (update.message as { message_id: number }).message_id;
-    // A caption that is no /session is not ours: the file stays until the caption is fixed.
-    expect(await bot.ask(admin, '/session')).toContain('Send the session as a JSON file');
+    // A caption that is no /login is not ours: the file stays until the caption is fixed.
+    expect(await bot.ask(admin, '/login')).toContain('Send the saved login as a JSON file');
     expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(false);
     const before = bot.fake.messages(admin.id).length;
-    bot.fake.editCaption({ from: admin, message_id: messageId, caption: '/session alice' });
+    bot.fake.editCaption({ from: admin, message_id: messageId, caption: '/login alice' });
     const reply = await bot.fake.waitFor(() => bot.fake.messages(admin.id)[before]);
     expect(reply.text).toBe(
-      'Session attached for @Alice (2 cookies).\nThe message with the file was deleted from the chat.',
+      'Login attached for @Alice (2 cookies).\nThe message with the file was deleted from the chat.',
     );
     expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(true);
   });
 
   it('a self-hosted Bot API (--local): the file is read from the path getFile answers, with the same cap', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'bot-api-local-'));
-    const local = await startChatBot(database(), { sessionKey: key, fake: { localFilesDir: dir } });
+    const local = await startChatBot(database(), { secretsKey: key, fake: { localFilesDir: dir } });
     try {
       const send = (content: string | Buffer) => {
         const before = local.fake.messages(admin.id).length;
-        local.fake.sendDocument({ from: admin, fileName: 's.json', content, caption: '/session alice' });
+        local.fake.sendDocument({ from: admin, fileName: 's.json', content, caption: '/login alice' });
         return local.fake.waitFor(() => local.fake.messages(admin.id)[before]);
       };
       const state = { ...storageState, cookies: storageState.cookies.slice(0, 1) };
-      expect((await send(JSON.stringify(state))).text).toContain('Session attached for @Alice (1 cookie).');
+      expect((await send(JSON.stringify(state))).text).toContain('Login attached for @Alice (1 cookie).');
       const [call] = local.fake.calls('getFile');
       const answered = call?.response as { result: { file_path: string } } | undefined;
       expect(String(answered?.result.file_path)).toMatch(new RegExp(`^${dir}/`));
-      expect(decryptSession(key, (await accountNamed('Alice'))!.sessionEncrypted!)).toEqual(state);
+      expect(openLogin(key, (await accountNamed('Alice'))!.loginEncrypted!)).toEqual(state);
       expect((await send(Buffer.alloc(1024 * 1024 + 1, 32))).text).toContain('That file is too big');
     } finally {
       await local.stop();
@@ -290,20 +290,30 @@ describe('/session upload', () => {
     }
   });
 
-  it('a text /session without a file explains how to send one', async () => {
-    expect(await bot.ask(admin, '/session alice')).toContain('Send the session as a JSON file');
+  it('a text /login without a file explains how to send one', async () => {
+    expect(await bot.ask(admin, '/login alice')).toContain('Send the saved login as a JSON file');
+  });
+
+  it('/session, the command’s older name, is read as /login: with a file, as text and addressed', async () => {
+    const state = { ...storageState, cookies: storageState.cookies.slice(1) };
+    const { reply, deleted } = await upload(JSON.stringify(state), '/session bob');
+    expect(reply).toBe(
+      'Login attached for @bob (1 cookie).\nThe message with the file was deleted from the chat.',
+    );
+    expect(deleted).toBe(true);
+    expect(openLogin(key, (await accountNamed('bob'))!.loginEncrypted!)).toEqual(state);
+    const addressed = await upload(JSON.stringify(storageState), `/session@${bot.fake.botInfo.username} bob`);
+    expect(addressed.reply).toContain('Login attached for @bob (2 cookies).');
+    expect(await bot.ask(admin, '/session')).toContain('Send the saved login as a JSON file');
   });
 });
 
-it('logged no cookie value, key or token along the way, not even when storing the session failed', async () => {
+it('logged no cookie value, key or token along the way, not even when storing the login failed', async () => {
   // The bot writes no line while uploads go well: a store that fails gives the check a line to judge.
   const allow = await refuseWrites(database().db, 'accounts', 'update', "new.username = 'bob'");
   try {
     const cookie = { name: 'sessionid', value: 'TOPSECRET5', domain: '.tiktok.com', path: '/', expires: -1 };
-    const { reply, deleted } = await upload(
-      JSON.stringify({ cookies: [cookie], origins: [] }),
-      '/session bob',
-    );
+    const { reply, deleted } = await upload(JSON.stringify({ cookies: [cookie], origins: [] }), '/login bob');
     expect(reply).toBe('Something went wrong on our side. Try again in a moment.');
     expect(deleted).toBe(true);
   } finally {

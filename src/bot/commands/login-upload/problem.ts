@@ -1,11 +1,11 @@
-// What is wrong with a session file, in one sentence of the user's language: the cookie by its
+// What is wrong with a login file, in one sentence of the user's language: the cookie by its
 // number and name and the rule it breaks, never a value (values are secrets).
 import type { BotContext } from '../context.ts';
 import { shownInput } from '../quoted-input.ts';
-import type { SessionFileResult } from './session-file.ts';
+import type { LoginFileResult } from './login-file.ts';
 
-export function describeProblem(ctx: BotContext, parsed: Exclude<SessionFileResult, { ok: true }>): string {
-  const t = ctx.t.session;
+export function describeProblem(ctx: BotContext, parsed: Exclude<LoginFileResult, { ok: true }>): string {
+  const t = ctx.t.login;
   switch (parsed.problem) {
     case 'badCookie':
       return t.badCookie(

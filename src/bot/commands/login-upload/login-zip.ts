@@ -1,17 +1,17 @@
-// Saved logins in bulk: a ZIP of `<username>.json` files sent with the caption /session and no
-// name. The archive is read by tasks/fleet/session-zip.ts (a bomb, a path in a name or too many
+// Saved logins in bulk: a ZIP of `<username>.json` files sent with the caption /login and no
+// name. The archive is read by tasks/fleet/login-zip.ts (a bomb, a path in a name or too many
 // entries refuse it whole), each file by the same parser as a single upload, and the good ones are
 // attached by one use case (tasks/fleet/attach-logins.ts). The answer counts what was attached and
 // names each refused file with why; never a cookie value.
 import type { Document } from 'telegraf/types';
 import { attachLogins, type LoginEntry } from '../../../tasks/fleet/attach-logins.ts';
-import { readSessionZip, ZIP_LIMITS, type ZipRefusal } from '../../../tasks/fleet/session-zip.ts';
+import { readLoginZip, ZIP_LIMITS, type ZipRefusal } from '../../../tasks/fleet/login-zip.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { escapeHtml, fitLines, MAX_TEXT, truncate } from '../../shared/text-budget.ts';
 import type { BotContext, BotDeps } from '../context.ts';
 import { downloadDocument } from '../document-download.ts';
+import { parseLoginFile } from './login-file.ts';
 import { describeProblem } from './problem.ts';
-import { parseSessionFile } from './session-file.ts';
 
 const MB = 1024 * 1024;
 
@@ -26,17 +26,17 @@ export function isZip(document: Document): boolean {
 /** Reads, checks and attaches; returns the answer (room is left for the deletion note). */
 export async function attachZip(deps: BotDeps, ctx: BotContext, document: Document): Promise<string> {
   const t = ctx.t.fleet.zip;
-  if (!deps.sessionKey) return ctx.t.session.noKey;
+  if (!deps.secretsKey) return ctx.t.login.noKey;
   if ((document.file_size ?? 0) > ZIP_LIMITS.maxZipBytes)
     return describeRefusal(ctx.t, { code: 'tooLarge', limit: ZIP_LIMITS.maxZipBytes });
   const bytes = await downloadDocument(ctx, document.file_id, ZIP_LIMITS.maxZipBytes);
-  if (bytes === 'unreadable') return ctx.t.session.unreadable;
-  const zip = readSessionZip(bytes);
+  if (bytes === 'unreadable') return ctx.t.login.unreadable;
+  const zip = readLoginZip(bytes);
   if (!zip.ok) return describeRefusal(ctx.t, zip.refusal);
   const refused = zip.refused.map((r) => t.line(escapeHtml(truncate(r.name, 60)), t.reasons[r.reason]));
   const entries: LoginEntry[] = [];
   for (const entry of zip.entries) {
-    const parsed = parseSessionFile(Buffer.from(entry.text));
+    const parsed = parseLoginFile(Buffer.from(entry.text));
     if (parsed.ok)
       entries.push({
         username: entry.username,
@@ -48,7 +48,7 @@ export async function attachZip(deps: BotDeps, ctx: BotContext, document: Docume
   }
   const result =
     entries.length > 0
-      ? await attachLogins(deps.db, deps.sessionKey, { entries, actorId: ctx.actor.id })
+      ? await attachLogins(deps.db, deps.secretsKey, { entries, actorId: ctx.actor.id })
       : { attached: [], unknown: [] };
   for (const name of result.unknown)
     refused.push(t.line(escapeHtml(`${name}.json`), t.reasons.unknownAccount));

@@ -1,17 +1,17 @@
-// Saved sessions at rest: AES-256-GCM under SESSION_ENCRYPTION_KEY, a version byte first. A blob
+// Saved logins at rest: AES-256-GCM under SESSION_ENCRYPTION_KEY, a version byte first. A blob
 // that was tampered with, read with another key, cut short or written by an unknown version is
 // refused with a sentence saying which — never decrypted into something else.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decryptSession, encryptSession } from '../../src/tasks/session-cipher.ts';
+import { openLogin, sealLogin } from '../../src/tasks/login-cipher.ts';
 
 const key = randomBytes(32);
 const state = {
   cookies: [{ name: 'sessionid', value: 'TOPSECRET', domain: '.tiktok.com', path: '/' }],
   origins: [],
 };
-const UNREADABLE = 'the saved session cannot be decrypted with this SESSION_ENCRYPTION_KEY';
-const UNKNOWN = 'the saved session has an unknown format';
+const UNREADABLE = 'the saved login cannot be decrypted with this SESSION_ENCRYPTION_KEY';
+const UNKNOWN = 'the saved login has an unknown format';
 
 /** The blob with one byte flipped at `index` (negative: from the end). */
 function flipped(blob: Buffer, index: number): Buffer {
@@ -21,15 +21,15 @@ function flipped(blob: Buffer, index: number): Buffer {
   return copy;
 }
 
-describe('session cipher', () => {
+describe('login cipher', () => {
   it('reads back what it wrote; the cookie value is not in the blob; each write has its own IV', () => {
-    const blob = encryptSession(key, state);
-    expect(decryptSession(key, blob)).toEqual(state);
+    const blob = sealLogin(key, state);
+    expect(openLogin(key, blob)).toEqual(state);
     expect(blob.toString('latin1')).not.toContain('TOPSECRET');
     expect(blob[0]).toBe(1);
-    const again = encryptSession(key, state);
+    const again = sealLogin(key, state);
     expect(again.subarray(1, 13).equals(blob.subarray(1, 13))).toBe(false);
-    expect(decryptSession(key, again)).toEqual(state);
+    expect(openLogin(key, again)).toEqual(state);
   });
 
   it.each([
@@ -37,15 +37,15 @@ describe('session cipher', () => {
     ['a byte of the authentication tag', 20],
     ['a byte of the IV', 5],
   ])('refuses a blob with %s changed', (_what, index) => {
-    const blob = encryptSession(key, state);
-    expect(() => decryptSession(key, flipped(blob, index))).toThrow(UNREADABLE);
+    const blob = sealLogin(key, state);
+    expect(() => openLogin(key, flipped(blob, index))).toThrow(UNREADABLE);
   });
 
   it('refuses another key, keeping the cipher’s error as the cause', () => {
-    const blob = encryptSession(key, state);
+    const blob = sealLogin(key, state);
     let caught: unknown;
     try {
-      decryptSession(randomBytes(32), blob);
+      openLogin(randomBytes(32), blob);
     } catch (err) {
       caught = err;
     }
@@ -55,18 +55,18 @@ describe('session cipher', () => {
   });
 
   it('refuses an unknown version, and a blob too short to hold IV and tag', () => {
-    const blob = encryptSession(key, state);
+    const blob = sealLogin(key, state);
     const version2 = Buffer.from(blob);
     version2[0] = 2;
-    expect(() => decryptSession(key, version2)).toThrow(UNKNOWN);
-    expect(() => decryptSession(key, Buffer.from(blob.subarray(0, 28)))).toThrow(UNKNOWN);
-    expect(() => decryptSession(key, Buffer.alloc(0))).toThrow(UNKNOWN);
+    expect(() => openLogin(key, version2)).toThrow(UNKNOWN);
+    expect(() => openLogin(key, Buffer.from(blob.subarray(0, 28)))).toThrow(UNKNOWN);
+    expect(() => openLogin(key, Buffer.alloc(0))).toThrow(UNKNOWN);
   });
 
   it('an empty state survives the trip; the shortest valid blob is 29 bytes and an empty payload is refused', () => {
-    expect(decryptSession(key, encryptSession(key, {}))).toEqual({});
-    const blob = encryptSession(key, state);
+    expect(openLogin(key, sealLogin(key, {}))).toEqual({});
+    const blob = sealLogin(key, state);
     // Version, IV and tag alone (no data): the tag does not match an empty ciphertext.
-    expect(() => decryptSession(key, Buffer.from(blob.subarray(0, 29)))).toThrow(UNREADABLE);
+    expect(() => openLogin(key, Buffer.from(blob.subarray(0, 29)))).toThrow(UNREADABLE);
   });
 });

@@ -1,46 +1,46 @@
-// Key rotation for every secret at rest: saved sessions and proxies are opened with the old key and
+// Key rotation for every secret at rest: saved logins and proxies are opened with the old key and
 // sealed with the new one in one transaction, or — when any of them does not open with the old key —
 // nothing changes at all and the accounts at fault are named. Stored updates of the bot's inbox move
 // too; one that does not open with the old key (sealed by a process without a key) is left as it is.
 import { lockSealedProxies, replaceProxyBlob } from '../db/account-proxy.ts';
-import { lockSavedSessions, replaceSessionBlob } from '../db/accounts-repo.ts';
+import { lockSavedLogins, replaceLoginBlob } from '../db/accounts-repo.ts';
 import type { Db, Executor } from '../db/client.ts';
 import { openSecret, opensWith, sealSecret } from '../db/secret-box.ts';
 import { lockSealedUpdates, replaceUpdateBlob } from '../db/updates-repo.ts';
 
 export type RekeyResult =
   | { ok: true; rekeyed: number; proxies: number; updates: number }
-  /** Every session and proxy already opens with the new key: a rotation that ran before. */
-  | { ok: false; problem: 'alreadyNewKey'; sessions: number; proxies: number }
+  /** Every saved login and proxy already opens with the new key: a rotation that ran before. */
+  | { ok: false; problem: 'alreadyNewKey'; logins: number; proxies: number }
   | { ok: false; problem: 'unreadable'; usernames: string[]; proxyUsernames: string[] }
   | { ok: false; problem: 'sameKey' };
 
 type Sealed = { id: number; username: string; blob: Buffer };
 type Opened = { id: number; value: unknown };
 
-export async function rekeySessions(db: Db, oldKey: Buffer, newKey: Buffer): Promise<RekeyResult> {
+export async function rekeySecrets(db: Db, oldKey: Buffer, newKey: Buffer): Promise<RekeyResult> {
   if (oldKey.equals(newKey)) return { ok: false, problem: 'sameKey' };
   return db.transaction(async (tx) => {
-    const sessions = (await lockSavedSessions(tx)).map((r) => ({ ...r, blob: r.sessionEncrypted! }));
+    const logins = (await lockSavedLogins(tx)).map((r) => ({ ...r, blob: r.loginEncrypted! }));
     const proxies = (await lockSealedProxies(tx)).map((r) => ({ ...r, blob: r.proxyEncrypted! }));
-    const session = openAll(sessions, oldKey);
+    const login = openAll(logins, oldKey);
     const proxy = openAll(proxies, oldKey);
-    if (session.unreadable.length > 0 || proxy.unreadable.length > 0) {
-      const all = [...sessions, ...proxies];
-      const none = session.opened.length === 0 && proxy.opened.length === 0;
+    if (login.unreadable.length > 0 || proxy.unreadable.length > 0) {
+      const all = [...logins, ...proxies];
+      const none = login.opened.length === 0 && proxy.opened.length === 0;
       if (none && all.every(({ blob }) => opensWith(newKey, blob)))
-        return { ok: false, problem: 'alreadyNewKey', sessions: sessions.length, proxies: proxies.length };
+        return { ok: false, problem: 'alreadyNewKey', logins: logins.length, proxies: proxies.length };
       return {
         ok: false,
         problem: 'unreadable',
-        usernames: session.unreadable.map((u) => u.username),
+        usernames: login.unreadable.map((u) => u.username),
         proxyUsernames: proxy.unreadable.map((u) => u.username),
       };
     }
-    for (const { id, value } of session.opened) await replaceSessionBlob(tx, id, sealSecret(newKey, value));
+    for (const { id, value } of login.opened) await replaceLoginBlob(tx, id, sealSecret(newKey, value));
     for (const { id, value } of proxy.opened) await replaceProxyBlob(tx, id, sealSecret(newKey, value));
     const updates = await rekeyInbox(tx, oldKey, newKey);
-    return { ok: true, rekeyed: session.opened.length, proxies: proxy.opened.length, updates };
+    return { ok: true, rekeyed: login.opened.length, proxies: proxy.opened.length, updates };
   });
 }
 
