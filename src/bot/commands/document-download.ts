@@ -1,12 +1,29 @@
 // A document a user sent, read into memory up to a cap: at most `maxBytes` + 1 bytes (so "too big"
 // is seen without reading more). A self-hosted Bot API in --local mode answers an absolute path on
 // its disk, read from there; otherwise the file is downloaded. Link and path hold the bot token:
-// they appear in no error.
+// they appear in no error. And which of our commands a document's caption names.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { BotContext } from './context.ts';
 
 const DOWNLOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * The words after the caption's command when it is one of `names` addressed to this bot (bare, or
+ * `/name@thisbot`); undefined otherwise — `/name@otherbot` is another bot's business, in a group
+ * where several read captions.
+ */
+export function captionCommand(
+  ctx: BotContext,
+  caption: string,
+  names: readonly string[],
+): string[] | undefined {
+  const command = /^\/(\w+)(?:@(\w+))?(?:\s+|$)/.exec(caption);
+  if (!command || !names.includes(command[1]!.toLowerCase())) return undefined;
+  const addressee = command[2];
+  if (addressee && addressee.toLowerCase() !== ctx.me?.toLowerCase()) return undefined;
+  return caption.slice(command[0].length).split(/\s+/).filter(Boolean);
+}
 
 export async function downloadDocument(
   ctx: BotContext,

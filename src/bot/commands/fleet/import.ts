@@ -10,14 +10,13 @@ import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
 import { createExpiringStore } from '../../shared/expiring-store.ts';
 import { visibleLength } from '../../shared/text-budget.ts';
 import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
-import { downloadDocument } from '../document-download.ts';
+import { captionCommand, downloadDocument } from '../document-download.ts';
 import { deleteMessageOnce } from '../middlewares/credentials.ts';
 import { platformsOf } from '../platform-input.ts';
 import { describeImportRefusal, formatImportPreview } from './import-preview.ts';
 import { decodeImportTap, importKeyboard } from './keyboard.ts';
 
 export const IMPORT_TTL_MS = 15 * 60_000;
-const CAPTION_RE = /^\/accounts_import(?:@(\w+))?(?:\s+|$)/i;
 
 type PendingImport = { userId: number; file: ParsedImport };
 const keyOf = (chatId: number, messageId: number) => `${chatId}:${messageId}`;
@@ -32,9 +31,7 @@ export function createImportFlow(deps: BotDeps) {
     document: Document,
     next: () => Promise<void>,
   ) => {
-    const command = CAPTION_RE.exec(caption);
-    const addressee = command?.[1];
-    if (!command || (addressee && addressee.toLowerCase() !== ctx.me?.toLowerCase())) return next();
+    if (!captionCommand(ctx, caption, ['accounts_import'])) return next();
     // The preview's 15 minutes count from the file's arrival.
     const arrived = (deps.now ?? Date.now)();
     const allowed = hasRole(ctx.actor, 'admin');

@@ -14,7 +14,7 @@ import { sealLogin } from '../../../tasks/login-cipher.ts';
 import { liftQuarantine } from '../../../tasks/quarantine.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
-import { downloadDocument } from '../document-download.ts';
+import { captionCommand, downloadDocument } from '../document-download.ts';
 import { deleteMessageOnce } from '../middlewares/credentials.ts';
 import { shownInput } from '../quoted-input.ts';
 import { MAX_LOGIN_BYTES, parseLoginFile } from './login-file.ts';
@@ -23,7 +23,8 @@ import { describeProblem } from './problem.ts';
 
 /** The command's names: `login`, and `session` as people and older docs still write it. */
 export const LOGIN_COMMANDS = ['login', 'session'];
-const CAPTION_RE = /^\/(?:login|session)(?:@(\w+))?(?:\s+|$)/i;
+/** `/session` is the command's old name, still taken. */
+const LOGIN_CAPTIONS = ['login', 'session'];
 
 export function loginUploadFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
@@ -35,11 +36,8 @@ export function loginUploadFeature(deps: BotDeps) {
     document: Document,
     next: () => Promise<void>,
   ) => {
-    const command = CAPTION_RE.exec(caption);
-    // `/login@otherbot` is another bot's business, in a group where several read captions.
-    const addressee = command?.[1];
-    if (!command || (addressee && addressee.toLowerCase() !== ctx.me?.toLowerCase())) return next();
-    const args = caption.slice(command[0].length).split(/\s+/).filter(Boolean);
+    const args = captionCommand(ctx, caption, LOGIN_CAPTIONS);
+    if (!args) return next();
     const allowed = hasRole(ctx.actor, 'admin');
     let answer = '';
     let deleted = false;
