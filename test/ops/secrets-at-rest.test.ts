@@ -1,19 +1,19 @@
 // The dump test: a real bot-and-worker process (ROLE=all) with SESSION_ENCRYPTION_KEY, fed every
-// way a credential reaches us — /account_add with a proxy password, the fleet's proxy writer, an
-// import, a saved login with a cookie, a stray message with credentials, an outdated command with
+// way a credential reaches us — /account_add with a proxy password, /account_set proxy= in the
+// sellers' form, an /accounts_import file applied with its button, a saved login with a cookie and a
+// ZIP of them, the fleet's proxy writer, a stray message with credentials, an outdated command with
 // one, rows an older version left in clear — and a session and a /check run through the password
 // proxy. Then every row of every table of every schema (pg-boss's included) is read as text: no
 // proxy password, cookie value, bot token or key is in it, in clear or as hex; nor in the logs.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { eq, isNull } from 'drizzle-orm';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { insertAccount } from '../../src/db/accounts-repo.ts';
 import { storeAccountProxies } from '../../src/db/fleet-repo.ts';
 import { accounts, botUpdates, runs, tasks } from '../../src/db/schema.ts';
 import { upsertUser } from '../../src/db/users-repo.ts';
-import { applyImport } from '../../src/tasks/fleet/import.ts';
-import { parseImportFile } from '../../src/tasks/fleet/import-file.ts';
 import { people } from '../support/bot.ts';
 import { dumpDatabase, useTestDatabase } from '../support/db.ts';
 import { type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.ts';
@@ -28,6 +28,8 @@ const SECRETS = {
   addProxy: 'AddPw7rQx',
   fleetProxy: 'FleetPw3kZ',
   importProxy: 'ImportPw5mN',
+  setProxy: 'SetPw8sLq',
+  zipCookie: 'ZipCookie4fT',
   legacyProxy: 'LegacyPw2vB',
   legacyInbox: 'InboxPw8cD',
   legacyHandled: 'InboxPw0hX',
@@ -145,7 +147,19 @@ it('keeps no proxy password, cookie value, bot token or key anywhere in the data
   const attached = await fake.waitFor(() => fake.messages(admin.id)[before]);
   expect(String(attached.text)).toContain('Login attached for @alice (1 cookie)');
 
-  // The fleet's proxy writer and an import, as the fleet commands call them.
+  // A ZIP of saved logins, one per account.
+  const zipped = zipSync({
+    'alice.json': strToU8(
+      JSON.stringify({
+        cookies: [{ name: 'sid', value: SECRETS.zipCookie, domain: '.example.test', path: '/' }],
+      }),
+    ),
+  });
+  const zipAt = fake.messages(admin.id).length;
+  fake.sendDocument({ from: admin, fileName: 'logins.zip', content: Buffer.from(zipped), caption: '/login' });
+  expect(String((await fake.waitFor(() => fake.messages(admin.id)[zipAt])).text)).toContain('1');
+
+  // The fleet's proxy writer, /account_set proxy= in the sellers' form, and an import by its button.
   const bob = await insertAccount(db, { username: 'bob' });
   await storeAccountProxies(
     db,
@@ -154,9 +168,22 @@ it('keeps no proxy password, cookie value, bot token or key anywhere in the data
       secretsKey: key,
     },
   );
-  const parsed = parseImportFile(`ivan,imp.example:1:ivan:${SECRETS.importProxy}`, { platforms: ['tiktok'] });
-  if (!parsed.ok) throw new Error('the import file did not parse');
-  await applyImport(db, parsed.file, admin.id, { secretsKey: key });
+  expect((await say(`/account_set bob proxy=set.example:2:bob:${SECRETS.setProxy}`, 1))[0]).toContain(
+    'set.example:2',
+  );
+  const importAt = fake.messages(admin.id).length;
+  fake.sendDocument({
+    from: admin,
+    fileName: 'fleet.csv',
+    content: `username,proxy\nivan,imp.example:1:ivan:${SECRETS.importProxy}\n`,
+    caption: '/accounts_import',
+  });
+  const preview = await fake.waitFor(() => fake.messages(admin.id)[importAt]);
+  expect(String(preview.text)).toContain('New: 1');
+  fake.tapButton({ from: admin, chat: admin.id, message_id: preview.message_id, data: 'fi:a' });
+  await fake.waitFor(() =>
+    String(fake.message(admin.id, preview.message_id)?.text).startsWith('✅ Imported: 1'),
+  );
 
   // A check and a session through the password proxy: job data, answers, run logs, events.
   const checked = await say('/check alice', 2);
@@ -185,7 +212,7 @@ it('keeps no proxy password, cookie value, bot token or key anywhere in the data
     expect.arrayContaining(['public.accounts', 'public.bot_updates', 'pgboss.job']),
   );
   // The dump reads what it should: hosts are there, in clear.
-  for (const host of [`127.0.0.1:${port}`, 'fleet.example:1', 'imp.example:1', 'old.example:3128'])
+  for (const host of [`127.0.0.1:${port}`, 'set.example:2', 'imp.example:1', 'old.example:3128'])
     expect(dump.text).toContain(host);
   const leaks = Object.entries(SECRETS).filter(
     ([, secret]) => dump.text.includes(secret) || dump.text.includes(Buffer.from(secret).toString('hex')),
