@@ -3,36 +3,26 @@
 // removes it; tags set and clear; every bad value is one sentence that quotes no password and writes
 // nothing; mixed with identity keys it is still all or nothing.
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hasCredentials } from '../../../../src/bot/commands/quoted-input.ts';
 import { openProxy } from '../../../../src/db/account-proxy.ts';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
-import { createLogger } from '../../../../src/logger.ts';
-import { type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
+import { people, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
+import { captureLog } from '../../../support/log-capture.ts';
 
 const database = useTestDatabase();
 // Proxies with credentials are stored only sealed with the key (docs/operations.md).
 const KEY = randomBytes(32);
-const logLines: string[] = [];
+const logged = captureLog();
 const admin = people.admin;
-let bot: ChatBot;
+const bot = useChatBot(database, { secretsKey: KEY, log: logged.log });
 
 beforeAll(async () => {
-  const destination = new PassThrough().on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
-  bot = await startChatBot(database(), {
-    secretsKey: KEY,
-    log: createLogger({ level: 'trace', format: 'json', destination }),
-  });
   for (const username of ['paula', 'pete']) await insertAccount(database().db, { username });
 });
-afterAll(async () => {
-  await bot?.stop();
-});
-
 const rowOf = async (username: string) =>
   (await database().db.select().from(accounts).where(eq(accounts.username, username)))[0]!;
 
@@ -147,5 +137,5 @@ describe('/account_set tags=', () => {
 });
 
 it('logged no proxy password', () => {
-  expect(logLines.join('')).not.toContain('SECRET');
+  expect(logged.text()).not.toContain('SECRET');
 });

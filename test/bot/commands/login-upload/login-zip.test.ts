@@ -3,40 +3,30 @@
 // upload does) and names every refused file with why; a bomb, a path in a name or too many entries
 // refuse the archive with one line. The message is deleted whatever the outcome; no cookie is echoed.
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import { count, eq, sql } from 'drizzle-orm';
 import { strToU8, zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../../../src/db/accounts-repo.ts';
 import { accounts, auditLog } from '../../../../src/db/schema.ts';
-import { createLogger } from '../../../../src/logger.ts';
 import { openLogin } from '../../../../src/tasks/login-cipher.ts';
-import { type ChatBot, people, startChatBot } from '../../../support/chat-bot.ts';
+import { people, useChatBot } from '../../../support/chat-bot.ts';
 import { useTestDatabase } from '../../../support/db.ts';
 import type { FakeUser } from '../../../support/fake-bot-api.ts';
+import { captureLog } from '../../../support/log-capture.ts';
 
 const database = useTestDatabase();
 const key = randomBytes(32);
-const logLines: string[] = [];
+const logged = captureLog();
 const admin = people.admin;
-let bot: ChatBot;
+const bot = useChatBot(database, { secretsKey: key, log: logged.log });
 
 beforeAll(async () => {
-  const destination = new PassThrough().on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
-  bot = await startChatBot(database(), {
-    secretsKey: key,
-    log: createLogger({ level: 'trace', format: 'json', destination }),
-  });
   for (const username of ['alice', 'Bob', 'carol']) await insertAccount(database().db, { username });
   await database()
     .db.update(accounts)
     .set({ health: 'logged_out', quarantinedAt: sql`now()`, quarantineReason: 'logged_out' })
     .where(eq(accounts.username, 'Bob'));
 });
-afterAll(async () => {
-  await bot?.stop();
-});
-
 const cookie = (name: string, value: string, extra: Record<string, unknown> = {}) => ({
   name,
   value,
@@ -164,7 +154,7 @@ describe('a ZIP of saved logins with the caption /login', () => {
 });
 
 it('logged and said no cookie value along the way', () => {
-  expect(logLines.join('')).not.toContain('TOPSECRET');
+  expect(logged.text()).not.toContain('TOPSECRET');
   const said = bot.fake.messages(admin.id).map((m) => String(m.text ?? ''));
   expect(said.join('\n')).not.toContain('TOPSECRET');
 });
