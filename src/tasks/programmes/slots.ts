@@ -2,7 +2,7 @@
 // (uniform over the day's windows in real time, at least the gap apart), seeded from
 // (programme seed, account, day) so that every process draws the same slots.
 import { createRandom } from '../../warmup/random.ts';
-import { zonedInstant } from '../local-time.ts';
+import { localTime, zonedInstant } from '../local-time.ts';
 import { dateOfProgrammeDay } from './calendar.ts';
 import type { Window } from './windows.ts';
 
@@ -33,15 +33,37 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** The day's windows as real instants; a window a DST change leaves empty drops out. */
-export function windowsOnDay(plan: SlotPlan, day: number): { start: Date; end: Date }[] {
+type RealWindow = { start: Date; end: Date; closesAt: Date };
+
+/**
+ * The day's windows as real instants; a window a DST change leaves empty drops out. A window that
+ * takes in the hour a fall-back repeats lasts longer in real time than on the clock, and part of the
+ * repeat may show times before its start (02:30–03:00 on a day 03:00 falls back to 02:00 also
+ * spans 02:00–02:30 the second time): only the real minutes whose clock is inside the window count.
+ */
+export function windowsOnDay(plan: SlotPlan, day: number): RealWindow[] {
   const date = dateOfProgrammeDay(plan, day);
-  return plan.windows
-    .map((w) => ({
-      start: zonedInstant(date, w.from, plan.timeZone),
-      end: zonedInstant(date, w.until, plan.timeZone, { gap: 'jump' }),
-    }))
-    .filter((w) => w.end.getTime() - w.start.getTime() >= MINUTE);
+  return plan.windows.flatMap((w) => {
+    const start = zonedInstant(date, w.from, plan.timeZone);
+    const end = zonedInstant(date, w.until, plan.timeZone, { gap: 'jump' });
+    const span = end.getTime() - start.getTime();
+    if (span < MINUTE) return [];
+    if (span <= (w.until - w.from) * MINUTE) return [{ start, end, closesAt: end }];
+    return minutesOnTheClock(start, end, w, plan.timeZone);
+  });
+}
+
+/** The runs of real minutes in [start, end) whose wall clock lies in the window (a DST day only). */
+function minutesOnTheClock(start: Date, end: Date, w: Window, timeZone: string): RealWindow[] {
+  const runs: RealWindow[] = [];
+  for (let t = start.getTime(); t < end.getTime(); t += MINUTE) {
+    const { minute } = localTime(new Date(t), timeZone);
+    if (minute < w.from || minute >= w.until) continue;
+    const last = runs.at(-1);
+    if (last && last.end.getTime() === t) last.end = new Date(t + MINUTE);
+    else runs.push({ start: new Date(t), end: new Date(t + MINUTE), closesAt: end });
+  }
+  return runs;
 }
 
 /**
@@ -73,7 +95,7 @@ export function drawSlots(plan: SlotPlan, accountId: number, day: number): Drawn
           seq: i + 1,
           preset,
           dueAt: new Date(w.start.getTime() + position * MINUTE),
-          windowEndsAt: w.end,
+          windowEndsAt: w.closesAt,
         };
       }
       position -= w.minutes;

@@ -204,6 +204,26 @@ describe('drawSlots', () => {
     );
   });
 
+  it('on a fall-back day, never in the repeated hour’s minutes that lie before the window', () => {
+    // Berlin's clocks go from 03:00 back to 02:00 on 2026-10-25: 02:30–03:00 comes twice, and in
+    // between the clock shows 02:00–02:30, which is not the window.
+    const plan: SlotPlan = {
+      timeZone: 'Europe/Berlin',
+      startDate: '2026-10-24',
+      ramp: expandRamp(STANDARD_RAMP),
+      windows: [{ from: 150, until: 180 }],
+      sessionsMin: 3,
+      sessionsMax: 3,
+      minGapMinutes: 1,
+      seed: 1170016383,
+    };
+    const minutes = Array.from({ length: 200 }, (_, account) => drawSlots(plan, account + 1, 2))
+      .flat()
+      .map((s) => localTime(s.dueAt, plan.timeZone).minute);
+    expect(minutes.length).toBe(600);
+    expect(minutes.filter((m) => m < 150 || m >= 180)).toEqual([]);
+  });
+
   it('draws differently per account and per day', () => {
     const plan: SlotPlan = {
       timeZone: 'Europe/Moscow',
