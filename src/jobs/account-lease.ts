@@ -58,6 +58,8 @@ export async function waitForLease(
       return hold(db, lease, timings, askedAt, log);
     }
     if (Date.now() >= giveUpAt) return undefined;
+    if (!waited)
+      log.info({ accountId: who.accountId }, 'account held by another session; waiting for its lease');
     waited = true;
     await delay(timings.pollMs, undefined, { signal }).catch(() => {});
   }

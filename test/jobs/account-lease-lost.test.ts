@@ -96,6 +96,12 @@ describe('waiting for a lease', () => {
     const [accountId] = await makeAccounts(db, 1, 'busy');
     const first = (await acquireLease(db, holder(accountId!, 'another session'), 30))!;
     const waiting = waitForLease(db, holder(accountId!), quick, live(), logged.log);
+    // Released only once the waiter was refused: released earlier, it would simply take it.
+    await vi.waitFor(() =>
+      expect(logged.lines()).toContainEqual(
+        expect.objectContaining({ msg: 'account held by another session; waiting for its lease' }),
+      ),
+    );
     await releaseLease(db, first);
     const held = await waiting;
     expect(held?.lease.token).toBe(first.token + 1);

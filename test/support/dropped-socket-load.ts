@@ -16,12 +16,15 @@ let nextId = 0;
 let stopping = false;
 
 /** Every query goes through here: it must settle one way or the other. */
-async function tracked<T>(label: string, query: () => Promise<T>): Promise<T | undefined> {
+async function tracked<T>(
+  label: string,
+  query: (relabel: (label: string) => void) => Promise<T>,
+): Promise<T | undefined> {
   const id = nextId++;
   counts.started++;
   inFlight.set(id, label);
   try {
-    const result = await query();
+    const result = await query((next) => inFlight.set(id, next));
     counts.succeeded++;
     return result;
   } catch (err) {
@@ -37,8 +40,10 @@ async function tracked<T>(label: string, query: () => Promise<T>): Promise<T | u
 async function pooled(n: number) {
   for (let i = 0; !stopping; i++) {
     if (i % 3 === 0) {
-      await tracked('transaction', () =>
+      // 'transaction' while it waits for a connection, 'transaction body' once it has one.
+      await tracked('transaction', (relabel) =>
         sql.begin(async (tx) => {
+          relabel('transaction body');
           await tx`insert into load_rows (source, v) values (${`tx${n}`}, ${i})`;
           await tx`insert into load_rows (source, v) values (${`tx${n}`}, ${i + 1})`;
         }),
