@@ -15,6 +15,10 @@ const ask = (from: (typeof people)[keyof typeof people], text: string) => askIn(
 const tap = (from: (typeof people)[keyof typeof people], data: string, messageId = 1) =>
   tapIn(h.fake, from, data, messageId);
 
+// Other tests' notifications may arrive in the operator's chat too: a reply is found by its start.
+const saidToOperator = (start: string) =>
+  h.fake.waitFor(() => h.fake.messages(people.operator.id).find((m) => String(m.text).startsWith(start)));
+
 async function snapshot() {
   const { db } = database();
   const rows = await db.select().from(tasks).orderBy(tasks.id);
@@ -114,12 +118,8 @@ describe('restart and cancel', () => {
     const mine = async () => (await db.select().from(tasks).where(eq(tasks.id, task.id)))[0];
     const before = await mine();
 
-    const chat = people.operator.id;
-    // Other tests' notifications may arrive in this chat too: the replies are found by their text.
-    const said = (start: string) =>
-      h.fake.waitFor(() => h.fake.messages(chat).find((m) => String(m.text).startsWith(start)));
     h.fake.sendText({ from: people.operator, text: `/restart ${task.id}` });
-    const warning = await said(`Task #${task.id} was not restarted yet`);
+    const warning = await saidToOperator(`Task #${task.id} was not restarted yet`);
     expect(String(warning.text).split('\n')).toEqual([
       `Task #${task.id} was not restarted yet: these accounts cannot be warmed up now.`,
       ...names.map((n) => `• @${n.username} — ${n.id === a ? 'logged out' : 'blocked'}`),
@@ -131,7 +131,7 @@ describe('restart and cancel', () => {
     ]);
     // The Restart button of the failure notice asks the same, in the tapper's language.
     expect(await tapIn(h.fake, { ...people.operator, language_code: 'ru' }, `rf:${task.id}`, 1)).toBe('');
-    const ru = await said(`Задача #${task.id} пока не перезапущена`);
+    const ru = await saidToOperator(`Задача #${task.id} пока не перезапущена`);
     expect(String(ru.text)).toContain(`Задача #${task.id} пока не перезапущена`);
     expect(String(ru.text)).toContain('вышел из аккаунта');
     // Both failed runs are of unhealthy accounts: there is nothing healthy to restart.
@@ -151,11 +151,8 @@ describe('restart and cancel', () => {
     const [out, , held] = before.map((r) => r.accountId);
     await db.update(accounts).set({ health: 'logged_out' }).where(eq(accounts.id, out!));
     const [gone] = await db.select().from(accounts).where(eq(accounts.id, out!));
-    const chat = people.operator.id;
-    const said = (start: string) =>
-      h.fake.waitFor(() => h.fake.messages(chat).find((m) => String(m.text).startsWith(start)));
     h.fake.sendText({ from: people.operator, text: `/restart ${task.id}` });
-    const warning = await said(`Task #${task.id} was not restarted yet`);
+    const warning = await saidToOperator(`Task #${task.id} was not restarted yet`);
     expect(String(warning.text).split('\n')).toEqual([
       `Task #${task.id} was not restarted yet: these accounts cannot be warmed up now.`,
       `• @${gone!.username} — logged out`,
@@ -167,7 +164,7 @@ describe('restart and cancel', () => {
     await db.update(accounts).set({ quarantinedAt: new Date() }).where(eq(accounts.id, held!));
     const ru = { ...people.operator, language_code: 'ru' };
     expect(await tapIn(h.fake, ru, `r:${task.id}`, 1)).toBe('');
-    const ruWarning = await said(`Задача #${task.id} пока не перезапущена`);
+    const ruWarning = await saidToOperator(`Задача #${task.id} пока не перезапущена`);
     expect(String(ruWarning.text)).toContain('на паузе, пока его не возобновят');
     expect(String(ruWarning.text)).toContain('перезапустите только исправные (1 аккаунт)');
     await db.update(accounts).set({ quarantinedAt: null }).where(eq(accounts.id, held!));
@@ -206,11 +203,8 @@ describe('restart and cancel', () => {
           taskRuns.map((r) => r.accountId),
         ),
       );
-    const chat = people.operator.id;
     h.fake.sendText({ from: people.operator, text: `/restart ${task.id}` });
-    const warning = await h.fake.waitFor(() =>
-      h.fake.messages(chat).find((m) => String(m.text).startsWith(`Task #${task.id} was not restarted yet`)),
-    );
+    const warning = await saidToOperator(`Task #${task.id} was not restarted yet`);
     expect(String(warning.text)).toContain('None of the accounts can be warmed up now');
     expect(buttonsOf(warning)).toEqual([['🔁 Restart anyway', `ra:${task.id}`]]);
     const mine = async () => (await db.select().from(tasks).where(eq(tasks.id, task.id)))[0];
