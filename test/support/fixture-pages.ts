@@ -40,23 +40,24 @@ const commonScript = (markers: Record<string, string>) => `
     });
     show((await response.json()).state);
   }
-`;
-
-const FEED_SCRIPT = `
-  const items = [...document.querySelectorAll('.item')];
-  let current = -1;
-  let commentItem = null;
-  function mostVisible() {
+  // The index of the element most on screen (a feed's current item), -1 when none is.
+  function mostVisible(elements) {
     let best = -1, bestArea = 0;
-    items.forEach((el, i) => {
+    elements.forEach((el, i) => {
       const r = el.getBoundingClientRect();
       const h = Math.min(r.bottom, innerHeight) - Math.max(r.top, 0);
       if (h > bestArea) { best = i; bestArea = h; }
     });
     return best;
   }
+`;
+
+const FEED_SCRIPT = `
+  const items = [...document.querySelectorAll('.item')];
+  let current = -1;
+  let commentItem = null;
   function update() {
-    const i = mostVisible();
+    const i = mostVisible(items);
     if (i >= 0 && i !== current) { current = i; post('/api/view', { item: items[i].dataset.id }); }
   }
   function go(i) { if (items[i]) { items[i].scrollIntoView({ block: 'start' }); update(); } }

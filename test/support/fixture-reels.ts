@@ -66,23 +66,14 @@ function reelHtml(reel: Reel, followButtons: boolean): string {
   <div class="side"><div role="button" tabindex="0" data-like><span>${svg(reel.engaged ? 'Unlike' : 'Like')}</span></div>${comment}</div></div>`;
 }
 
-// Runs in the page, after the common script (post, show): the reels' behaviour.
+// Runs in the page, after the common script (post, show, mostVisible): the reels' behaviour.
 const FEED_SCRIPT = `
   const main = document.querySelector('main');
   const reels = [...document.querySelectorAll('div[data-reel]')];
   let current = -1;
   let commentReel = null;
-  function mostVisible() {
-    let best = -1, bestArea = 0;
-    reels.forEach((el, i) => {
-      const r = el.getBoundingClientRect();
-      const h = Math.min(r.bottom, innerHeight) - Math.max(r.top, 0);
-      if (h > bestArea) { best = i; bestArea = h; }
-    });
-    return best;
-  }
   function update() {
-    const i = mostVisible();
+    const i = mostVisible(reels);
     if (i >= 0 && i !== current) { current = i; post('/api/view', { item: reels[i].dataset.id }); }
   }
   main.addEventListener('scroll', update, { passive: true });
