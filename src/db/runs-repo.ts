@@ -101,6 +101,22 @@ export async function claimRunEffect(
   return rows.length > 0;
 }
 
+/**
+ * Stores the run's plan (its targets) unless it has one already, while the fence owns the run. The
+ * plan the run holds now: this one, or the one an earlier attempt stored; undefined when the run is
+ * not the fence's any more.
+ */
+export async function fixRunPlan(exec: Executor, fence: RunFence, plan: unknown): Promise<unknown> {
+  const [stored] = await exec
+    .update(runs)
+    .set({ plan, updatedAt: sql`now()` })
+    .where(and(ownedBy(fence), isNull(runs.plan)))
+    .returning({ plan: runs.plan });
+  if (stored) return stored.plan;
+  const [held] = await exec.select({ plan: runs.plan }).from(runs).where(ownedBy(fence));
+  return held?.plan ?? undefined;
+}
+
 /** Gives back one recorded effect that did not happen (while the fence owns the run). */
 export async function releaseRunEffect(exec: Executor, fence: RunFence, kind: string): Promise<boolean> {
   const rows = await exec

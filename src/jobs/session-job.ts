@@ -12,7 +12,7 @@ import { buildTaskEvent } from '../tasks/events.ts';
 import { beginRun, deferRun, staleness } from '../tasks/run-session.ts';
 import { type HeldLease, waitForLease } from './account-lease.ts';
 import { sessionPayload } from './queues.ts';
-import { createRunLedger } from './run-ledger.ts';
+import { runLedgerOpener } from './run-ledger.ts';
 import { createRunLog } from './run-log.ts';
 import { finish, type SessionJobDeps, settleSession } from './session-end.ts';
 import { failedOutcome, type SessionOutcome } from './session-runner.ts';
@@ -107,13 +107,13 @@ async function runLeased(deps: SessionJobDeps, job: Job<unknown>, ref: RunFence,
     });
   };
 
-  const ledger = createRunLedger(db, ref, held.lease, begin.run, sessionLog);
+  const openLedger = runLedgerOpener(db, ref, held.lease, begin.run, sessionLog);
   let outcome: SessionOutcome;
   try {
     outcome = await deps.runner({
       account: { ...begin.account, storageState, proxyUrl },
       settings: begin.task.settings,
-      ...(ledger ? { ledger } : {}),
+      openLedger,
       signal: AbortSignal.any([job.signal, deps.shutdown, leaseLost]),
       log: (line) => runLog.write(line),
       onProgress,

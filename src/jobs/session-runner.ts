@@ -1,7 +1,7 @@
 // The boundary between the queue and the browser: what a session job hands to the warmup engine
 // and what it gets back. main.ts supplies the real runner (src/warmup); benches supply a no-op.
-import type { EffectLedger } from '../warmup/engine.ts';
 import { failurePolicy } from '../warmup/failure-reasons.ts';
+import type { LedgerOpener } from './run-ledger.ts';
 
 export type SessionAccount = {
   id: number;
@@ -24,10 +24,12 @@ export type SessionRunInput = {
   /** The task's settings as stored (validated when the task was created). */
   settings: unknown;
   /**
-   * The run's targets, what earlier attempts did, and the record each like, follow, comment and
-   * search is written to before it happens (absent when the run has no plan: bad settings).
+   * Opens the run's ledger for the settings the session runs with: the run's targets (drawn from
+   * them at its first attempt, stored before anything is done), what earlier attempts did, and the
+   * record each like, follow, comment and search is written to before it happens. Absent outside a
+   * run (benches, tests): the engine then keeps its targets in memory.
    */
-  ledger?: EffectLedger;
+  openLedger?: LedgerOpener;
   signal: AbortSignal;
   log: (line: string) => void;
   onProgress: (counters: Record<string, number>) => void;

@@ -1,8 +1,9 @@
 // The real SessionRunner: the warmup engine in the account's browser — a fresh context (its
 // saved login, proxy and stored identity) on the worker's one Chromium, or its anti-detect profile.
 import type { Logger } from '../logger.ts';
+import { describeError } from '../safe-error.ts';
 import type { BrowserContext, BrowserHost, ContextOptions } from '../warmup/browser.ts';
-import { runWarmup, type StorageState } from '../warmup/engine.ts';
+import { type EffectLedger, runWarmup, type StorageState } from '../warmup/engine.ts';
 import { fallbackIdentity, readIdentity } from '../warmup/identity.ts';
 import { type ActionCounts, applyDailyCaps, settingsForPlatform } from '../warmup/platform-warmup.ts';
 import { type SiteProfiles, siteProfilesOf } from '../warmup/profile-registry.ts';
@@ -76,6 +77,23 @@ async function sessionSettings(
   return capped.settings;
 }
 
+/** The run's ledger for these settings (none outside a run); a retryable failure when it cannot open. */
+async function openLedger(
+  input: SessionRunInput,
+  settings: WarmupSettings,
+): Promise<EffectLedger | SessionOutcome | undefined> {
+  if (!input.openLedger) return undefined;
+  try {
+    return await input.openLedger(settings);
+  } catch (err) {
+    return failedOutcome(
+      'internal_error',
+      `the run's targets could not be stored: ${describeError(err)}`,
+      true,
+    );
+  }
+}
+
 export function createWarmupRunner(deps: WarmupRunnerDeps): SessionRunner {
   const profiles = profilesFrom(deps);
   return async (input) => {
@@ -83,6 +101,8 @@ export function createWarmupRunner(deps: WarmupRunnerDeps): SessionRunner {
     if (typeof profile === 'string') return failedOutcome('bad_settings', profile, false);
     const settings = await sessionSettings(deps, input, profile);
     if ('status' in settings) return settings;
+    const ledger = await openLedger(input, settings);
+    if (ledger && 'status' in ledger) return ledger;
     const proxy = input.account.proxyUrl ? parseProxy(input.account.proxyUrl) : undefined;
     if (input.account.proxyUrl && !proxy)
       return failedOutcome('proxy_error', 'the proxy URL cannot be parsed', false);
@@ -94,7 +114,7 @@ export function createWarmupRunner(deps: WarmupRunnerDeps): SessionRunner {
         profile,
         settings,
         random: createRandom(),
-        ...(input.ledger ? { ledger: input.ledger } : {}),
+        ...(ledger ? { ledger } : {}),
         signal: input.signal,
         log: input.log,
         onProgress: (counters) => input.onProgress({ ...counters }),

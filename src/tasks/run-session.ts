@@ -1,5 +1,5 @@
-// A run's life on a worker: begin (PENDING → RUNNING, the task follows; the run's targets drawn
-// once per run number) and finish (completed, failed, handed back; with the run's totals across
+// A run's life on a worker: begin (PENDING → RUNNING, the task follows; a removed account's run is
+// cancelled instead) and finish (completed, failed, handed back; with the run's totals across
 // attempts). Locks the task before the run, like restart and cancel, so the three never deadlock;
 // a job whose run was restarted or finished meanwhile is told it is stale.
 import {
@@ -15,8 +15,6 @@ import { clearRunJob, saveScreenshot } from '../db/runs-repo.ts';
 import type { AccountRow, RunRow, TaskRow } from '../db/schema.ts';
 import { findRun, findTask } from '../db/tasks-repo.ts';
 import { quarantines } from '../warmup/failure-reasons.ts';
-import { drawRunPlan } from '../warmup/plan.ts';
-import { warmupSettingsSchema } from '../warmup/settings.ts';
 import { buildTaskEvent } from './events.ts';
 import { isFinished, type Status, TRANSITIONS } from './lifecycle.ts';
 import type { JobPort } from './ports.ts';
@@ -33,7 +31,7 @@ export type BeginResult =
   | { ok: true; run: RunRow; task: TaskRow; account: AccountRow; resumed: boolean }
   | { ok: false; stale: Stale };
 
-type Stale = 'missing' | 'restarted' | 'superseded' | 'finished';
+type Stale = 'missing' | 'restarted' | 'superseded' | 'finished' | 'account removed';
 type Locked = { stale: Stale } | { task: TaskRow; run: RunRow };
 
 /** Why a job may not touch its run (undefined: it may). Read without locks by callers that peek. */
@@ -66,28 +64,32 @@ export async function beginRun(db: Db, jobs: JobPort, ref: RunRef): Promise<Begi
     // RUNNING already: the previous attempt's worker died and pg-boss retried the job. This
     // attempt holds the account's lease, so the previous one's browser is gone.
     const resumed = locked.run.status === 'running';
+    const account = await findAccount(tx, locked.run.accountId);
+    if (!account) throw new Error(`run ${ref.runId} could not start: its account is missing`);
+    // Removed after the run was queued (a restart, a guided /new, a programme slot claimed while the
+    // removal was under way): the account's login and proxy are not used again.
+    if (account.removedAt) {
+      await transitionRun(tx, ref.runId, TRANSITIONS.cancel, {
+        reasonCode: 'cancelled',
+        reasonMessage: 'the account was removed',
+      });
+      await settleTask(tx, jobs, locked.task.id, { cancelledBy: null });
+      return { ok: false, stale: 'account removed' };
+    }
     if (resumed) await transitionRun(tx, ref.runId, TRANSITIONS.requeue);
-    // Drawn once per run number: every later attempt works towards the same targets.
-    const plan = locked.run.plan === null ? planFor(locked.task.settings) : null;
+    // The run's targets are drawn at its first attempt, from the settings the session runs with
+    // (the jobs' run ledger), and kept for every later attempt: a restart clears them.
     const run = await transitionRun(tx, ref.runId, TRANSITIONS.start, {
       attempts: locked.run.attempts + 1,
       ...(ref.attempt !== undefined ? { jobAttempt: ref.attempt } : {}),
-      ...(plan ? { plan } : {}),
     });
-    const account = await findAccount(tx, locked.run.accountId);
-    if (!run || !account) throw new Error(`run ${ref.runId} could not start`);
+    if (!run) throw new Error(`run ${ref.runId} could not start`);
     const sync = await syncTaskStatus(tx, run.taskId);
     if (sync?.changed && sync.task.status === 'running') {
       await jobs.publish(tx, await buildTaskEvent(tx, sync.task, 'started', sync.task.restartedBy));
     }
     return { ok: true, run, task: sync?.task ?? locked.task, account, resumed };
   });
-}
-
-/** The run's targets; none when the settings are not valid (the session refuses them anyway). */
-function planFor(settings: unknown) {
-  const parsed = warmupSettingsSchema.safeParse(settings);
-  return parsed.success ? drawRunPlan(parsed.data) : null;
 }
 
 /**
@@ -185,12 +187,20 @@ export async function finishRun(
  * (exactly once: only the transaction that moves the task into a finished status gets here),
  * and start the next waiting runs of the task.
  */
-export async function settleTask(tx: Executor, jobs: JobPort, taskId: number): Promise<TaskRow | undefined> {
+export async function settleTask(
+  tx: Executor,
+  jobs: JobPort,
+  taskId: number,
+  options: { cancelledBy?: number | null } = {},
+): Promise<TaskRow | undefined> {
   const sync = await syncTaskStatus(tx, taskId);
   if (!sync) return undefined;
   const status = sync.task.status;
-  if (sync.changed && (status === 'completed' || status === 'failed')) {
-    await jobs.publish(tx, await buildTaskEvent(tx, sync.task, status, sync.task.restartedBy));
+  // A task a user cancelled was announced by the cancel; one whose runs were cancelled for it (an
+  // account removed) is announced here, by whoever caused it.
+  if (sync.changed && isFinished(status) && (status !== 'cancelled' || 'cancelledBy' in options)) {
+    const actor = status === 'cancelled' ? (options.cancelledBy ?? null) : sync.task.restartedBy;
+    await jobs.publish(tx, await buildTaskEvent(tx, sync.task, status, actor));
   }
   if (!isFinished(status)) await jobs.dispatch(tx, sync.task);
   return sync.task;

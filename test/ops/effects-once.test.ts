@@ -11,6 +11,7 @@ import type { Boss } from '../../src/jobs/boss.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import { createTaskJobs } from '../../src/jobs/task-jobs.ts';
 import { createTask } from '../../src/tasks/create-task.ts';
+import { settingsBasis } from '../../src/warmup/platform-warmup.ts';
 import { fixtureAccount } from '../support/accounts.ts';
 import { startTestBoss } from '../support/jobs.ts';
 import { type MainProcess, QUICK_RECOVERY, startMain, useSiteForMain } from '../support/main-process.ts';
@@ -49,16 +50,19 @@ function startWorker(): MainProcess {
 
 /**
  * One item, liked then followed, each after a pause of `delay` seconds: after the like, the
- * session waits that long before it asks to record the follow.
+ * session waits that long before it asks to record the follow. Stored as /new stores a task's
+ * settings: with their basis (every knob typed, so the platform's numbers change none).
  */
-const settings = (delay: number) =>
-  quickSettings({
+const settings = (delay: number) => {
+  const typed = quickSettings({
     videos: range(1),
     watchSeconds: range(1),
     likes: range(1),
     follows: range(1),
     delaySeconds: range(delay),
   });
+  return { ...typed, basis: settingsBasis(undefined, typed) };
+};
 
 const db = () => pg.database.db;
 const site = () => fixture().site;

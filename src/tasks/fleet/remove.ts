@@ -9,12 +9,11 @@ import { transitionRunsOfTask } from '../../db/lifecycle-repo.ts';
 import { moveSlotsOfAccount } from '../../db/programme-moves-repo.ts';
 import { liveMembershipsOf, removeMember } from '../../db/programmes-repo.ts';
 import { findTask, unfinishedRunsOfAccount } from '../../db/tasks-repo.ts';
-import { buildTaskEvent } from '../events.ts';
-import { isFinished, TRANSITIONS } from '../lifecycle.ts';
+import { TRANSITIONS } from '../lifecycle.ts';
 import type { JobPort } from '../ports.ts';
 import { programmeDayAt } from '../programmes/calendar.ts';
 import { SLOT_MOVES } from '../programmes/states.ts';
-import { syncTaskStatus } from '../sync-task-status.ts';
+import { settleTask } from '../run-session.ts';
 
 export type RemoveResult =
   | { ok: true; username: string; cancelledRuns: number; programmes: number; skippedSlots: number }
@@ -80,13 +79,7 @@ async function cancelRunsOf(
     if (runs.length === 0) continue;
     cancelled += runs.length;
     await jobs.cancelRuns(tx, runs);
-    const sync = await syncTaskStatus(tx, taskId);
-    if (!sync) continue;
-    const { status } = sync.task;
-    if (sync.changed && isFinished(status)) {
-      const actor = status === 'cancelled' ? actorId : sync.task.restartedBy;
-      await jobs.publish(tx, await buildTaskEvent(tx, sync.task, status, actor));
-    } else if (!isFinished(status)) await jobs.dispatch(tx, sync.task);
+    await settleTask(tx, jobs, taskId, { cancelledBy: actorId });
   }
   return cancelled;
 }
