@@ -168,9 +168,9 @@ it('keeps no proxy password, cookie value, bot token or key anywhere in the data
       secretsKey: key,
     },
   );
-  expect((await say(`/account_set bob proxy=set.example:2:bob:${SECRETS.setProxy}`, 1))[0]).toContain(
-    'set.example:2',
-  );
+  const set = await say(`/account_set bob proxy=set.example:2:bob:${SECRETS.setProxy}`, 2);
+  expect(set[0]).toContain('set.example:2');
+  expect(set[1]).toBe('Your message held a password, so I deleted it from the chat.');
   const importAt = fake.messages(admin.id).length;
   fake.sendDocument({
     from: admin,

@@ -4,7 +4,7 @@
 import { recordAudit } from '../../db/audit-repo.ts';
 import type { Executor } from '../../db/client.ts';
 import { findFleetAccounts, storeAccountProxies } from '../../db/fleet-repo.ts';
-import { type ProxyReason, parseProxy, proxyHostOf } from './proxy.ts';
+import { type ProxyReason, parseProxy } from './proxy.ts';
 
 /** Written alone, it takes the proxy off. */
 export const NO_PROXY = 'none';
@@ -27,7 +27,8 @@ export async function setAccountProxy(
   return db.transaction(async (tx) => {
     const [account] = await findFleetAccounts(tx, [input.username], { lock: true });
     if (!account) return { ok: false, problem: 'unknownAccount' } as const;
-    const before = proxyHostOf(account.proxyUrl) ?? null;
+    // The host is kept in clear beside the sealed URL: no key is needed to say what it was.
+    const before = account.proxyHost;
     await storeAccountProxies(tx, [{ accountId: account.id, proxyUrl: next?.url ?? null }], {
       secretsKey: input.secretsKey,
     });

@@ -59,13 +59,6 @@ export function parseProxy(input: string): ProxyParse {
   return readAuthority('http', text);
 }
 
-/** The host:port of a stored proxy, for display; undefined when it cannot be read. */
-export function proxyHostOf(stored: string | null | undefined): string | undefined {
-  if (!stored) return undefined;
-  const parsed = parseProxy(stored);
-  return parsed.ok ? parsed.proxy.host : undefined;
-}
-
 /** Whether a stored proxy and a new one are the same proxy (however each was written). */
 export function isSameProxy(stored: string | null | undefined, next: ParsedProxy | null): boolean {
   if (!stored || !next) return !stored && !next;

@@ -19,11 +19,12 @@ import { setAccountTags } from '../../../tasks/fleet/account-tags.ts';
 import { describeIdentity, fallbackIdentity, identityKey, readIdentity } from '../../../warmup/identity.ts';
 import type { BrowserProfile } from '../../../warmup/providers/provider.ts';
 import { createRandom } from '../../../warmup/random.ts';
-import { escapeHtml, truncate } from '../../shared/text-budget.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
 import { deleteProxyMessage } from '../middlewares/credentials.ts';
 import { platformsOf, readPlatform } from '../platform-input.ts';
+import { shownInput } from '../quoted-input.ts';
 import { checkFleetPairs, type FleetPairs, splitFleetPairs } from './fleet-pairs.ts';
 import {
   applyBrowserSettings,
@@ -43,7 +44,7 @@ export function accountSetFeature(deps: BotDeps) {
     if (!(await requireRole(ctx, db, 'admin', 'account_set'))) return;
     const args = commandArgs(ctx);
     const split = splitFleetPairs(args.slice(1));
-    // A proxy may hold a password in a form the credentials guard does not know (host:port:user:pass).
+    // Any proxy= message is deleted, with or without a password (the guard deletes those anyway).
     const note = split.ok && split.fleet.proxy !== undefined ? await deleteProxyMessage(ctx) : undefined;
     const answer = await setAccount(ctx, args, split);
     await ctx.reply(note ? `${answer}\n${note}` : answer, { parse_mode: 'HTML' });
@@ -58,7 +59,7 @@ export function accountSetFeature(deps: BotDeps) {
     const t = ctx.t.accountSet;
     if (args.length < 2) return t.usage;
     const username = parseAccountRef(args[0]!);
-    if (!username) return t.unknownAccount(escapeHtml(truncate(args[0]!, 40)));
+    if (!username) return t.unknownAccount(shownInput(args[0]!) ?? ctx.t.hiddenLink);
     if (!split.ok) return explain(ctx, split.error);
     const fleetProblem = checkFleetPairs(ctx.t, split.fleet);
     if (fleetProblem) return fleetProblem;
@@ -69,7 +70,10 @@ export function accountSetFeature(deps: BotDeps) {
     const platformText = parsed?.pairs.get('platform');
     const platform = platformText === undefined ? undefined : readPlatform(platformText, platforms);
     if (platformText !== undefined && platform === undefined)
-      return ctx.t.platforms.unknown(escapeHtml(truncate(platformText, 40)), platforms.names.join(', '));
+      return ctx.t.platforms.unknown(
+        shownInput(platformText) ?? ctx.t.hiddenLink,
+        platforms.names.join(', '),
+      );
     return db.transaction(async (tx) => {
       const [account] = await findAccountsByUsernames(tx, [username]);
       if (!account) return t.unknownAccount(escapeHtml(username));
@@ -175,7 +179,7 @@ function describeProfile(profile: BrowserProfile | null): string {
 
 function explain(ctx: BotContext, error: SettingError, hideText = false): string {
   const t = ctx.t.accountSet;
-  const shown = (text: string) => (hideText ? ctx.t.hiddenLink : escapeHtml(truncate(text, 60)));
+  const shown = (text: string) => (hideText ? undefined : shownInput(text, 60)) ?? ctx.t.hiddenLink;
   switch (error.kind) {
     case 'noPairs':
       return t.usage;

@@ -13,10 +13,9 @@ import { type BrowserIdentity, describeIdentity } from '../../../warmup/identity
 import { browserProfileSchema } from '../../../warmup/providers/provider.ts';
 import type { Texts } from '../../i18n/index.ts';
 import { ignoreNotModified } from '../../notifications/send-with-retry.ts';
-import { escapeHtml, truncate } from '../../shared/text-budget.ts';
+import { escapeHtml } from '../../shared/text-budget.ts';
 import { parseUsername } from '../account-input.ts';
 import { type BotContext, type BotDeps, commandArgs, requireRole } from '../context.ts';
-import { deleteProxyMessage } from '../middlewares/credentials.ts';
 import { platformsOf, readPlatform, takePlatformArg } from '../platform-input.ts';
 import { looksLikeUrl, shownInput } from '../quoted-input.ts';
 import { accountsListView, parseListArgs } from './list.ts';
@@ -52,15 +51,7 @@ export function accountsFeature(deps: BotDeps) {
   // A message naming a proxy's password is deleted (middlewares/credentials.ts).
   feature.command('account_add', async (ctx) => {
     if (!(await requireRole(ctx, db, 'admin', 'account_add'))) return;
-    const args = commandArgs(ctx);
-    // host:port:user:pass holds a password the guard cannot see; a URL's it deletes by itself.
-    const secret = args.some((arg) => {
-      const parsed = parseProxy(arg);
-      return parsed.ok && parsed.proxy.hasPassword;
-    });
-    const note = secret ? await deleteProxyMessage(ctx) : undefined;
-    const answer = await addAccount(ctx, args);
-    await ctx.reply(note ? `${answer}\n${note}` : answer, { parse_mode: 'HTML' });
+    await ctx.reply(await addAccount(ctx, commandArgs(ctx)), { parse_mode: 'HTML' });
   });
 
   /** Validates and inserts; returns the one line to answer with. */
@@ -70,7 +61,10 @@ export function accountsFeature(deps: BotDeps) {
     const platforms = platformsOf(deps);
     const platform = platformText === undefined ? null : readPlatform(platformText, platforms);
     if (platform === undefined)
-      return ctx.t.platforms.unknown(escapeHtml(truncate(platformText!, 40)), platforms.names.join(', '));
+      return ctx.t.platforms.unknown(
+        shownInput(platformText!) ?? ctx.t.hiddenLink,
+        platforms.names.join(', '),
+      );
     if (args.length < 1 || args.length > 2) return t.usageAdd;
     // The proxy typed first is a common slip; it (maybe with a password) is never echoed.
     if (looksLikeUrl(args[0]!) || parseProxy(args[0]!).ok) return t.proxyFirst;

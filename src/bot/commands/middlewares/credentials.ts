@@ -1,4 +1,5 @@
-// A message to the bot that carries credentials (`user:pass@` in any argument) does not stay in
+// A message to the bot that carries credentials (`user:pass@` or `host:port:user:pass` in any
+// argument, quoted-input.ts) does not stay in
 // the chat: it is deleted as soon as it arrives, and the sender is told — or, when the bot may not
 // delete it (a group where it is no admin), asked to delete it themselves.
 import type { BotContext } from '../context.ts';
@@ -18,8 +19,8 @@ export function deleteMessageOnce(ctx: BotContext): Promise<boolean> {
 }
 
 /**
- * Deletes a message that names a proxy (which may hold a password in a form the guard below does
- * not know: host:port:user:pass); the line to add to the answer, unless the guard says it already.
+ * Deletes a message that names a proxy, with or without a password; the line to add to the answer,
+ * unless the message held credentials (the guard below deleted it and says so).
  */
 export async function deleteProxyMessage(ctx: BotContext): Promise<string | undefined> {
   const deleted = await deleteMessageOnce(ctx);

@@ -44,7 +44,8 @@ describe('/account_set proxy=', () => {
     const { replies, deleted } = await send('/account_set paula proxy=p1.example.net:8000:buyer:Pw-SECRET-1');
     expect(deleted).toBe(true);
     expect(replies).toEqual([
-      '@paula goes through the proxy p1.example.net:8000 from its next session.\nYour message named a proxy, so I deleted it from the chat.',
+      '@paula goes through the proxy p1.example.net:8000 from its next session.',
+      'Your message held a password, so I deleted it from the chat.',
     ]);
     expect(openProxy(await rowOf('paula'), KEY)).toBe('http://buyer:Pw-SECRET-1@p1.example.net:8000');
     const [audit] = await database().db.select().from(auditLog).where(eq(auditLog.action, 'account.proxy'));
@@ -63,6 +64,13 @@ describe('/account_set proxy=', () => {
       'Your message held a password, so I deleted it from the chat.',
     ]);
     expect(openProxy(await rowOf('paula'), KEY)).toBe('http://buyer:Pw-SECRET-2@p2.example.net:3128');
+    // Audited with the host it replaced (kept in clear beside the sealed URL), never a password.
+    const audits = await database().db.select().from(auditLog).where(eq(auditLog.action, 'account.proxy'));
+    expect(audits.at(-1)?.details).toEqual({
+      accountId: (await rowOf('paula')).id,
+      proxyHost: 'p2.example.net:3128',
+      before: 'p1.example.net:8000',
+    });
     const socks = await send('/account_set pete proxy=socks5://p3.example.net:1080');
     expect(socks.replies[0]).toBe(
       '@pete goes through the proxy p3.example.net:1080 from its next session.\nYour message named a proxy, so I deleted it from the chat.',

@@ -75,21 +75,12 @@ describe('/account_add', () => {
   });
 
   it('takes the sellers’ host:port:user:pass too: the host only in the answer, the message deleted', async () => {
-    const before = bot.fake.messages(admin.id).length;
-    const update = bot.fake.sendText({
-      from: admin,
-      text: '/account_add dora 10.1.2.3:8000:buyer:Seller-PW-9',
-    });
-    const messageId = (update.message as { message_id: number }).message_id;
-    const [reply] = await bot.fake.waitFor(() => {
-      const sent = bot.fake.messages(admin.id).slice(before);
-      return sent.length >= 1 && sent.map((m) => String(m.text));
-    });
-    expect(reply!.split('\n')).toEqual([
+    const { replies, deleted } = await sendSecret(admin, '/account_add dora 10.1.2.3:8000:buyer:Seller-PW-9');
+    expect(replies).toEqual([
       'Account @dora added with proxy 10.1.2.3:8000. Attach its login: send a JSON file with the caption /login dora.',
-      'Your message named a proxy, so I deleted it from the chat.',
+      'Your message held a password, so I deleted it from the chat.',
     ]);
-    expect(bot.fake.message(admin.id, messageId)?.deleted).toBe(true);
+    expect(deleted).toBe(true);
     expect(openProxy((await accountNamed('dora'))!, KEY)).toBe('http://buyer:Seller-PW-9@10.1.2.3:8000');
     expect(JSON.stringify(bot.fake.messages(admin.id))).not.toContain('Seller-PW-9');
     // A SOCKS5 proxy with a password would never work in the browser: refused, with why.
@@ -170,14 +161,43 @@ describe('/account_add', () => {
     expect(JSON.stringify(replies)).not.toContain('Sup3rSecretPw');
   });
 
-  it('a stranger’s message with credentials is deleted too, before the refusal', async () => {
-    const { replies, deleted } = await sendSecret(
-      people.stranger,
-      '/account_add x http://a:Sup3rSecretPw@h.test:1',
-    );
-    expect(replies[0]).toContain(`Your Telegram id is ${people.stranger.id}`);
-    expect(replies[1]).toBe('Your message held a password, so I deleted it from the chat.');
-    expect(deleted).toBe(true);
+  it.each([
+    ['a URL', '/account_add x http://a:Sup3rSecretPw@h.test:1', people.stranger],
+    // Another stranger: one is refused once in a while only.
+    [
+      'the sellers’ form',
+      '/account_add x 10.1.2.3:8000:buyer:Sup3rSecretPw',
+      { ...people.stranger, id: 1667 },
+    ],
+  ])(
+    'a stranger’s message with credentials (%s) is deleted too, before the refusal',
+    async (_, text, from) => {
+      const { replies, deleted } = await sendSecret(from, text);
+      expect(replies[0]).toContain(`Your Telegram id is ${from.id}`);
+      expect(replies[1]).toBe('Your message held a password, so I deleted it from the chat.');
+      expect(deleted).toBe(true);
+    },
+  );
+
+  it('a password in the sellers’ form is deleted whatever else is wrong: a viewer’s, a bad port', async () => {
+    for (const [from, text, note] of [
+      [
+        people.viewer,
+        '/account_add x 10.1.2.3:8000:buyer:Sup3rSecretPw',
+        'В сообщении был пароль, поэтому я удалил его из чата.',
+      ],
+      [
+        admin,
+        '/account_add x 10.1.2.3:99999:buyer:Sup3rSecretPw',
+        'Your message held a password, so I deleted it from the chat.',
+      ],
+    ] as const) {
+      const { replies, deleted } = await sendSecret(from, text);
+      expect(replies[1]).toBe(note);
+      expect(deleted).toBe(true);
+      expect(JSON.stringify(replies)).not.toContain('Sup3rSecretPw');
+    }
+    expect(await accountNamed('x')).toBeUndefined();
   });
 
   it.each([
