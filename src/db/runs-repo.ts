@@ -117,19 +117,6 @@ export async function fixRunPlan(exec: Executor, fence: RunFence, plan: unknown)
   return held?.plan ?? undefined;
 }
 
-/** Gives back one recorded effect that did not happen (while the fence owns the run). */
-export async function releaseRunEffect(exec: Executor, fence: RunFence, kind: string): Promise<boolean> {
-  const rows = await exec
-    .update(runs)
-    .set({
-      effects: sql`jsonb_set(${runs.effects}, array[${kind}::text], to_jsonb(${recorded(kind)} - 1))`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(ownedBy(fence), sql`${recorded(kind)} > 0`))
-    .returning({ id: runs.id });
-  return rows.length > 0;
-}
-
 export async function saveScreenshot(
   exec: Executor,
   runId: number,

@@ -5,7 +5,7 @@
 // engine performs it.
 import type { Db } from '../db/client.ts';
 import type { Lease } from '../db/leases-repo.ts';
-import { claimRunEffect, fixRunPlan, type RunFence, releaseRunEffect } from '../db/runs-repo.ts';
+import { claimRunEffect, fixRunPlan, type RunFence } from '../db/runs-repo.ts';
 import type { RunRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { runTotals } from '../tasks/run-session.ts';
@@ -42,12 +42,6 @@ export function runLedgerOpener(
           log.warn({ err, runId: fence.runId, kind }, 'could not record an effect before it: not performed');
           return 'unrecorded';
         }
-      },
-      async release(kind) {
-        // Unreleased, the run does one fewer of these: never one more.
-        await releaseRunEffect(db, fence, kind).catch((err) =>
-          log.warn({ err, runId: fence.runId, kind }, 'could not give back an effect that did not happen'),
-        );
       },
     };
   };

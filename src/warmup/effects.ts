@@ -22,8 +22,6 @@ export type EffectLedger = {
   done: WarmupCounters;
   /** Records one effect before it is performed; resolves once the record is written (or not). */
   claim(kind: EffectKind): Promise<Claim>;
-  /** Gives back a granted effect that certainly did not happen (a toggle that did not turn on). */
-  release(kind: EffectKind): Promise<void>;
 };
 
 /** A ledger in memory for a session outside any run (tests, benches): nothing done before it. */
@@ -36,9 +34,6 @@ export function createLocalLedger(targets: RunTargets): EffectLedger {
       if (recorded[kind] >= targets[kind]) return 'refused';
       recorded[kind]++;
       return 'granted';
-    },
-    async release(kind) {
-      recorded[kind] = Math.max(0, recorded[kind] - 1);
     },
   };
 }

@@ -165,12 +165,6 @@ async function record(walk: Walk, kind: EffectKind): Promise<boolean> {
   return false;
 }
 
-/** Gives back a recorded effect that did not happen. */
-async function unrecord(walk: Walk, kind: EffectKind): Promise<void> {
-  walk.input.counters[kind]--;
-  await abortable(walk.input.ledger.release(kind), walk.input.signal);
-}
-
 /** The start page's feed, then the search and its results; what was owed and not done is logged. */
 async function followPlan(walk: Walk, plan: SessionPlan): Promise<void> {
   const { profile, log } = walk.input;
@@ -186,7 +180,9 @@ async function followPlan(walk: Walk, plan: SessionPlan): Promise<void> {
       `${owed.follow} follow(s) not done: no follow button, or already followed, on the remaining items, or it was not recorded`,
     );
   if (owed.comment > 0 && !walk.refused.has('comments'))
-    log(`${owed.comment} comment(s) not done: comments were off on the remaining items`);
+    log(
+      `${owed.comment} comment(s) not done: comments were off on the remaining items, or it was not recorded`,
+    );
 }
 
 async function open(walk: Walk, url: string, expect: SelectorField): Promise<void> {
@@ -301,14 +297,18 @@ async function toggle(walk: Walk, kind: Toggle): Promise<void> {
     await walk.checkPage();
     if (!(await record(walk, EFFECT_OF[kind]))) return;
     const result = await walk.engage.switchOn(control, kind);
-    if (result === 'unchanged') {
-      log(`clicked ${kind} once, but it did not turn on: not counted, not clicked again`);
-      await unrecord(walk, EFFECT_OF[kind]);
-      return;
-    }
     walk.owed[kind]--;
     progress();
-    log(result === 'clicked' ? `${PAST[kind]} (unverified: selectors.${kind}Active is not set)` : PAST[kind]);
+    // Not shown as on within the wait: it may still land, so the record stands — at worst the run
+    // does one fewer, never one more.
+    if (result === 'unchanged')
+      log(
+        `clicked ${kind} once, but it did not show as on: kept as done (it may land late), not clicked again`,
+      );
+    else
+      log(
+        result === 'clicked' ? `${PAST[kind]} (unverified: selectors.${kind}Active is not set)` : PAST[kind],
+      );
   } finally {
     await control.dispose().catch(() => {});
   }
@@ -324,6 +324,8 @@ async function comment(walk: Walk): Promise<void> {
   const result = await walk.engage.comment(text, () => record(walk, 'comments'));
   if (result === 'off')
     return log('comments are off on this item (selectors.commentsOff); trying a later one');
+  // Not recorded (refused, or the database away): still owed, unless the ledger refused comments.
+  if (result === 'refused') return;
   walk.owed.comment--;
   if (result !== 'posted') return;
   progress();
