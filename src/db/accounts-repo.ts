@@ -34,10 +34,6 @@ export async function insertAccount(
   return row;
 }
 
-export async function listAccounts(exec: Executor) {
-  return exec.select().from(accounts).where(live).orderBy(asc(accounts.username));
-}
-
 /**
  * Each run of a task with its account's name, health and quarantine, by name: what a restart
  * warning shows and what "restart the healthy ones" leaves out.

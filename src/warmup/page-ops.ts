@@ -106,7 +106,6 @@ export function createPageOps(page: Page, profile: SiteProfile, signal: AbortSig
     onMarkerPath: markers.onMarkerPath,
     waitForItemChange: waits.waitForItemChange,
     relates: find.relates,
-    mostVisibleHandle: find.mostVisibleHandle,
     waitUntilEnabled: find.waitUntilEnabled,
     anyVisible: find.anyVisible,
   };
@@ -144,12 +143,6 @@ function createFinder(page: Page, profile: SiteProfile, signal: AbortSignal, gua
    */
   async function relates(target: ElementHandle, selector: string, outward: boolean): Promise<boolean> {
     return guard(page.locator(selector).evaluateAll(relatesTo, [target, outward] as const));
-  }
-
-  /** The most visible match as a handle that keeps pointing at that element while the page changes. */
-  async function mostVisibleHandle(selector: string): Promise<ElementHandle | null> {
-    const found = await mostVisible(selector);
-    return found ? guard(found.elementHandle()) : null;
   }
 
   /** Waits until the control is enabled; false when it is still disabled after timeoutMs. */
@@ -215,7 +208,6 @@ function createFinder(page: Page, profile: SiteProfile, signal: AbortSignal, gua
     requireSelector,
     require,
     relates,
-    mostVisibleHandle,
     waitUntilEnabled,
     currentItem,
     currentScope,

@@ -55,11 +55,6 @@ export function selectionTokens(selection: Selection): string[] {
   ];
 }
 
-/** Whether the selection names groups (a tag, a platform, all) rather than accounts only. */
-export function hasGroups(selection: Selection): boolean {
-  return selection.all || selection.tags.length > 0 || selection.platforms.length > 0;
-}
-
 export type SelectionOptions = {
   /** Groups also take accounts that cannot be warmed now (logged out, captcha, blocked). */
   includeUnwarmable?: boolean;

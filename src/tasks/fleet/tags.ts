@@ -3,7 +3,6 @@
 // so an exported cell never needs a spreadsheet-formula guard); an account has at most 10.
 
 export const MAX_TAGS = 10;
-export const MAX_TAG_LENGTH = 32;
 /** Written alone, it clears an account's tags; so it cannot be a tag itself. */
 export const NO_TAGS = 'none';
 
