@@ -2,7 +2,7 @@
 // and a readable error naming the variable when a value is wrong. Pure: loadConfig(env).
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
-import { isTrustedProxyEntry } from './http/client-address.ts';
+import { isIpRange } from './ip-ranges.ts';
 
 const optionalText = z
   .string()
@@ -124,7 +124,7 @@ const envSchema = z.object({
         .split(',')
         .map((p) => p.trim())
         .filter((p) => p !== '');
-      const bad = entries.find((entry) => !isTrustedProxyEntry(entry));
+      const bad = entries.find((entry) => !isIpRange(entry));
       if (bad === undefined) return entries;
       ctx.addIssue({
         code: 'custom',

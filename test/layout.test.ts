@@ -107,6 +107,18 @@ describe('the layout rules', () => {
       flagged: ['src/db/d.ts', 'src/jobs/j.ts', 'src/tasks/t.ts', 'src/warmup/providers/w.ts'],
     },
     {
+      rule: 'an import of a folder of src by a top-level module (config, logger, …)',
+      files: {
+        'src/http/h.ts': 'export const x = 1;\n',
+        'src/warmup/w.ts': 'export const x = 1;\n',
+        'src/logger.ts': 'export const x = 1;\n',
+        'src/config.ts': imports('./http/h.ts'),
+        'src/shutdown.ts': imports('./warmup/w.ts'),
+        'src/safe-error.ts': imports('./logger.ts'),
+      },
+      flagged: ['src/config.ts', 'src/shutdown.ts'],
+    },
+    {
       rule: 'an arrow that climbs inside src/bot',
       files: {
         'src/bot/commands/quarantine/notice.ts': 'export const x = 1;\n',

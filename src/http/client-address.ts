@@ -3,13 +3,14 @@
 // own proxies: what a client writes into the header itself stands to the left and is never believed.
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
+import { addIpRange } from '../ip-ranges.ts';
 
 export type ClientAddressOf = (req: IncomingMessage) => string;
 
 /** `trusted`: addresses and CIDR ranges (`10.0.0.5`, `10.0.0.0/8`, `::1`, `fd00::/8`). */
 export function createClientAddress(trusted: readonly string[]): ClientAddressOf {
   const proxies = new BlockList();
-  for (const entry of trusted) addTrusted(proxies, entry);
+  for (const entry of trusted) addIpRange(proxies, entry);
   const isTrusted = (address: string) => {
     const bare = unmapped(address);
     const family = isIP(bare);
@@ -31,31 +32,6 @@ export function createClientAddress(trusted: readonly string[]): ClientAddressOf
     }
     return hops[0] ? unmapped(hops[0]) : peer;
   };
-}
-
-/** True when the entry is an IP address or a CIDR range this module can trust. */
-export function isTrustedProxyEntry(entry: string): boolean {
-  try {
-    addTrusted(new BlockList(), entry);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function addTrusted(list: BlockList, entry: string): void {
-  const [address = '', bits, extra] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined) throw new Error(`not an IP address or CIDR range: ${entry}`);
-  const type = family === 6 ? 'ipv6' : 'ipv4';
-  if (bits === undefined) {
-    list.addAddress(address, type);
-    return;
-  }
-  const prefix = Number(bits);
-  if (!/^\d{1,3}$/.test(bits) || prefix > (family === 6 ? 128 : 32))
-    throw new Error(`not a CIDR prefix: ${entry}`);
-  list.addSubnet(address, prefix, type);
 }
 
 /** ::ffff:10.0.0.1, as a dual-stack socket reports an IPv4 peer, is 10.0.0.1. */
