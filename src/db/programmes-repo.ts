@@ -24,8 +24,10 @@ export async function insertProgramme(exec: Executor, row: NewProgramme, account
   return programme;
 }
 
-export async function findProgramme(exec: Executor, id: number) {
-  const [row] = await exec.select().from(programmes).where(eq(programmes.id, id));
+/** `forUpdate`: locked until the transaction ends (membership changes check, then write, under it). */
+export async function findProgramme(exec: Executor, id: number, options: { forUpdate?: boolean } = {}) {
+  const query = exec.select().from(programmes).where(eq(programmes.id, id));
+  const [row] = options.forUpdate ? await query.for('update') : await query;
   return row;
 }
 

@@ -139,26 +139,29 @@ export type MemberChange =
       problem: 'notFound' | 'notLive' | 'unknownAccount' | 'already' | 'notMember' | 'lastAccount';
     };
 
-/** Adds or removes an account from the next programme day (day 1 when it has not begun). */
+/**
+ * Adds or removes an account from the next programme day (day 1 when it has not begun). Checked and
+ * written under the programme's row lock: two changes at once (or a stop) never pass each other.
+ */
 export async function changeMember(
   db: Db,
   input: { id: number; username: string; change: 'add' | 'remove'; actorId: number; now: Date },
 ): Promise<MemberChange> {
-  const programme = await findProgramme(db, input.id);
-  if (!programme) return { ok: false, problem: 'notFound' };
-  if (!isLive(programme.status)) return { ok: false, problem: 'notLive' };
   const [account] = await findAccountsByUsernames(db, [input.username]);
-  if (!account) return { ok: false, problem: 'unknownAccount' };
-  const fromDay = Math.max(1, programmeDayAt(programme, input.now) + 1);
-  const members = await programmeMembers(db, programme.id);
-  const member = members.find((m) => m.accountId === account.id);
-  const active = (m: (typeof members)[number]) => m.untilDay === null || m.untilDay > fromDay;
-  if (input.change === 'add' && member && active(member)) return { ok: false, problem: 'already' };
-  if (input.change === 'remove') {
-    if (!member || !active(member)) return { ok: false, problem: 'notMember' };
-    if (members.filter(active).length === 1) return { ok: false, problem: 'lastAccount' };
-  }
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx): Promise<MemberChange> => {
+    const programme = await findProgramme(tx, input.id, { forUpdate: true });
+    if (!programme) return { ok: false, problem: 'notFound' };
+    if (!isLive(programme.status)) return { ok: false, problem: 'notLive' };
+    if (!account) return { ok: false, problem: 'unknownAccount' };
+    const fromDay = Math.max(1, programmeDayAt(programme, input.now) + 1);
+    const members = await programmeMembers(tx, programme.id);
+    const member = members.find((m) => m.accountId === account.id);
+    const active = (m: (typeof members)[number]) => m.untilDay === null || m.untilDay > fromDay;
+    if (input.change === 'add' && member && active(member)) return { ok: false, problem: 'already' };
+    if (input.change === 'remove') {
+      if (!member || !active(member)) return { ok: false, problem: 'notMember' };
+      if (members.filter(active).length === 1) return { ok: false, problem: 'lastAccount' };
+    }
     if (input.change === 'add') await addMember(tx, programme.id, account.id, fromDay);
     else {
       await removeMember(tx, programme.id, account.id, fromDay);
@@ -172,8 +175,8 @@ export async function changeMember(
       action: `programme.${input.change}`,
       details: { programmeId: programme.id, accountId: account.id, fromDay },
     });
+    return { ok: true, fromDay };
   });
-  return { ok: true, fromDay };
 }
 
 export type MembersAdded =
@@ -187,27 +190,30 @@ export async function addMembers(
   db: Db,
   input: { id: number; tokens: readonly string[]; actorId: number; now: Date; selection?: SelectionOptions },
 ): Promise<MembersAdded> {
-  const programme = await findProgramme(db, input.id);
-  if (!programme) return { ok: false, problem: 'notFound' };
-  if (!isLive(programme.status)) return { ok: false, problem: 'notLive' };
+  if (!(await findProgramme(db, input.id))) return { ok: false, problem: 'notFound' };
   const chosen = await chooseMembers(db, input.tokens, input.selection ?? {});
   if (!chosen.ok) return chosen;
-  const fromDay = Math.max(1, programmeDayAt(programme, input.now) + 1);
-  const members = await programmeMembers(db, programme.id);
-  const active = new Set(
-    members.filter((m) => m.untilDay === null || m.untilDay > fromDay).map((m) => m.accountId),
-  );
-  const joining = chosen.accountIds.filter((id) => !active.has(id));
-  if (active.size + joining.length > MAX_ACCOUNTS)
-    return { ok: false, problem: 'tooManyAccounts', count: active.size + joining.length, max: MAX_ACCOUNTS };
-  if (joining.length > 0)
-    await db.transaction(async (tx) => {
-      for (const accountId of joining) await addMember(tx, programme.id, accountId, fromDay);
+  // Checked and written under the programme's row lock, as changeMember: the 200 hold however many
+  // additions come at once, and a programme stopped meanwhile gains no one.
+  return db.transaction(async (tx): Promise<MembersAdded> => {
+    const programme = await findProgramme(tx, input.id, { forUpdate: true });
+    if (!programme) return { ok: false, problem: 'notFound' };
+    if (!isLive(programme.status)) return { ok: false, problem: 'notLive' };
+    const fromDay = Math.max(1, programmeDayAt(programme, input.now) + 1);
+    const members = await programmeMembers(tx, programme.id);
+    const active = new Set(
+      members.filter((m) => m.untilDay === null || m.untilDay > fromDay).map((m) => m.accountId),
+    );
+    const joining = chosen.accountIds.filter((id) => !active.has(id));
+    const count = active.size + joining.length;
+    if (count > MAX_ACCOUNTS) return { ok: false, problem: 'tooManyAccounts', count, max: MAX_ACCOUNTS };
+    for (const accountId of joining) await addMember(tx, programme.id, accountId, fromDay);
+    if (joining.length > 0)
       await recordAudit(tx, {
         actorId: input.actorId,
         action: 'programme.add',
         details: { programmeId: programme.id, accountIds: joining, fromDay },
       });
-    });
-  return { ok: true, fromDay, added: joining.length, already: chosen.accountIds.length - joining.length };
+    return { ok: true, fromDay, added: joining.length, already: chosen.accountIds.length - joining.length };
+  });
 }
