@@ -241,6 +241,8 @@ export const en = {
     badSettings: (problems: string) => `These settings do not work: ${problems}.`,
     created: (id: number, count: number, preset: string) =>
       `Task #${id} created: ${accountsN(count)}, preset ${preset}.`,
+    leftOut: (count: number) =>
+      `Left out of the group: ${accountsN(count)} that cannot be warmed now (logged out, blocked or at a captcha). See /accounts.`,
     defaultPreset: 'default',
     pickAccounts: (selected: number, total: number) =>
       `New task, step 1 of 3: pick the accounts (${num(selected)} of ${num(total)} selected; ⚠️ = not healthy).`,

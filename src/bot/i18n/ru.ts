@@ -234,6 +234,8 @@ export const ru: Texts = {
     badSettings: (problems: string) => `Эти настройки не годятся: ${problems}.`,
     created: (id: number, count: number, preset: string) =>
       `Задача #${id} создана: ${accountsN(count)}, пресет ${preset}.`,
+    leftOut: (count: number) =>
+      `Не вошли из группы: ${accountsN(count)} — их сейчас не прогреть (разлогинены, заблокированы или на капче). См. /accounts.`,
     defaultPreset: 'по умолчанию',
     pickAccounts: (selected: number, total: number) =>
       `Новая задача, шаг 1 из 3: выберите аккаунты (выбрано ${num(selected)} из ${num(total)}; ⚠️ — неисправен).`,

@@ -65,5 +65,7 @@ async function createFromLine(deps: BotDeps, ctx: BotContext, line: string) {
     args.name,
     args.overrides,
   );
-  await ctx.reply(card.text, card.extra);
+  // A group's accounts that cannot be warmed now are left out: said, not silent.
+  const text = chosen.leftOut > 0 ? `${card.text}\n${t.leftOut(chosen.leftOut)}` : card.text;
+  await ctx.reply(text, card.extra);
 }

@@ -55,6 +55,17 @@ describe('/new accounts= with groups', () => {
     expect(await accountsOf('accounts=platform:tiktok')).toEqual([ids.alice, ids.bob, ids.carol]);
   });
 
+  it('says how many of a group were left out because they cannot be warmed now', async () => {
+    const answer = await bot.ask(op, '/new accounts=tag:spring');
+    expect(answer.split('\n')).toEqual([
+      `Task #${taskIdIn(answer)} created: 2 accounts, preset default.`,
+      'Left out of the group: 1 account that cannot be warmed now (logged out, blocked or at a captcha). See /accounts.',
+    ]);
+    // Named, or a group with none left out: nothing more is said.
+    expect(await bot.ask(op, '/new accounts=tag:us')).not.toContain('Left out');
+    expect(await bot.ask(op, '/new accounts=alice,dave')).not.toContain('Left out');
+  });
+
   it('unknown names, tags and platforms are named in one sentence; nothing is created', async () => {
     const before = await taskCounts(database().db, bot.jobs);
     expect(await bot.ask(op, '/new accounts=tag:autumn,zed,alice')).toBe(
