@@ -4,6 +4,7 @@
 // they appear in no error. And which of our commands a document's caption names.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { addressedCommand } from './addressed-command.ts';
 import type { BotContext } from './context.ts';
 
 const DOWNLOAD_TIMEOUT_MS = 30_000;
@@ -18,11 +19,8 @@ export function captionCommand(
   caption: string,
   names: readonly string[],
 ): string[] | undefined {
-  const command = /^\/(\w+)(?:@(\w+))?(?:\s+|$)/.exec(caption);
-  if (!command || !names.includes(command[1]!.toLowerCase())) return undefined;
-  const addressee = command[2];
-  if (addressee && addressee.toLowerCase() !== ctx.me?.toLowerCase()) return undefined;
-  return caption.slice(command[0].length).split(/\s+/).filter(Boolean);
+  const command = addressedCommand(caption, ctx.me);
+  return command && names.includes(command.name) ? command.args : undefined;
 }
 
 export async function downloadDocument(

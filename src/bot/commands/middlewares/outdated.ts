@@ -5,10 +5,9 @@
 import { type MiddlewareFn, TelegramError } from 'telegraf';
 import { duration, type Units } from '../../i18n/intl.ts';
 import { outdatedOf } from '../../shared/outdated.ts';
+import { addressedCommand } from '../addressed-command.ts';
 import type { BotContext } from '../context.ts';
 import { deleteMessageOnce } from './credentials.ts';
-
-const COMMAND_RE = /^\/([A-Za-z0-9_]{1,32})(?:@(\w+))?(?:\s|$)/;
 
 export function skipOutdated(): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
@@ -37,11 +36,8 @@ function commandOf(ctx: BotContext): string | undefined | null {
   const msg = ctx.message ?? ctx.editedMessage;
   if (!msg) return undefined;
   const text = 'text' in msg ? msg.text : 'caption' in msg ? msg.caption : undefined;
-  const match = text ? COMMAND_RE.exec(text.trimStart()) : null;
-  if (!match) return undefined;
-  const addressee = match[2];
-  if (addressee && addressee.toLowerCase() !== ctx.me?.toLowerCase()) return null;
-  return `/${match[1]}`;
+  const command = text ? addressedCommand(text, ctx.me) : undefined;
+  return command ? `/${command.name}` : command;
 }
 
 function hasDocument(ctx: BotContext): boolean {
