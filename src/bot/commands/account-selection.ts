@@ -8,7 +8,7 @@ import {
   type SelectionProblem,
 } from '../../tasks/fleet/selection.ts';
 import type { Texts } from '../i18n/index.ts';
-import { escapeHtml, truncate } from '../shared/text-budget.ts';
+import { escapeHtml, joinWithin } from '../shared/text-budget.ts';
 import type { BotDeps } from './context.ts';
 import { platformsOf } from './platform-input.ts';
 import { shownInput } from './quoted-input.ts';
@@ -24,7 +24,8 @@ export function selectionOptions(deps: Pick<BotDeps, 'platforms'>): SelectionOpt
 /** One sentence naming what the fleet does not have: accounts, tags, platforms. */
 export function describeUnknown(t: Texts, unknown: Unknown): string {
   const s = t.fleet.selection;
-  const list = (items: readonly string[]) => escapeHtml(truncate(items.join(', '), 200));
+  // Whole names within the budget, the rest counted: never a name cut in two.
+  const list = (items: readonly string[]) => joinWithin(items.map(escapeHtml), 200);
   const parts = [
     ...(unknown.names.length > 0 ? [s.names(list(unknown.names))] : []),
     ...(unknown.tags.length > 0 ? [s.tags(list(unknown.tags))] : []),

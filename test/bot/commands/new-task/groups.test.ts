@@ -74,6 +74,14 @@ describe('/new accounts= with groups', () => {
     expect(await bot.ask(op, '/new accounts=platform:myspace')).toBe(
       'Unknown platforms: myspace. Send /accounts for the list.',
     );
+    // Many unknown names: whole names within the sentence's budget, the rest counted.
+    const many = Array.from({ length: 40 }, (_, i) => `nobody_number_${String(i).padStart(2, '0')}`);
+    const named = await bot.ask(op, `/new accounts=${many.join(',')}`);
+    const listed = /^Unknown accounts: (.*), \+(\d+)\. Send \/accounts for the list\.$/.exec(named);
+    expect(listed).not.toBeNull();
+    const shown = listed![1]!.split(', ');
+    expect(shown).toEqual(many.slice(0, shown.length));
+    expect(shown.length + Number(listed![2])).toBe(40);
     expect(await bot.ask(op, '/new accounts=tag:-x')).toBe(
       '"tag:-x" is not an account name: letters, digits, _ and ., at most 24 characters.',
     );
