@@ -98,6 +98,7 @@ export function accountsFeature(deps: BotDeps) {
       })
       .catch((err) => {
         // Without a key a proxy with credentials is refused (db/account-proxy.ts): nothing was written.
+        // Answered here rather than by bot.catch, so the answer comes before the guard's deletion note.
         if (err instanceof ProxyKeyMissingError) return NO_KEY;
         throw err;
       });
