@@ -1,7 +1,8 @@
-// Saved logins in bulk (a ZIP of `<username>.json` sent with the caption /login): each one, already
-// read and validated by the bot's login-file parser, is encrypted with the secrets key and attached
-// to its live account as a single /login upload does — health back from logged_out, a quarantine
-// lifted — audited per account, all in one transaction. Names without a live account are reported.
+// Saved logins attached to their accounts — one file sent with `/login <name>`, or a ZIP of
+// `<username>.json` sent with the caption /login: each one, already read and validated by the bot's
+// login-file parser, is encrypted with the secrets key and attached to its live account (locked) —
+// health back from logged_out, a quarantine lifted — audited per account, all in one transaction.
+// Names without a live account are reported.
 import { attachLogin } from '../../db/accounts-repo.ts';
 import { recordAudit } from '../../db/audit-repo.ts';
 import type { Db } from '../../db/client.ts';
@@ -26,7 +27,7 @@ export type AttachedLogins = {
 export async function attachLogins(
   db: Db,
   key: Buffer,
-  input: { entries: readonly LoginEntry[]; actorId: number | null },
+  input: { entries: readonly LoginEntry[]; actorId: number | null; via: 'file' | 'zip' },
 ): Promise<AttachedLogins> {
   return db.transaction(async (tx) => {
     const found = await findFleetAccounts(
@@ -51,7 +52,7 @@ export async function attachLogins(
           username: account.username,
           cookies: entry.cookies,
           origins: entry.origins,
-          via: 'zip',
+          via: input.via,
         },
       });
       // A new login is a person having looked at the account: it resumes a paused one.

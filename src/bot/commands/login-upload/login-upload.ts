@@ -8,10 +8,8 @@
 import { Composer } from 'telegraf';
 import { editedMessage, message } from 'telegraf/filters';
 import type { Document } from 'telegraf/types';
-import { attachLogin, findAccountsByUsernames } from '../../../db/accounts-repo.ts';
-import { recordAudit } from '../../../db/audit-repo.ts';
-import { sealLogin } from '../../../tasks/login-cipher.ts';
-import { liftQuarantine } from '../../../tasks/quarantine.ts';
+import { findAccountsByUsernames } from '../../../db/accounts-repo.ts';
+import { attachLogins } from '../../../tasks/fleet/attach-logins.ts';
 import { parseAccountRef } from '../account-input.ts';
 import { type BotContext, type BotDeps, hasRole, requireRole } from '../context.ts';
 import { captionCommand, downloadDocument } from '../document-download.ts';
@@ -74,6 +72,7 @@ export function loginUploadFeature(deps: BotDeps) {
     const username = parseAccountRef(args[0]!);
     if (!username) return ctx.t.badAccountName(shownInput(args[0]!) ?? ctx.t.hiddenLink);
     if (!secretsKey) return t.noKey;
+    // Asked before the download, and again (locked) when the login is attached.
     const [account] = await findAccountsByUsernames(db, [username]);
     if (!account) return t.unknownAccount(shownInput(username) ?? '');
     const tooBig = t.tooBig(MAX_LOGIN_BYTES / 1024);
@@ -84,24 +83,21 @@ export function loginUploadFeature(deps: BotDeps) {
     const parsed = parseLoginFile(bytes);
     if (!parsed.ok) return describeProblem(ctx, parsed);
     const cookies = parsed.state.cookies.length;
-    const blob = sealLogin(secretsKey, parsed.state);
-    const resumed = await db.transaction(async (tx) => {
-      await attachLogin(tx, account.id, blob);
-      await recordAudit(tx, {
-        actorId: ctx.actor.id,
-        action: 'account.login',
-        details: {
-          accountId: account.id,
-          username: account.username,
-          cookies,
-          origins: parsed.state.origins.length,
-        },
-      });
-      // A new saved login is a person having looked at the account: it resumes a paused one.
-      return liftQuarantine(tx, { accountId: account.id, actorId: ctx.actor.id, via: 'login' });
+    const entry = {
+      username: account.username,
+      state: parsed.state,
+      cookies,
+      origins: parsed.state.origins.length,
+    };
+    const result = await attachLogins(db, secretsKey, {
+      entries: [entry],
+      actorId: ctx.actor.id,
+      via: 'file',
     });
+    const [done] = result.attached;
+    if (!done) return t.unknownAccount(shownInput(username) ?? ''); // removed meanwhile
     const attached = t.attached(shownInput(account.username) ?? '', cookies);
-    return resumed ? `${attached}\n${ctx.t.fleet.quarantine.resumedByLogin}` : attached;
+    return done.resumed ? `${attached}\n${ctx.t.fleet.quarantine.resumedByLogin}` : attached;
   };
 
   return feature;

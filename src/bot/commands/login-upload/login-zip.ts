@@ -48,7 +48,7 @@ export async function attachZip(deps: BotDeps, ctx: BotContext, document: Docume
   }
   const result =
     entries.length > 0
-      ? await attachLogins(deps.db, deps.secretsKey, { entries, actorId: ctx.actor.id })
+      ? await attachLogins(deps.db, deps.secretsKey, { entries, actorId: ctx.actor.id, via: 'zip' })
       : { attached: [], unknown: [] };
   for (const name of result.unknown)
     refused.push(t.line(escapeHtml(`${name}.json`), t.reasons.unknownAccount));
