@@ -2,10 +2,10 @@
 // files of WARMUP_SITE_PROFILES (each naming itself; one may replace a built-in of its name), and
 // WARMUP_SITE_PROFILE, the default for accounts that name none (a file, as before, or a name).
 // Every file is validated here, once, at start; a wrong one is one line naming the file and field.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSiteProfile, type SiteProfile, SiteProfileError } from './site-profile.ts';
+import { loadSiteProfile, type SiteProfile, SiteProfileError } from './site-profile.ts';
 
 /** The profiles that ship with the product; the first is the default when nothing else is set. */
 export const BUILT_IN_PLATFORMS = ['tiktok', 'instagram', 'youtube'] as const;
@@ -57,12 +57,12 @@ export type LoadOptions = {
 export async function loadSiteProfiles(options: LoadOptions = {}): Promise<SiteProfiles> {
   const found = new Map<string, { profile: SiteProfile; source: string }>();
   for (const file of await jsonFiles(options.builtInDirectory ?? BUILT_IN_DIR)) {
-    const profile = await readProfileFile(file);
+    const profile = await loadSiteProfile(file);
     found.set(profile.name, { profile, source: 'built in' });
   }
   const fromDirectory = new Map<string, string>();
   for (const file of options.directory ? await jsonFiles(options.directory) : []) {
-    const profile = await readProfileFile(file);
+    const profile = await loadSiteProfile(file);
     const earlier = fromDirectory.get(profile.name);
     if (earlier) throw sameName(profile.name, earlier, file);
     fromDirectory.set(profile.name, file);
@@ -71,7 +71,7 @@ export async function loadSiteProfiles(options: LoadOptions = {}): Promise<SiteP
   let defaultName: string = BUILT_IN_PLATFORMS[0];
   const given = options.defaultProfile?.trim();
   if (given && isPath(given)) {
-    const profile = await readProfileFile(given);
+    const profile = await loadSiteProfile(given);
     const earlier = fromDirectory.get(profile.name);
     if (earlier && path.resolve(earlier) !== path.resolve(given))
       throw sameName(profile.name, earlier, given);
@@ -117,32 +117,4 @@ async function jsonFiles(directory: string): Promise<string[]> {
     .filter((name) => name.toLowerCase().endsWith('.json'))
     .sort()
     .map((name) => path.join(directory, name));
-}
-
-/** One file, validated; any problem is one line: the file, then each bad field and what is wrong. */
-async function readProfileFile(file: string): Promise<SiteProfile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new SiteProfileError(`site profile ${file} could not be read: ${code}`, { cause: err });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new SiteProfileError(`site profile ${file} is not valid JSON: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  try {
-    return parseSiteProfile(data, `site profile ${file}`);
-  } catch (err) {
-    if (!(err instanceof SiteProfileError)) throw err;
-    throw new SiteProfileError(`site profile ${file} is invalid: ${err.problems.join('; ')}`, {
-      cause: err,
-      problems: err.problems,
-    });
-  }
 }

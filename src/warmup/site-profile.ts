@@ -162,8 +162,6 @@ export class SiteProfileError extends Error {
   }
 }
 
-const BUILT_IN = new URL('./profiles/tiktok.json', import.meta.url);
-
 /** Validates profile data; the error names the source and every bad field ("selectors.like: …"). */
 export function parseSiteProfile(data: unknown, source = 'site profile'): SiteProfile {
   const parsed = siteProfileSchema.safeParse(data);
@@ -176,27 +174,32 @@ export function parseSiteProfile(data: unknown, source = 'site profile'): SitePr
   });
 }
 
-/** Reads a profile JSON file; without a path, the built-in TikTok profile. */
-export async function loadSiteProfile(path?: string): Promise<SiteProfile> {
-  const source = path ?? BUILT_IN;
+/** One profile file, validated; any problem is one line: the file, then each bad field and what is wrong. */
+export async function loadSiteProfile(file: string): Promise<SiteProfile> {
   let text: string;
   try {
-    text = await readFile(source, 'utf8');
+    text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new SiteProfileError(`site profile ${String(source)} could not be read`, { cause: err });
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new SiteProfileError(`site profile ${file} could not be read: ${code}`, { cause: err });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new SiteProfileError(
-      `site profile ${String(source)} is not valid JSON: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
+    throw new SiteProfileError(`site profile ${file} is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  return parseSiteProfile(data, `site profile ${path ?? 'tiktok (built in)'}`);
+  try {
+    return parseSiteProfile(data, `site profile ${file}`);
+  } catch (err) {
+    if (!(err instanceof SiteProfileError)) throw err;
+    throw new SiteProfileError(`site profile ${file} is invalid: ${err.problems.join('; ')}`, {
+      cause: err,
+      problems: err.problems,
+    });
+  }
 }
 
 /** Every selector of the profile with its field name, as the errors spell it. */
