@@ -1,7 +1,6 @@
 // The pg-boss dashboard under /admin/queues, behind HTTP basic auth (user "admin", ADMIN_PASSWORD,
 // compared in constant time; 10 failed logins lock the address out for 15 minutes). The dashboard
 // is a fetch-style handler (Request → Response); this module bridges node:http requests to it.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +8,7 @@ import { createDashboardHandler } from '@pg-boss/dashboard/handler';
 import { BOSS_SCHEMA } from '../jobs/boss.ts';
 import type { ClientAddressOf } from './client-address.ts';
 import { createLoginLockout, type LockoutOptions } from './login-lockout.ts';
+import { secretMatcher } from './secret-match.ts';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const ADMIN_USER = 'admin';
@@ -31,7 +31,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     databases: [{ url: options.databaseUrl, name: 'warmup-bot', schema: BOSS_SCHEMA }],
     basePath: DASHBOARD_PATH,
   });
-  const expected = digest(`${ADMIN_USER}:${options.password}`);
+  const isAdmin = secretMatcher(`${ADMIN_USER}:${options.password}`);
   const lockout = createLoginLockout(options.lockout);
   return {
     async handle(req, res) {
@@ -46,7 +46,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         res.end(`Too many failed logins from your address: try again in ${minutes} minutes.\n`);
         return;
       }
-      if (!authorized(req.headers.authorization, expected)) {
+      if (!isAdmin(basicCredentials(req.headers.authorization))) {
         // A request without credentials is a browser asking for the login prompt, not a guess.
         if (req.headers.authorization !== undefined) lockout.failed(address);
         res.writeHead(401, {
@@ -63,15 +63,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   };
 }
 
-/** Hashing first makes the comparison constant-time whatever the lengths. */
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-function authorized(header: string | undefined, expected: Buffer): boolean {
+/** `user:password` of a Basic authorization header ('' without one). */
+function basicCredentials(header: string | undefined): string {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  const given = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-  return timingSafeEqual(digest(given), expected);
+  return match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
 }
 
 function toRequest(req: IncomingMessage): Request {

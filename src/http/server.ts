@@ -2,7 +2,6 @@
 // process runs, named, 503 when one fails), /metrics (Prometheus text) and, with ADMIN_PASSWORD,
 // the queue dashboard under /admin/queues. Parts are attached as the process brings them up.
 // With OPS_TOKEN, /readyz and /metrics want `Authorization: Bearer <token>`; /healthz stays open.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Outbox } from '../bot/notifications/outbox.ts';
@@ -17,6 +16,7 @@ import { type ClientAddressOf, createClientAddress } from './client-address.ts';
 import { createDashboard, DASHBOARD_PATH, type Dashboard, type DashboardOptions } from './dashboard.ts';
 import type { Metrics } from './metrics.ts';
 import { createReadiness } from './readiness.ts';
+import { secretMatcher } from './secret-match.ts';
 
 export type OpsParts = {
   database?: Database;
@@ -147,11 +147,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
 /** Without a token everything passes; with one, only its bearer (compared in constant time). */
 function bearerCheck(token: string | undefined): (header: string | undefined) => boolean {
   if (!token) return () => true;
-  const expected = createHash('sha256').update(token).digest();
-  return (header) => {
-    const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '';
-    return timingSafeEqual(createHash('sha256').update(given).digest(), expected);
-  };
+  const isToken = secretMatcher(token);
+  return (header) => isToken(/^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '');
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string) {
