@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject, vi } from 'vitest';
 import { type Database, type Db, openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 
@@ -55,6 +55,23 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/**
+ * Waits until exactly `count` sessions of this test database wait for a lock: the point at which
+ * work the test started is known to be held at the lock it is about.
+ */
+export async function waitForLockWaits(db: Db, count: number, timeoutMs = 20_000): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const [row] = await db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      expect(row?.n).toBe(count);
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
 // key; without a key a proxy with credentials is refused and nothing is written.
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openProxy, ProxyKeyMissingError } from '../../../src/db/account-proxy.ts';
 import { insertAccount as insertAccountWith } from '../../../src/db/accounts-repo.ts';
 import type { Executor } from '../../../src/db/client.ts';
@@ -15,7 +15,7 @@ import { exportFleet } from '../../../src/tasks/fleet/export-fleet.ts';
 import { applyImport, previewImport } from '../../../src/tasks/fleet/import.ts';
 import { type ParsedImport, parseImportFile } from '../../../src/tasks/fleet/import-file.ts';
 import { identityKey, readIdentity } from '../../../src/warmup/identity.ts';
-import { useTestDatabase } from '../../support/db.ts';
+import { useTestDatabase, waitForLockWaits } from '../../support/db.ts';
 
 const database = useTestDatabase();
 const PLATFORMS = ['tiktok', 'instagram', 'youtube'];
@@ -176,14 +176,7 @@ describe('previewImport and applyImport', () => {
     await dInserted;
     const applying = applyImport(db, file, ADMIN, withKey);
     // The import's insert of d waits on the other transaction's uncommitted row.
-    await vi.waitFor(
-      async () => {
-        const [row] = await pg`select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`;
-        expect(row!.n).toBe(1);
-      },
-      { timeout: 20_000, interval: 20 },
-    );
+    await waitForLockWaits(db, 1);
     release();
     await other;
     expect(await applying).toEqual({ added: 1, changed: 1, unchanged: 0, bad: 0 });

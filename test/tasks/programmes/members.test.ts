@@ -1,11 +1,11 @@
 // Membership changes of a programme against real rows, at once: each is checked and written under the
 // programme's row lock, so two changes never pass each other's checks — the last member stays.
 import { and, eq, isNull } from 'drizzle-orm';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { programmeAccounts } from '../../../src/db/schema.ts';
 import { changeMember, createProgramme } from '../../../src/tasks/programmes/manage.ts';
 import { parseProgrammeSpec } from '../../../src/tasks/programmes/spec.ts';
-import { useTestDatabase } from '../../support/db.ts';
+import { useTestDatabase, waitForLockWaits } from '../../support/db.ts';
 import { makeAccounts } from '../../support/fixtures.ts';
 
 const database = useTestDatabase();
@@ -58,14 +58,7 @@ it('two removals at once of a programme’s last two members: one is removed, th
     names.map((username) => changeMember(db, { id, username, change: 'remove', actorId: 1, now })),
   );
   // Both wait for the programme's row: neither has looked at the members yet.
-  await vi.waitFor(
-    async () => {
-      const [row] = await sql`select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`;
-      expect(row!.n).toBe(2);
-    },
-    { timeout: 20_000, interval: 20 },
-  );
+  await waitForLockWaits(db, 2);
   release();
   await holder;
   const results = await removing;

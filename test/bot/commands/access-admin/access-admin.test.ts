@@ -2,11 +2,11 @@
 // nobody changes their own access, and a granted user gets past the allow-list at once. Admins
 // from TELEGRAM_ADMIN_IDS are a source read at every check: removed there, they are admins no more.
 import { count, eq, like, sql } from 'drizzle-orm';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, users } from '../../../../src/db/schema.ts';
 import { clearSeededAdminRoles, upsertUser } from '../../../../src/db/users-repo.ts';
 import { askIn, type ChatBot, people, startChatBot, useChatBot } from '../../../support/chat-bot.ts';
-import { useTestDatabase } from '../../../support/db.ts';
+import { useTestDatabase, waitForLockWaits } from '../../../support/db.ts';
 
 const database = useTestDatabase();
 const admin = people.admin;
@@ -190,16 +190,7 @@ describe('admins from the configuration', () => {
           askIn(bot.fake, second, `/revoke ${admin.id}`),
         ]),
       );
-      await vi.waitFor(
-        async () => {
-          const [row] = await db.execute<{ n: number }>(
-            sql`select count(*)::int as n from pg_stat_activity
-                where datname = current_database() and wait_event_type = 'Lock'`,
-          );
-          expect(row?.n).toBe(2);
-        },
-        { timeout: 10_000, interval: 20 },
-      );
+      await waitForLockWaits(db, 2, 10_000);
     });
     const [a, b] = await replies!;
     const admins = await db.select().from(users).where(eq(users.role, 'admin'));
